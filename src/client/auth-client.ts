@@ -1,0 +1,444 @@
+// AuthClient: everything Intuit's Python AuthClient does, with the same names in camelCase,
+// plus a verified state, id-token verification, timeouts and typed errors.
+// It holds the tokens of the last successful call (as Python does) but never logs or prints them.
+import { inspect } from "node:util";
+import { ConfigurationError, MissingTokenError } from "../http/errors.js";
+import { HttpClient, type HttpOptions } from "../http/request.js";
+import {
+  buildAuthorizationRequest,
+  CallbackError,
+  isValidatedCallback,
+  validateCallback,
+  type AuthorizationRequest,
+  type AuthorizationUrlOptions,
+  type ValidatedCallback,
+} from "./authorization.js";
+import {
+  assertSafeUrl,
+  builtInEnvironmentName,
+  discover,
+  INTUIT_ENVIRONMENTS,
+  validateEndpoints,
+  type EnvironmentName,
+  type IntuitEndpoints,
+} from "./environments.js";
+import { verifyIdToken, type IdTokenClaims } from "./id-token.js";
+import type { JwksCacheOptions } from "./jwks.js";
+import { migrateOAuth1, type MigrateOptions } from "./migrate.js";
+import type { ScopeLike } from "./scopes.js";
+import { errorFromResponse, readJsonObject, readTokenResponse } from "./token-endpoint.js";
+import type { TokenSet } from "./token-set.js";
+import { parseUserInfo, type UserInfo } from "./user-info.js";
+
+/** Options of {@link AuthClient}. */
+export interface AuthClientOptions extends HttpOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Must exactly match a redirect URI registered for the app. */
+  redirectUri: string;
+  /**
+   * `"sandbox"`, `"sand"`, `"production"`, `"prod"`, an endpoint object, or (with
+   * {@link AuthClient.create} only) a discovery document URL.
+   */
+  environment: EnvironmentName | (string & {}) | IntuitEndpoints;
+  /** Initial state, as Python's `state_token`. */
+  stateToken?: string;
+  accessToken?: string;
+  refreshToken?: string;
+  idToken?: string;
+  realmId?: string;
+  /** A token set to start from (e.g. read from a store). */
+  token?: TokenSet;
+  /** Send `x-include-refresh-token-hard-expires-in: true` to learn the five-year cap. */
+  includeRefreshTokenHardExpiresIn?: boolean;
+  /** How the client authenticates at the token endpoint. Default `client_secret_basic`. */
+  tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post";
+  /** Body format of revoke requests. Intuit's SDKs send JSON (default); Java sends a form. */
+  revokeBodyFormat?: "json" | "form";
+  /** Clock skew tolerated in id-token time checks, seconds. Default 30. */
+  clockTolerance?: number;
+  /** JWKS cache tuning. */
+  jwks?: JwksCacheOptions;
+  /** The current time in ms; injectable for tests and emulators. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** Per-call options shared by the network methods. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Leave the client's own token fields untouched (for multi-tenant use). Default true. */
+  updateClient?: boolean;
+}
+
+/** Options of {@link AuthClient.handleCallback}. */
+export interface CallbackOptions extends CallOptions {
+  /** The state you stored for this user's session. Defaults to `authClient.stateToken`. */
+  expectedState?: string;
+  /** The nonce sent with the authorization request, if any. */
+  nonce?: string;
+  /** The PKCE verifier, when the request used `pkce: true`. */
+  codeVerifier?: string;
+}
+
+/** Options of {@link AuthClient.getBearerToken}. */
+export interface BearerTokenOptions extends CallOptions {
+  realmId?: string;
+  nonce?: string;
+  codeVerifier?: string;
+}
+
+const REDACTED = "[redacted]";
+const MAX_USED_STATES = 10_000;
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new ConfigurationError(`${name} is required`);
+  return value;
+}
+
+/**
+ * An OAuth 2.0 / OpenID Connect client for Intuit (QuickBooks Online).
+ *
+ * @example
+ * const authClient = new AuthClient({ clientId, clientSecret, redirectUri, environment: "sandbox" });
+ * const url = authClient.getAuthorizationUrl([Scopes.Accounting, Scopes.OpenId]);
+ * // ...redirect the user, then on the callback:
+ * const token = await authClient.handleCallback(req.url, { expectedState: session.state });
+ */
+export class AuthClient {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  /** `sandbox`, `production`, or `custom`. */
+  readonly environment: "sandbox" | "production" | "custom";
+  readonly endpoints: Readonly<IntuitEndpoints>;
+  /** The state put in the last authorization URL. */
+  stateToken: string | undefined;
+  /** The nonce of the last authorization URL, if one was requested. */
+  nonce: string | undefined;
+  /** The PKCE verifier of the last authorization URL, if PKCE was requested. */
+  codeVerifier: string | undefined;
+  realmId: string | undefined;
+  expiresIn: number | undefined;
+  xRefreshTokenExpiresIn: number | undefined;
+  xRefreshTokenHardExpiresIn: number | undefined;
+  readonly includeRefreshTokenHardExpiresIn: boolean;
+  /** The HTTP client (timeouts, retries, logger) every call goes through. */
+  readonly http: HttpClient;
+
+  #clientSecret: string;
+  #accessToken: string | undefined;
+  #refreshToken: string | undefined;
+  #idToken: string | undefined;
+  #token: TokenSet | undefined;
+  readonly #authMethod: "client_secret_basic" | "client_secret_post";
+  readonly #revokeFormat: "json" | "form";
+  readonly #clockTolerance: number;
+  readonly #jwksOptions: JwksCacheOptions;
+  readonly #clock: () => number;
+  readonly #usedStates = new Set<string>();
+
+  constructor(options: AuthClientOptions) {
+    if (typeof options !== "object" || options === null) throw new ConfigurationError("AuthClient options are required");
+    this.clientId = requireString(options.clientId, "clientId");
+    this.#clientSecret = requireString(options.clientSecret, "clientSecret");
+    this.redirectUri = assertSafeUrl(requireString(options.redirectUri, "redirectUri"), "redirectUri");
+    // Keep the exact string the user registered; URL normalisation could add a trailing slash.
+    this.redirectUri = options.redirectUri;
+    const env = options.environment;
+    if (typeof env === "string") {
+      const name = builtInEnvironmentName(env);
+      if (!name)
+        throw new ConfigurationError(
+          `environment "${env}" is not sandbox or production. For a discovery document URL use ` +
+            "`await AuthClient.create({ ...options, environment: url })`, which fetches it once.",
+        );
+      this.environment = name;
+      this.endpoints = INTUIT_ENVIRONMENTS[name];
+    } else if (typeof env === "object" && env !== null) {
+      this.environment = "custom";
+      this.endpoints = Object.freeze(validateEndpoints(env));
+    } else {
+      throw new ConfigurationError("environment is required: sandbox, production, an endpoint object, or a discovery URL");
+    }
+    this.http = new HttpClient(options);
+    this.includeRefreshTokenHardExpiresIn = options.includeRefreshTokenHardExpiresIn ?? false;
+    this.#authMethod = options.tokenEndpointAuthMethod ?? "client_secret_basic";
+    this.#revokeFormat = options.revokeBodyFormat ?? "json";
+    this.#clockTolerance = options.clockTolerance ?? 30;
+    this.#jwksOptions = options.jwks ?? {};
+    this.#clock = options.clock ?? Date.now;
+    this.stateToken = options.stateToken;
+    this.nonce = undefined;
+    this.codeVerifier = undefined;
+    this.realmId = options.realmId;
+    this.expiresIn = undefined;
+    this.xRefreshTokenExpiresIn = undefined;
+    this.xRefreshTokenHardExpiresIn = undefined;
+    if (options.token) this.#setToken(options.token);
+    if (options.accessToken) this.#accessToken = options.accessToken;
+    if (options.refreshToken) this.#refreshToken = options.refreshToken;
+    if (options.idToken) this.#idToken = options.idToken;
+  }
+
+  /**
+   * Creates a client whose environment is a discovery document URL (or any environment).
+   * The document is fetched, validated and cached per URL in this process.
+   *
+   * @example
+   * const client = await AuthClient.create({ ...options, environment: "http://127.0.0.1:4010/.well-known/openid-configuration" });
+   */
+  static async create(options: AuthClientOptions & { discoveryTtlMs?: number }): Promise<AuthClient> {
+    const env = options.environment;
+    if (typeof env === "string" && !builtInEnvironmentName(env)) {
+      const endpoints = await discover(env, new HttpClient(options), options.discoveryTtlMs);
+      return new AuthClient({ ...options, environment: endpoints });
+    }
+    return new AuthClient(options);
+  }
+
+  /** The access token of the last successful call. */
+  get accessToken(): string | undefined {
+    return this.#accessToken;
+  }
+  set accessToken(value: string | undefined) {
+    this.#accessToken = value;
+  }
+  /** The refresh token of the last successful call. Persist it every time it changes. */
+  get refreshToken(): string | undefined {
+    return this.#refreshToken;
+  }
+  set refreshToken(value: string | undefined) {
+    this.#refreshToken = value;
+  }
+  get idToken(): string | undefined {
+    return this.#idToken;
+  }
+  set idToken(value: string | undefined) {
+    this.#idToken = value;
+  }
+  /** The full token set of the last successful call, with absolute expiry times. */
+  get token(): TokenSet | undefined {
+    return this.#token;
+  }
+  /** The QuickBooks Accounting API base URL of this environment, when known. */
+  get apiBaseUrl(): string | undefined {
+    return this.endpoints.apiBaseUrl;
+  }
+
+  /**
+   * Builds the URL to send the user to. Synchronous. A fresh 256-bit state from the CSPRNG is
+   * made for every call unless you pass one, and kept in {@link stateToken}.
+   */
+  getAuthorizationUrl(scopes: readonly ScopeLike[] | ScopeLike, options: AuthorizationUrlOptions = {}): string {
+    return this.createAuthorizationRequest(scopes, options).url;
+  }
+
+  /**
+   * Like {@link getAuthorizationUrl} but returns everything to keep in the user's session
+   * (state, nonce, PKCE verifier): the form to use on a server with many users.
+   */
+  createAuthorizationRequest(scopes: readonly ScopeLike[] | ScopeLike, options: AuthorizationUrlOptions = {}): AuthorizationRequest {
+    const req = buildAuthorizationRequest(this.endpoints.authorizationEndpoint, this.clientId, this.redirectUri, scopes, options);
+    this.stateToken = req.state;
+    this.nonce = req.nonce;
+    this.codeVerifier = req.codeVerifier;
+    return req;
+  }
+
+  /**
+   * Validates the callback (error, state in constant time, single use, code), then exchanges the
+   * code. A missing or mismatched state throws before anything is sent.
+   */
+  async handleCallback(callback: string | URL | URLSearchParams, options: CallbackOptions = {}): Promise<TokenSet> {
+    const params = validateCallback(callback, options.expectedState ?? this.stateToken);
+    if (this.#usedStates.has(params.state)) throw new CallbackError("state_reused", "This state was already used");
+    this.#rememberState(params.state);
+    if (this.stateToken === params.state) this.stateToken = undefined;
+    return this.exchangeCallback(params, options);
+  }
+
+  /** Exchanges parameters returned by a callback validation. Unvalidated input is refused. */
+  async exchangeCallback(params: ValidatedCallback, options: Omit<CallbackOptions, "expectedState"> = {}): Promise<TokenSet> {
+    if (!isValidatedCallback(params)) throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
+    const nonce = options.nonce ?? this.nonce;
+    const codeVerifier = options.codeVerifier ?? this.codeVerifier;
+    return this.getBearerToken(params.code, {
+      ...options,
+      ...(params.realmId ? { realmId: params.realmId } : {}),
+      ...(nonce ? { nonce } : {}),
+      ...(codeVerifier ? { codeVerifier } : {}),
+    });
+  }
+
+  /**
+   * Exchanges an authorization code for tokens (Python's `get_bearer_token`). Never retried
+   * once the request may have reached Intuit: a second exchange of one code poisons the grant.
+   */
+  async getBearerToken(authCode: string, options: BearerTokenOptions = {}): Promise<TokenSet> {
+    if (typeof authCode !== "string" || authCode === "") throw new MissingTokenError("Authorization code not specified");
+    const form = new URLSearchParams({ grant_type: "authorization_code", code: authCode, redirect_uri: this.redirectUri });
+    if (options.codeVerifier) form.set("code_verifier", options.codeVerifier);
+    const res = await this.#tokenRequest(form, false, options.signal);
+    const token = readTokenResponse(res, { receivedAt: this.#clock(), realmId: options.realmId });
+    if (token.idToken) await this.validateIdToken(token.idToken, { nonce: options.nonce });
+    if (options.updateClient !== false) this.#setToken(token);
+    return token;
+  }
+
+  /** Refreshes tokens with the given or the client's refresh token (Python's `refresh`). Safe to retry. */
+  async refresh(refreshToken?: string, options: CallOptions & { realmId?: string } = {}): Promise<TokenSet> {
+    const own = refreshToken === undefined;
+    const token = refreshToken ?? this.#refreshToken;
+    if (!token) throw new MissingTokenError("Refresh token not specified");
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: token });
+    const res = await this.#tokenRequest(form, true, options.signal);
+    const realmId = options.realmId ?? (own ? this.realmId : undefined);
+    const previous = { refreshToken: token, ...(own && this.#idToken ? { idToken: this.#idToken } : {}) };
+    const body = readTokenResponse(res, { receivedAt: this.#clock(), realmId, previous });
+    // Validate only a freshly issued id token, not one carried over from before.
+    if (body.idToken && body.idToken !== previous.idToken) await this.validateIdToken(body.idToken);
+    if (options.updateClient !== false) this.#setToken(body);
+    return body;
+  }
+
+  /**
+   * Revokes a token; revoking either token of a grant disconnects the app. Without an argument,
+   * revokes the client's refresh token (else its access token) and then clears the client's tokens.
+   * Resolves `true`.
+   */
+  async revoke(token?: string, options: CallOptions = {}): Promise<true> {
+    const value = token ?? this.#refreshToken ?? this.#accessToken;
+    if (!value) throw new MissingTokenError("Token to revoke not specified");
+    const body = this.#revokeFormat === "json" ? JSON.stringify({ token: value }) : new URLSearchParams({ token: value }).toString();
+    const res = await this.http.send({
+      method: "POST",
+      url: this.endpoints.revocationEndpoint,
+      headers: {
+        authorization: this.#basicAuth(),
+        "content-type": this.#revokeFormat === "json" ? "application/json" : "application/x-www-form-urlencoded",
+      },
+      body,
+      idempotent: true,
+      signal: options.signal,
+    });
+    if (res.status < 200 || res.status >= 300) throw errorFromResponse(res);
+    const ownToken = value === this.#refreshToken || value === this.#accessToken;
+    if (ownToken && options.updateClient !== false) this.#clearTokens();
+    return true;
+  }
+
+  /** Fetches the user's profile (`openid` plus profile/email/phone/address scopes). */
+  async getUserInfo(accessToken?: string, options: Pick<CallOptions, "signal"> = {}): Promise<UserInfo> {
+    const token = accessToken ?? this.#accessToken;
+    if (!token) throw new MissingTokenError("Access token not specified");
+    const res = await this.http.send({
+      method: "GET",
+      url: this.endpoints.userinfoEndpoint,
+      headers: { authorization: `Bearer ${token}` },
+      idempotent: true,
+      signal: options.signal,
+    });
+    return parseUserInfo(readJsonObject(res));
+  }
+
+  /**
+   * Verifies an id token (the given one or the client's) and returns its claims: RS256 with a
+   * key from the cached JWKS, issuer, audience, azp, expiry with tolerance and optional nonce.
+   */
+  async validateIdToken(idToken?: string, options: { nonce?: string | undefined; clockTolerance?: number } = {}): Promise<IdTokenClaims> {
+    const token = idToken ?? this.#idToken;
+    if (!token) throw new MissingTokenError("ID token not specified");
+    return verifyIdToken(
+      token,
+      this.endpoints.jwksUri,
+      this.http,
+      {
+        issuer: this.endpoints.issuer,
+        clientId: this.clientId,
+        nonce: options.nonce,
+        clockTolerance: options.clockTolerance ?? this.#clockTolerance,
+        now: this.#clock(),
+      },
+      this.#jwksOptions,
+    );
+  }
+
+  /** Legacy OAuth 1.0a → 2.0 migration. Returns a token set with `realmId`. */
+  async migrate(options: MigrateOptions): Promise<TokenSet> {
+    const endpoint = this.endpoints.migrationEndpoint;
+    if (!endpoint) throw new ConfigurationError("This environment has no migration endpoint");
+    const res = await migrateOAuth1(this.http, endpoint, {
+      ...options,
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      redirectUri: options.redirectUri ?? this.redirectUri,
+    });
+    const token = readTokenResponse(res, { receivedAt: this.#clock() });
+    if (options.updateClient !== false) this.#setToken(token);
+    return token;
+  }
+
+  #tokenRequest(form: URLSearchParams, idempotent: boolean, signal: AbortSignal | undefined) {
+    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+    if (this.#authMethod === "client_secret_basic") headers["authorization"] = this.#basicAuth();
+    else {
+      form.set("client_id", this.clientId);
+      form.set("client_secret", this.#clientSecret);
+    }
+    if (this.includeRefreshTokenHardExpiresIn) headers["x-include-refresh-token-hard-expires-in"] = "true";
+    return this.http.send({ method: "POST", url: this.endpoints.tokenEndpoint, headers, body: form.toString(), idempotent, signal });
+  }
+
+  #basicAuth(): string {
+    return `Basic ${Buffer.from(`${this.clientId}:${this.#clientSecret}`).toString("base64")}`;
+  }
+
+  #setToken(token: TokenSet): void {
+    this.#token = token;
+    this.#accessToken = token.accessToken;
+    this.#refreshToken = token.refreshToken;
+    this.#idToken = token.idToken ?? this.#idToken;
+    this.expiresIn = token.expiresIn;
+    this.xRefreshTokenExpiresIn = token.xRefreshTokenExpiresIn;
+    this.xRefreshTokenHardExpiresIn = token.xRefreshTokenHardExpiresIn;
+    if (token.realmId) this.realmId = token.realmId;
+  }
+
+  #clearTokens(): void {
+    this.#token = undefined;
+    this.#accessToken = undefined;
+    this.#refreshToken = undefined;
+    this.#idToken = undefined;
+    this.expiresIn = undefined;
+    this.xRefreshTokenExpiresIn = undefined;
+    this.xRefreshTokenHardExpiresIn = undefined;
+  }
+
+  #rememberState(state: string): void {
+    if (this.#usedStates.size >= MAX_USED_STATES) {
+      const oldest = this.#usedStates.values().next().value;
+      if (oldest !== undefined) this.#usedStates.delete(oldest);
+    }
+    this.#usedStates.add(state);
+  }
+
+  /** A redacted view: secrets and tokens never appear in logs or JSON. */
+  toJSON(): Record<string, unknown> {
+    return {
+      clientId: this.clientId,
+      clientSecret: REDACTED,
+      redirectUri: this.redirectUri,
+      environment: this.environment,
+      realmId: this.realmId,
+      accessToken: this.#accessToken ? REDACTED : undefined,
+      refreshToken: this.#refreshToken ? REDACTED : undefined,
+      idToken: this.#idToken ? REDACTED : undefined,
+      stateToken: this.stateToken ? REDACTED : undefined,
+      expiresIn: this.expiresIn,
+      xRefreshTokenExpiresIn: this.xRefreshTokenExpiresIn,
+    };
+  }
+
+  [inspect.custom](): string {
+    return `AuthClient ${inspect(this.toJSON())}`;
+  }
+}

@@ -1,0 +1,154 @@
+// OpenID id_token verification: RS256 only, key by `kid` from the cached JWKS, strict base64url,
+// exact issuer, audience (string or array), azp, time claims with tolerance, optional nonce.
+// With a warm JWKS the cost is one crypto.verify on a cached KeyObject plus a few JSON.parse calls.
+import { verify as cryptoVerify } from "node:crypto";
+import { IntuitOAuthError } from "../http/errors.js";
+import type { HttpClient } from "../http/request.js";
+import { safeEqual } from "./authorization.js";
+import { DEFAULT_JWKS_OPTIONS, remoteJwks, type JwksCacheOptions } from "./jwks.js";
+
+/** Stable reasons an id token is rejected. */
+export type IdTokenErrorReason =
+  | "alg"
+  | "kid"
+  | "signature"
+  | "issuer"
+  | "audience"
+  | "azp"
+  | "expired"
+  | "not_yet_valid"
+  | "nonce"
+  | "malformed";
+
+/** The id token failed verification. `reason` says which check. */
+export class IdTokenError extends IntuitOAuthError {
+  static override readonly code: string = "ERR_ID_TOKEN";
+  readonly reason: IdTokenErrorReason;
+  constructor(reason: IdTokenErrorReason, message: string) {
+    super(`Invalid id_token (${reason}): ${message}`);
+    this.reason = reason;
+  }
+}
+
+/** Verified claims of an Intuit id token. */
+export interface IdTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat?: number;
+  auth_time?: number;
+  /** The QuickBooks company id (lower-case claim name, string value). */
+  realmid?: string;
+  nonce?: string;
+  azp?: string;
+  [claim: string]: unknown;
+}
+
+/** What a token must match. */
+export interface IdTokenExpectations {
+  issuer: string;
+  clientId: string;
+  nonce?: string | undefined;
+  /** Seconds of clock skew tolerated. Default 30. */
+  clockTolerance?: number;
+  /** Current time in ms (injectable for tests). */
+  now?: number;
+}
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+function decodeSegment(segment: string, what: string): Buffer {
+  if (!B64URL.test(segment) || segment.length % 4 === 1) throw new IdTokenError("malformed", `${what} is not base64url`);
+  return Buffer.from(segment, "base64url");
+}
+
+function decodeJson(segment: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(decodeSegment(segment, what).toString("utf8"));
+  } catch (err) {
+    if (err instanceof IdTokenError) throw err;
+    throw new IdTokenError("malformed", `${what} is not JSON`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new IdTokenError("malformed", `${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function numericClaim(claims: Record<string, unknown>, name: string, required: boolean): number | undefined {
+  const v = claims[name];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new IdTokenError("malformed", `claim ${name} must be a number`);
+  return v;
+}
+
+/** Checks the claims of a decoded payload. Exported for the benchmark's "limit" baseline. */
+export function checkClaims(claims: Record<string, unknown>, expected: IdTokenExpectations): IdTokenClaims {
+  const now = (expected.now ?? Date.now()) / 1000;
+  const tolerance = expected.clockTolerance ?? 30;
+  if (claims["iss"] !== expected.issuer) throw new IdTokenError("issuer", "unexpected issuer");
+  const aud = claims["aud"];
+  const audiences = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : undefined;
+  if (!audiences || !audiences.every((a) => typeof a === "string")) throw new IdTokenError("malformed", "aud must be a string or an array of strings");
+  if (!audiences.includes(expected.clientId)) throw new IdTokenError("audience", "the client id is not an audience");
+  if (audiences.length > 1 && claims["azp"] !== expected.clientId)
+    throw new IdTokenError("azp", "several audiences and azp is not the client id");
+  if (claims["azp"] !== undefined && claims["azp"] !== expected.clientId)
+    throw new IdTokenError("azp", "azp is not the client id");
+  const exp = numericClaim(claims, "exp", true) as number;
+  if (exp + tolerance <= now) throw new IdTokenError("expired", "the token has expired");
+  const nbf = numericClaim(claims, "nbf", false);
+  if (nbf !== undefined && nbf - tolerance > now) throw new IdTokenError("not_yet_valid", "nbf is in the future");
+  const iat = numericClaim(claims, "iat", false);
+  if (iat !== undefined && iat - tolerance > now) throw new IdTokenError("not_yet_valid", "iat is in the future");
+  if (typeof claims["sub"] !== "string") throw new IdTokenError("malformed", "sub must be a string");
+  if (expected.nonce !== undefined) {
+    const n = claims["nonce"];
+    if (typeof n !== "string" || !safeEqual(n, expected.nonce)) throw new IdTokenError("nonce", "nonce does not match");
+  }
+  return claims as IdTokenClaims;
+}
+
+/** Splits a compact JWS and checks its header. */
+function parse(token: unknown) {
+  if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
+    throw new IdTokenError("malformed", "not a compact JWT");
+  const first = token.indexOf(".");
+  const second = token.indexOf(".", first + 1);
+  if (first <= 0 || second <= first + 1 || token.indexOf(".", second + 1) !== -1)
+    throw new IdTokenError("malformed", "a JWT has three non-empty parts");
+  const header = decodeJson(token.slice(0, first), "header");
+  if (header["alg"] !== "RS256") throw new IdTokenError("alg", `alg ${JSON.stringify(header["alg"])} is not accepted; only RS256`);
+  if (header["crit"] !== undefined) throw new IdTokenError("malformed", "crit header parameters are not supported");
+  const kid = header["kid"];
+  if (typeof kid !== "string" || kid === "") throw new IdTokenError("kid", "header has no kid");
+  return {
+    kid,
+    signingInput: token.slice(0, second),
+    payload: token.slice(first + 1, second),
+    signature: decodeSegment(token.slice(second + 1), "signature"),
+  };
+}
+
+/**
+ * Verifies an id token against the issuer's JWKS and returns its claims.
+ * Throws {@link IdTokenError} with a stable `reason`, or a JwksError when the keys cannot be fetched.
+ */
+export async function verifyIdToken(
+  token: unknown,
+  jwksUri: string,
+  http: HttpClient,
+  expected: IdTokenExpectations,
+  jwksOptions: JwksCacheOptions = {},
+): Promise<IdTokenClaims> {
+  const parts = parse(token);
+  const opts = { ...DEFAULT_JWKS_OPTIONS, ...jwksOptions };
+  const jwks = remoteJwks(jwksUri);
+  const key = jwks.peek(parts.kid, Date.now(), opts.maxAgeMs) ?? (await jwks.getKey(parts.kid, http, opts));
+  if (!key) throw new IdTokenError("kid", "no key in the JWKS matches the token's kid");
+  if (!cryptoVerify("sha256", Buffer.from(parts.signingInput), key, parts.signature))
+    throw new IdTokenError("signature", "signature verification failed");
+  return checkClaims(decodeJson(parts.payload, "payload"), expected);
+}

@@ -1,0 +1,70 @@
+// Turning Intuit's HTTP answers into token sets or typed errors. Shared by the code exchange,
+// refresh, migrate, revoke and userinfo calls. Never lets a SyntaxError or TypeError escape.
+import { AuthClientError, InvalidGrantError, IntuitOAuthError, type HttpErrorDetails } from "../http/errors.js";
+import type { HttpResponse } from "../http/request.js";
+import { tokenSetFromResponse, type TokenResponseFields, type TokenSet } from "./token-set.js";
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function details(res: HttpResponse, text: string, json: unknown): HttpErrorDetails {
+  const o = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  return {
+    statusCode: res.status,
+    content: text,
+    headers: res.headers,
+    intuitTid: res.intuitTid,
+    timestamp: res.date,
+    error: typeof o["error"] === "string" ? o["error"] : undefined,
+    errorDescription: typeof o["error_description"] === "string" ? o["error_description"] : undefined,
+  };
+}
+
+/** The typed error for a failed answer; `invalid_grant` gets its own class. */
+export function errorFromResponse(res: HttpResponse, message?: string): AuthClientError {
+  const text = res.body.toString("utf8");
+  const d = details(res, text, parseJson(text));
+  return d.error === "invalid_grant" ? new InvalidGrantError(d, message) : new AuthClientError(d, message);
+}
+
+/** A 200 whose body cannot be used. */
+function invalidResponse(res: HttpResponse, text: string, why: string): AuthClientError {
+  const d = { ...details(res, text, undefined), error: "invalid_response", errorDescription: why };
+  return new AuthClientError(
+    d,
+    `HTTP status ${res.status}, invalid response: ${why}, intuit_tid ${res.intuitTid ?? "None"} at time ${res.date ?? "None"}`,
+  );
+}
+
+/** Reads a JSON object from a 200 answer, or throws a typed error. */
+export function readJsonObject(res: HttpResponse): Record<string, unknown> {
+  if (res.status !== 200) throw errorFromResponse(res);
+  const text = res.body.toString("utf8");
+  const json = parseJson(text);
+  if (json === undefined) throw invalidResponse(res, text, "the body is not JSON");
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw invalidResponse(res, text, "the body is not a JSON object");
+  return json as Record<string, unknown>;
+}
+
+/** Reads a token endpoint answer into a token set, or throws a typed error. */
+export function readTokenResponse(
+  res: HttpResponse,
+  fields: Omit<TokenResponseFields, "body" | "intuitTid">,
+): TokenSet {
+  const body = readJsonObject(res);
+  const text = res.body.toString("utf8");
+  if (typeof body["error"] === "string") throw errorFromResponse(res);
+  if (typeof body["access_token"] !== "string" || body["access_token"] === "")
+    throw invalidResponse(res, text, "the body has no access_token");
+  try {
+    return tokenSetFromResponse({ ...fields, body, intuitTid: res.intuitTid });
+  } catch (err) {
+    if (err instanceof IntuitOAuthError) throw invalidResponse(res, text, err.message);
+    throw err;
+  }
+}

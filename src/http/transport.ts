@@ -1,0 +1,144 @@
+// The wire: one function type that sends a request and returns status, headers and the whole body.
+// Two implementations: node:http(s) with keep-alive agents (the default on Node), and any fetch.
+// It knows nothing of OAuth, retries or errors from Intuit; it only reports network failures.
+import http from "node:http";
+import https from "node:https";
+import { NetworkError } from "./errors.js";
+
+/** One outgoing request, as the transport sees it. */
+export interface TransportRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array | undefined;
+  /** Fires on timeout or caller abort; the transport must stop and reject promptly. */
+  signal: AbortSignal;
+  /** Largest body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** A complete HTTP answer. Header names are lower-case. */
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Sends one request. Rejects only with {@link NetworkError} (or the signal's reason). */
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/** A `fetch`-compatible function, for proxies, other runtimes and test doubles. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+const agents = {
+  http: new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo" }),
+  https: new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo" }),
+};
+
+function headersOf(raw: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+function networkError(err: unknown, sent: boolean): NetworkError {
+  const systemCode = (err as { code?: unknown } | null)?.code;
+  const code = typeof systemCode === "string" ? systemCode : undefined;
+  const notSent = !sent || (code !== undefined && NOT_SENT_CODES.has(code));
+  return new NetworkError(`Network error${code ? ` (${code})` : ""}: ${(err as Error)?.message ?? String(err)}`, {
+    cause: err,
+    requestMayHaveBeenSent: !notSent,
+    ...(code ? { systemCode: code } : {}),
+  });
+}
+
+/** The default transport on Node: `node:http`/`node:https` with shared keep-alive agents. */
+export const nodeTransport: Transport = (request) =>
+  new Promise<TransportResponse>((resolve, reject) => {
+    const url = new URL(request.url);
+    const isHttps = url.protocol === "https:";
+    const mod = isHttps ? https : http;
+    let sent = false;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      request.signal.removeEventListener("abort", onAbort);
+      reject(request.signal.aborted ? request.signal.reason : networkError(err, sent));
+    };
+    const onAbort = () => {
+      req.destroy();
+      fail(request.signal.reason);
+    };
+    const body = request.body === undefined ? undefined : Buffer.from(request.body);
+    const headers: Record<string, string> = { ...request.headers };
+    if (body !== undefined) headers["content-length"] = String(body.length);
+    const req = mod.request(
+      url,
+      { method: request.method, headers, agent: isHttps ? agents.https : agents.http },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > request.maxBodyBytes) {
+            req.destroy();
+            fail(new Error(`response body larger than ${request.maxBodyBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on("error", fail);
+        res.on("aborted", () => fail(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
+        res.on("end", () => {
+          if (!res.complete) return fail(Object.assign(new Error("response truncated"), { code: "ECONNRESET" }));
+          if (settled) return;
+          settled = true;
+          request.signal.removeEventListener("abort", onAbort);
+          resolve({ status: res.statusCode ?? 0, headers: headersOf(res.headers), body: Buffer.concat(chunks) });
+        });
+      },
+    );
+    req.on("socket", (socket) => {
+      // A reused keep-alive socket is already connected: the request may reach the server at once.
+      if (!socket.connecting) sent = true;
+      else socket.once("connect", () => (sent = true));
+    });
+    req.on("error", fail);
+    if (request.signal.aborted) return onAbort();
+    request.signal.addEventListener("abort", onAbort, { once: true });
+    req.end(body);
+  });
+
+/** Wraps any `fetch` as a transport. Redirects are not followed: OAuth endpoints never redirect. */
+export function fetchTransport(fetchFn: FetchLike): Transport {
+  return async (request) => {
+    let res: Response;
+    try {
+      res = await fetchFn(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body as BodyInit | undefined,
+        signal: request.signal,
+        redirect: "manual",
+      });
+    } catch (err) {
+      if (request.signal.aborted) throw request.signal.reason;
+      // fetch wraps system errors as TypeError("fetch failed") with the real error as cause.
+      const cause = (err as { cause?: unknown } | null)?.cause ?? err;
+      throw networkError(cause, true);
+    }
+    try {
+      const buf = Buffer.from(await res.arrayBuffer());
+      if (buf.length > request.maxBodyBytes) throw new Error(`response body larger than ${request.maxBodyBytes} bytes`);
+      const headers: Record<string, string> = {};
+      res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+      return { status: res.status, headers, body: buf };
+    } catch (err) {
+      if (request.signal.aborted) throw request.signal.reason;
+      throw networkError((err as { cause?: unknown } | null)?.cause ?? err, true);
+    }
+  };
+}

@@ -1,0 +1,39 @@
+// The public face of intuit-oauth-client. It only re-exports.
+export { AuthClient } from "./client/auth-client.js";
+export type { AuthClientOptions, BearerTokenOptions, CallbackOptions, CallOptions } from "./client/auth-client.js";
+export { Scopes, COMPANY_SCOPES } from "./client/scopes.js";
+export type { Scope, ScopeLike } from "./client/scopes.js";
+export { AuthorizationResponseError, CallbackError, codeChallengeS256 } from "./client/authorization.js";
+export type { AuthorizationRequest, AuthorizationUrlOptions, CallbackErrorReason, ValidatedCallback } from "./client/authorization.js";
+export { INTUIT_ENVIRONMENTS, DISCOVERY_URLS, clearDiscoveryCache } from "./client/environments.js";
+export type { EnvironmentName, IntuitEndpoints } from "./client/environments.js";
+export { IdTokenError } from "./client/id-token.js";
+export type { IdTokenClaims, IdTokenErrorReason } from "./client/id-token.js";
+export { JwksError, clearJwksCache } from "./client/jwks.js";
+export type { JwksCacheOptions } from "./client/jwks.js";
+export type { MigrateOptions } from "./client/migrate.js";
+export {
+  TokenSetFormatError,
+  tokenSetFromJSON,
+  isAccessTokenExpired,
+  isRefreshTokenExpired,
+} from "./client/token-set.js";
+export type { TokenSet } from "./client/token-set.js";
+export { UserInfoFormatError } from "./client/user-info.js";
+export type { UserInfo, UserAddress } from "./client/user-info.js";
+export {
+  AbortError,
+  AuthClientError,
+  ConfigurationError,
+  DiscoveryError,
+  IntuitOAuthError,
+  InvalidGrantError,
+  MissingTokenError,
+  NetworkError,
+  TimeoutError,
+} from "./http/errors.js";
+export type { HttpErrorDetails } from "./http/errors.js";
+export type { HttpOptions, RetryPolicy } from "./http/request.js";
+export type { Logger, LoggerLike } from "./http/logger.js";
+export type { FetchLike } from "./http/transport.js";
+export { VERSION } from "./version.js";
