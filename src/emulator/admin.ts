@@ -1,0 +1,79 @@
+// The /__admin HTTP API (only when `admin: true`): the same test controls as the Emulator object, over HTTP.
+import { emptyReply, jsonReply, type EmulatorRequest, type Reply } from "./reply.js";
+import {
+  ENDPOINT_NAMES,
+  type Emulator,
+  type EndpointName,
+  type Fault,
+  type SendWebhookOptions,
+} from "./types.js";
+
+function jsonBody(req: EmulatorRequest): Record<string, unknown> | undefined {
+  const text = req.body.toString("utf8").trim();
+  if (text === "") return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const bad = (message: string): Reply =>
+  jsonReply(400, { error: "invalid_request", error_description: message });
+
+/** Route one admin request; undefined when the path is not an admin route. */
+export async function admin(req: EmulatorRequest, emu: Emulator): Promise<Reply | undefined> {
+  const path = req.url.pathname.replace(/\/+$/, "");
+  const key = `${req.method} ${path}`;
+  const body = jsonBody(req);
+  if (!body) return bad("body must be a JSON object");
+  try {
+    switch (key) {
+      case "POST /__admin/clock/advance": {
+        if (typeof body.ms !== "number") return bad("ms must be a number");
+        emu.advanceClock(body.ms);
+        return jsonReply(200, { now: emu.clock.now() });
+      }
+      case "GET /__admin/clock":
+        return jsonReply(200, { now: emu.clock.now() });
+      case "POST /__admin/expire-access-tokens":
+        emu.expireAccessTokens(typeof body.realmId === "string" ? body.realmId : undefined);
+        return emptyReply(204);
+      case "POST /__admin/rotate-keys":
+        emu.rotateSigningKeys();
+        return emptyReply(204);
+      case "POST /__admin/faults": {
+        const endpoint = body.endpoint as EndpointName;
+        if (!ENDPOINT_NAMES.includes(endpoint))
+          return bad(`endpoint must be one of ${ENDPOINT_NAMES.join(", ")}`);
+        const count = body.count === undefined ? 1 : body.count;
+        if (typeof count !== "number") return bad("count must be a number");
+        emu.injectFault(endpoint, body.fault as Fault, count);
+        return emptyReply(204);
+      }
+      case "DELETE /__admin/faults":
+        emu.clearFaults();
+        return emptyReply(204);
+      case "GET /__admin/counters":
+        return jsonReply(200, emu.counters());
+      case "POST /__admin/counters/reset":
+        emu.resetCounters();
+        return emptyReply(204);
+      case "GET /__admin/grants":
+        return jsonReply(200, emu.grants());
+      case "GET /__admin/api-stats": {
+        const realmId = req.url.searchParams.get("realmId") ?? undefined;
+        return jsonReply(200, emu.apiStats(realmId));
+      }
+      case "POST /__admin/webhooks/send":
+        return jsonReply(200, await emu.sendWebhook(body as unknown as SendWebhookOptions));
+      default:
+        return undefined;
+    }
+  } catch (err) {
+    return bad(err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,0 +1,52 @@
+// The resolved settings and shared parts every handler receives.
+import type { Clock } from "./clock.js";
+import type { FaultQueue } from "./faults.js";
+import type { SigningKeys } from "./keys.js";
+import type { EmulatorState } from "./state.js";
+import type { Company, EmulatorClient, EmulatorLogger, EmulatorUser, OAuth1Credentials } from "./types.js";
+
+/** Options with every default applied; lifetimes in the units the brief names (ms for rotation, s for lifetimes). */
+export interface Settings {
+  clients: EmulatorClient[];
+  companies: Company[];
+  users: EmulatorUser[];
+  oauth1: Array<Required<OAuth1Credentials>>;
+  autoApprove: false | { realmId?: string };
+  rotateAfterMs: number;
+  graceAfterRotationMs: number;
+  refreshTokenLifetimeS: number;
+  hardLifetimeS: number;
+  accessTokenLifetimeS: number;
+  maxConcurrent: number;
+  perMinute: number;
+  apiDelayMs: number;
+  admin: boolean;
+  logger?: EmulatorLogger;
+}
+
+/** Per-realm QuickBooks API bookkeeping. */
+export interface RealmTraffic {
+  inFlight: number;
+  maxInFlight: number;
+  minute: number;
+  countThisMinute: number;
+}
+
+export interface EmulatorContext {
+  settings: Settings;
+  state: EmulatorState;
+  clock: Clock;
+  keys: SigningKeys;
+  faults: FaultQueue;
+  /** Set once listening. */
+  url: string;
+  issuer: string;
+  traffic: Map<string, RealmTraffic>;
+  total: { inFlight: number; maxInFlight: number };
+  /** Aborted on close, so pending delays stop at once. */
+  closing: AbortSignal;
+}
+
+export function findClient(ctx: EmulatorContext, clientId: string | undefined): EmulatorClient | undefined {
+  return clientId === undefined ? undefined : ctx.settings.clients.find((c) => c.clientId === clientId);
+}

@@ -1,0 +1,125 @@
+// In-memory state (pending consents, codes, grants, tokens, invoices) and its optional JSON persistence.
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { SavedKeys } from "./keys.js";
+
+/** An authorize request waiting for the user's decision on the consent page. */
+export interface PendingAuthorization {
+  id: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  createdAt: number;
+}
+
+export interface AuthorizationCode {
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  realmId?: string;
+  userSub: string;
+  nonce?: string;
+  codeChallenge?: string;
+  createdAt: number;
+  /** Set on first exchange; a second exchange poisons the grant. */
+  grantId?: string;
+}
+
+export interface Grant {
+  id: string;
+  clientId: string;
+  userSub: string;
+  realmId?: string;
+  scopes: string[];
+  /** Emulator ms; the hard cap counts from here. */
+  createdAt: number;
+  /** Seconds, the `auth_time` claim. */
+  authTime: number;
+  revoked: boolean;
+  /** Emulator ms; the rolling window ends here unless a refresh extends it. */
+  rollingExpiresAt: number;
+  currentRefreshToken: string;
+  refreshTokenCount: number;
+}
+
+export interface RefreshTokenRecord {
+  grantId: string;
+  issuedAt: number;
+  /** When a newer value replaced it; grace counts from here. */
+  supersededAt?: number;
+}
+
+export interface AccessTokenRecord {
+  grantId: string;
+  expiresAt: number;
+}
+
+interface SavedState {
+  version: 1;
+  clockOffsetMs: number;
+  keys: SavedKeys;
+  pending: Array<[string, PendingAuthorization]>;
+  codes: Array<[string, AuthorizationCode]>;
+  grants: Array<[string, Grant]>;
+  refreshTokens: Array<[string, RefreshTokenRecord]>;
+  accessTokens: Array<[string, AccessTokenRecord]>;
+  invoices: Array<[string, Array<[string, Record<string, unknown>]>]>;
+}
+
+/** Everything that outlives a request. Maps, so that a token value like `__proto__` is just a miss. */
+export class EmulatorState {
+  pending = new Map<string, PendingAuthorization>();
+  codes = new Map<string, AuthorizationCode>();
+  grants = new Map<string, Grant>();
+  refreshTokens = new Map<string, RefreshTokenRecord>();
+  accessTokens = new Map<string, AccessTokenRecord>();
+  /** realmId → invoice id → invoice */
+  invoices = new Map<string, Map<string, Record<string, unknown>>>();
+  private dirty = false;
+
+  constructor(private readonly persistPath?: string) {}
+
+  markChanged(): void {
+    this.dirty = true;
+  }
+
+  /** Read a saved file, if persistence is on and the file exists. */
+  load(): { clockOffsetMs: number; keys: SavedKeys } | undefined {
+    if (!this.persistPath || !existsSync(this.persistPath)) return undefined;
+    const saved = JSON.parse(readFileSync(this.persistPath, "utf8")) as SavedState;
+    this.pending = new Map(saved.pending);
+    this.codes = new Map(saved.codes);
+    this.grants = new Map(saved.grants);
+    this.refreshTokens = new Map(saved.refreshTokens);
+    this.accessTokens = new Map(saved.accessTokens);
+    this.invoices = new Map(saved.invoices.map(([realm, list]) => [realm, new Map(list)]));
+    return { clockOffsetMs: saved.clockOffsetMs, keys: saved.keys };
+  }
+
+  /** Write the state if it changed: temp file then rename, so a crash never leaves half a file. */
+  flush(extra: () => { clockOffsetMs: number; keys: SavedKeys }, force = false): void {
+    if (!this.persistPath || (!this.dirty && !force)) return;
+    this.dirty = false;
+    const saved: SavedState = {
+      version: 1,
+      ...extra(),
+      pending: [...this.pending],
+      codes: [...this.codes],
+      grants: [...this.grants],
+      refreshTokens: [...this.refreshTokens],
+      accessTokens: [...this.accessTokens],
+      invoices: [...this.invoices].map(([realm, m]) => [realm, [...m]]),
+    };
+    const tmp = `${this.persistPath}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(saved), { mode: 0o600 });
+    renameSync(tmp, this.persistPath);
+  }
+
+  /** Drop consents and codes older than `maxAgeMs`; they can no longer be used anyway. */
+  prune(now: number, maxAgeMs: number): void {
+    for (const [id, p] of this.pending) if (now - p.createdAt > maxAgeMs) this.pending.delete(id);
+    for (const [code, c] of this.codes) if (now - c.createdAt > maxAgeMs) this.codes.delete(code);
+  }
+}
