@@ -133,7 +133,8 @@ export class AuthClient {
   readonly #revokeFormat: "json" | "form";
   readonly #clockTolerance: number;
   readonly #jwksOptions: JwksCacheOptions;
-  readonly #clock: () => number;
+  /** The clock used for expiry times, in epoch ms. */
+  readonly clock: () => number;
   readonly #usedStates = new Set<string>();
 
   constructor(options: AuthClientOptions) {
@@ -165,7 +166,7 @@ export class AuthClient {
     this.#revokeFormat = options.revokeBodyFormat ?? "json";
     this.#clockTolerance = options.clockTolerance ?? 30;
     this.#jwksOptions = options.jwks ?? {};
-    this.#clock = options.clock ?? Date.now;
+    this.clock = options.clock ?? Date.now;
     this.stateToken = options.stateToken;
     this.nonce = undefined;
     this.codeVerifier = undefined;
@@ -278,7 +279,7 @@ export class AuthClient {
     const form = new URLSearchParams({ grant_type: "authorization_code", code: authCode, redirect_uri: this.redirectUri });
     if (options.codeVerifier) form.set("code_verifier", options.codeVerifier);
     const res = await this.#tokenRequest(form, false, options.signal);
-    const token = readTokenResponse(res, { receivedAt: this.#clock(), realmId: options.realmId });
+    const token = readTokenResponse(res, { receivedAt: this.clock(), realmId: options.realmId });
     if (token.idToken) await this.validateIdToken(token.idToken, { nonce: options.nonce });
     if (options.updateClient !== false) this.#setToken(token);
     return token;
@@ -293,7 +294,7 @@ export class AuthClient {
     const res = await this.#tokenRequest(form, true, options.signal);
     const realmId = options.realmId ?? (own ? this.realmId : undefined);
     const previous = { refreshToken: token, ...(own && this.#idToken ? { idToken: this.#idToken } : {}) };
-    const body = readTokenResponse(res, { receivedAt: this.#clock(), realmId, previous });
+    const body = readTokenResponse(res, { receivedAt: this.clock(), realmId, previous });
     // Validate only a freshly issued id token, not one carried over from before.
     if (body.idToken && body.idToken !== previous.idToken) await this.validateIdToken(body.idToken);
     if (options.updateClient !== false) this.#setToken(body);
@@ -356,7 +357,7 @@ export class AuthClient {
         clientId: this.clientId,
         nonce: options.nonce,
         clockTolerance: options.clockTolerance ?? this.#clockTolerance,
-        now: this.#clock(),
+        now: this.clock(),
       },
       this.#jwksOptions,
     );
@@ -372,7 +373,7 @@ export class AuthClient {
       clientSecret: this.#clientSecret,
       redirectUri: options.redirectUri ?? this.redirectUri,
     });
-    const token = readTokenResponse(res, { receivedAt: this.#clock() });
+    const token = readTokenResponse(res, { receivedAt: this.clock() });
     if (options.updateClient !== false) this.#setToken(token);
     return token;
   }

@@ -1,0 +1,315 @@
+// TokenManager: hands out valid access tokens per realm and refreshes them safely.
+// Guarantees: one refresh per realm at a time in this process (shared promise) and across
+// processes (the store's leased lock); the new refresh token is stored before anyone gets the new
+// access token; invalid_grant is recorded once and never retried until a new grant is saved.
+import { EventEmitter } from "node:events";
+import type { AuthClient } from "../client/auth-client.js";
+import type { TokenSet } from "../client/token-set.js";
+import { AuthClientError, ConfigurationError } from "../http/errors.js";
+import { toLogger, type Logger } from "../http/logger.js";
+import { Semaphore } from "../http/semaphore.js";
+import { LockTimeoutError, ReauthorizationRequiredError, TokenNotFoundError } from "./errors.js";
+import { MemoryTokenStore } from "./stores/memory.js";
+import type { ReauthorizationReason, TokenRecord, TokenStore } from "./store.js";
+import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";
+
+/** Options of {@link TokenManager}. */
+export interface TokenManagerOptions {
+  authClient: AuthClient;
+  /** Where tokens live. Default: a MemoryTokenStore (lost on exit). */
+  store?: TokenStore;
+  /** Refresh when the access token expires within this many ms. Default 5 minutes. */
+  refreshMarginMs?: number;
+  /** Lease of the refresh lock. A refresh is abandoned before its lease ends. Default 60 s. */
+  lockLeaseMs?: number;
+  /** How long to wait for another holder's lock. Default lease + 10 s. */
+  lockWaitMs?: number;
+  /** Most refresh requests in flight at once in this process (all realms). Default 16. */
+  maxConcurrentRefreshes?: number;
+  /** Days before the five-year cap at which `hardExpiryApproaching` fires once each. Default [30, 7]. */
+  hardExpiryWarningDays?: number[];
+  /** The clock, in epoch ms. Default: the AuthClient's clock. */
+  clock?: () => number;
+}
+
+/** Events of {@link TokenManager}, with their listener arguments. */
+export interface TokenManagerEvents {
+  /** A refresh succeeded and its result is stored. */
+  refreshed: [realmId: string, token: TokenSet];
+  /** The realm must be reconnected (invalid_grant, expired or hard-expired refresh token). */
+  reauthorizationRequired: [realmId: string, error: ReauthorizationRequiredError];
+  /** The refresh token reaches its five-year cap in `daysLeft` days. */
+  hardExpiryApproaching: [realmId: string, daysLeft: number];
+}
+
+/** Summary of {@link TokenManager.refreshDue}. */
+export interface RefreshDueResult {
+  refreshed: string[];
+  reauthorizationRequired: string[];
+  failed: Array<{ realmId: string; error: unknown }>;
+}
+
+const DAY_MS = 86_400_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Keeps every connected company's tokens valid, for one script or a fleet of servers.
+ *
+ * @example
+ * const tokens = new TokenManager({ authClient, store: new FileTokenStore() });
+ * await tokens.save(realmId, await authClient.handleCallback(url, { expectedState }));
+ * const accessToken = await tokens.getAccessToken(realmId); // always valid
+ */
+export class TokenManager extends EventEmitter<TokenManagerEvents> {
+  readonly authClient: AuthClient;
+  readonly store: TokenStore;
+  readonly refreshMarginMs: number;
+  readonly lockLeaseMs: number;
+  readonly lockWaitMs: number;
+  readonly #warningDays: number[];
+  readonly #clock: () => number;
+  readonly #inflight = new Map<string, Promise<TokenSet>>();
+  readonly #refreshSlots: Semaphore;
+  readonly #log: Logger;
+
+  constructor(options: TokenManagerOptions) {
+    super();
+    if (!options?.authClient) throw new ConfigurationError("TokenManager needs an authClient");
+    this.authClient = options.authClient;
+    this.store = options.store ?? new MemoryTokenStore();
+    this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
+    this.lockLeaseMs = options.lockLeaseMs ?? 60_000;
+    this.lockWaitMs = options.lockWaitMs ?? this.lockLeaseMs + 10_000;
+    this.#warningDays = [...(options.hardExpiryWarningDays ?? [30, 7])].sort((a, b) => b - a);
+    this.#clock = options.clock ?? this.authClient.clock;
+    this.#refreshSlots = new Semaphore(options.maxConcurrentRefreshes ?? 16);
+    this.#log = this.authClient.http.logger;
+  }
+
+  /** Most refresh requests seen in flight at once (for monitoring and benchmarks). */
+  get peakConcurrentRefreshes(): number {
+    return this.#refreshSlots.peak;
+  }
+
+  /** Stores a new grant (after handleCallback), clearing any reconnect flag. */
+  async save(realmId: string, token: TokenSet): Promise<void> {
+    if (typeof realmId !== "string" || realmId === "") throw new ConfigurationError("save needs a realmId");
+    const record: TokenRecord = { realmId, token: { ...token, realmId }, updatedAt: this.#clock() };
+    // Under the lock, so a refresh in flight for the old grant cannot overwrite the new one.
+    await this.#withLock(realmId, async () => {
+      await this.store.set(record);
+      await this.#checkHardExpiry(record);
+    });
+  }
+
+  /** The stored grant and its status, or undefined. */
+  async get(realmId: string): Promise<TokenInfo | undefined> {
+    const record = await this.store.get(realmId);
+    return record && tokenInfo(record, this.#clock(), this.refreshMarginMs);
+  }
+
+  /** Every stored grant with its status. */
+  async list(): Promise<TokenInfo[]> {
+    const now = this.#clock();
+    return (await this.store.list()).map((r) => tokenInfo(r, now, this.refreshMarginMs));
+  }
+
+  /** Deletes the realm's tokens locally (without revoking them at Intuit). */
+  async delete(realmId: string): Promise<void> {
+    await this.store.delete(realmId);
+  }
+
+  /** Revokes the grant at Intuit, then deletes it. A grant Intuit no longer knows is deleted too. */
+  async revoke(realmId: string): Promise<void> {
+    const record = await this.store.get(realmId);
+    if (!record) throw new TokenNotFoundError(realmId);
+    try {
+      await this.authClient.revoke(record.token.refreshToken, { updateClient: false });
+    } catch (err) {
+      // 400: the token is already invalid at Intuit; nothing left to revoke.
+      if (!(err instanceof AuthClientError && err.statusCode === 400)) throw err;
+    }
+    await this.store.delete(realmId);
+  }
+
+  /**
+   * A valid access token for the realm, refreshing first when it expires within the margin.
+   * Concurrent callers share one refresh; other processes sharing the store wait for it.
+   */
+  async getAccessToken(realmId: string): Promise<string> {
+    return (await this.getToken(realmId)).accessToken;
+  }
+
+  /** Like {@link getAccessToken} but returns the whole token set. */
+  async getToken(realmId: string): Promise<TokenSet> {
+    const pending = this.#inflight.get(realmId);
+    if (pending) return pending;
+    const record = await this.store.get(realmId);
+    if (!record) throw new TokenNotFoundError(realmId);
+    const now = this.#clock();
+    const dead = deadReason(record, now);
+    if (dead) throw this.#reauthError(record, dead.reason, dead.since);
+    if (record.token.accessTokenExpiresAt - this.refreshMarginMs > now) return record.token;
+    return this.#refreshOnce(realmId, undefined);
+  }
+
+  /**
+   * Refreshes now, unless another caller already replaced `rejectedAccessToken` (pass the token
+   * an API answered 401 to, so a burst of 401s causes one refresh).
+   */
+  async refresh(realmId: string, options: { rejectedAccessToken?: string } = {}): Promise<TokenSet> {
+    return this.#refreshOnce(realmId, options.rejectedAccessToken ?? null);
+  }
+
+  /**
+   * Refreshes every stored realm whose access token expires within `withinMs` (default: the margin),
+   * at most `maxConcurrentRefreshes` at a time. Run it on a schedule to keep idle grants alive.
+   */
+  async refreshDue(withinMs = this.refreshMarginMs): Promise<RefreshDueResult> {
+    const now = this.#clock();
+    const due = (await this.store.list()).filter(
+      (r) => !deadReason(r, now) && r.token.accessTokenExpiresAt - withinMs <= now,
+    );
+    const result: RefreshDueResult = { refreshed: [], reauthorizationRequired: [], failed: [] };
+    await Promise.all(
+      due.map(async (r) => {
+        try {
+          await this.#refreshOnce(r.realmId, r.token.accessToken);
+          result.refreshed.push(r.realmId);
+        } catch (error) {
+          if (error instanceof ReauthorizationRequiredError) result.reauthorizationRequired.push(r.realmId);
+          else result.failed.push({ realmId: r.realmId, error });
+        }
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * One refresh per realm in this process. `staleAccessToken`: undefined = refresh if expiring,
+   * null = refresh unconditionally, a string = refresh only if that token is still the stored one.
+   */
+  #refreshOnce(realmId: string, staleAccessToken: string | null | undefined): Promise<TokenSet> {
+    const pending = this.#inflight.get(realmId);
+    if (pending) return pending;
+    const promise = this.#withLock(realmId, () => this.#refreshLocked(realmId, staleAccessToken)).finally(() => {
+      this.#inflight.delete(realmId);
+    });
+    this.#inflight.set(realmId, promise);
+    return promise;
+  }
+
+  async #refreshLocked(realmId: string, staleAccessToken: string | null | undefined): Promise<TokenSet> {
+    // Re-read under the lock: another process may have refreshed while we waited.
+    const record = await this.store.get(realmId);
+    if (!record) throw new TokenNotFoundError(realmId);
+    const now = this.#clock();
+    const dead = deadReason(record, now);
+    if (dead) {
+      if (!record.reauthorization) await this.#markDead(record, dead.reason, undefined);
+      throw this.#reauthError(record, dead.reason, dead.since);
+    }
+    const fresh = record.token.accessTokenExpiresAt - this.refreshMarginMs > now;
+    if (staleAccessToken === undefined && fresh) return record.token;
+    if (typeof staleAccessToken === "string" && record.token.accessToken !== staleAccessToken) return record.token;
+
+    let token: TokenSet;
+    try {
+      token = await this.#refreshSlots.run(() =>
+        this.authClient.refresh(record.token.refreshToken, {
+          realmId,
+          updateClient: false,
+          // Give up before the lease ends, so no other holder can start while we still might write.
+          signal: AbortSignal.timeout(Math.max(1_000, this.lockLeaseMs - 5_000)),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof AuthClientError && err.error === "invalid_grant") {
+        const error = await this.#markDead(record, "invalid_grant", err);
+        throw error;
+      }
+      // Anything else (network, timeout, 5xx): keep the stored refresh token; it may still be the newest.
+      throw err;
+    }
+    const next: TokenRecord = {
+      realmId,
+      token: { ...token, realmId, idToken: token.idToken ?? record.token.idToken },
+      warningsSent: record.warningsSent,
+      updatedAt: this.#clock(),
+    };
+    if (next.token.idToken === undefined) delete next.token.idToken;
+    if (next.warningsSent === undefined) delete next.warningsSent;
+    // Persist before anyone sees the new access token. If this throws, the caller gets the error
+    // and the previous record stays; Intuit keeps the previous refresh token valid for 24 h.
+    await this.store.set(next);
+    this.#emit("refreshed", realmId, next.token);
+    await this.#checkHardExpiry(next);
+    return next.token;
+  }
+
+  async #markDead(record: TokenRecord, reason: ReauthorizationReason, cause: AuthClientError | undefined) {
+    const at = this.#clock();
+    const updated: TokenRecord = {
+      ...record,
+      reauthorization: {
+        reason,
+        at,
+        ...(cause?.error ? { error: cause.error } : {}),
+        ...(cause?.errorDescription ? { errorDescription: cause.errorDescription } : {}),
+        ...(cause?.intuitTid ? { intuitTid: cause.intuitTid } : {}),
+      },
+      updatedAt: at,
+    };
+    await this.store.set(updated);
+    const error = this.#reauthError(updated, reason, at, cause);
+    this.#emit("reauthorizationRequired", record.realmId, error);
+    return error;
+  }
+
+  #reauthError(record: TokenRecord, reason: ReauthorizationReason, since: number, cause?: unknown) {
+    return new ReauthorizationRequiredError(record.realmId, reason, since, cause ? { cause } : undefined);
+  }
+
+  async #checkHardExpiry(record: TokenRecord): Promise<void> {
+    const hardAt = record.token.refreshTokenHardExpiresAt;
+    if (hardAt === undefined) return;
+    const daysLeft = Math.floor((hardAt - this.#clock()) / DAY_MS);
+    const sent = new Set(record.warningsSent ?? []);
+    const crossed = this.#warningDays.filter((d) => daysLeft <= d && !sent.has(d));
+    if (crossed.length === 0) return;
+    for (const d of crossed) sent.add(d);
+    await this.store.set({ ...record, warningsSent: [...sent].sort((a, b) => b - a), updatedAt: this.#clock() });
+    this.#emit("hardExpiryApproaching", record.realmId, Math.max(0, daysLeft));
+  }
+
+  /** Runs `fn` holding the realm's store lock, waiting (with backoff) for another holder. */
+  async #withLock<T>(realmId: string, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    let delay = 10;
+    let owner: string | undefined;
+    while ((owner = await this.store.tryLock(realmId, this.lockLeaseMs)) === undefined) {
+      if (Date.now() - started >= this.lockWaitMs) throw new LockTimeoutError(realmId, Date.now() - started);
+      await sleep(delay / 2 + Math.random() * delay);
+      delay = Math.min(delay * 2, 200);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.store.unlock(realmId, owner).catch((err: unknown) => {
+        // The lease expires on its own; a failed unlock only delays the next refresher.
+        this.#log.warn({ realmId, error: (err as Error)?.name }, "intuit-oauth-client: unlock failed");
+      });
+    }
+  }
+
+  #emit<K extends keyof TokenManagerEvents>(event: K, ...args: TokenManagerEvents[K]): void {
+    try {
+      (this.emit as (e: K, ...a: TokenManagerEvents[K]) => boolean)(event, ...args);
+    } catch (err) {
+      this.#log.error({ event, error: (err as Error)?.name }, "intuit-oauth-client: an event listener threw");
+    }
+  }
+}
