@@ -1,0 +1,184 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { ACCOUNTING, api, connect, REALM_1, REALM_2, TID } from "./helpers.js";
+
+let emu: Emulator;
+let token: string;
+before(async () => {
+  emu = await startEmulator({ port: 0, autoApprove: true });
+  token = (await connect(emu)).access_token;
+});
+after(() => emu.close());
+
+const AUTH_FAULT = {
+  Error: [
+    {
+      Message: "message=AuthenticationFailed; errorCode=003200; statusCode=401",
+      Detail: "Token expired or invalid",
+      code: "3200",
+    },
+  ],
+  type: "AUTHENTICATION",
+};
+
+test("companyinfo returns the company of the realm", async () => {
+  const res = await api(emu, token, `${REALM_1}/companyinfo/${REALM_1}?minorversion=75`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("intuit_tid") ?? "", TID);
+  const body = (await res.json()) as { CompanyInfo: Record<string, unknown>; time: string };
+  assert.equal(body.CompanyInfo.CompanyName, "Sandbox Company_US_1");
+  assert.equal(body.CompanyInfo.Id, "1");
+  assert.equal(body.CompanyInfo.Country, "US");
+  assert.equal(body.time, new Date(Date.parse(body.time)).toISOString());
+});
+
+test("query Customer with and without maxresults; count; unknown entity → 4000", async () => {
+  const q = (text: string) =>
+    api(emu, token, `${REALM_1}/query?query=${encodeURIComponent(text)}&minorversion=75`);
+  const all = (await (await q("select * from Customer")).json()) as {
+    QueryResponse: {
+      Customer: Array<{ Id: string; DisplayName: string }>;
+      startPosition: number;
+      maxResults: number;
+    };
+  };
+  assert.deepEqual(
+    all.QueryResponse.Customer.map((c) => c.Id),
+    ["1", "2", "3", "4", "5"],
+  );
+  assert.equal(all.QueryResponse.Customer[0]?.DisplayName, "Amy's Bird Sanctuary");
+  assert.equal(all.QueryResponse.startPosition, 1);
+  assert.equal(all.QueryResponse.maxResults, 5);
+  const two = (await (await q("SELECT * FROM Customer MAXRESULTS 2")).json()) as {
+    QueryResponse: { Customer: unknown[]; maxResults: number };
+  };
+  assert.equal(two.QueryResponse.Customer.length, 2);
+  assert.equal(two.QueryResponse.maxResults, 2);
+  const count = (await (await q("select count(*) from Customer")).json()) as { QueryResponse: unknown };
+  assert.deepEqual(count.QueryResponse, { totalCount: 5 });
+  const bad = await q("select * from Nonsense");
+  assert.equal(bad.status, 400);
+  const fault = (await bad.json()) as { Fault: { Error: Array<{ code: string }>; type: string } };
+  assert.equal(fault.Fault.type, "ValidationFault");
+  assert.equal(fault.Fault.Error[0]?.code, "4000");
+});
+
+test("customer by id; unknown id → 400 code 610", async () => {
+  const res = await api(emu, token, `${REALM_1}/customer/2`);
+  const body = (await res.json()) as { Customer: { DisplayName: string } };
+  assert.equal(body.Customer.DisplayName, "Bill's Windsurf Shop");
+  const missing = await api(emu, token, `${REALM_1}/customer/999`);
+  assert.equal(missing.status, 400);
+  assert.equal(
+    ((await missing.json()) as { Fault: { Error: Array<{ code: string }> } }).Fault.Error[0]?.code,
+    "610",
+  );
+});
+
+test("POST invoice echoes the body with a new Id; invalid JSON → 2500", async () => {
+  const invoice = { Line: [{ Amount: 100, DetailType: "SalesItemLineDetail" }], CustomerRef: { value: "1" } };
+  const res = await api(emu, token, `${REALM_1}/invoice?minorversion=75`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(invoice),
+  });
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { Invoice: Record<string, unknown> };
+  assert.deepEqual(body.Invoice, { ...invoice, Id: "1001", SyncToken: "0", domain: "QBO" });
+  const read = (await (await api(emu, token, `${REALM_1}/invoice/1001`)).json()) as { Invoice: unknown };
+  assert.deepEqual(read.Invoice, body.Invoice);
+  const bad = await api(emu, token, `${REALM_1}/invoice`, { method: "POST", body: "{nope" });
+  assert.equal(bad.status, 400);
+  const fault = (await bad.json()) as { Fault: { Error: Array<{ code: string }>; type: string } };
+  assert.equal(fault.Fault.type, "ValidationFault");
+  assert.equal(fault.Fault.Error[0]?.code, "2500");
+});
+
+test("invoice PDF: 64 KiB, %PDF-1.4, every byte value, stable hash per id", async () => {
+  const get = async (id: string) => {
+    const res = await api(emu, token, `${REALM_1}/invoice/${id}/pdf`, {
+      headers: { accept: "application/pdf" },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/pdf");
+    return Buffer.from(await res.arrayBuffer());
+  };
+  const a = await get("130");
+  assert.equal(a.length, 65536);
+  assert.equal(a.subarray(0, 8).toString("latin1"), "%PDF-1.4");
+  assert.equal(new Set(a).size, 256);
+  const hash = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+  assert.equal(hash(await get("130")), hash(a));
+  assert.notEqual(hash(await get("131")), hash(a));
+});
+
+test("401 AuthenticationFailed fault: bad token, expired token, other realm, no accounting scope", async () => {
+  const expectFault = async (res: Response) => {
+    assert.equal(res.status, 401);
+    const body = (await res.json()) as { Fault: unknown; time: string };
+    assert.deepEqual(body.Fault, AUTH_FAULT);
+    assert.equal(typeof body.time, "string");
+  };
+  await expectFault(await api(emu, "nope", `${REALM_1}/companyinfo/${REALM_1}`));
+  await expectFault(await api(emu, token, `${REALM_2}/companyinfo/${REALM_2}`));
+  const openidOnly = await connect(emu, { scope: "openid email" });
+  await expectFault(await api(emu, openidOnly.access_token, `${REALM_1}/companyinfo/${REALM_1}`));
+  const payments = await connect(emu, { scope: "com.intuit.quickbooks.payment" });
+  await expectFault(await api(emu, payments.access_token, `${REALM_1}/companyinfo/${REALM_1}`));
+  const short = await connect(emu, { scope: ACCOUNTING });
+  emu.expireAccessTokens(REALM_1);
+  await expectFault(await api(emu, short.access_token, `${REALM_1}/companyinfo/${REALM_1}`));
+  token = (await connect(emu)).access_token;
+});
+
+test("more than maxConcurrent in flight per realm → 429 ThrottleExceeded; stats show the peak", async () => {
+  const other = await startEmulator({
+    port: 0,
+    autoApprove: true,
+    apiDelayMs: 150,
+    apiLimits: { maxConcurrent: 3 },
+  });
+  try {
+    const t = (await connect(other)).access_token;
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => api(other, t, `${REALM_1}/companyinfo/${REALM_1}`)),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    const throttled = results.find((r) => r.status === 429);
+    assert.deepEqual(((await throttled?.json()) as { Fault: unknown }).Fault, {
+      Error: [
+        {
+          Message: "message=ThrottleExceeded; errorCode=003001; statusCode=429",
+          Detail: "Too many requests",
+          code: "3001",
+        },
+      ],
+      type: "ThrottlingFault",
+    });
+    // A refused request counts while it is being refused, so the peak shows the client went over.
+    assert.deepEqual(other.apiStats(REALM_1), { inFlight: 0, maxInFlight: 4 });
+    assert.deepEqual(other.apiStats(), { inFlight: 0, maxInFlight: 4 });
+    assert.deepEqual(other.apiStats(REALM_2), { inFlight: 0, maxInFlight: 0 });
+    other.resetCounters();
+    assert.deepEqual(other.apiStats(REALM_1), { inFlight: 0, maxInFlight: 0 });
+  } finally {
+    await other.close();
+  }
+});
+
+test("more than perMinute per realm per emulator minute → 429, next minute OK", async () => {
+  const other = await startEmulator({ port: 0, autoApprove: true, apiLimits: { perMinute: 3 } });
+  try {
+    const t = (await connect(other)).access_token;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await api(other, t, `${REALM_1}/customer/1`)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    other.advanceClock(60_000);
+    assert.equal((await api(other, t, `${REALM_1}/customer/1`)).status, 200);
+  } finally {
+    await other.close();
+  }
+});
