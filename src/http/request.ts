@@ -71,16 +71,21 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+// An abort during the wait between attempts is the same typed AbortError as one mid-request.
+function callerAbort(signal: AbortSignal | undefined): AbortError {
+  return new AbortError("Request aborted by the caller", { requestMayHaveBeenSent: true, cause: signal?.reason });
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(callerAbort(signal));
     const t = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(signal?.reason);
+      reject(callerAbort(signal));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
@@ -166,8 +171,7 @@ export class HttpClient {
         ),
       timeout,
     );
-    const onCallerAbort = () =>
-      controller.abort(new AbortError("Request aborted by the caller", { requestMayHaveBeenSent: true, cause: options.signal?.reason }));
+    const onCallerAbort = () => controller.abort(callerAbort(options.signal));
     if (options.signal?.aborted) onCallerAbort();
     else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
     try {
