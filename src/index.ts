@@ -1,10 +1,20 @@
 // The public face of intuit-oauth-client. It only re-exports.
 export { AuthClient } from "./client/auth-client.js";
-export type { AuthClientOptions, BearerTokenOptions, CallbackOptions, CallOptions } from "./client/auth-client.js";
+export type {
+  AuthClientOptions,
+  BearerTokenOptions,
+  CallbackOptions,
+  CallOptions,
+} from "./client/auth-client.js";
 export { Scopes, COMPANY_SCOPES } from "./client/scopes.js";
 export type { Scope, ScopeLike } from "./client/scopes.js";
 export { AuthorizationResponseError, CallbackError, codeChallengeS256 } from "./client/authorization.js";
-export type { AuthorizationRequest, AuthorizationUrlOptions, CallbackErrorReason, ValidatedCallback } from "./client/authorization.js";
+export type {
+  AuthorizationRequest,
+  AuthorizationUrlOptions,
+  CallbackErrorReason,
+  ValidatedCallback,
+} from "./client/authorization.js";
 export { INTUIT_ENVIRONMENTS, DISCOVERY_URLS, clearDiscoveryCache } from "./client/environments.js";
 export type { EnvironmentName, IntuitEndpoints } from "./client/environments.js";
 export { IdTokenError } from "./client/id-token.js";

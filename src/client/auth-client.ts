@@ -138,7 +138,8 @@ export class AuthClient {
   readonly #usedStates = new Set<string>();
 
   constructor(options: AuthClientOptions) {
-    if (typeof options !== "object" || options === null) throw new ConfigurationError("AuthClient options are required");
+    if (typeof options !== "object" || options === null)
+      throw new ConfigurationError("AuthClient options are required");
     this.clientId = requireString(options.clientId, "clientId");
     this.#clientSecret = requireString(options.clientSecret, "clientSecret");
     this.redirectUri = assertSafeUrl(requireString(options.redirectUri, "redirectUri"), "redirectUri");
@@ -158,7 +159,9 @@ export class AuthClient {
       this.environment = "custom";
       this.endpoints = Object.freeze(validateEndpoints(env));
     } else {
-      throw new ConfigurationError("environment is required: sandbox, production, an endpoint object, or a discovery URL");
+      throw new ConfigurationError(
+        "environment is required: sandbox, production, an endpoint object, or a discovery URL",
+      );
     }
     this.http = new HttpClient(options);
     this.includeRefreshTokenHardExpiresIn = options.includeRefreshTokenHardExpiresIn ?? false;
@@ -229,7 +232,10 @@ export class AuthClient {
    * Builds the URL to send the user to. Synchronous. A fresh 256-bit state from the CSPRNG is
    * made for every call unless you pass one, and kept in {@link stateToken}.
    */
-  getAuthorizationUrl(scopes: readonly ScopeLike[] | ScopeLike, options: AuthorizationUrlOptions = {}): string {
+  getAuthorizationUrl(
+    scopes: readonly ScopeLike[] | ScopeLike,
+    options: AuthorizationUrlOptions = {},
+  ): string {
     return this.createAuthorizationRequest(scopes, options).url;
   }
 
@@ -237,8 +243,17 @@ export class AuthClient {
    * Like {@link getAuthorizationUrl} but returns everything to keep in the user's session
    * (state, nonce, PKCE verifier): the form to use on a server with many users.
    */
-  createAuthorizationRequest(scopes: readonly ScopeLike[] | ScopeLike, options: AuthorizationUrlOptions = {}): AuthorizationRequest {
-    const req = buildAuthorizationRequest(this.endpoints.authorizationEndpoint, this.clientId, this.redirectUri, scopes, options);
+  createAuthorizationRequest(
+    scopes: readonly ScopeLike[] | ScopeLike,
+    options: AuthorizationUrlOptions = {},
+  ): AuthorizationRequest {
+    const req = buildAuthorizationRequest(
+      this.endpoints.authorizationEndpoint,
+      this.clientId,
+      this.redirectUri,
+      scopes,
+      options,
+    );
     this.stateToken = req.state;
     this.nonce = req.nonce;
     this.codeVerifier = req.codeVerifier;
@@ -249,17 +264,25 @@ export class AuthClient {
    * Validates the callback (error, state in constant time, single use, code), then exchanges the
    * code. A missing or mismatched state throws before anything is sent.
    */
-  async handleCallback(callback: string | URL | URLSearchParams, options: CallbackOptions = {}): Promise<TokenSet> {
+  async handleCallback(
+    callback: string | URL | URLSearchParams,
+    options: CallbackOptions = {},
+  ): Promise<TokenSet> {
     const params = validateCallback(callback, options.expectedState ?? this.stateToken);
-    if (this.#usedStates.has(params.state)) throw new CallbackError("state_reused", "This state was already used");
+    if (this.#usedStates.has(params.state))
+      throw new CallbackError("state_reused", "This state was already used");
     this.#rememberState(params.state);
     if (this.stateToken === params.state) this.stateToken = undefined;
     return this.exchangeCallback(params, options);
   }
 
   /** Exchanges parameters returned by a callback validation. Unvalidated input is refused. */
-  async exchangeCallback(params: ValidatedCallback, options: Omit<CallbackOptions, "expectedState"> = {}): Promise<TokenSet> {
-    if (!isValidatedCallback(params)) throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
+  async exchangeCallback(
+    params: ValidatedCallback,
+    options: Omit<CallbackOptions, "expectedState"> = {},
+  ): Promise<TokenSet> {
+    if (!isValidatedCallback(params))
+      throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
     const nonce = options.nonce ?? this.nonce;
     const codeVerifier = options.codeVerifier ?? this.codeVerifier;
     return this.getBearerToken(params.code, {
@@ -275,8 +298,13 @@ export class AuthClient {
    * once the request may have reached Intuit: a second exchange of one code poisons the grant.
    */
   async getBearerToken(authCode: string, options: BearerTokenOptions = {}): Promise<TokenSet> {
-    if (typeof authCode !== "string" || authCode === "") throw new MissingTokenError("Authorization code not specified");
-    const form = new URLSearchParams({ grant_type: "authorization_code", code: authCode, redirect_uri: this.redirectUri });
+    if (typeof authCode !== "string" || authCode === "")
+      throw new MissingTokenError("Authorization code not specified");
+    const form = new URLSearchParams({
+      grant_type: "authorization_code",
+      code: authCode,
+      redirect_uri: this.redirectUri,
+    });
     if (options.codeVerifier) form.set("code_verifier", options.codeVerifier);
     const res = await this.#tokenRequest(form, false, options.signal);
     const token = readTokenResponse(res, { receivedAt: this.clock(), realmId: options.realmId });
@@ -309,13 +337,17 @@ export class AuthClient {
   async revoke(token?: string, options: CallOptions = {}): Promise<true> {
     const value = token ?? this.#refreshToken ?? this.#accessToken;
     if (!value) throw new MissingTokenError("Token to revoke not specified");
-    const body = this.#revokeFormat === "json" ? JSON.stringify({ token: value }) : new URLSearchParams({ token: value }).toString();
+    const body =
+      this.#revokeFormat === "json"
+        ? JSON.stringify({ token: value })
+        : new URLSearchParams({ token: value }).toString();
     const res = await this.http.send({
       method: "POST",
       url: this.endpoints.revocationEndpoint,
       headers: {
         authorization: this.#basicAuth(),
-        "content-type": this.#revokeFormat === "json" ? "application/json" : "application/x-www-form-urlencoded",
+        "content-type":
+          this.#revokeFormat === "json" ? "application/json" : "application/x-www-form-urlencoded",
       },
       body,
       idempotent: true,
@@ -345,7 +377,10 @@ export class AuthClient {
    * Verifies an id token (the given one or the client's) and returns its claims: RS256 with a
    * key from the cached JWKS, issuer, audience, azp, expiry with tolerance and optional nonce.
    */
-  async validateIdToken(idToken?: string, options: { nonce?: string | undefined; clockTolerance?: number } = {}): Promise<IdTokenClaims> {
+  async validateIdToken(
+    idToken?: string,
+    options: { nonce?: string | undefined; clockTolerance?: number } = {},
+  ): Promise<IdTokenClaims> {
     const token = idToken ?? this.#idToken;
     if (!token) throw new MissingTokenError("ID token not specified");
     return verifyIdToken(
@@ -386,7 +421,14 @@ export class AuthClient {
       form.set("client_secret", this.#clientSecret);
     }
     if (this.includeRefreshTokenHardExpiresIn) headers["x-include-refresh-token-hard-expires-in"] = "true";
-    return this.http.send({ method: "POST", url: this.endpoints.tokenEndpoint, headers, body: form.toString(), idempotent, signal });
+    return this.http.send({
+      method: "POST",
+      url: this.endpoints.tokenEndpoint,
+      headers,
+      body: form.toString(),
+      idempotent,
+      signal,
+    });
   }
 
   #basicAuth(): string {

@@ -142,7 +142,8 @@ export function isValidatedCallback(value: unknown): value is ValidatedCallback 
 function paramsOf(input: string | URL | URLSearchParams): URLSearchParams {
   if (input instanceof URLSearchParams) return input;
   if (input instanceof URL) return input.searchParams;
-  if (typeof input !== "string") throw new CallbackError("malformed", "Callback must be a URL, a query string or URLSearchParams");
+  if (typeof input !== "string")
+    throw new CallbackError("malformed", "Callback must be a URL, a query string or URLSearchParams");
   const s = input.trim();
   if (/^[a-z][a-z0-9+.-]*:/i.test(s)) {
     try {
@@ -157,7 +158,8 @@ function paramsOf(input: string | URL | URLSearchParams): URLSearchParams {
 
 function single(params: URLSearchParams, name: string): string | undefined {
   const all = params.getAll(name);
-  if (all.length > 1) throw new CallbackError("duplicate_parameter", `Callback has more than one "${name}" parameter`);
+  if (all.length > 1)
+    throw new CallbackError("duplicate_parameter", `Callback has more than one "${name}" parameter`);
   return all[0];
 }
 
@@ -165,7 +167,10 @@ function single(params: URLSearchParams, name: string): string | undefined {
  * Validates a callback: `error=` first, then the state (constant time), then the code.
  * Throws {@link AuthorizationResponseError} or {@link CallbackError}; never exchanges anything.
  */
-export function validateCallback(input: string | URL | URLSearchParams, expectedState: string | undefined): ValidatedCallback {
+export function validateCallback(
+  input: string | URL | URLSearchParams,
+  expectedState: string | undefined,
+): ValidatedCallback {
   const params = paramsOf(input);
   const error = single(params, "error");
   const state = single(params, "state");
@@ -173,10 +178,16 @@ export function validateCallback(input: string | URL | URLSearchParams, expected
   const realmId = single(params, "realmId");
   if (error !== undefined) throw new AuthorizationResponseError(error, single(params, "error_description"));
   if (expectedState === undefined || expectedState === "")
-    throw new CallbackError("no_expected_state", "No expected state: pass { expectedState } from the user's session");
-  if (state === undefined || state === "") throw new CallbackError("state_missing", "Callback has no state parameter");
-  if (!safeEqual(state, expectedState)) throw new CallbackError("state_mismatch", "Callback state does not match the expected state");
-  if (code === undefined || code === "") throw new CallbackError("code_missing", "Callback has no code parameter");
+    throw new CallbackError(
+      "no_expected_state",
+      "No expected state: pass { expectedState } from the user's session",
+    );
+  if (state === undefined || state === "")
+    throw new CallbackError("state_missing", "Callback has no state parameter");
+  if (!safeEqual(state, expectedState))
+    throw new CallbackError("state_mismatch", "Callback state does not match the expected state");
+  if (code === undefined || code === "")
+    throw new CallbackError("code_missing", "Callback has no code parameter");
   const result: ValidatedCallback = Object.freeze({ code, state, realmId: realmId || undefined });
   validated.add(result);
   return result;

@@ -60,7 +60,8 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
 function decodeSegment(segment: string, what: string): Buffer {
-  if (!B64URL.test(segment) || segment.length % 4 === 1) throw new IdTokenError("malformed", `${what} is not base64url`);
+  if (!B64URL.test(segment) || segment.length % 4 === 1)
+    throw new IdTokenError("malformed", `${what} is not base64url`);
   return Buffer.from(segment, "base64url");
 }
 
@@ -80,7 +81,8 @@ function decodeJson(segment: string, what: string): Record<string, unknown> {
 function numericClaim(claims: Record<string, unknown>, name: string, required: boolean): number | undefined {
   const v = claims[name];
   if (v === undefined && !required) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new IdTokenError("malformed", `claim ${name} must be a number`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new IdTokenError("malformed", `claim ${name} must be a number`);
   return v;
 }
 
@@ -91,8 +93,10 @@ export function checkClaims(claims: Record<string, unknown>, expected: IdTokenEx
   if (claims["iss"] !== expected.issuer) throw new IdTokenError("issuer", "unexpected issuer");
   const aud = claims["aud"];
   const audiences = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : undefined;
-  if (!audiences || !audiences.every((a) => typeof a === "string")) throw new IdTokenError("malformed", "aud must be a string or an array of strings");
-  if (!audiences.includes(expected.clientId)) throw new IdTokenError("audience", "the client id is not an audience");
+  if (!audiences || !audiences.every((a) => typeof a === "string"))
+    throw new IdTokenError("malformed", "aud must be a string or an array of strings");
+  if (!audiences.includes(expected.clientId))
+    throw new IdTokenError("audience", "the client id is not an audience");
   if (audiences.length > 1 && claims["azp"] !== expected.clientId)
     throw new IdTokenError("azp", "several audiences and azp is not the client id");
   if (claims["azp"] !== undefined && claims["azp"] !== expected.clientId)
@@ -100,13 +104,16 @@ export function checkClaims(claims: Record<string, unknown>, expected: IdTokenEx
   const exp = numericClaim(claims, "exp", true) as number;
   if (exp + tolerance <= now) throw new IdTokenError("expired", "the token has expired");
   const nbf = numericClaim(claims, "nbf", false);
-  if (nbf !== undefined && nbf - tolerance > now) throw new IdTokenError("not_yet_valid", "nbf is in the future");
+  if (nbf !== undefined && nbf - tolerance > now)
+    throw new IdTokenError("not_yet_valid", "nbf is in the future");
   const iat = numericClaim(claims, "iat", false);
-  if (iat !== undefined && iat - tolerance > now) throw new IdTokenError("not_yet_valid", "iat is in the future");
+  if (iat !== undefined && iat - tolerance > now)
+    throw new IdTokenError("not_yet_valid", "iat is in the future");
   if (typeof claims["sub"] !== "string") throw new IdTokenError("malformed", "sub must be a string");
   if (expected.nonce !== undefined) {
     const n = claims["nonce"];
-    if (typeof n !== "string" || !safeEqual(n, expected.nonce)) throw new IdTokenError("nonce", "nonce does not match");
+    if (typeof n !== "string" || !safeEqual(n, expected.nonce))
+      throw new IdTokenError("nonce", "nonce does not match");
   }
   return claims as IdTokenClaims;
 }
@@ -120,8 +127,10 @@ function parse(token: unknown) {
   if (first <= 0 || second <= first + 1 || token.indexOf(".", second + 1) !== -1)
     throw new IdTokenError("malformed", "a JWT has three non-empty parts");
   const header = decodeJson(token.slice(0, first), "header");
-  if (header["alg"] !== "RS256") throw new IdTokenError("alg", `alg ${JSON.stringify(header["alg"])} is not accepted; only RS256`);
-  if (header["crit"] !== undefined) throw new IdTokenError("malformed", "crit header parameters are not supported");
+  if (header["alg"] !== "RS256")
+    throw new IdTokenError("alg", `alg ${JSON.stringify(header["alg"])} is not accepted; only RS256`);
+  if (header["crit"] !== undefined)
+    throw new IdTokenError("malformed", "crit header parameters are not supported");
   const kid = header["kid"];
   if (typeof kid !== "string" || kid === "") throw new IdTokenError("kid", "header has no kid");
   return {

@@ -60,7 +60,11 @@ export class RemoteJwks {
   }
 
   /** The key for `kid`, fetching when stale, or once (outside the cooldown) when `kid` is unknown. */
-  async getKey(kid: string, http: HttpClient, options: Required<JwksCacheOptions>): Promise<KeyObject | undefined> {
+  async getKey(
+    kid: string,
+    http: HttpClient,
+    options: Required<JwksCacheOptions>,
+  ): Promise<KeyObject | undefined> {
     const now = Date.now();
     if (now - this.fetchedAt >= options.maxAgeMs) {
       try {
@@ -85,9 +89,16 @@ export class RemoteJwks {
       this.lastAttemptAt = Date.now();
       this.fetchCount++;
       try {
-        const res = await http.send({ method: "GET", url: this.uri, idempotent: true, timeout: options.timeoutMs });
+        const res = await http.send({
+          method: "GET",
+          url: this.uri,
+          idempotent: true,
+          timeout: options.timeoutMs,
+        });
         if (res.status !== 200)
-          throw new JwksError(`JWKS at ${this.uri} answered HTTP ${res.status}${res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : ""}`);
+          throw new JwksError(
+            `JWKS at ${this.uri} answered HTTP ${res.status}${res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : ""}`,
+          );
         let doc: unknown;
         try {
           doc = JSON.parse(res.body.toString("utf8"));

@@ -4,7 +4,10 @@ import { createHmac, randomBytes } from "node:crypto";
 
 /** RFC 3986 percent-encoding as RFC 5849 §3.6 requires (unreserved characters kept). */
 export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /** Credentials and request parts needed to sign. */
@@ -24,9 +27,14 @@ export interface OAuth1SignInput {
 }
 
 /** The RFC 5849 §3.4.1 signature base string. */
-export function signatureBaseString(method: string, url: string, params: ReadonlyArray<[string, string]>): string {
+export function signatureBaseString(
+  method: string,
+  url: string,
+  params: ReadonlyArray<[string, string]>,
+): string {
   const u = new URL(url);
-  const defaultPort = (u.protocol === "http:" && u.port === "80") || (u.protocol === "https:" && u.port === "443");
+  const defaultPort =
+    (u.protocol === "http:" && u.port === "80") || (u.protocol === "https:" && u.port === "443");
   const base = `${u.protocol}//${u.hostname.toLowerCase()}${u.port && !defaultPort ? `:${u.port}` : ""}${u.pathname}`;
   const all: Array<[string, string]> = [...params];
   for (const [k, v] of u.searchParams) all.push([k, v]);
@@ -55,7 +63,10 @@ export function oauth1AuthorizationHeader(input: OAuth1SignInput): string {
     ...input.oauthParams,
   };
   if (input.token !== undefined) oauth["oauth_token"] = input.token;
-  const base = signatureBaseString(input.method, input.url, [...Object.entries(oauth), ...(input.params ?? [])]);
+  const base = signatureBaseString(input.method, input.url, [
+    ...Object.entries(oauth),
+    ...(input.params ?? []),
+  ]);
   oauth["oauth_signature"] = hmacSha1Signature(base, input.consumerSecret, input.tokenSecret);
   return (
     "OAuth " +

@@ -69,9 +69,11 @@ const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-toke
 /** Validates a scope list and joins it with spaces. Throws on an empty list or a malformed scope. */
 export function formatScopes(scopes: readonly ScopeLike[] | ScopeLike): string {
   const list = typeof scopes === "string" ? scopes.split(" ").filter(Boolean) : [...scopes];
-  if (!Array.isArray(list) || list.length === 0) throw new ConfigurationError("At least one scope is required");
+  if (!Array.isArray(list) || list.length === 0)
+    throw new ConfigurationError("At least one scope is required");
   for (const s of list) {
-    if (typeof s !== "string" || !SCOPE_SYNTAX.test(s)) throw new ConfigurationError(`Invalid scope: ${JSON.stringify(s)}`);
+    if (typeof s !== "string" || !SCOPE_SYNTAX.test(s))
+      throw new ConfigurationError(`Invalid scope: ${JSON.stringify(s)}`);
   }
   return [...new Set(list)].join(" ");
 }

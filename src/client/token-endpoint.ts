@@ -1,6 +1,11 @@
 // Turning Intuit's HTTP answers into token sets or typed errors. Shared by the code exchange,
 // refresh, migrate, revoke and userinfo calls. Never lets a SyntaxError or TypeError escape.
-import { AuthClientError, InvalidGrantError, IntuitOAuthError, type HttpErrorDetails } from "../http/errors.js";
+import {
+  AuthClientError,
+  InvalidGrantError,
+  IntuitOAuthError,
+  type HttpErrorDetails,
+} from "../http/errors.js";
 import type { HttpResponse } from "../http/request.js";
 import { tokenSetFromResponse, type TokenResponseFields, type TokenSet } from "./token-set.js";
 
@@ -13,7 +18,10 @@ function parseJson(text: string): unknown {
 }
 
 function details(res: HttpResponse, text: string, json: unknown): HttpErrorDetails {
-  const o = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  const o =
+    typeof json === "object" && json !== null && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : {};
   return {
     statusCode: res.status,
     content: text,
@@ -47,7 +55,8 @@ export function readJsonObject(res: HttpResponse): Record<string, unknown> {
   const text = res.body.toString("utf8");
   const json = parseJson(text);
   if (json === undefined) throw invalidResponse(res, text, "the body is not JSON");
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw invalidResponse(res, text, "the body is not a JSON object");
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw invalidResponse(res, text, "the body is not a JSON object");
   return json as Record<string, unknown>;
 }
 

@@ -41,8 +41,17 @@ const MAX_SECONDS = 1e10;
 const DEFAULT_REFRESH_WINDOW_S = 8_726_400;
 
 /** Reads a non-negative finite number, accepting a numeric string. */
-export function toNumber(value: unknown, field: string, Err: typeof IntuitOAuthError = TokenSetFormatError): number {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+export function toNumber(
+  value: unknown,
+  field: string,
+  Err: typeof IntuitOAuthError = TokenSetFormatError,
+): number {
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(n) || n < 0) throw new Err(`${field} must be a non-negative number`);
   return n;
 }
@@ -82,7 +91,11 @@ export function tokenSetFromResponse(
 ): TokenSet {
   const b = r.body;
   const expiresIn = toNumber(b["expires_in"] ?? 3600, "expires_in", Err);
-  const refreshExpiresIn = toNumber(b["x_refresh_token_expires_in"] ?? DEFAULT_REFRESH_WINDOW_S, "x_refresh_token_expires_in", Err);
+  const refreshExpiresIn = toNumber(
+    b["x_refresh_token_expires_in"] ?? DEFAULT_REFRESH_WINDOW_S,
+    "x_refresh_token_expires_in",
+    Err,
+  );
   const hard = optionalNumber(b["x_refresh_token_hard_expires_in"], "x_refresh_token_hard_expires_in", Err);
   if (expiresIn > MAX_SECONDS || refreshExpiresIn > MAX_SECONDS || (hard ?? 0) > MAX_SECONDS)
     throw new Err("token lifetimes are out of range");
@@ -122,7 +135,8 @@ export function tokenSetFromJSON(json: unknown): TokenSet {
       throw new TokenSetFormatError("token set is not valid JSON");
     }
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new TokenSetFormatError("token set must be an object");
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new TokenSetFormatError("token set must be an object");
   const o = v as Record<string, unknown>;
   const E = TokenSetFormatError;
   const set: TokenSet = {
@@ -155,5 +169,8 @@ export function isAccessTokenExpired(set: TokenSet, now = Date.now(), marginMs =
 
 /** True when the refresh token can no longer be used (rolling window or five-year cap passed). */
 export function isRefreshTokenExpired(set: TokenSet, now = Date.now()): boolean {
-  return set.refreshTokenExpiresAt <= now || (set.refreshTokenHardExpiresAt !== undefined && set.refreshTokenHardExpiresAt <= now);
+  return (
+    set.refreshTokenExpiresAt <= now ||
+    (set.refreshTokenHardExpiresAt !== undefined && set.refreshTokenHardExpiresAt <= now)
+  );
 }

@@ -38,7 +38,8 @@ function toBool(v: unknown): boolean | undefined {
 }
 
 export function parseUserInfo(body: unknown): UserInfo {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new UserInfoFormatError("userinfo is not a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new UserInfoFormatError("userinfo is not a JSON object");
   const b = body as Record<string, unknown>;
   if (typeof b["sub"] !== "string") throw new UserInfoFormatError("userinfo has no sub");
   const info: UserInfo = { ...b, sub: b["sub"] };

@@ -104,7 +104,10 @@ export class NetworkError extends IntuitOAuthError {
   readonly requestMayHaveBeenSent: boolean;
   /** The underlying system error code, e.g. `ECONNRESET`. */
   readonly systemCode: string | undefined;
-  constructor(message: string, options: { cause?: unknown; requestMayHaveBeenSent: boolean; systemCode?: string }) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; requestMayHaveBeenSent: boolean; systemCode?: string },
+  ) {
     super(message, { cause: options.cause });
     this.requestMayHaveBeenSent = options.requestMayHaveBeenSent;
     this.systemCode = options.systemCode;

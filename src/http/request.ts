@@ -19,7 +19,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 2, minDelayMs: 200, maxDelayMs: 5000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 2,
+  minDelayMs: 200,
+  maxDelayMs: 5000,
+  maxRetryAfterMs: 60_000,
+};
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Options shared by everything that makes HTTP requests. */
@@ -73,7 +78,10 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 
 // An abort during the wait between attempts is the same typed AbortError as one mid-request.
 function callerAbort(signal: AbortSignal | undefined): AbortError {
-  return new AbortError("Request aborted by the caller", { requestMayHaveBeenSent: true, cause: signal?.reason });
+  return new AbortError("Request aborted by the caller", {
+    requestMayHaveBeenSent: true,
+    cause: signal?.reason,
+  });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -104,7 +112,8 @@ export class HttpClient {
 
   constructor(options: HttpOptions = {}) {
     this.timeout = options.timeout ?? 30_000;
-    this.retry = options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
+    this.retry =
+      options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
     this.logger = toLogger(options.logger);
     this.userAgent = options.userAgent ? `${BASE_USER_AGENT} ${options.userAgent}` : BASE_USER_AGENT;
     this.transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
@@ -159,7 +168,11 @@ export class HttpClient {
     }
   }
 
-  private async attempt(options: SendOptions, headers: Record<string, string>, attempt: number): Promise<HttpResponse> {
+  private async attempt(
+    options: SendOptions,
+    headers: Record<string, string>,
+    attempt: number,
+  ): Promise<HttpResponse> {
     const timeout = options.timeout ?? this.timeout;
     const controller = new AbortController();
     const timer = setTimeout(

@@ -47,11 +47,14 @@ function networkError(err: unknown, sent: boolean): NetworkError {
   const systemCode = (err as { code?: unknown } | null)?.code;
   const code = typeof systemCode === "string" ? systemCode : undefined;
   const notSent = !sent || (code !== undefined && NOT_SENT_CODES.has(code));
-  return new NetworkError(`Network error${code ? ` (${code})` : ""}: ${(err as Error)?.message ?? String(err)}`, {
-    cause: err,
-    requestMayHaveBeenSent: !notSent,
-    ...(code ? { systemCode: code } : {}),
-  });
+  return new NetworkError(
+    `Network error${code ? ` (${code})` : ""}: ${(err as Error)?.message ?? String(err)}`,
+    {
+      cause: err,
+      requestMayHaveBeenSent: !notSent,
+      ...(code ? { systemCode: code } : {}),
+    },
+  );
 }
 
 /** The default transport on Node: `node:http`/`node:https` with shared keep-alive agents. */
@@ -93,11 +96,16 @@ export const nodeTransport: Transport = (request) =>
         res.on("error", fail);
         res.on("aborted", () => fail(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
         res.on("end", () => {
-          if (!res.complete) return fail(Object.assign(new Error("response truncated"), { code: "ECONNRESET" }));
+          if (!res.complete)
+            return fail(Object.assign(new Error("response truncated"), { code: "ECONNRESET" }));
           if (settled) return;
           settled = true;
           request.signal.removeEventListener("abort", onAbort);
-          resolve({ status: res.statusCode ?? 0, headers: headersOf(res.headers), body: Buffer.concat(chunks) });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: headersOf(res.headers),
+            body: Buffer.concat(chunks),
+          });
         });
       },
     );
@@ -132,7 +140,8 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
     }
     try {
       const buf = Buffer.from(await res.arrayBuffer());
-      if (buf.length > request.maxBodyBytes) throw new Error(`response body larger than ${request.maxBodyBytes} bytes`);
+      if (buf.length > request.maxBodyBytes)
+        throw new Error(`response body larger than ${request.maxBodyBytes} bytes`);
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
       return { status: res.status, headers, body: buf };

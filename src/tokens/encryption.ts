@@ -12,9 +12,12 @@ export function toKey(key: EncryptionKey): Buffer {
   let buf: Buffer;
   if (typeof key === "string") {
     const k = key.trim();
-    buf = /^[0-9a-fA-F]{64}$/.test(k) ? Buffer.from(k, "hex") : Buffer.from(k, k.includes("-") || k.includes("_") ? "base64url" : "base64");
+    buf = /^[0-9a-fA-F]{64}$/.test(k)
+      ? Buffer.from(k, "hex")
+      : Buffer.from(k, k.includes("-") || k.includes("_") ? "base64url" : "base64");
   } else buf = Buffer.from(key);
-  if (buf.length !== 32) throw new ConfigurationError("An encryption key must be 32 bytes (base64 or 64 hex digits)");
+  if (buf.length !== 32)
+    throw new ConfigurationError("An encryption key must be 32 bytes (base64 or 64 hex digits)");
   return buf;
 }
 
@@ -43,12 +46,17 @@ export function isEncrypted(text: string): boolean {
 /** Decrypts text from {@link encrypt}. A wrong key or tampered data throws TokenStoreError. */
 export function decrypt(text: string, key: Buffer | undefined): string {
   if (!isEncrypted(text)) return text;
-  if (!key) throw new TokenStoreError("Stored tokens are encrypted; set the encryption key (INTUIT_OAUTH_ENCRYPTION_KEY)");
+  if (!key)
+    throw new TokenStoreError(
+      "Stored tokens are encrypted; set the encryption key (INTUIT_OAUTH_ENCRYPTION_KEY)",
+    );
   const [iv, tag, data] = text.slice(PREFIX.length).split(".");
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv ?? "", "base64url"));
     decipher.setAuthTag(Buffer.from(tag ?? "", "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(data ?? "", "base64url")), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(data ?? "", "base64url")), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     throw new TokenStoreError("Cannot decrypt stored tokens: wrong encryption key or tampered data");
   }

@@ -2,7 +2,11 @@
 import { tokenSetFromJSON, TokenSetFormatError, toNumber } from "../client/token-set.js";
 import type { ReauthorizationReason, TokenRecord } from "./store.js";
 
-const REASONS: ReadonlySet<string> = new Set(["invalid_grant", "refresh_token_expired", "refresh_token_hard_expired"]);
+const REASONS: ReadonlySet<string> = new Set([
+  "invalid_grant",
+  "refresh_token_expired",
+  "refresh_token_hard_expired",
+]);
 
 /** The record as JSON text. */
 export function serializeRecord(record: TokenRecord): string {
@@ -19,9 +23,11 @@ export function parseRecord(input: unknown): TokenRecord {
       throw new TokenSetFormatError("stored token record is not valid JSON");
     }
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new TokenSetFormatError("stored token record must be an object");
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new TokenSetFormatError("stored token record must be an object");
   const o = v as Record<string, unknown>;
-  if (typeof o["realmId"] !== "string" || o["realmId"] === "") throw new TokenSetFormatError("stored token record has no realmId");
+  if (typeof o["realmId"] !== "string" || o["realmId"] === "")
+    throw new TokenSetFormatError("stored token record has no realmId");
   const record: TokenRecord = {
     realmId: o["realmId"],
     token: tokenSetFromJSON(o["token"]),

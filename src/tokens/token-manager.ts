@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import type { AuthClient } from "../client/auth-client.js";
 import type { TokenSet } from "../client/token-set.js";
 import { AuthClientError, ConfigurationError } from "../http/errors.js";
-import { toLogger, type Logger } from "../http/logger.js";
+import type { Logger } from "../http/logger.js";
 import { Semaphore } from "../http/semaphore.js";
 import { LockTimeoutError, ReauthorizationRequiredError, TokenNotFoundError } from "./errors.js";
 import { MemoryTokenStore } from "./stores/memory.js";
@@ -195,9 +195,11 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
   #refreshOnce(realmId: string, staleAccessToken: string | null | undefined): Promise<TokenSet> {
     const pending = this.#inflight.get(realmId);
     if (pending) return pending;
-    const promise = this.#withLock(realmId, () => this.#refreshLocked(realmId, staleAccessToken)).finally(() => {
-      this.#inflight.delete(realmId);
-    });
+    const promise = this.#withLock(realmId, () => this.#refreshLocked(realmId, staleAccessToken)).finally(
+      () => {
+        this.#inflight.delete(realmId);
+      },
+    );
     this.#inflight.set(realmId, promise);
     return promise;
   }
@@ -214,7 +216,8 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
     }
     const fresh = record.token.accessTokenExpiresAt - this.refreshMarginMs > now;
     if (staleAccessToken === undefined && fresh) return record.token;
-    if (typeof staleAccessToken === "string" && record.token.accessToken !== staleAccessToken) return record.token;
+    if (typeof staleAccessToken === "string" && record.token.accessToken !== staleAccessToken)
+      return record.token;
 
     let token: TokenSet;
     try {
@@ -281,7 +284,11 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
     const crossed = this.#warningDays.filter((d) => daysLeft <= d && !sent.has(d));
     if (crossed.length === 0) return;
     for (const d of crossed) sent.add(d);
-    await this.store.set({ ...record, warningsSent: [...sent].sort((a, b) => b - a), updatedAt: this.#clock() });
+    await this.store.set({
+      ...record,
+      warningsSent: [...sent].sort((a, b) => b - a),
+      updatedAt: this.#clock(),
+    });
     this.#emit("hardExpiryApproaching", record.realmId, Math.max(0, daysLeft));
   }
 

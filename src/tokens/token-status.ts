@@ -20,12 +20,17 @@ export interface TokenInfo {
 }
 
 /** Why the record can no longer be refreshed, or undefined. */
-export function deadReason(record: TokenRecord, now: number): { reason: ReauthorizationReason; since: number } | undefined {
-  if (record.reauthorization) return { reason: record.reauthorization.reason, since: record.reauthorization.at };
+export function deadReason(
+  record: TokenRecord,
+  now: number,
+): { reason: ReauthorizationReason; since: number } | undefined {
+  if (record.reauthorization)
+    return { reason: record.reauthorization.reason, since: record.reauthorization.at };
   const t = record.token;
   if (t.refreshTokenHardExpiresAt !== undefined && t.refreshTokenHardExpiresAt <= now)
     return { reason: "refresh_token_hard_expired", since: t.refreshTokenHardExpiresAt };
-  if (t.refreshTokenExpiresAt <= now) return { reason: "refresh_token_expired", since: t.refreshTokenExpiresAt };
+  if (t.refreshTokenExpiresAt <= now)
+    return { reason: "refresh_token_expired", since: t.refreshTokenExpiresAt };
   return undefined;
 }
 
@@ -34,7 +39,11 @@ export function tokenInfo(record: TokenRecord, now: number, marginMs: number): T
   const info: TokenInfo = {
     realmId: record.realmId,
     token: record.token,
-    status: dead ? "reauthorization-required" : record.token.accessTokenExpiresAt - marginMs <= now ? "needs-refresh" : "valid",
+    status: dead
+      ? "reauthorization-required"
+      : record.token.accessTokenExpiresAt - marginMs <= now
+        ? "needs-refresh"
+        : "valid",
     updatedAt: record.updatedAt,
   };
   if (dead) {

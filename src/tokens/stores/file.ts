@@ -67,7 +67,8 @@ export class FileTokenStore implements TokenStore {
   }
 
   #path(realmId: string, ext: string): string {
-    if (typeof realmId !== "string" || realmId === "") throw new TokenStoreError("realmId must be a non-empty string");
+    if (typeof realmId !== "string" || realmId === "")
+      throw new TokenStoreError("realmId must be a non-empty string");
     return join(this.directory, `${fileName(realmId)}.${ext}`);
   }
 
@@ -146,13 +147,19 @@ export class FileTokenStore implements TokenStore {
     await this.#ensureDirectory();
     const path = this.#path(realmId, "lock");
     const owner = randomUUID();
-    const content = JSON.stringify({ owner, expiresAt: Date.now() + leaseMs, pid: process.pid, host: hostname() });
+    const content = JSON.stringify({
+      owner,
+      expiresAt: Date.now() + leaseMs,
+      pid: process.pid,
+      host: hostname(),
+    });
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         await fs.writeFile(path, content, { flag: "wx", mode: 0o600 });
         return owner;
       } catch (err) {
-        if (!isErrno(err, "EEXIST")) throw new TokenStoreError(`Cannot lock realm ${realmId}`, { cause: err });
+        if (!isErrno(err, "EEXIST"))
+          throw new TokenStoreError(`Cannot lock realm ${realmId}`, { cause: err });
       }
       const held = await fs.readFile(path, "utf8").catch(() => undefined);
       if (held === undefined) continue; // released meanwhile: try again
