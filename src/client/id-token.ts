@@ -133,10 +133,13 @@ function parse(token: unknown) {
     throw new IdTokenError("malformed", "crit header parameters are not supported");
   const kid = header["kid"];
   if (typeof kid !== "string" || kid === "") throw new IdTokenError("kid", "header has no kid");
+  // Check the payload's alphabet before the crypto, so plain base64 is reported as malformed.
+  const payload = token.slice(first + 1, second);
+  if (!B64URL.test(payload) || payload.length % 4 === 1) throw new IdTokenError("malformed", "payload is not base64url");
   return {
     kid,
     signingInput: token.slice(0, second),
-    payload: token.slice(first + 1, second),
+    payload,
     signature: decodeSegment(token.slice(second + 1), "signature"),
   };
 }
