@@ -6,19 +6,12 @@ import { decrypt, encrypt, keyFromOptionOrEnv, type EncryptionKey } from "../enc
 import { parseRecord, serializeRecord } from "../record.js";
 import { TokenStoreError, type TokenRecord, type TokenStore } from "../store.js";
 
-/** The part of a `redis` MULTI the store uses (node-redis v4–v6). */
-export interface RedisMultiLike {
-  addCommand(args: string[]): unknown;
-  exec(): Promise<unknown>;
-}
-
 /**
  * The part of a connected `redis` client (`createClient()` of node-redis v4–v6) the store uses.
  * Raw commands keep the store independent of option shapes that changed between versions.
  */
 export interface RedisClientLike {
   sendCommand(args: string[]): Promise<unknown>;
-  multi(): RedisMultiLike;
 }
 
 /** Options of {@link RedisTokenStore}. Give `client` or `url`. */
@@ -33,6 +26,11 @@ export interface RedisTokenStoreOptions {
   encryptionKey?: EncryptionKey | undefined;
 }
 
+// Record and realms-set changes run as Lua scripts rather than MULTI: both are atomic, but a
+// script stops at the first failing command (e.g. WRONGTYPE), while MULTI runs the rest anyway.
+// The fallible set change comes first, so a failed `set` leaves the previous record untouched.
+const SET_SCRIPT = `redis.call("SADD", KEYS[2], ARGV[1]) redis.call("SET", KEYS[1], ARGV[2]) return 1`;
+const DELETE_SCRIPT = `redis.call("SREM", KEYS[2], ARGV[1]) redis.call("DEL", KEYS[1]) return 1`;
 // Compare-and-delete: only the owner that took the lock may release it.
 const UNLOCK_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
 // MGET in slices so one list() never builds a giant command.
@@ -77,23 +75,29 @@ export class RedisTokenStore implements TokenStore {
   async set(record: TokenRecord): Promise<void> {
     const text = serializeRecord(record);
     const value = this.#key ? encrypt(text, this.#key) : text;
-    // One transaction, so list() never sees a record without its set member or the reverse.
-    await this.#exec("write", [
-      ["SET", this.#recordKey(record.realmId), value],
-      ["SADD", this.#realmsKey(), record.realmId],
-    ]);
+    // One script, so list() never sees a record without its set member or the reverse.
+    await this.#run("write", (c) =>
+      c.sendCommand([
+        "EVAL",
+        SET_SCRIPT,
+        "2",
+        this.#recordKey(record.realmId),
+        this.#realmsKey(),
+        record.realmId,
+        value,
+      ]),
+    );
   }
 
   async delete(realmId: string): Promise<void> {
-    await this.#exec("delete", [
-      ["DEL", this.#recordKey(realmId)],
-      ["SREM", this.#realmsKey(), realmId],
-    ]);
+    await this.#run("delete", (c) =>
+      c.sendCommand(["EVAL", DELETE_SCRIPT, "2", this.#recordKey(realmId), this.#realmsKey(), realmId]),
+    );
   }
 
   // A set of realm ids rather than SCAN: SCAN walks every key of the database (other apps'
   // too), may return a key twice, and gives no snapshot; the set is exact and updated in the
-  // same MULTI as the record.
+  // same script as the record.
   async list(): Promise<TokenRecord[]> {
     const members = await this.#run("list", (c) => c.sendCommand(["SMEMBERS", this.#realmsKey()]));
     const realms = (Array.isArray(members) ? members : []).map(toText).sort();
@@ -150,16 +154,6 @@ export class RedisTokenStore implements TokenStore {
     return parseRecord(decrypt(toText(value), this.#key));
   }
 
-  async #exec(what: string, commands: string[][]): Promise<void> {
-    await this.#run(what, async (c) => {
-      const multi = c.multi();
-      for (const args of commands) multi.addCommand(args);
-      const replies = await multi.exec();
-      // Some client versions resolve with error replies inside the array instead of rejecting.
-      if (Array.isArray(replies)) for (const r of replies) if (r instanceof Error) throw r;
-    });
-  }
-
   async #run<T>(what: string, fn: (client: RedisClientLike) => Promise<T>): Promise<T> {
     if (this.#closed) throw new TokenStoreError("RedisTokenStore is closed");
     let client: RedisClientLike;
@@ -185,11 +179,22 @@ export class RedisTokenStore implements TokenStore {
 
   async #createClient(): Promise<RedisClientLike> {
     const { createClient } = await import("redis");
-    const client = createClient({ url: this.#url });
+    let connected = false;
+    const client = createClient({
+      url: this.#url,
+      // A token read must fail, not hang, while Redis is unreachable: no offline queue, and the
+      // first connection attempt fails at once. Later drops reconnect with a capped backoff.
+      disableOfflineQueue: true,
+      socket: {
+        reconnectStrategy: (retries: number, cause: Error) =>
+          connected ? Math.min(50 * 2 ** retries, 2000) : cause,
+      },
+    });
     // Without a listener, a dropped connection would be an unhandled 'error' event and kill the
-    // process; node-redis reconnects by itself and failing commands reject with the error.
+    // process; commands issued meanwhile reject, and are wrapped in TokenStoreError.
     client.on("error", () => {});
     await client.connect();
+    connected = true;
     const owned = client as unknown as OwnedClient;
     if (this.#closed) {
       await closeClient(owned);
