@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Starts the Redis and PostgreSQL servers the store tests need in CI, and exports their URLs.
+# Meant to be sourced (`. scripts/ci-services.sh`) by .ci/run; idempotent: running servers are reused.
+# It must not touch any server other than its own (ports 6390 and 5439 on 127.0.0.1).
+#
+# Exports: INTUIT_TEST_REDIS_URL=redis://127.0.0.1:6390
+#          INTUIT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5439/intuit_test
+# Overrides: INTUIT_CI_STATE (state dir, default /tmp/intuit-oauth-ci), INTUIT_TEST_POSTGRES_BIN.
+
+intuit_ci_services() (
+  set -euo pipefail
+  local state="${INTUIT_CI_STATE:-/tmp/intuit-oauth-ci}"
+  local redis_port=6390 pg_port=5439 db=intuit_test
+  local sudo="" apt_updated=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+
+  apt_install() {
+    [ -n "$apt_updated" ] || { $sudo apt-get update -qq >/dev/null; apt_updated=1; }
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  }
+
+  # --- binaries -------------------------------------------------------------------------------
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    echo "ci-services: installing redis-server" >&2
+    apt_install redis-server
+  fi
+  local pg_bin="${INTUIT_TEST_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
+  if [ ! -x "$pg_bin/postgres" ]; then
+    echo "ci-services: installing PostgreSQL" >&2
+    apt_install postgresql-15 || apt_install postgresql
+    [ -x "$pg_bin/postgres" ] || pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  fi
+  [ -x "$pg_bin/postgres" ] || { echo "ci-services: no PostgreSQL binaries found" >&2; return 1; }
+
+  mkdir -p "$state"
+
+  # --- Redis: daemonized, no persistence -------------------------------------------------------
+  if [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = "PONG" ]; then
+    echo "ci-services: reusing redis on 127.0.0.1:$redis_port" >&2
+  else
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --dir "$state" --logfile "$state/redis.log" --pidfile "$state/redis.pid"
+  fi
+
+  # --- PostgreSQL: a private cluster, trust auth, run as the postgres OS user when root ----------
+  local as_pg=()
+  [ "$(id -u)" = 0 ] && as_pg=(runuser -u postgres --)
+  local pg_dir="$state/postgres"
+  if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then
+    echo "ci-services: reusing PostgreSQL on 127.0.0.1:$pg_port" >&2
+  else
+    if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
+      rm -rf "$pg_dir"
+      mkdir -p "$pg_dir"
+      [ "$(id -u)" = 0 ] && chown postgres: "$pg_dir"
+      "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
+    fi
+    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 30 start \
+      -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg_dir -c fsync=off -c synchronous_commit=off" \
+      >/dev/null
+  fi
+
+  # --- wait until both answer --------------------------------------------------------------------
+  local i
+  for i in $(seq 1 60); do
+    if [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = "PONG" ] &&
+      "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then
+      break
+    fi
+    [ "$i" = 60 ] && { echo "ci-services: servers did not answer within 30 s" >&2; return 1; }
+    sleep 0.5
+  done
+
+  if [ "$("$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then
+    "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db"
+  fi
+  echo "ci-services: redis on 127.0.0.1:$redis_port, PostgreSQL on 127.0.0.1:$pg_port (database $db)" >&2
+)
+
+if intuit_ci_services; then
+  export INTUIT_TEST_REDIS_URL="redis://127.0.0.1:6390"
+  export INTUIT_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5439/intuit_test"
+  # Run directly (not sourced): print the exports for the caller to eval.
+  if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    echo "export INTUIT_TEST_REDIS_URL=$INTUIT_TEST_REDIS_URL"
+    echo "export INTUIT_TEST_POSTGRES_URL=$INTUIT_TEST_POSTGRES_URL"
+  fi
+else
+  echo "ci-services: failed to start the test services" >&2
+  # `return` when sourced, `exit` when run.
+  return 1 2>/dev/null || exit 1
+fi
