@@ -19,7 +19,13 @@ import {
 
 let emu: Emulator;
 before(async () => {
-  emu = await startEmulator({ port: 0 });
+  emu = await startEmulator({
+    port: 0,
+    clients: [
+      { clientId: "emulator-client-id", clientSecret: "emulator-client-secret", redirectUris: [REDIRECT] },
+      { clientId: "b", clientSecret: "sb", redirectUris: [REDIRECT] },
+    ],
+  });
 });
 after(() => emu.close());
 
@@ -166,20 +172,15 @@ test("code reuse → invalid_grant and the first exchange's tokens are revoked",
 });
 
 test("expired code (5 min + 1 s) → invalid_grant", async () => {
-  const other = await startEmulator({ port: 0, autoApprove: true });
-  try {
-    const theCode = await code(other);
-    other.advanceClock(5 * 60 * 1000 + 1000);
-    const res = await tokenRequest(other, {
-      grant_type: "authorization_code",
-      code: theCode,
-      redirect_uri: REDIRECT,
-    });
-    assert.equal(res.status, 400);
-    assert.equal(res.text, '{"error":"invalid_grant"}');
-  } finally {
-    await other.close();
-  }
+  const theCode = await code(emu);
+  emu.advanceClock(5 * 60 * 1000 + 1000);
+  const res = await tokenRequest(emu, {
+    grant_type: "authorization_code",
+    code: theCode,
+    redirect_uri: REDIRECT,
+  });
+  assert.equal(res.status, 400);
+  assert.equal(res.text, '{"error":"invalid_grant"}');
 });
 
 test("redirect_uri mismatch → invalid_grant; the code still works with the right one", async () => {
@@ -195,25 +196,14 @@ test("redirect_uri mismatch → invalid_grant; the code still works with the rig
 });
 
 test("code from another client → invalid_grant", async () => {
-  const other = await startEmulator({
-    port: 0,
-    autoApprove: true,
-    clients: [
-      { clientId: "a", clientSecret: "sa", redirectUris: [REDIRECT] },
-      { clientId: "b", clientSecret: "sb", redirectUris: [REDIRECT] },
-    ],
-  });
-  try {
-    const theCode = await code(other, { client_id: "a" });
-    const res = await tokenRequest(
-      other,
-      { grant_type: "authorization_code", code: theCode, redirect_uri: REDIRECT },
-      { authorization: basic("b", "sb") },
-    );
-    assert.equal(res.text, '{"error":"invalid_grant"}');
-  } finally {
-    await other.close();
-  }
+  const theCode = await code(emu);
+  const res = await tokenRequest(
+    emu,
+    { grant_type: "authorization_code", code: theCode, redirect_uri: REDIRECT },
+    { authorization: basic("b", "sb") },
+  );
+  assert.equal(res.status, 400);
+  assert.equal(res.text, '{"error":"invalid_grant"}');
 });
 
 test("PKCE S256: right verifier works, wrong or missing verifier → invalid_grant", async () => {
@@ -246,23 +236,18 @@ test("PKCE S256: right verifier works, wrong or missing verifier → invalid_gra
 });
 
 test("ID tokens after key rotation carry the new kid and verify against the JWKS", async () => {
-  const other = await startEmulator({ port: 0, autoApprove: true });
-  try {
-    const before = await exchange(other, await code(other));
-    other.rotateSigningKeys();
-    const afterRotation = await exchange(other, await code(other));
-    const kidBefore = decodeProtectedHeader(before.id_token ?? "").kid;
-    const kidAfter = decodeProtectedHeader(afterRotation.id_token ?? "").kid;
-    assert.notEqual(kidBefore, kidAfter);
-    const jwks = createRemoteJWKSet(new URL(`${other.url}/op/v1/jwks`));
-    for (const t of [before, afterRotation]) {
-      const { payload } = await jwtVerify(t.id_token ?? "", jwks, {
-        issuer: other.url,
-        audience: "emulator-client-id",
-      });
-      assert.equal(payload.realmid, REALM_1);
-    }
-  } finally {
-    await other.close();
+  const before = await exchange(emu, await code(emu));
+  emu.rotateSigningKeys();
+  const afterRotation = await exchange(emu, await code(emu));
+  const kidBefore = decodeProtectedHeader(before.id_token ?? "").kid;
+  const kidAfter = decodeProtectedHeader(afterRotation.id_token ?? "").kid;
+  assert.notEqual(kidBefore, kidAfter);
+  const jwks = createRemoteJWKSet(new URL(`${emu.url}/op/v1/jwks`));
+  for (const t of [before, afterRotation]) {
+    const { payload } = await jwtVerify(t.id_token ?? "", jwks, {
+      issuer: emu.url,
+      audience: "emulator-client-id",
+    });
+    assert.equal(payload.realmid, REALM_1);
   }
 });
