@@ -5,7 +5,13 @@ import { describe, test } from "node:test";
 import { AuthClient, ConfigurationError, Scopes, codeChallengeS256 } from "../../src/index.js";
 import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } from "../support/fake-intuit.js";
 
-const client = () => new AuthClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, environment: "sandbox" });
+const client = () =>
+  new AuthClient({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+    environment: "sandbox",
+  });
 
 function params(url: string): Array<[string, string]> {
   return [...new URL(url).searchParams.entries()];
@@ -65,7 +71,10 @@ describe("getAuthorizationUrl", () => {
     assert.equal(q.get("code_challenge"), createHash("sha256").update(verifier).digest("base64url"));
     assert.equal(q.get("code_challenge_method"), "S256");
     // RFC 7636 appendix B.
-    assert.equal(codeChallengeS256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    assert.equal(
+      codeChallengeS256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+      "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
   });
 
   test("without pkce or nonce no such parameter is sent", () => {
@@ -117,7 +126,9 @@ describe("getAuthorizationUrl", () => {
   });
 
   test("raw scope strings are accepted, alone or mixed with Scopes", () => {
-    const url = client().getAuthorizationUrl(["qb.company.read", Scopes.OpenId, "qb.payroll.benefits"], { state: "s" });
+    const url = client().getAuthorizationUrl(["qb.company.read", Scopes.OpenId, "qb.payroll.benefits"], {
+      state: "s",
+    });
     assert.equal(new URL(url).searchParams.get("scope"), "qb.company.read openid qb.payroll.benefits");
     const single = client().getAuthorizationUrl("com.intuit.quickbooks.accounting openid", { state: "s" });
     assert.equal(new URL(single).searchParams.get("scope"), "com.intuit.quickbooks.accounting openid");

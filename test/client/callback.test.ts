@@ -54,7 +54,10 @@ for (const { name, options } of TRANSPORTS) {
       assert.equal(req.method, "POST");
       assert.equal(req.url, "/token");
       assert.equal(req.headers["authorization"], basicAuth());
-      assert.equal(req.headers["authorization"], `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64")}`);
+      assert.equal(
+        req.headers["authorization"],
+        `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64")}`,
+      );
       assert.equal(req.headers["content-type"], "application/x-www-form-urlencoded");
       assert.equal(req.headers["accept"], "application/json");
       assert.match(String(req.headers["user-agent"]), /^intuit-oauth-client\/0\.1\.0 /);
@@ -77,7 +80,9 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("client_secret_post puts the credentials in the body and sends no Authorization", async () => {
-      const client = new AuthClient(server.clientOptions({ ...options, tokenEndpointAuthMethod: "client_secret_post" }));
+      const client = new AuthClient(
+        server.clientOptions({ ...options, tokenEndpointAuthMethod: "client_secret_post" }),
+      );
       await client.getBearerToken(CODE);
       const req = server.requests[0]!;
       assert.equal(req.headers["authorization"], undefined);
@@ -95,10 +100,27 @@ describe("handleCallback rejects before exchanging anything", () => {
     { name: "missing state", url: `/callback?code=${CODE}&realmId=${REALM}`, reason: "state_missing" },
     { name: "empty state", url: `/callback?code=${CODE}&state=`, reason: "state_missing" },
     { name: "mismatched state", url: `/callback?code=${CODE}&state=other-state`, reason: "state_mismatch" },
-    { name: "state differing in one char", url: `/callback?code=${CODE}&state=expected-statE`, reason: "state_mismatch" },
-    { name: "no expected state", url: `/callback?code=${CODE}&state=expected-state`, expected: null, reason: "no_expected_state" },
-    { name: "duplicated code", url: `/callback?code=${CODE}&code=other&state=expected-state`, reason: "duplicate_parameter" },
-    { name: "duplicated state", url: `/callback?code=${CODE}&state=expected-state&state=expected-state`, reason: "duplicate_parameter" },
+    {
+      name: "state differing in one char",
+      url: `/callback?code=${CODE}&state=expected-statE`,
+      reason: "state_mismatch",
+    },
+    {
+      name: "no expected state",
+      url: `/callback?code=${CODE}&state=expected-state`,
+      expected: null,
+      reason: "no_expected_state",
+    },
+    {
+      name: "duplicated code",
+      url: `/callback?code=${CODE}&code=other&state=expected-state`,
+      reason: "duplicate_parameter",
+    },
+    {
+      name: "duplicated state",
+      url: `/callback?code=${CODE}&state=expected-state&state=expected-state`,
+      reason: "duplicate_parameter",
+    },
     { name: "missing code", url: "/callback?state=expected-state&realmId=1", reason: "code_missing" },
   ];
   for (const c of cases) {
@@ -115,10 +137,18 @@ describe("handleCallback rejects before exchanging anything", () => {
   }
 
   const errors: Array<[string, string, string | undefined]> = [
-    ["/callback?error=access_denied&error_description=User%20denied&state=expected-state", "access_denied", "User denied"],
+    [
+      "/callback?error=access_denied&error_description=User%20denied&state=expected-state",
+      "access_denied",
+      "User denied",
+    ],
     ["/callback?error=access_denied&state=expected-state", "access_denied", undefined],
     ["/callback?error=invalid_scope&state=expected-state", "invalid_scope", undefined],
-    [`/callback?code=${CODE}&error=server_error&error_description=boom&state=expected-state`, "server_error", "boom"],
+    [
+      `/callback?code=${CODE}&error=server_error&error_description=boom&state=expected-state`,
+      "server_error",
+      "boom",
+    ],
   ];
   for (const [url, error, description] of errors) {
     test(`${url} → AuthorizationResponseError(${error}), zero token requests`, async () => {
@@ -169,13 +199,19 @@ describe("callback input shapes", () => {
       const client = new AuthClient(server.clientOptions());
       const token = await client.handleCallback(make("st-1"), { expectedState: "st-1" });
       assert.equal(token.realmId, REALM);
-      assert.equal(server.requests[0]!.body, `grant_type=authorization_code&code=${CODE}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
+      assert.equal(
+        server.requests[0]!.body,
+        `grant_type=authorization_code&code=${CODE}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
+      );
     });
   }
 
   test("exchangeCallback refuses objects that did not come from validation", async () => {
     const client = new AuthClient(server.clientOptions());
-    for (const forged of [{ code: CODE, state: "s", realmId: REALM }, Object.freeze({ code: CODE, state: "s", realmId: undefined })]) {
+    for (const forged of [
+      { code: CODE, state: "s", realmId: REALM },
+      Object.freeze({ code: CODE, state: "s", realmId: undefined }),
+    ]) {
       const err = await rejection(client.exchangeCallback(forged));
       assert.ok(err instanceof ConfigurationError);
       assert.equal(err.message, "exchangeCallback only accepts validated callback parameters");

@@ -8,7 +8,14 @@ import {
   INTUIT_ENVIRONMENTS,
   clearDiscoveryCache,
 } from "../../src/index.js";
-import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, rejection, startFakeIntuit, type FakeIntuit } from "../support/fake-intuit.js";
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  REDIRECT_URI,
+  rejection,
+  startFakeIntuit,
+  type FakeIntuit,
+} from "../support/fake-intuit.js";
 
 const base = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI };
 
@@ -53,7 +60,10 @@ describe("built-in environments", () => {
   }
 
   test("sandbox and production differ in userinfo", () => {
-    assert.notEqual(INTUIT_ENVIRONMENTS.sandbox.userinfoEndpoint, INTUIT_ENVIRONMENTS.production.userinfoEndpoint);
+    assert.notEqual(
+      INTUIT_ENVIRONMENTS.sandbox.userinfoEndpoint,
+      INTUIT_ENVIRONMENTS.production.userinfoEndpoint,
+    );
   });
 
   test("a built-in client constructs with no server at all", () => {
@@ -80,9 +90,18 @@ describe("built-in environments", () => {
   });
 
   test("missing options are configuration errors", () => {
-    assert.throws(() => new AuthClient({ ...base, clientId: "", environment: "sandbox" }), ConfigurationError);
-    assert.throws(() => new AuthClient({ ...base, clientSecret: "", environment: "sandbox" }), ConfigurationError);
-    assert.throws(() => new AuthClient({ ...base, redirectUri: "", environment: "sandbox" }), ConfigurationError);
+    assert.throws(
+      () => new AuthClient({ ...base, clientId: "", environment: "sandbox" }),
+      ConfigurationError,
+    );
+    assert.throws(
+      () => new AuthClient({ ...base, clientSecret: "", environment: "sandbox" }),
+      ConfigurationError,
+    );
+    assert.throws(
+      () => new AuthClient({ ...base, redirectUri: "", environment: "sandbox" }),
+      ConfigurationError,
+    );
     // @ts-expect-error environment is required
     assert.throws(() => new AuthClient({ ...base }), ConfigurationError);
   });
@@ -97,8 +116,20 @@ describe("plain http is refused except on loopback", () => {
     userinfoEndpoint: `${origin}/userinfo`,
     jwksUri: `${origin}/jwks`,
   });
-  const allowed = ["http://127.0.0.1:4010", "http://127.5.6.7", "http://localhost:8080", "http://[::1]:4010", "https://auth.example.com"];
-  const refused = ["http://example.com", "http://10.0.0.1", "http://128.0.0.1", "http://127.0.0.1.example.com", "ftp://127.0.0.1"];
+  const allowed = [
+    "http://127.0.0.1:4010",
+    "http://127.5.6.7",
+    "http://localhost:8080",
+    "http://[::1]:4010",
+    "https://auth.example.com",
+  ];
+  const refused = [
+    "http://example.com",
+    "http://10.0.0.1",
+    "http://128.0.0.1",
+    "http://127.0.0.1.example.com",
+    "ftp://127.0.0.1",
+  ];
   for (const origin of allowed) {
     test(`allows ${origin}`, () => {
       const client = new AuthClient({ ...base, environment: endpointsAt(origin) });
@@ -112,12 +143,21 @@ describe("plain http is refused except on loopback", () => {
     });
   }
   test("refuses a plain-http redirect URI on a public host", () => {
-    assert.throws(() => new AuthClient({ ...base, redirectUri: "http://app.example.com/cb", environment: "sandbox" }), ConfigurationError);
-    const local = new AuthClient({ ...base, redirectUri: "http://localhost:8000/callback", environment: "sandbox" });
+    assert.throws(
+      () => new AuthClient({ ...base, redirectUri: "http://app.example.com/cb", environment: "sandbox" }),
+      ConfigurationError,
+    );
+    const local = new AuthClient({
+      ...base,
+      redirectUri: "http://localhost:8000/callback",
+      environment: "sandbox",
+    });
     assert.equal(local.redirectUri, "http://localhost:8000/callback");
   });
   test("a discovery URL over plain http on a public host is a DiscoveryError, with no request", async () => {
-    const err = await rejection(AuthClient.create({ ...base, environment: "http://example.com/.well-known/openid-configuration" }));
+    const err = await rejection(
+      AuthClient.create({ ...base, environment: "http://example.com/.well-known/openid-configuration" }),
+    );
     assert.ok(err instanceof DiscoveryError);
     assert.equal(err.code, "ERR_DISCOVERY");
   });
@@ -156,7 +196,9 @@ describe("discovery with AuthClient.create", () => {
 
   test("create caches per URL: sequential and concurrent creates share one fetch", async () => {
     const discoveryUrl = `${server.url}/.well-known/openid-configuration`;
-    const clients = await Promise.all(Array.from({ length: 10 }, () => AuthClient.create({ ...base, environment: discoveryUrl })));
+    const clients = await Promise.all(
+      Array.from({ length: 10 }, () => AuthClient.create({ ...base, environment: discoveryUrl })),
+    );
     await AuthClient.create({ ...base, environment: discoveryUrl });
     assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 1);
     assert.equal(clients[9]!.endpoints.tokenEndpoint, `${server.url}/token`);
@@ -174,11 +216,20 @@ describe("discovery with AuthClient.create", () => {
   const bad: Array<[string, () => { status?: number; body?: unknown }]> = [
     ["a non-JSON body", () => ({ body: "<html>not json</html>" })],
     ["a JSON array", () => ({ body: [] })],
-    ["a missing token_endpoint", () => ({ body: { ...server.discoveryDocument(), token_endpoint: undefined } })],
+    [
+      "a missing token_endpoint",
+      () => ({ body: { ...server.discoveryDocument(), token_endpoint: undefined } }),
+    ],
     ["a missing jwks_uri", () => ({ body: { ...server.discoveryDocument(), jwks_uri: undefined } })],
     ["a missing issuer", () => ({ body: { ...server.discoveryDocument(), issuer: undefined } })],
-    ["a plain-http endpoint on a public host", () => ({ body: { ...server.discoveryDocument(), token_endpoint: "http://evil.example.com/token" } })],
-    ["a relative endpoint", () => ({ body: { ...server.discoveryDocument(), userinfo_endpoint: "/userinfo" } })],
+    [
+      "a plain-http endpoint on a public host",
+      () => ({ body: { ...server.discoveryDocument(), token_endpoint: "http://evil.example.com/token" } }),
+    ],
+    [
+      "a relative endpoint",
+      () => ({ body: { ...server.discoveryDocument(), userinfo_endpoint: "/userinfo" } }),
+    ],
     ["an HTTP 404", () => ({ status: 404, body: "" })],
   ];
   for (const [name, reply] of bad) {

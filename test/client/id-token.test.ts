@@ -4,7 +4,13 @@ import assert from "node:assert/strict";
 import { KeyObject, createPublicKey, sign } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { CompactSign, SignJWT, jwtVerify, createLocalJWKSet } from "jose";
-import { AuthClient, IdTokenError, MissingTokenError, clearJwksCache, type IdTokenErrorReason } from "../../src/index.js";
+import {
+  AuthClient,
+  IdTokenError,
+  MissingTokenError,
+  clearJwksCache,
+  type IdTokenErrorReason,
+} from "../../src/index.js";
 import {
   CLIENT_ID,
   newSigningKey,
@@ -31,7 +37,8 @@ beforeEach(() => {
 const NOW = Date.UTC(2026, 2, 1, 9, 30, 0);
 const SEC = Math.floor(NOW / 1000);
 const client = (extra = {}) => new AuthClient(server.clientOptions({ clock: () => NOW, ...extra }));
-const b64url = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
+const b64url = (v: unknown) =>
+  Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 
 describe("validateIdToken accepts", () => {
   test("a valid Intuit token and returns its claims, realmid included", async () => {
@@ -48,7 +55,11 @@ describe("validateIdToken accepts", () => {
     });
     // Cross-check with jose against the same JWKS.
     const jwks = createLocalJWKSet({ keys: server.keys.map((k) => k.publicJwk) });
-    const { payload } = await jwtVerify(token, jwks, { issuer: server.issuer, audience: CLIENT_ID, currentDate: new Date(NOW) });
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: server.issuer,
+      audience: CLIENT_ID,
+      currentDate: new Date(NOW),
+    });
     assert.deepEqual(claims, payload);
   });
 
@@ -98,7 +109,12 @@ describe("validateIdToken accepts", () => {
 });
 
 describe("validateIdToken rejects, with a stable reason", () => {
-  type Case = [string, IdTokenErrorReason, () => Promise<string>, { nonce?: string; clockTolerance?: number }?];
+  type Case = [
+    string,
+    IdTokenErrorReason,
+    () => Promise<string>,
+    { nonce?: string; clockTolerance?: number }?,
+  ];
   const signed = (claims: Record<string, unknown>, header?: Record<string, unknown>) => () =>
     server.signIdToken(claims, { now: NOW, ...(header ? { header } : {}) });
   const cases: Case[] = [
@@ -122,9 +138,14 @@ describe("validateIdToken rejects, with a stable reason", () => {
       "HS256 signed with the public key as the HMAC secret",
       "alg",
       async () => {
-        const pem = createPublicKey({ key: server.keys[0]!.publicJwk as never, format: "jwk" }).export({ type: "spki", format: "pem" });
+        const pem = createPublicKey({ key: server.keys[0]!.publicJwk as never, format: "jwk" }).export({
+          type: "spki",
+          format: "pem",
+        });
         const payload = { iss: server.issuer, aud: [CLIENT_ID], sub: "s", iat: SEC, exp: SEC + 3600 };
-        return new SignJWT(payload).setProtectedHeader({ alg: "HS256", kid: server.keys[0]!.kid }).sign(new TextEncoder().encode(String(pem)));
+        return new SignJWT(payload)
+          .setProtectedHeader({ alg: "HS256", kid: server.keys[0]!.kid })
+          .sign(new TextEncoder().encode(String(pem)));
       },
     ],
     [
@@ -146,9 +167,17 @@ describe("validateIdToken rejects, with a stable reason", () => {
         return `${h}.${b64url({ ...claims, realmid: "999" })}.${s}`;
       },
     ],
-    ["a token signed by another key under a published kid", "signature", () => server.signIdToken({}, { now: NOW, key: { ...stranger, kid: server.keys[0]!.kid } })],
+    [
+      "a token signed by another key under a published kid",
+      "signature",
+      () => server.signIdToken({}, { now: NOW, key: { ...stranger, kid: server.keys[0]!.kid } }),
+    ],
     ["another issuer", "issuer", signed({ iss: "https://oauth.platform.intuit.com/op/v1" })],
-    ["the issuer with a trailing slash", "issuer", () => server.signIdToken({ iss: `${server.issuer}/` }, { now: NOW })],
+    [
+      "the issuer with a trailing slash",
+      "issuer",
+      () => server.signIdToken({ iss: `${server.issuer}/` }, { now: NOW }),
+    ],
     ["no issuer", "issuer", signed({ iss: undefined })],
     ["aud as another string", "audience", signed({ aud: "other-client" })],
     ["aud as an array without the client", "audience", signed({ aud: ["other-client", "third"] })],
@@ -178,9 +207,20 @@ describe("validateIdToken rejects, with a stable reason", () => {
       },
     ],
     ["padding '='", "malformed", async () => `${await server.signIdToken({}, { now: NOW })}=`],
-    ["two parts", "malformed", async () => (await server.signIdToken({}, { now: NOW })).split(".").slice(0, 2).join(".")],
+    [
+      "two parts",
+      "malformed",
+      async () => (await server.signIdToken({}, { now: NOW })).split(".").slice(0, 2).join("."),
+    ],
     ["four parts", "malformed", async () => `${await server.signIdToken({}, { now: NOW })}.xyz`],
-    ["an empty payload", "malformed", async () => { const [h, , s] = (await server.signIdToken({}, { now: NOW })).split("."); return `${h}..${s}`; }],
+    [
+      "an empty payload",
+      "malformed",
+      async () => {
+        const [h, , s] = (await server.signIdToken({}, { now: NOW })).split(".");
+        return `${h}..${s}`;
+      },
+    ],
     [
       "a payload with '/' that the published key really signed",
       "malformed",
@@ -190,7 +230,14 @@ describe("validateIdToken rejects, with a stable reason", () => {
         return `${input}.${sig.toString("base64url")}`;
       },
     ],
-    ["a JSON number as the payload", "malformed", async () => new CompactSign(new TextEncoder().encode("42")).setProtectedHeader({ alg: "RS256", kid: server.keys[0]!.kid }).sign(server.keys[0]!.privateKey)],
+    [
+      "a JSON number as the payload",
+      "malformed",
+      async () =>
+        new CompactSign(new TextEncoder().encode("42"))
+          .setProtectedHeader({ alg: "RS256", kid: server.keys[0]!.kid })
+          .sign(server.keys[0]!.privateKey),
+    ],
     ["a non-JSON header", "malformed", async () => `${b64url("not json")}.${b64url({})}.abc`],
     [
       "a correctly signed non-JSON payload",
@@ -251,7 +298,9 @@ describe("an invalid id_token stores nothing", () => {
   test("refresh with a new invalid id_token rejects and keeps the previous tokens", async () => {
     const c = client({ accessToken: "AT-old", refreshToken: "RT-old" });
     const bad = await server.signIdToken({ exp: SEC - 3600 }, { now: NOW });
-    server.on("/token", () => ({ body: tokenBody({ access_token: "AT-new", refresh_token: "RT-new", id_token: bad }) }));
+    server.on("/token", () => ({
+      body: tokenBody({ access_token: "AT-new", refresh_token: "RT-new", id_token: bad }),
+    }));
     const err = await rejection(c.refresh());
     assert.ok(err instanceof IdTokenError);
     assert.equal(err.reason, "expired");

@@ -4,7 +4,13 @@ import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AuthClient, IdTokenError, JwksError, clearJwksCache } from "../../src/index.js";
-import { newSigningKey, rejection, startFakeIntuit, type FakeIntuit, type SigningKey } from "../support/fake-intuit.js";
+import {
+  newSigningKey,
+  rejection,
+  startFakeIntuit,
+  type FakeIntuit,
+  type SigningKey,
+} from "../support/fake-intuit.js";
 
 let server: FakeIntuit;
 let original: SigningKey;
@@ -72,7 +78,8 @@ describe("JWKS cache", () => {
     const client = new AuthClient(server.clientOptions());
     await client.validateIdToken(await server.signIdToken());
     const stranger = await newSigningKey("other");
-    for (let i = 0; i < 10; i++) await rejection(client.validateIdToken(await server.signIdToken({}, { key: stranger })));
+    for (let i = 0; i < 10; i++)
+      await rejection(client.validateIdToken(await server.signIdToken({}, { key: stranger })));
     assert.equal(jwksFetches(), 1);
   });
 
@@ -82,7 +89,9 @@ describe("JWKS cache", () => {
     const rotated = await newSigningKey("rotated-kid");
     server.keys = [rotated];
     await delay(150);
-    const claims = await client.validateIdToken(await server.signIdToken({ sub: "after-rotation" }, { key: rotated }));
+    const claims = await client.validateIdToken(
+      await server.signIdToken({ sub: "after-rotation" }, { key: rotated }),
+    );
     assert.equal(claims.sub, "after-rotation");
     assert.equal(jwksFetches(), 2);
     // The retired key is gone after the refetch.

@@ -2,8 +2,21 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AuthClient, INTUIT_ENVIRONMENTS, Scopes, type FetchLike } from "../../src/index.js";
-import { hmacSha1Signature, oauth1AuthorizationHeader, percentEncode, signatureBaseString } from "../../src/client/oauth1.js";
-import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, TRANSPORTS, startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
+import {
+  hmacSha1Signature,
+  oauth1AuthorizationHeader,
+  percentEncode,
+  signatureBaseString,
+} from "../../src/client/oauth1.js";
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  REDIRECT_URI,
+  TRANSPORTS,
+  startFakeIntuit,
+  tokenBody,
+  type FakeIntuit,
+} from "../support/fake-intuit.js";
 
 describe("RFC 5849 signing", () => {
   test("§3.4.1.1: the signature base string of the RFC's example request", () => {
@@ -53,7 +66,10 @@ describe("RFC 5849 signing", () => {
         "%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1191242096" +
         "%26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26size%3Doriginal",
     );
-    assert.equal(hmacSha1Signature(base, photos.consumerSecret, photos.tokenSecret), "tR3+Ty81lMeYAr/Fid0kMTYa/WM=");
+    assert.equal(
+      hmacSha1Signature(base, photos.consumerSecret, photos.tokenSecret),
+      "tR3+Ty81lMeYAr/Fid0kMTYa/WM=",
+    );
   });
 
   test("§1.2: the Authorization header of the photos example", () => {
@@ -72,9 +88,18 @@ describe("RFC 5849 signing", () => {
   });
 
   test("§3.4.1.2 base URI: lower-case scheme and host, default port dropped, other port kept", () => {
-    assert.match(signatureBaseString("get", "HTTP://EXAMPLE.COM:80/r%20x", []), /^GET&http%3A%2F%2Fexample\.com%2Fr%2520x&$/);
-    assert.match(signatureBaseString("GET", "https://example.com:443/r", []), /^GET&https%3A%2F%2Fexample\.com%2Fr&$/);
-    assert.match(signatureBaseString("GET", "https://example.com:8443/r", []), /^GET&https%3A%2F%2Fexample\.com%3A8443%2Fr&$/);
+    assert.match(
+      signatureBaseString("get", "HTTP://EXAMPLE.COM:80/r%20x", []),
+      /^GET&http%3A%2F%2Fexample\.com%2Fr%2520x&$/,
+    );
+    assert.match(
+      signatureBaseString("GET", "https://example.com:443/r", []),
+      /^GET&https%3A%2F%2Fexample\.com%2Fr&$/,
+    );
+    assert.match(
+      signatureBaseString("GET", "https://example.com:8443/r", []),
+      /^GET&https%3A%2F%2Fexample\.com%3A8443%2Fr&$/,
+    );
   });
 });
 
@@ -88,7 +113,12 @@ describe("migrate", () => {
     server.requests.length = 0;
   });
 
-  const creds = { consumerKey: "qyprdConsumerKey", consumerSecret: "consumer+secret/=", accessToken: "qyprdAccessToken", accessSecret: "access&secret" };
+  const creds = {
+    consumerKey: "qyprdConsumerKey",
+    consumerSecret: "consumer+secret/=",
+    accessToken: "qyprdAccessToken",
+    accessSecret: "access&secret",
+  };
 
   for (const { name, options } of TRANSPORTS) {
     test(`over ${name}: posts the documented JSON body with a valid OAuth 1.0a header and returns a token set with realmId`, async () => {
@@ -108,7 +138,12 @@ describe("migrate", () => {
         req.body,
         `{"scope":"com.intuit.quickbooks.accounting openid","redirect_uri":"${REDIRECT_URI}","client_id":"${CLIENT_ID}","client_secret":"${CLIENT_SECRET}"}`,
       );
-      assert.deepEqual(Object.keys(JSON.parse(req.body)), ["scope", "redirect_uri", "client_id", "client_secret"]);
+      assert.deepEqual(Object.keys(JSON.parse(req.body)), [
+        "scope",
+        "redirect_uri",
+        "client_id",
+        "client_secret",
+      ]);
 
       const header = String(req.headers["authorization"]);
       assert.match(header, /^OAuth /);
@@ -131,14 +166,22 @@ describe("migrate", () => {
       assert.ok(Math.abs(Number(params["oauth_timestamp"]) - before) <= 5);
       assert.match(params["oauth_nonce"]!, /^[0-9a-f]{32}$/);
       const { oauth_signature: signature, ...signed } = params;
-      const base = signatureBaseString("POST", `${server.url}/migrate`, Object.entries(signed) as Array<[string, string]>);
+      const base = signatureBaseString(
+        "POST",
+        `${server.url}/migrate`,
+        Object.entries(signed) as Array<[string, string]>,
+      );
       assert.equal(signature, hmacSha1Signature(base, creds.consumerSecret, creds.accessSecret));
     });
   }
 
   test("a redirectUri option replaces the client's in the body", async () => {
     const client = new AuthClient(server.clientOptions());
-    await client.migrate({ ...creds, scopes: ["com.intuit.quickbooks.accounting"], redirectUri: "https://developer.intuit.com/v2/OAuth2Playground/RedirectUrl" });
+    await client.migrate({
+      ...creds,
+      scopes: ["com.intuit.quickbooks.accounting"],
+      redirectUri: "https://developer.intuit.com/v2/OAuth2Playground/RedirectUrl",
+    });
     assert.equal(
       JSON.parse(server.requestsTo("/migrate")[0]!.body).redirect_uri,
       "https://developer.intuit.com/v2/OAuth2Playground/RedirectUrl",
@@ -165,9 +208,18 @@ describe("migrate", () => {
       const calls: string[] = [];
       const stub: FetchLike = async (input) => {
         calls.push(input);
-        return new Response(JSON.stringify({ ...tokenBody(), realmId: "1" }), { status: 200, headers: { "content-type": "application/json" } });
+        return new Response(JSON.stringify({ ...tokenBody(), realmId: "1" }), {
+          status: 200,
+          headers: { "content-type": "application/json" },
+        });
       };
-      const client = new AuthClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, environment: env, fetch: stub });
+      const client = new AuthClient({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUri: REDIRECT_URI,
+        environment: env,
+        fetch: stub,
+      });
       assert.equal(client.endpoints.migrationEndpoint, url);
       await client.migrate({ ...creds, scopes: ["openid"] });
       assert.deepEqual(calls, [url]);
@@ -175,7 +227,13 @@ describe("migrate", () => {
   }
 
   test("INTUIT_ENVIRONMENTS has the two migration endpoints", () => {
-    assert.equal(INTUIT_ENVIRONMENTS.production.migrationEndpoint, "https://developer.api.intuit.com/v2/oauth2/tokens/migrate");
-    assert.equal(INTUIT_ENVIRONMENTS.sandbox.migrationEndpoint, "https://developer-sandbox.api.intuit.com/v2/oauth2/tokens/migrate");
+    assert.equal(
+      INTUIT_ENVIRONMENTS.production.migrationEndpoint,
+      "https://developer.api.intuit.com/v2/oauth2/tokens/migrate",
+    );
+    assert.equal(
+      INTUIT_ENVIRONMENTS.sandbox.migrationEndpoint,
+      "https://developer-sandbox.api.intuit.com/v2/oauth2/tokens/migrate",
+    );
   });
 });

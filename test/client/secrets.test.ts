@@ -4,7 +4,14 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AuthClient, AuthClientError, type LoggerLike } from "../../src/index.js";
-import { TRANSPORTS, rejection, startFakeIntuit, tokenBody, type FakeIntuit, type Reply } from "../support/fake-intuit.js";
+import {
+  TRANSPORTS,
+  rejection,
+  startFakeIntuit,
+  tokenBody,
+  type FakeIntuit,
+  type Reply,
+} from "../support/fake-intuit.js";
 
 const SECRET = "CSECRETzq81xv";
 const CODE = "CODESECRET77ab";
@@ -49,15 +56,36 @@ function assertErrorClean(err: unknown): void {
 
 const failures: Array<[string, Reply]> = [
   ["a 200 truncated token body", { body: `{"access_token":"${AT}","refresh_token":"${RT}","expires_in":36` }],
-  ["a 200 truncated inside the token", { body: `{"refresh_token":"${RT}","access_token":"${AT.slice(0, 20)}` }],
-  ["a 200 with a wrong-typed field", { body: `{"access_token":"${AT}","refresh_token":"${RT}","expires_in":"soon"}` }],
-  ["a 200 with an error member", { body: `{"error":"invalid_grant","access_token":"${AT}","refresh_token":"${RT}"}` }],
+  [
+    "a 200 truncated inside the token",
+    { body: `{"refresh_token":"${RT}","access_token":"${AT.slice(0, 20)}` },
+  ],
+  [
+    "a 200 with a wrong-typed field",
+    { body: `{"access_token":"${AT}","refresh_token":"${RT}","expires_in":"soon"}` },
+  ],
+  [
+    "a 200 with an error member",
+    { body: `{"error":"invalid_grant","access_token":"${AT}","refresh_token":"${RT}"}` },
+  ],
   ["a 200 JSON array of tokens", { body: `[{"access_token":"${AT}","refresh_token":"${RT}"}]` }],
   ["a 200 form-encoded body", { body: `access_token=${AT}&refresh_token=${RT}&expires_in=3600` }],
   ["a 200 with escaped quotes", { body: `{"access_token" : "${AT}\\"x","refresh_token": 5}` }],
-  ["a 400 echoing the request form", { status: 400, body: `grant_type=authorization_code&code=${CODE}&refresh_token=${OLD_RT}` }],
-  ["a 400 echoing JSON", { status: 400, body: `{"error":"invalid_grant","code":"${CODE}","refresh_token":"${OLD_RT}","client_secret":"${SECRET}"}` }],
-  ["a 401 echoing the Basic header", { status: 401, body: `invalid client Basic ${Buffer.from(`x:${SECRET}`).toString("base64")}` }],
+  [
+    "a 400 echoing the request form",
+    { status: 400, body: `grant_type=authorization_code&code=${CODE}&refresh_token=${OLD_RT}` },
+  ],
+  [
+    "a 400 echoing JSON",
+    {
+      status: 400,
+      body: `{"error":"invalid_grant","code":"${CODE}","refresh_token":"${OLD_RT}","client_secret":"${SECRET}"}`,
+    },
+  ],
+  [
+    "a 401 echoing the Basic header",
+    { status: 401, body: `invalid client Basic ${Buffer.from(`x:${SECRET}`).toString("base64")}` },
+  ],
   ["a 500 HTML page", { status: 500, body: "<html>oops</html>" }],
 ];
 
@@ -67,7 +95,15 @@ for (const { name, options } of TRANSPORTS) {
       test(`${what}: nothing leaks from the error, the client or the logs`, async () => {
         const { logger, lines } = capturingLogger();
         server.on("/token", () => reply);
-        const client = new AuthClient(server.clientOptions({ ...options, clientSecret: SECRET, logger, retry: false, refreshToken: OLD_RT }));
+        const client = new AuthClient(
+          server.clientOptions({
+            ...options,
+            clientSecret: SECRET,
+            logger,
+            retry: false,
+            refreshToken: OLD_RT,
+          }),
+        );
         const exchange = await rejection(client.getBearerToken(CODE));
         const refresh = await rejection(client.refresh());
         for (const err of [exchange, refresh]) {
@@ -112,7 +148,16 @@ for (const { name, options } of TRANSPORTS) {
     test("timeouts, aborts and network errors leak nothing", async () => {
       const { logger, lines } = capturingLogger();
       server.on("/token", () => ({ hang: true }));
-      const client = new AuthClient(server.clientOptions({ ...options, clientSecret: SECRET, logger, timeout: 100, retry: false, refreshToken: OLD_RT }));
+      const client = new AuthClient(
+        server.clientOptions({
+          ...options,
+          clientSecret: SECRET,
+          logger,
+          timeout: 100,
+          retry: false,
+          refreshToken: OLD_RT,
+        }),
+      );
       assertErrorClean(await rejection(client.getBearerToken(CODE)));
       assertErrorClean(await rejection(client.refresh(undefined, { signal: AbortSignal.timeout(50) })));
       const refused = new AuthClient({

@@ -12,7 +12,14 @@ import {
   tokenSetFromJSON,
   type TokenSet,
 } from "../../src/index.js";
-import { TRANSPORTS, basicAuth, rejection, startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
+import {
+  TRANSPORTS,
+  basicAuth,
+  rejection,
+  startFakeIntuit,
+  tokenBody,
+  type FakeIntuit,
+} from "../support/fake-intuit.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -32,7 +39,9 @@ for (const { name, options } of TRANSPORTS) {
   describe(`tokens over ${name}`, () => {
     test("a code exchange sets every client field and absolute expiries from receipt time", async () => {
       const idToken = await server.signIdToken({}, { now: NOW });
-      server.on("/token", () => ({ body: tokenBody({ id_token: idToken, x_refresh_token_expires_in: 8726400 }) }));
+      server.on("/token", () => ({
+        body: tokenBody({ id_token: idToken, x_refresh_token_expires_in: 8726400 }),
+      }));
       const client = new AuthClient(server.clientOptions({ ...options, clock }));
       const token = await client.getBearerToken("code-1", { realmId: "123145" });
       assert.deepEqual(token, {
@@ -64,7 +73,9 @@ for (const { name, options } of TRANSPORTS) {
 
     test("includeRefreshTokenHardExpiresIn sends the header on exchange and refresh and surfaces the cap", async () => {
       server.on("/token", () => ({ body: tokenBody({ x_refresh_token_hard_expires_in: 156032154 }) }));
-      const client = new AuthClient(server.clientOptions({ ...options, clock, includeRefreshTokenHardExpiresIn: true }));
+      const client = new AuthClient(
+        server.clientOptions({ ...options, clock, includeRefreshTokenHardExpiresIn: true }),
+      );
       const first = await client.getBearerToken("code-1");
       const second = await client.refresh();
       for (const t of [first, second]) {
@@ -76,7 +87,10 @@ for (const { name, options } of TRANSPORTS) {
         server.requestsTo("/token").map((r) => r.headers["x-include-refresh-token-hard-expires-in"]),
         ["true", "true"],
       );
-      assert.equal(isRefreshTokenExpired({ ...first, refreshTokenExpiresAt: Infinity }, NOW + 156032154_000), true);
+      assert.equal(
+        isRefreshTokenExpired({ ...first, refreshTokenExpiresAt: Infinity }, NOW + 156032154_000),
+        true,
+      );
     });
 
     test("without the option the header is absent on exchange and refresh", async () => {
@@ -89,8 +103,12 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("refresh posts grant_type=refresh_token&refresh_token=… and updates the client", async () => {
-      const client = new AuthClient(server.clientOptions({ ...options, clock, refreshToken: "RT1-old-value", realmId: "42" }));
-      server.on("/token", () => ({ body: tokenBody({ access_token: "AT-new", refresh_token: "RT1-new-value", expires_in: "3600" }) }));
+      const client = new AuthClient(
+        server.clientOptions({ ...options, clock, refreshToken: "RT1-old-value", realmId: "42" }),
+      );
+      server.on("/token", () => ({
+        body: tokenBody({ access_token: "AT-new", refresh_token: "RT1-new-value", expires_in: "3600" }),
+      }));
       const token = await client.refresh();
       const req = server.requests[0]!;
       assert.equal(req.method, "POST");
@@ -113,7 +131,14 @@ for (const { name, options } of TRANSPORTS) {
       server.on("/token", () => ({ body: tokenBody({ id_token: idToken }) }));
       const client = new AuthClient(server.clientOptions(options));
       await client.getBearerToken("code-1");
-      server.on("/token", () => ({ body: { access_token: "AT-2", expires_in: 3600, token_type: "bearer", x_refresh_token_expires_in: 100 } }));
+      server.on("/token", () => ({
+        body: {
+          access_token: "AT-2",
+          expires_in: 3600,
+          token_type: "bearer",
+          x_refresh_token_expires_in: 100,
+        },
+      }));
       const token = await client.refresh();
       assert.equal(token.idToken, idToken);
       assert.equal(token.refreshToken, "RT1-39-H3-refresh-token-value");
@@ -121,7 +146,7 @@ for (const { name, options } of TRANSPORTS) {
       assert.equal(client.accessToken, "AT-2");
     });
 
-    test("revoke posts {\"token\":…} as JSON with Basic auth, revokes the refresh token by default and clears the client", async () => {
+    test('revoke posts {"token":…} as JSON with Basic auth, revokes the refresh token by default and clears the client', async () => {
       const client = new AuthClient(server.clientOptions(options));
       await client.getBearerToken("code-1", { realmId: "7" });
       const result = await client.revoke();
@@ -173,7 +198,13 @@ for (const { name, options } of TRANSPORTS) {
           familyName: "Lovelace",
           phoneNumber: "+1 555",
           phoneNumberVerified: false,
-          address: { streetAddress: "1 Main", locality: "Mountain View", region: "CA", postalCode: "94043", country: "US" },
+          address: {
+            streetAddress: "1 Main",
+            locality: "Mountain View",
+            region: "CA",
+            postalCode: "94043",
+            country: "US",
+          },
         },
       }));
       const client = new AuthClient(server.clientOptions({ ...options, accessToken: "AT-user" }));
@@ -186,7 +217,13 @@ for (const { name, options } of TRANSPORTS) {
         familyName: "Lovelace",
         phoneNumber: "+1 555",
         phoneNumberVerified: false,
-        address: { streetAddress: "1 Main", locality: "Mountain View", region: "CA", postalCode: "94043", country: "US" },
+        address: {
+          streetAddress: "1 Main",
+          locality: "Mountain View",
+          region: "CA",
+          postalCode: "94043",
+          country: "US",
+        },
       });
       const req = server.requestsTo("/userinfo")[0]!;
       assert.equal(req.method, "GET");
@@ -251,7 +288,14 @@ describe("tokenSetFromJSON", () => {
 
   test("round-trips a full set and a minimal set", () => {
     assert.deepEqual(tokenSetFromJSON(JSON.parse(JSON.stringify(full))), full);
-    const { xRefreshTokenHardExpiresIn: _a, refreshTokenHardExpiresAt: _b, idToken: _c, realmId: _d, intuitTid: _e, ...min } = full;
+    const {
+      xRefreshTokenHardExpiresIn: _a,
+      refreshTokenHardExpiresAt: _b,
+      idToken: _c,
+      realmId: _d,
+      intuitTid: _e,
+      ...min
+    } = full;
     assert.deepEqual(tokenSetFromJSON(JSON.parse(JSON.stringify(min))), min);
   });
 

@@ -4,7 +4,14 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import * as lib from "../../src/index.js";
 import { AuthClient, AuthClientError, InvalidGrantError } from "../../src/index.js";
-import { DEFAULT_DATE, DEFAULT_TID, TRANSPORTS, rejection, startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
+import {
+  DEFAULT_DATE,
+  DEFAULT_TID,
+  TRANSPORTS,
+  rejection,
+  startFakeIntuit,
+  type FakeIntuit,
+} from "../support/fake-intuit.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -19,7 +26,11 @@ for (const { name, options } of TRANSPORTS) {
   describe(`token endpoint errors over ${name}`, () => {
     test("a 400 carries statusCode, content, headers, intuitTid, timestamp, error and errorDescription", async () => {
       const body = '{"error":"invalid_request","error_description":"Bad thing"}';
-      server.on("/token", () => ({ status: 400, headers: { intuit_tid: "tid-400", date: "Mon, 05 Jan 2026 10:00:00 GMT" }, body }));
+      server.on("/token", () => ({
+        status: 400,
+        headers: { intuit_tid: "tid-400", date: "Mon, 05 Jan 2026 10:00:00 GMT" },
+        body,
+      }));
       const client = new AuthClient(server.clientOptions({ ...options, refreshToken: "RT-x" }));
       const err = await rejection(client.refresh());
       assert.ok(err instanceof AuthClientError);
@@ -61,16 +72,27 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("without intuit_tid and Date the message says None, as Python does", async () => {
-      server.on("/token", () => ({ status: 401, headers: { intuit_tid: "", date: "" }, body: '{"error":"invalid_client"}' }));
+      server.on("/token", () => ({
+        status: 401,
+        headers: { intuit_tid: "", date: "" },
+        body: '{"error":"invalid_client"}',
+      }));
       const client = new AuthClient(server.clientOptions(options));
       const err = (await rejection(client.getBearerToken("c"))) as AuthClientError;
       assert.equal(err.statusCode, 401);
       assert.equal(err.error, "invalid_client");
-      assert.match(err.message, /^HTTP status 401, error message: \{"error":"invalid_client"\}, intuit_tid (None|) at time (None|)$/);
+      assert.match(
+        err.message,
+        /^HTTP status 401, error message: \{"error":"invalid_client"\}, intuit_tid (None|) at time (None|)$/,
+      );
     });
 
     test("a non-JSON error body keeps the raw text and no parsed error", async () => {
-      server.on("/token", () => ({ status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad Gateway</html>" }));
+      server.on("/token", () => ({
+        status: 502,
+        headers: { "content-type": "text/html" },
+        body: "<html>Bad Gateway</html>",
+      }));
       const client = new AuthClient(server.clientOptions(options));
       const err = (await rejection(client.getBearerToken("c"))) as AuthClientError;
       assert.ok(err instanceof AuthClientError);
@@ -88,8 +110,16 @@ for (const { name, options } of TRANSPORTS) {
       ["a JSON array", "[1,2]", "invalid_response"],
       ["JSON null", "null", "invalid_response"],
       ["a numeric access_token", '{"access_token":123,"refresh_token":"RT"}', "invalid_response"],
-      ["a string expires_in", '{"access_token":"AT","refresh_token":"RT","expires_in":"soon"}', "invalid_response"],
-      ["a negative expires_in", '{"access_token":"AT","refresh_token":"RT","expires_in":-1}', "invalid_response"],
+      [
+        "a string expires_in",
+        '{"access_token":"AT","refresh_token":"RT","expires_in":"soon"}',
+        "invalid_response",
+      ],
+      [
+        "a negative expires_in",
+        '{"access_token":"AT","refresh_token":"RT","expires_in":-1}',
+        "invalid_response",
+      ],
       ["an object refresh_token", '{"access_token":"AT","refresh_token":{}}', "invalid_response"],
       ["a numeric id_token", '{"access_token":"AT","refresh_token":"RT","id_token":7}', "invalid_response"],
       ["no refresh_token on a code exchange", '{"access_token":"AT","expires_in":3600}', "invalid_response"],
@@ -141,9 +171,15 @@ describe("stable codes", () => {
 
   test("every exported error class has its own ERR_ code (core ones listed here)", () => {
     const classes = Object.entries(lib).filter(
-      ([, v]) => typeof v === "function" && (v === lib.IntuitOAuthError || v.prototype instanceof lib.IntuitOAuthError),
+      ([, v]) =>
+        typeof v === "function" &&
+        (v === lib.IntuitOAuthError || v.prototype instanceof lib.IntuitOAuthError),
     ) as Array<[string, { code: string }]>;
-    for (const name of Object.keys(expected)) assert.ok(classes.some(([k]) => k === name), `${name} is exported`);
+    for (const name of Object.keys(expected))
+      assert.ok(
+        classes.some(([k]) => k === name),
+        `${name} is exported`,
+      );
     const codes = classes.map(([, C]) => C.code);
     for (const code of codes) assert.match(code, /^ERR_[A-Z_]+$/);
     assert.equal(new Set(codes).size, codes.length, "codes are unique");

@@ -4,7 +4,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AbortError, AuthClient, NetworkError, TimeoutError } from "../../src/index.js";
-import { TRANSPORTS, rejection, startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
+import {
+  TRANSPORTS,
+  rejection,
+  startFakeIntuit,
+  tokenBody,
+  type FakeIntuit,
+} from "../support/fake-intuit.js";
 
 let server: FakeIntuit;
 let closedPort: number;
@@ -39,7 +45,9 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("a timed-out GET with retries off fails once, within ~1 s", async () => {
-      const client = new AuthClient(server.clientOptions({ ...options, timeout: 300, retry: false, accessToken: "AT" }));
+      const client = new AuthClient(
+        server.clientOptions({ ...options, timeout: 300, retry: false, accessToken: "AT" }),
+      );
       const started = performance.now();
       const err = await rejection(client.getUserInfo());
       assert.ok(err instanceof TimeoutError);
@@ -66,7 +74,10 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("an abort while waiting to retry → AbortError, no further request", async () => {
-      server.sequence("/token", [{ status: 503, headers: { "retry-after": "5" }, body: "" }, { body: tokenBody() }]);
+      server.sequence("/token", [
+        { status: 503, headers: { "retry-after": "5" }, body: "" },
+        { body: tokenBody() },
+      ]);
       const client = new AuthClient(server.clientOptions({ ...options, refreshToken: "RT" }));
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 150);

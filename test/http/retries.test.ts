@@ -3,7 +3,14 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AuthClient, AuthClientError, NetworkError } from "../../src/index.js";
-import { TRANSPORTS, rejection, startFakeIntuit, tokenBody, type FakeIntuit, type Reply } from "../support/fake-intuit.js";
+import {
+  TRANSPORTS,
+  rejection,
+  startFakeIntuit,
+  tokenBody,
+  type FakeIntuit,
+  type Reply,
+} from "../support/fake-intuit.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -32,7 +39,9 @@ for (const { name, options } of TRANSPORTS) {
 
     test("refresh gives up after the configured retries with the last error", async () => {
       server.sequence("/token", [unavailable]);
-      const client = new AuthClient(server.clientOptions({ ...options, retry: { ...fast, retries: 3 }, refreshToken: "RT-1" }));
+      const client = new AuthClient(
+        server.clientOptions({ ...options, retry: { ...fast, retries: 3 }, refreshToken: "RT-1" }),
+      );
       const err = await rejection(client.refresh());
       assert.ok(err instanceof AuthClientError);
       assert.equal(err.statusCode, 503);
@@ -59,7 +68,9 @@ for (const { name, options } of TRANSPORTS) {
 
     test("a Retry-After beyond maxRetryAfterMs is not waited for", async () => {
       server.sequence("/token", [{ status: 429, headers: { "retry-after": "120" }, body: "" }, ok]);
-      const client = new AuthClient(server.clientOptions({ ...options, retry: { ...fast, maxRetryAfterMs: 1000 }, refreshToken: "RT-1" }));
+      const client = new AuthClient(
+        server.clientOptions({ ...options, retry: { ...fast, maxRetryAfterMs: 1000 }, refreshToken: "RT-1" }),
+      );
       const err = await rejection(client.refresh());
       assert.ok(err instanceof AuthClientError);
       assert.equal(err.statusCode, 429);
@@ -123,7 +134,10 @@ for (const { name, options } of TRANSPORTS) {
       assert.equal(err.requestMayHaveBeenSent, true);
       assert.equal(err.code, "ERR_NETWORK");
       assert.equal(server.requestsTo("/token").length, 1);
-      assert.equal(server.requestsTo("/token")[0]!.body, "grant_type=authorization_code&code=single-use-code&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback");
+      assert.equal(
+        server.requestsTo("/token")[0]!.body,
+        "grant_type=authorization_code&code=single-use-code&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback",
+      );
     });
   });
 }

@@ -163,8 +163,11 @@ export class FakeIntuit {
       auth_time: now,
       ...claims,
     };
-    for (const [k, v] of Object.entries(payload)) if (v === undefined) delete (payload as Record<string, unknown>)[k];
-    return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid: key.kid, ...opts.header }).sign(key.privateKey);
+    for (const [k, v] of Object.entries(payload))
+      if (v === undefined) delete (payload as Record<string, unknown>)[k];
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: "RS256", kid: key.kid, ...opts.header })
+      .sign(key.privateKey);
   }
 
   async close(): Promise<void> {
@@ -188,7 +191,11 @@ export class FakeIntuit {
       return;
     }
     const body =
-      reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+      reply.body === undefined
+        ? ""
+        : typeof reply.body === "string"
+          ? reply.body
+          : JSON.stringify(reply.body);
     res.writeHead(reply.status ?? 200, {
       "content-type": "application/json;charset=UTF-8",
       intuit_tid: DEFAULT_TID,
@@ -202,7 +209,6 @@ export class FakeIntuit {
 /** Starts a fake Intuit on 127.0.0.1 with a fresh port and a fresh RSA key. */
 export async function startFakeIntuit(opts: { kid?: string } = {}): Promise<FakeIntuit> {
   const key = await newSigningKey(opts.kid ?? "r4p5SbL2qaFehFzhj8gI");
-  let fake: FakeIntuit | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -217,14 +223,15 @@ export async function startFakeIntuit(opts: { kid?: string } = {}): Promise<Fake
         rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString("utf8"),
       };
-      fake?.handle(recorded, res).catch((err: unknown) => {
+      fake.handle(recorded, res).catch((err: unknown) => {
         res.writeHead(500);
         res.end(String(err));
       });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  fake = new FakeIntuit(server, [key]);
+  // Requests can only arrive after listen, so the handler above never sees `fake` uninitialised.
+  const fake = new FakeIntuit(server, [key]);
   return fake;
 }
 
