@@ -58,3 +58,27 @@ export { FileTokenStore, defaultTokenDirectory, defaultConfigDirectory } from ".
 export type { FileTokenStoreOptions } from "./tokens/stores/file.js";
 export type { EncryptionKey } from "./tokens/encryption.js";
 export { parseRecord, serializeRecord } from "./tokens/record.js";
+export { QuickBooksClient } from "./api/quickbooks.js";
+export type {
+  JsonObject,
+  QuickBooksBody,
+  QuickBooksCallOptions,
+  QuickBooksClientOptions,
+  QuickBooksMethod,
+  QuickBooksRequest,
+  QuickBooksResponse,
+  QuickBooksResponseType,
+} from "./api/quickbooks.js";
+export { QuickBooksError, parseFault } from "./api/fault.js";
+export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from "./api/fault.js";
+export { RealmLimiter } from "./api/rate-limit.js";
+export type { RealmLimits, Sleep } from "./api/rate-limit.js";
+export type { QueryValues } from "./api/url.js";
+export {
+  verifyWebhookSignature,
+  parseWebhook,
+  handleWebhook,
+  WebhookPayloadError,
+  WebhookSignatureError,
+} from "./api/webhooks.js";
+export type { WebhookEvent, WebhookOperation } from "./api/webhooks.js";

@@ -55,13 +55,21 @@ export interface SendOptions {
   timeout?: number | undefined;
   /** Overrides the client's retry policy for this request. */
   retry?: Partial<RetryPolicy> | false | undefined;
+  /**
+   * Resolve a 2xx answer as soon as its headers arrive, with the body in `stream` (other statuses
+   * are buffered as usual). `timeout` then covers only the wait for headers; `signal` still aborts the body.
+   */
+  stream?: boolean | undefined;
 }
 
 /** A complete answer, with Intuit's diagnostics pulled out. */
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
+  /** The whole body; empty when {@link stream} is set. */
   body: Buffer;
+  /** The unread body of a 2xx answer to a request sent with `stream: true`. */
+  stream?: ReadableStream<Uint8Array>;
   intuitTid: string | undefined;
   date: string | undefined;
   /** How many attempts were made (1 = no retry). */
@@ -195,11 +203,14 @@ export class HttpClient {
         body: options.body,
         signal: controller.signal,
         maxBodyBytes: this.maxBodyBytes,
+        stream: options.stream,
+        bodySignal: options.signal,
       });
       return {
         status: res.status,
         headers: res.headers,
         body: res.body,
+        ...(res.stream ? { stream: res.stream } : {}),
         intuitTid: res.headers["intuit_tid"],
         date: res.headers["date"],
         attempts: attempt,

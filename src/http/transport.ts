@@ -3,6 +3,7 @@
 // It knows nothing of OAuth, retries or errors from Intuit; it only reports network failures.
 import http from "node:http";
 import https from "node:https";
+import { Readable } from "node:stream";
 import { NetworkError } from "./errors.js";
 
 /** One outgoing request, as the transport sees it. */
@@ -15,14 +16,23 @@ export interface TransportRequest {
   signal: AbortSignal;
   /** Largest body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Hand a 2xx body over as a stream instead of buffering it (other statuses are still buffered). */
+  stream?: boolean | undefined;
+  /** Aborts a streamed body after the response has resolved (the caller's signal). */
+  bodySignal?: AbortSignal | undefined;
 }
 
 /** A complete HTTP answer. Header names are lower-case. */
 export interface TransportResponse {
   status: number;
   headers: Record<string, string>;
+  /** Empty when {@link stream} is set. */
   body: Buffer;
+  /** The body, unread, when the request asked for a stream and the status is 2xx. */
+  stream?: ReadableStream<Uint8Array>;
 }
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** Sends one request. Rejects only with {@link NetworkError} (or the signal's reason). */
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
@@ -82,6 +92,23 @@ export const nodeTransport: Transport = (request) =>
       url,
       { method: request.method, headers, agent: isHttps ? agents.https : agents.http },
       (res) => {
+        if (request.stream && isSuccess(res.statusCode ?? 0)) {
+          settled = true;
+          request.signal.removeEventListener("abort", onAbort);
+          const { bodySignal } = request;
+          if (bodySignal?.aborted) res.destroy(bodySignal.reason as Error);
+          const onBodyAbort = () => res.destroy(bodySignal?.reason as Error);
+          bodySignal?.addEventListener("abort", onBodyAbort, { once: true });
+          res.once("close", () => bodySignal?.removeEventListener("abort", onBodyAbort));
+          const stream = Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: headersOf(res.headers),
+            body: Buffer.alloc(0),
+            stream,
+          });
+          return;
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
@@ -137,6 +164,14 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
       // fetch wraps system errors as TypeError("fetch failed") with the real error as cause.
       const cause = (err as { cause?: unknown } | null)?.cause ?? err;
       throw networkError(cause, true);
+    }
+    if (request.stream && isSuccess(res.status)) {
+      const headers: Record<string, string> = {};
+      res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      if (res.body) void res.body.pipeTo(writable, { signal: request.bodySignal }).catch(() => {});
+      else void writable.close();
+      return { status: res.status, headers, body: Buffer.alloc(0), stream: readable };
     }
     try {
       const buf = Buffer.from(await res.arrayBuffer());

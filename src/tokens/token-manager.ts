@@ -3,6 +3,7 @@
 // processes (the store's leased lock); the new refresh token is stored before anyone gets the new
 // access token; invalid_grant is recorded once and never retried until a new grant is saved.
 import { EventEmitter } from "node:events";
+import { QuickBooksClient, type QuickBooksClientOptions } from "../api/quickbooks.js";
 import type { AuthClient } from "../client/auth-client.js";
 import type { TokenSet } from "../client/token-set.js";
 import { AuthClientError, ConfigurationError } from "../http/errors.js";
@@ -92,6 +93,17 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
   /** Most refresh requests seen in flight at once (for monitoring and benchmarks). */
   get peakConcurrentRefreshes(): number {
     return this.#refreshSlots.peak;
+  }
+
+  /**
+   * A QuickBooks API helper for the realm: Bearer token from this manager, one refresh-and-retry on
+   * 401, bounded 429 waits, and the realm's request limits shared by every helper of this manager.
+   *
+   * @example
+   * const company = await tokens.api(realmId).get(`companyinfo/${realmId}`);
+   */
+  api(realmId: string, options?: QuickBooksClientOptions): QuickBooksClient {
+    return new QuickBooksClient(this, realmId, options);
   }
 
   /** Stores a new grant (after handleCallback), clearing any reconnect flag. */

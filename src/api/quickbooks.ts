@@ -1,0 +1,384 @@
+// QuickBooksClient: calls the QuickBooks Accounting API for one realm with a Bearer token from the
+// TokenManager, refreshing once on a 401, waiting out 429s (idempotent requests only), keeping under
+// the realm's client-side limits, and turning every Fault into a QuickBooksError.
+// It never retries a write on its own, and never logs a token or a body.
+import type { TokenManager } from "../tokens/token-manager.js";
+import { assertSafeUrl } from "../client/environments.js";
+import { ConfigurationError, NetworkError, AbortError } from "../http/errors.js";
+import { parseRetryAfter, type HttpClient, type HttpResponse, type RetryPolicy } from "../http/request.js";
+import { parseFault, QuickBooksError } from "./fault.js";
+import { realmLimiter, realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
+import { apiUrl, type QueryValues } from "./url.js";
+
+/** Options of {@link QuickBooksClient} (and `tokens.api(realmId, options)`). */
+export interface QuickBooksClientOptions {
+  /** `minorversion` added to `/v3/` calls that do not set one. Default 75; `false` sends none. */
+  minorVersion?: number | string | false;
+  /** API base URL. Default: the environment's (`authClient.apiBaseUrl`). */
+  baseUrl?: string;
+  /** Most requests in flight for the realm, shared by all helpers of the TokenManager. Default 10. */
+  maxConcurrent?: number;
+  /** Most requests started per 60 s for the realm, shared likewise. Default 500. */
+  perMinute?: number;
+  /** How many times an idempotent request is retried after a 429. Default 2. */
+  rateLimitRetries?: number;
+  /** Longest 429 wait honoured, in ms; a longer `Retry-After` fails at once. Default 60000. */
+  maxRetryAfterMs?: number;
+  /** Wait after a 429 without `Retry-After`, in ms (Intuit says 60 s). Default 60000. */
+  defaultRetryAfterMs?: number;
+  /** Per-attempt timeout in ms. Default: the AuthClient's HTTP timeout. */
+  timeout?: number;
+  /** Waits between attempts; inject with {@link clock} in tests. Default: a timer. */
+  sleep?: Sleep;
+  /** The clock (epoch ms) for waits and the minute budget. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** HTTP methods the API uses. */
+export type QuickBooksMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+/** How a successful body is returned. */
+export type QuickBooksResponseType = "json" | "text" | "arrayBuffer" | "stream";
+
+/** One API call. */
+export interface QuickBooksRequest<R extends QuickBooksResponseType = QuickBooksResponseType> {
+  /** Default `GET`. */
+  method?: QuickBooksMethod;
+  /** Relative to `/v3/company/{realmId}/`, absolute (`/v3/...`) against the base URL, or a full URL. */
+  path: string;
+  /** Query values, encoded for you; `undefined` values are skipped. */
+  query?: QueryValues;
+  /** An object (sent as JSON), a string (sent as is) or bytes. */
+  body?: unknown;
+  /** Extra headers (e.g. `Content-Type: application/text` for a POSTed query). */
+  headers?: Record<string, string>;
+  /** Default `json`. */
+  responseType?: R;
+  /** Allow automatic retries (429, 5xx, network). Default: true for GET only. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Per-attempt timeout in ms; for streams it covers the wait for headers. */
+  timeout?: number;
+}
+
+/** Options of {@link QuickBooksClient.get} and {@link QuickBooksClient.post}. */
+export type QuickBooksCallOptions = Omit<
+  QuickBooksRequest<"json">,
+  "method" | "path" | "body" | "responseType"
+>;
+
+/** The body type for a response type; `T` is the JSON shape. */
+export type QuickBooksBody<R extends QuickBooksResponseType, T> = R extends "text"
+  ? string
+  : R extends "arrayBuffer"
+    ? ArrayBuffer
+    : R extends "stream"
+      ? ReadableStream<Uint8Array>
+      : T;
+
+/** A successful answer with its diagnostics. */
+export interface QuickBooksResponse<B> {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  intuitTid: string | undefined;
+  body: B;
+  /** Requests sent for this call (1 = no retry). */
+  attempts: number;
+}
+
+/** A JSON object answer. */
+export type JsonObject = Record<string, unknown>;
+
+const RETRY_STATUSES = new Set([408, 500, 502, 503, 504]);
+
+/**
+ * The QuickBooks Accounting API for one realm. Create it with `tokens.api(realmId)`.
+ *
+ * @example
+ * const qb = tokens.api(realmId);
+ * const company = await qb.get(`companyinfo/${realmId}`);
+ * const customers = await qb.query("select * from Customer maxresults 10");
+ * await qb.post("invoice", invoice);
+ * const pdf = await qb.request({ path: `invoice/${id}/pdf`, responseType: "arrayBuffer" });
+ */
+export class QuickBooksClient {
+  readonly realmId: string;
+  /** The API base URL calls go to. */
+  readonly baseUrl: string;
+  readonly minorVersion: number | string | false;
+  /** The realm's shared limiter (its `peak` and `pausedUntil` are useful in monitoring). */
+  readonly limiter: RealmLimiter;
+  readonly #tokens: TokenManager;
+  readonly #http: HttpClient;
+  readonly #rateLimitRetries: number;
+  readonly #maxRetryAfterMs: number;
+  readonly #defaultRetryAfterMs: number;
+  readonly #timeout: number | undefined;
+  readonly #sleep: Sleep;
+  readonly #clock: () => number;
+
+  constructor(tokens: TokenManager, realmId: string, options: QuickBooksClientOptions = {}) {
+    if (typeof realmId !== "string" || realmId === "" || realmId === "." || realmId === "..")
+      throw new ConfigurationError("realmId is required");
+    this.#tokens = tokens;
+    this.realmId = realmId;
+    const base = options.baseUrl ?? tokens.authClient.apiBaseUrl;
+    if (!base)
+      throw new ConfigurationError(
+        "This environment has no QuickBooks API base URL: pass baseUrl, e.g. https://sandbox-quickbooks.api.intuit.com",
+      );
+    this.baseUrl = assertSafeUrl(base, "baseUrl").replace(/\/+$/, "");
+    this.minorVersion = options.minorVersion ?? 75;
+    this.#http = tokens.authClient.http;
+    this.#rateLimitRetries = nonNegative(options.rateLimitRetries ?? 2, "rateLimitRetries");
+    this.#maxRetryAfterMs = nonNegative(options.maxRetryAfterMs ?? 60_000, "maxRetryAfterMs");
+    this.#defaultRetryAfterMs = nonNegative(options.defaultRetryAfterMs ?? 60_000, "defaultRetryAfterMs");
+    this.#timeout = options.timeout;
+    this.#sleep = options.sleep ?? realSleep;
+    this.#clock = options.clock ?? Date.now;
+    this.limiter = realmLimiter(
+      tokens,
+      realmId,
+      { maxConcurrent: options.maxConcurrent, perMinute: options.perMinute },
+      { clock: this.#clock, sleep: this.#sleep },
+    );
+  }
+
+  /**
+   * GETs a path and returns its JSON.
+   *
+   * @example
+   * const { Customer } = await qb.get<{ Customer: Customer }>("customer/1");
+   */
+  async get<T = JsonObject>(path: string, options: QuickBooksCallOptions = {}): Promise<T> {
+    return this.request<T, "json">({ ...options, method: "GET", path });
+  }
+
+  /**
+   * Runs a query (`GET query?query=…`) and returns the whole answer (`QueryResponse`, `time`).
+   *
+   * @example
+   * const { QueryResponse } = await qb.query("select * from Customer maxresults 10");
+   */
+  async query<T = JsonObject>(sql: string, options: Omit<QuickBooksCallOptions, "query"> = {}): Promise<T> {
+    if (typeof sql !== "string" || sql.trim() === "") throw new ConfigurationError("query text is required");
+    return this.request<T, "json">({ ...options, method: "GET", path: "query", query: { query: sql } });
+  }
+
+  /**
+   * POSTs a JSON body (create, update, `?operation=delete`). Never retried automatically unless
+   * you pass `idempotent: true`.
+   *
+   * @example
+   * const { Invoice } = await qb.post<{ Invoice: { Id: string } }>("invoice", { Line: [...], CustomerRef: { value: "1" } });
+   */
+  async post<T = JsonObject>(path: string, body: unknown, options: QuickBooksCallOptions = {}): Promise<T> {
+    return this.request<T, "json">({ ...options, method: "POST", path, body });
+  }
+
+  /**
+   * Any call; returns the body in the requested form.
+   *
+   * @example
+   * const pdf = await qb.request({ path: `invoice/${id}/pdf`, responseType: "arrayBuffer" });
+   * await writeFile("invoice.pdf", new Uint8Array(pdf));
+   */
+  async request<T = JsonObject, R extends QuickBooksResponseType = "json">(
+    options: QuickBooksRequest<R>,
+  ): Promise<QuickBooksBody<R, T>> {
+    return (await this.send<T, R>(options)).body;
+  }
+
+  /**
+   * Like {@link request} but resolves with status, headers and `intuitTid` as well.
+   *
+   * @example
+   * const { body, intuitTid } = await qb.send({ path: "customer/1" });
+   */
+  async send<T = JsonObject, R extends QuickBooksResponseType = "json">(
+    options: QuickBooksRequest<R>,
+  ): Promise<QuickBooksResponse<QuickBooksBody<R, T>>> {
+    const method = options.method ?? "GET";
+    const responseType: QuickBooksResponseType = options.responseType ?? "json";
+    const idempotent = options.idempotent ?? method === "GET";
+    const url = apiUrl(options.path, {
+      baseUrl: this.baseUrl,
+      realmId: this.realmId,
+      query: options.query,
+      minorVersion: this.minorVersion,
+    });
+    assertSafeUrl(url, "path");
+    const { bytes, contentType } = encodeBody(options.body);
+    const headers: Record<string, string> = {
+      accept: acceptFor(responseType, url),
+      ...(contentType ? { "content-type": contentType } : {}),
+      ...lowerKeys(options.headers),
+    };
+    const signal = options.signal;
+    const policy = this.#http.retry;
+    let refreshed = false;
+    let throttled = 0;
+    let failures = 0;
+    for (let attempt = 1; ; attempt++) {
+      let accessToken: string;
+      let res: HttpResponse | undefined;
+      let failure: unknown;
+      const release = await this.limiter.acquire(signal);
+      try {
+        accessToken = await this.#tokens.getAccessToken(this.realmId);
+        try {
+          res = await this.#http.send({
+            method,
+            url,
+            headers: { ...headers, authorization: `Bearer ${accessToken}` },
+            body: bytes,
+            idempotent,
+            signal,
+            timeout: options.timeout ?? this.#timeout,
+            retry: false, // retries happen here, so each attempt passes the realm's limits
+            stream: responseType === "stream",
+          });
+        } catch (err) {
+          failure = err;
+        }
+      } finally {
+        release();
+      }
+
+      if (!res) {
+        const mayResend = idempotent || (failure instanceof NetworkError && !failure.requestMayHaveBeenSent);
+        if (
+          failure instanceof NetworkError &&
+          !(failure instanceof AbortError) &&
+          mayResend &&
+          failures < policy.retries
+        ) {
+          failures++;
+          this.#log("network error, retrying", { attempt, error: failure.code });
+          await this.#sleep(backoff(policy, failures), signal);
+          continue;
+        }
+        throw failure;
+      }
+
+      if (res.status === 401 && !refreshed) {
+        // The request was refused before it ran, so even a write is safe to send again.
+        refreshed = true;
+        this.#log("401, refreshing and retrying once", { attempt, intuitTid: res.intuitTid });
+        await this.#tokens.refresh(this.realmId, { rejectedAccessToken: accessToken });
+        continue;
+      }
+      if (res.status === 429) {
+        const waitMs =
+          parseRetryAfter(res.headers["retry-after"], this.#clock()) ?? this.#defaultRetryAfterMs;
+        const honoured = waitMs <= this.#maxRetryAfterMs;
+        if (honoured) this.limiter.pause(waitMs); // every request of the realm holds off, not just this one
+        if (idempotent && honoured && throttled < this.#rateLimitRetries) {
+          throttled++;
+          this.#log("429, waiting before retrying", { attempt, waitMs, intuitTid: res.intuitTid });
+          continue; // the limiter waits out the pause
+        }
+        throw this.#error(res, waitMs);
+      }
+      if (idempotent && RETRY_STATUSES.has(res.status) && failures < policy.retries) {
+        failures++;
+        const retryAfter = parseRetryAfter(res.headers["retry-after"], this.#clock());
+        const waitMs =
+          retryAfter !== undefined && retryAfter <= policy.maxRetryAfterMs
+            ? retryAfter
+            : backoff(policy, failures);
+        this.#log(`${res.status}, retrying`, { attempt, waitMs, intuitTid: res.intuitTid });
+        await this.#sleep(waitMs, signal);
+        continue;
+      }
+      if (res.status < 200 || res.status >= 300) throw this.#error(res);
+      const body = this.#successBody(res, responseType);
+      return {
+        status: res.status,
+        headers: res.headers,
+        intuitTid: res.intuitTid,
+        body,
+        attempts: attempt,
+      } as QuickBooksResponse<QuickBooksBody<R, T>>;
+    }
+  }
+
+  #successBody(res: HttpResponse, responseType: QuickBooksResponseType): unknown {
+    if (responseType === "stream") return res.stream ?? streamOf(res.body);
+    const type = (res.headers["content-type"] ?? "").toLowerCase();
+    const textual = responseType !== "arrayBuffer" || /json|xml/.test(type);
+    if (textual) {
+      // Intuit sometimes answers 200 with a Fault inside.
+      const fault = parseFault(res.body.toString("utf8"));
+      if (fault) throw this.#error(res);
+    }
+    if (responseType === "arrayBuffer") return new Uint8Array(res.body).buffer; // a copy of exactly these bytes, not the pooled slab
+    const text = res.body.toString("utf8");
+    if (responseType === "text") return text;
+    if (text.trim() === "") return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw this.#error(res);
+    }
+  }
+
+  #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
+    const content = res.body.toString("utf8");
+    return new QuickBooksError({
+      statusCode: res.status,
+      content,
+      headers: res.headers,
+      intuitTid: res.intuitTid,
+      fault: parseFault(content),
+      retryAfterMs,
+    });
+  }
+
+  #log(message: string, fields: Record<string, unknown>): void {
+    this.#http.logger.debug({ realmId: this.realmId, ...fields }, `intuit-oauth-client api: ${message}`);
+  }
+}
+
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+function encodeBody(body: unknown): {
+  bytes: string | Uint8Array | undefined;
+  contentType: string | undefined;
+} {
+  if (body === undefined) return { bytes: undefined, contentType: undefined };
+  if (typeof body === "string") return { bytes: body, contentType: "application/json" };
+  if (body instanceof Uint8Array) return { bytes: body, contentType: "application/octet-stream" };
+  if (body instanceof ArrayBuffer)
+    return { bytes: new Uint8Array(body), contentType: "application/octet-stream" };
+  return { bytes: JSON.stringify(body), contentType: "application/json" };
+}
+
+function acceptFor(responseType: QuickBooksResponseType, url: string): string {
+  if (responseType === "json" || responseType === "text") return "application/json";
+  return /\/pdf(?:\?|$)/i.test(url) ? "application/pdf" : "*/*";
+}
+
+function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h) for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!(typeof value === "number" && value >= 0 && Number.isFinite(value)))
+    throw new ConfigurationError(`${name} must be a non-negative number`);
+  return value;
+}
+
+function backoff(policy: RetryPolicy, failure: number): number {
+  const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (failure - 1));
+  return base / 2 + (Math.random() * base) / 2;
+}

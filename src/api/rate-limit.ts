@@ -1,0 +1,193 @@
+// Client-side limits per realm for the QuickBooks API, so an app stays under Intuit's throttles
+// instead of provoking them: requests in flight, a sliding one-minute budget, and a pause that every
+// request of the realm honours after a 429. One limiter per (TokenManager, realm): all helpers of a
+// manager share it. It knows nothing of HTTP or tokens.
+import { AbortError, ConfigurationError } from "../http/errors.js";
+
+/** The limits of one realm. */
+export interface RealmLimits {
+  /** Most requests in flight at once. Intuit: 10 per realm and app. */
+  maxConcurrent: number;
+  /** Most requests started in any 60-second window. Intuit: 500 per realm. */
+  perMinute: number;
+}
+
+/** Waits `ms`, rejecting early when `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Time sources of a limiter; tests inject both (an injected sleep must move the injected clock). */
+export interface LimiterTiming {
+  clock: () => number;
+  sleep: Sleep;
+}
+
+export const DEFAULT_LIMITS: RealmLimits = { maxConcurrent: 10, perMinute: 500 };
+const WINDOW_MS = 60_000;
+
+/** The default {@link Sleep}: a timer, rejecting with a typed AbortError when the signal fires. */
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+function abortError(signal: AbortSignal | undefined): AbortError {
+  return new AbortError("Request aborted by the caller", {
+    requestMayHaveBeenSent: false,
+    cause: signal?.reason,
+  });
+}
+
+/**
+ * The limits of one realm. Waiters get slots in FIFO order; an aborted waiter leaves the queue.
+ *
+ * @example
+ * const limiter = new RealmLimiter({ maxConcurrent: 10, perMinute: 500 });
+ * const release = await limiter.acquire(signal);
+ * try { await send(); } finally { release(); }
+ */
+export class RealmLimiter {
+  readonly maxConcurrent: number;
+  readonly perMinute: number;
+  /** Highest number of requests seen in flight at once. */
+  peak = 0;
+  readonly #timing: LimiterTiming;
+  #active = 0;
+  readonly #waiters: Array<() => void> = [];
+  readonly #starts: number[] = [];
+  #pausedUntil = 0;
+
+  constructor(limits: RealmLimits, timing: LimiterTiming = { clock: Date.now, sleep: realSleep }) {
+    for (const key of ["maxConcurrent", "perMinute"] as const) {
+      if (!Number.isInteger(limits[key]) || limits[key] < 1)
+        throw new ConfigurationError(`${key} must be a positive integer`);
+    }
+    this.maxConcurrent = limits.maxConcurrent;
+    this.perMinute = limits.perMinute;
+    this.#timing = timing;
+  }
+
+  /** Requests holding a slot now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Epoch ms until which new requests wait after a 429 (0 when never paused). */
+  get pausedUntil(): number {
+    return this.#pausedUntil;
+  }
+
+  /** Makes every request of the realm that starts in the next `ms` wait until it has passed. */
+  pause(ms: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, this.#timing.clock() + ms);
+  }
+
+  /** Waits for a slot, any pause and the minute budget. Call the returned function exactly once. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    await this.#slot(signal);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const next = this.#waiters.shift();
+      if (next)
+        next(); // the slot passes straight to the next waiter
+      else this.#active--;
+    };
+    try {
+      await this.#budget(signal);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return release;
+  }
+
+  #slot(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (this.#active < this.maxConcurrent) {
+      this.#active++;
+      this.peak = Math.max(this.peak, this.#active);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.#waiters.indexOf(grant);
+        if (i !== -1) this.#waiters.splice(i, 1);
+        reject(abortError(signal));
+      };
+      const grant = () => {
+        signal?.removeEventListener("abort", onAbort);
+        this.peak = Math.max(this.peak, this.#active);
+        resolve();
+      };
+      this.#waiters.push(grant);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  async #budget(signal: AbortSignal | undefined): Promise<void> {
+    const { clock, sleep } = this.#timing;
+    let pauseWaited = 0;
+    for (;;) {
+      const now = clock();
+      while (this.#starts.length > 0 && (this.#starts[0] ?? 0) <= now - WINDOW_MS) this.#starts.shift();
+      let wait = 0;
+      // A pause is waited once per value, so a clock that does not move cannot spin this loop.
+      if (this.#pausedUntil > now && this.#pausedUntil !== pauseWaited) {
+        pauseWaited = this.#pausedUntil;
+        wait = this.#pausedUntil - now;
+      } else if (this.#starts.length >= this.perMinute) {
+        wait = (this.#starts[0] ?? now) + WINDOW_MS - now;
+      }
+      if (wait <= 0) break;
+      await sleep(wait, signal);
+    }
+    this.#starts.push(clock());
+  }
+}
+
+const limiters = new WeakMap<object, Map<string, RealmLimiter>>();
+
+/**
+ * The limiter shared by every helper of `owner` (a TokenManager) for `realmId`, created on first use.
+ * Asking for limits other than those of the existing limiter is a configuration conflict.
+ */
+export function realmLimiter(
+  owner: object,
+  realmId: string,
+  requested: Partial<RealmLimits>,
+  timing: LimiterTiming,
+): RealmLimiter {
+  let byRealm = limiters.get(owner);
+  if (!byRealm) limiters.set(owner, (byRealm = new Map()));
+  const existing = byRealm.get(realmId);
+  if (!existing) {
+    const created = new RealmLimiter({ ...DEFAULT_LIMITS, ...definedOnly(requested) }, timing);
+    byRealm.set(realmId, created);
+    return created;
+  }
+  for (const key of ["maxConcurrent", "perMinute"] as const) {
+    const want = requested[key];
+    if (want !== undefined && want !== existing[key])
+      throw new ConfigurationError(
+        `realm ${realmId} already has ${key} ${existing[key]} on this TokenManager; all its API helpers share one limit`,
+      );
+  }
+  return existing;
+}
+
+function definedOnly(limits: Partial<RealmLimits>): Partial<RealmLimits> {
+  const out: Partial<RealmLimits> = {};
+  if (limits.maxConcurrent !== undefined) out.maxConcurrent = limits.maxConcurrent;
+  if (limits.perMinute !== undefined) out.perMinute = limits.perMinute;
+  return out;
+}
