@@ -13,6 +13,7 @@ export interface ConsentPageInput {
   user: EmulatorUser | undefined;
 }
 
+/** The consent page for one pending authorization. */
 export function consentPage(input: ConsentPageInput): string {
   const scopes = input.scopes.map((s) => `<li class="scope">${e(s)}</li>`).join("");
   const options = input.companies

@@ -32,6 +32,7 @@ export interface RealmTraffic {
   countThisMinute: number;
 }
 
+/** Shared parts every handler receives. */
 export interface EmulatorContext {
   settings: Settings;
   state: EmulatorState;
@@ -47,6 +48,7 @@ export interface EmulatorContext {
   closing: AbortSignal;
 }
 
+/** The registered client with this id, if any. */
 export function findClient(ctx: EmulatorContext, clientId: string | undefined): EmulatorClient | undefined {
   return clientId === undefined ? undefined : ctx.settings.clients.find((c) => c.clientId === clientId);
 }

@@ -20,6 +20,7 @@ function baseUri(req: EmulatorRequest): string {
   return `http://${host}${req.url.pathname}`;
 }
 
+/** `POST /v2/oauth2/tokens/migrate` */
 export function migrate(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   let matched: (typeof ctx.settings.oauth1)[number] | undefined;
   const oauth = verifyOAuth1(

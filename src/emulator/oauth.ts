@@ -51,10 +51,12 @@ export function discoveryDocument(ctx: EmulatorContext): Record<string, unknown>
   };
 }
 
+/** `GET /.well-known/openid_configuration` (and its aliases). */
 export function discovery(ctx: EmulatorContext): Reply {
   return jsonReply(200, discoveryDocument(ctx));
 }
 
+/** `GET /op/v1/jwks`: current key, plus the previous one after a rotation. */
 export function jwks(ctx: EmulatorContext): Reply {
   return jsonReply(200, ctx.keys.jwks(), [
     ["content-type", "application/json;charset=UTF-8"],

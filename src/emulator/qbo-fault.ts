@@ -19,6 +19,7 @@ export function qboFault(
   return jsonReply(status, { Fault: { Error: [error], type }, time: new Date(nowMs).toISOString() }, extra);
 }
 
+/** 401 AuthenticationFailed, code 3200. */
 export function authenticationFailed(nowMs: number, detail = "Token expired or invalid"): Reply {
   return qboFault(
     401,
@@ -33,6 +34,7 @@ export function authenticationFailed(nowMs: number, detail = "Token expired or i
   );
 }
 
+/** 403 ApplicationAuthorizationFailed, code 3100. */
 export function authorizationFailed(nowMs: number): Reply {
   return qboFault(
     403,
@@ -46,6 +48,7 @@ export function authorizationFailed(nowMs: number): Reply {
   );
 }
 
+/** 429 ThrottleExceeded, code 3001; `Retry-After` only when given. */
 export function throttleExceeded(nowMs: number, retryAfter?: number): Reply {
   return qboFault(
     429,
@@ -60,6 +63,7 @@ export function throttleExceeded(nowMs: number, retryAfter?: number): Reply {
   );
 }
 
+/** A ValidationFault (400 unless told otherwise). */
 export function validationFault(
   nowMs: number,
   code: string,

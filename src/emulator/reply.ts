@@ -25,6 +25,7 @@ export const TOKEN_HEADERS: Array<[string, string]> = [
   ["strict-transport-security", "max-age=15552000"],
 ];
 
+/** JSON answer; adds the Intuit JSON content type unless `headers` has one. */
 export function jsonReply(status: number, value: unknown, headers: Array<[string, string]> = []): Reply {
   const base: Array<[string, string]> = headers.some(([k]) => k === "content-type")
     ? []
@@ -38,10 +39,12 @@ export function oauthError(status: number, error: string, description?: string):
   return jsonReply(status, body, TOKEN_HEADERS);
 }
 
+/** HTML answer. */
 export function htmlReply(status: number, html: string): Reply {
   return { status, headers: [["content-type", "text/html; charset=utf-8"]], body: html };
 }
 
+/** 302 to `location`, not cached. */
 export function redirectReply(location: string): Reply {
   return {
     status: 302,
@@ -53,6 +56,7 @@ export function redirectReply(location: string): Reply {
   };
 }
 
+/** Answer with no body. */
 export function emptyReply(status: number): Reply {
   return { status, headers: [], body: "" };
 }

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { admin } from "./admin.js";
 import { authorize, consentDecision } from "./authorize.js";
 import { Clock } from "./clock.js";
+import { testControls } from "./controls.js";
 import type { EmulatorContext } from "./context.js";
 import { FaultQueue, replacingReply, spoiledReply } from "./faults.js";
 import { SigningKeys } from "./keys.js";
@@ -14,9 +15,7 @@ import { quickbooksApi } from "./quickbooks.js";
 import { errorPage, jsonReply, newIntuitTid, type EmulatorRequest, type Reply } from "./reply.js";
 import { resolveSettings } from "./settings.js";
 import { EmulatorState } from "./state.js";
-import { expireAccessTokens, grantForAccessToken } from "./tokens.js";
 import { ENDPOINT_NAMES, type Emulator, type EmulatorOptions, type EndpointName } from "./types.js";
-import { sendWebhook } from "./webhooks.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -212,45 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
       }),
-    advanceClock(ms) {
-      clock.advance(ms);
-      persist(true);
-    },
-    expireAccessTokens(realmId) {
-      expireAccessTokens(ctx, realmId);
-      persist();
-    },
-    rotateSigningKeys() {
-      keys.rotate();
-      persist(true);
-    },
-    injectFault: (endpoint, fault, count = 1) => {
-      if (!ENDPOINT_NAMES.includes(endpoint)) throw new TypeError(`unknown endpoint ${String(endpoint)}`);
-      ctx.faults.add(endpoint, fault, count);
-    },
-    clearFaults: () => ctx.faults.clear(),
-    counters: () => ({ ...counters }),
-    resetCounters() {
-      for (const name of ENDPOINT_NAMES) counters[name] = 0;
-      for (const t of ctx.traffic.values()) t.maxInFlight = t.inFlight;
-      ctx.total.maxInFlight = ctx.total.inFlight;
-    },
-    apiStats(realmId) {
-      const t = realmId === undefined ? ctx.total : ctx.traffic.get(realmId);
-      return { inFlight: t?.inFlight ?? 0, maxInFlight: t?.maxInFlight ?? 0 };
-    },
-    isAccessTokenValid: (value) => grantForAccessToken(ctx, value) !== undefined,
-    grants: () =>
-      [...state.grants.values()].map((g) => ({
-        grantId: g.id,
-        clientId: g.clientId,
-        ...(g.realmId !== undefined ? { realmId: g.realmId } : {}),
-        scopes: [...g.scopes],
-        revoked: g.revoked,
-        refreshTokenCount: g.refreshTokenCount,
-        createdAt: g.createdAt,
-      })),
-    sendWebhook: (opts) => sendWebhook(opts, clock.now()),
+    ...testControls(ctx, counters, persist),
   };
   return emulator;
 }

@@ -11,6 +11,7 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
+/** Apply defaults to the options and check them; throws on nonsense. */
 export function resolveSettings(options: EmulatorOptions): Settings {
   const clients = (options.clients ?? [DEFAULT_CLIENT]).map((c) => ({
     ...c,

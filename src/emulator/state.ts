@@ -14,6 +14,7 @@ export interface PendingAuthorization {
   createdAt: number;
 }
 
+/** An issued authorization code. */
 export interface AuthorizationCode {
   clientId: string;
   redirectUri: string;
@@ -27,6 +28,7 @@ export interface AuthorizationCode {
   grantId?: string;
 }
 
+/** One user's consent for one app: the refresh tokens and access tokens hang off it. */
 export interface Grant {
   id: string;
   clientId: string;
@@ -44,6 +46,7 @@ export interface Grant {
   refreshTokenCount: number;
 }
 
+/** One refresh token value of a grant. */
 export interface RefreshTokenRecord {
   grantId: string;
   issuedAt: number;
@@ -51,6 +54,7 @@ export interface RefreshTokenRecord {
   supersededAt?: number;
 }
 
+/** One access token of a grant. */
 export interface AccessTokenRecord {
   grantId: string;
   expiresAt: number;

@@ -13,6 +13,7 @@ export interface GrantRequest {
   authTime?: number;
 }
 
+/** Whether these scopes bind the grant to a company (accounting or payment). */
 export function grantsRealm(scopes: string[]): boolean {
   return scopes.some((s) => REALM_SCOPES.has(s));
 }
@@ -137,6 +138,7 @@ export function revokeByToken(ctx: EmulatorContext, token: string, clientId?: st
   return true;
 }
 
+/** Revoke a grant: every token it issued stops working. */
 export function revokeGrant(ctx: EmulatorContext, grant: Grant): void {
   grant.revoked = true;
   ctx.state.markChanged();
