@@ -1,0 +1,205 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { QuickBooksError } from "../../src/api/fault.js";
+import { ConfigurationError } from "../../src/http/errors.js";
+import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
+import { TokenManager } from "../../src/tokens/token-manager.js";
+import { connected, fakeTime, type Connected } from "./helpers.js";
+
+async function withEmulator(fn: (c: Connected) => Promise<void>, options = {}): Promise<void> {
+  const c = await connected(options);
+  try {
+    await fn(c);
+  } finally {
+    await c.emu.close();
+  }
+}
+
+async function rejection(p: Promise<unknown>): Promise<QuickBooksError> {
+  const err = await p.then(
+    () => assert.fail("expected a QuickBooksError"),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof QuickBooksError, `got ${String(err)}`);
+  return err;
+}
+
+const THROTTLED = [
+  {
+    code: "3001",
+    message: "message=ThrottleExceeded; errorCode=003001; statusCode=429",
+    detail: "Too many requests",
+  },
+];
+
+test("429 with Retry-After: waits exactly that long each time, then succeeds", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    emu.injectFault("api", { type: "rateLimit", retryAfter: 2 }, 2);
+    const before = emu.counters().api;
+    const res = await qb.send<{ Customer: { Id: string } }>({ path: "customer/3" });
+    assert.equal(res.body.Customer.Id, "3");
+    assert.equal(res.attempts, 3);
+    assert.deepEqual(time.waits, [2000, 2000]);
+    assert.equal(emu.counters().api - before, 3);
+  }));
+
+test("429 with a real Retry-After: 1 is really waited for", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const qb = tokens.api(realmId);
+    emu.injectFault("api", { type: "rateLimit", retryAfter: 1 }, 1);
+    const started = performance.now();
+    const body = await qb.get<{ Customer: { Id: string } }>("customer/2");
+    const elapsed = performance.now() - started;
+    assert.equal(body.Customer.Id, "2");
+    assert.ok(elapsed >= 990 && elapsed < 5000, `waited ${elapsed} ms`);
+  }));
+
+test("429 without Retry-After waits the 60 s default (recorded, not waited)", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    emu.injectFault("api", { type: "rateLimit" }, 1);
+    assert.deepEqual(await qb.get("customer/1").then((b) => Object.keys(b)), ["Customer", "time"]);
+    assert.deepEqual(time.waits, [60_000]);
+  }));
+
+test("429 retries are bounded: after rateLimitRetries the Fault is thrown", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock, defaultRetryAfterMs: 30_000 });
+    emu.injectFault("api", { type: "rateLimit" }, 3);
+    const before = emu.counters().api;
+    const err = await rejection(qb.get("customer/1"));
+    assert.equal(err.statusCode, 429);
+    assert.equal(err.faultType, "ThrottlingFault");
+    assert.deepEqual(err.errors, THROTTLED);
+    assert.equal(err.retryAfterMs, 30_000);
+    assert.deepEqual(time.waits, [30_000, 30_000]);
+    assert.equal(emu.counters().api - before, 3);
+  }));
+
+test("rateLimitRetries: 0 fails on the first 429 without waiting", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock, rateLimitRetries: 0 });
+    emu.injectFault("api", { type: "rateLimit", retryAfter: 3 }, 1);
+    const err = await rejection(qb.get("customer/1"));
+    assert.equal(err.statusCode, 429);
+    assert.equal(err.retryAfterMs, 3000);
+    assert.deepEqual(time.waits, []);
+  }));
+
+test("a Retry-After beyond maxRetryAfterMs is not waited for, and does not pause the realm", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock, maxRetryAfterMs: 10_000 });
+    emu.injectFault("api", { type: "rateLimit", retryAfter: 120 }, 1);
+    const err = await rejection(qb.get("customer/1"));
+    assert.equal(err.retryAfterMs, 120_000);
+    assert.deepEqual(time.waits, []);
+    assert.equal(qb.limiter.pausedUntil, 0);
+  }));
+
+test("a POST is never retried on 429, but the realm's next request waits out the Retry-After", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    emu.injectFault("api", { type: "rateLimit", retryAfter: 5 }, 1);
+    const before = emu.counters().api;
+    const err = await rejection(qb.post("invoice", { CustomerRef: { value: "1" } }));
+    assert.equal(err.statusCode, 429);
+    assert.deepEqual(err.errors, THROTTLED);
+    assert.equal(emu.counters().api - before, 1);
+    assert.deepEqual(time.waits, []);
+    const invoices = await qb.query<{ QueryResponse: Record<string, unknown> }>("select * from Invoice");
+    assert.deepEqual(invoices.QueryResponse, {}); // the write never happened
+    assert.deepEqual(time.waits, [5000]); // the query waited for the realm's pause
+  }));
+
+test("a POST marked idempotent is retried after a 429", () =>
+  withEmulator(async ({ emu, tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    emu.injectFault("api", { type: "rateLimit", retryAfter: 1 }, 1);
+    const body = await qb.post<{ Invoice: { Id: string } }>(
+      "invoice",
+      { CustomerRef: { value: "1" } },
+      { idempotent: true },
+    );
+    assert.equal(body.Invoice.Id, "1001");
+    assert.deepEqual(time.waits, [1000]);
+  }));
+
+test("never more than maxConcurrent in flight at the emulator, and the limit is reached", () =>
+  withEmulator(
+    async ({ emu, tokens, realmId }) => {
+      const qb = tokens.api(realmId, { maxConcurrent: 4 });
+      const results = await Promise.all(Array.from({ length: 30 }, () => qb.send({ path: "customer/1" })));
+      assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
+      assert.deepEqual(new Set(results.map((r) => r.attempts)), new Set([1]));
+      assert.deepEqual(emu.apiStats(realmId), { inFlight: 0, maxInFlight: 4 });
+      assert.equal(qb.limiter.peak, 4);
+    },
+    { apiDelayMs: 60 },
+  ));
+
+test("the default limit (10) keeps 30 concurrent calls under the emulator's throttle", () =>
+  withEmulator(
+    async ({ emu, tokens, realmId }) => {
+      const before = emu.counters().api;
+      const qb = tokens.api(realmId);
+      await Promise.all(Array.from({ length: 30 }, () => qb.get("customer/1")));
+      assert.deepEqual(emu.apiStats(realmId), { inFlight: 0, maxInFlight: 10 });
+      assert.equal(emu.counters().api - before, 30); // no 429, so no retry
+    },
+    { apiDelayMs: 40 },
+  ));
+
+test("helpers of one TokenManager share the realm's limit; another manager has its own", () =>
+  withEmulator(
+    async ({ emu, authClient, tokens, realmId }) => {
+      const a = tokens.api(realmId, { maxConcurrent: 3 });
+      const b = tokens.api(realmId);
+      assert.equal(b.limiter, a.limiter);
+      assert.throws(() => tokens.api(realmId, { maxConcurrent: 5 }), ConfigurationError);
+      await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).get("customer/1")));
+      assert.deepEqual(emu.apiStats(realmId), { inFlight: 0, maxInFlight: 3 });
+      const other = new TokenManager({ authClient, store: new MemoryTokenStore() });
+      assert.notEqual(other.api(realmId, { maxConcurrent: 5 }).limiter, a.limiter);
+    },
+    { apiDelayMs: 40 },
+  ));
+
+test("the per-minute budget: the fourth call in a 60 s window waits for the oldest to age out", () =>
+  withEmulator(async ({ tokens, realmId }) => {
+    const time = fakeTime();
+    const qb = tokens.api(realmId, { perMinute: 3, sleep: time.sleep, clock: time.clock });
+    await qb.get("customer/1"); // t = 0
+    time.advance(30_000);
+    await qb.get("customer/1"); // t = 30 s
+    await qb.get("customer/1"); // t = 30 s
+    await qb.get("customer/1"); // waits until t = 60 s
+    assert.deepEqual(time.waits, [30_000]);
+    await qb.get("customer/1"); // 3 started in (0, 60 s]: waits until t = 90 s
+    assert.deepEqual(time.waits, [30_000, 30_000]);
+    await Promise.all([qb.get("customer/1"), qb.get("customer/1")]);
+    assert.deepEqual(time.waits, [30_000, 30_000, 30_000]); // t = 90 s: one slot, the other waits
+  }));
+
+test("an abort while queued for a slot rejects at once with ERR_ABORTED", () =>
+  withEmulator(
+    async ({ tokens, realmId }) => {
+      const qb = tokens.api(realmId, { maxConcurrent: 1 });
+      const first = qb.get("customer/1");
+      const controller = new AbortController();
+      const second = qb.get("customer/2", { signal: controller.signal });
+      controller.abort();
+      await assert.rejects(second, { code: "ERR_ABORTED" });
+      assert.equal(qb.limiter.active, 1);
+      await first;
+      assert.equal(qb.limiter.active, 0);
+    },
+    { apiDelayMs: 100 },
+  ));
