@@ -4,15 +4,26 @@
 const SECRET_KEYS =
   "access_token|refresh_token|id_token|code|client_secret|token|accessToken|refreshToken|idToken|clientSecret";
 const JSON_STRING_VALUE = new RegExp(`("(?:${SECRET_KEYS})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)("?)`, "g");
-const FORM_VALUE = new RegExp(`(^|[?&\\s])((?:${SECRET_KEYS})=)([^&\\s]*)`, "g");
+// A form value, or a quoted attribute value (code="3200" in an XML fault).
+const FORM_VALUE = new RegExp(`(^|[?&\\s])((?:${SECRET_KEYS})=)("[^"]*"?|[^&\\s"'<>]*)`, "g");
+// QuickBooks faults carry short numeric error codes under "code"; authorization codes are long and opaque.
+const FAULT_CODE = /^\d{1,8}$/;
+const keep = (key: string, value: string) => {
+  const v = value.replace(/^"|"$/g, "");
+  return v === "" || (/^"?code/.test(key) && FAULT_CODE.test(v));
+};
 const BEARER = /(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
 /** Replaces secret values inside JSON, form-encoded or free text with `[redacted]`. */
 export function redactText(text: string): string {
   return text
-    .replace(JSON_STRING_VALUE, (_m, pre: string, _v: string, post: string) => `${pre}[redacted]${post}`)
-    .replace(FORM_VALUE, (_m, lead: string, key: string) => `${lead}${key}[redacted]`)
+    .replace(JSON_STRING_VALUE, (m, pre: string, v: string, post: string) =>
+      keep(pre, v) && post ? m : `${pre}[redacted]${post}`,
+    )
+    .replace(FORM_VALUE, (m, lead: string, key: string, v: string) =>
+      keep(key, v) ? m : `${lead}${key}[redacted]`,
+    )
     .replace(BEARER, (_m, scheme: string) => `${scheme} [redacted]`)
     .replace(JWT, "[redacted-jwt]");
 }
