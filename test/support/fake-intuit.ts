@@ -17,6 +17,8 @@ export interface RecordedRequest {
   /** Raw header list, names in the case and order they were sent. */
   rawHeaders: string[];
   body: string;
+  /** Client port of the connection, to tell reused keep-alive sockets from new ones. */
+  remotePort: number | undefined;
 }
 
 export interface Reply {
@@ -222,6 +224,7 @@ export async function startFakeIntuit(opts: { kid?: string } = {}): Promise<Fake
         headers: req.headers,
         rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString("utf8"),
+        remotePort: req.socket.remotePort,
       };
       fake.handle(recorded, res).catch((err: unknown) => {
         res.writeHead(500);
