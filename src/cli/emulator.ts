@@ -1,0 +1,55 @@
+// `intuit-oauth emulator`: runs the offline Intuit emulator until Ctrl-C (SIGINT/SIGTERM close it cleanly).
+// Its credentials are public test values, so printing them is fine.
+import { startEmulator } from "../emulator/index.js";
+import { table } from "./output.js";
+
+export interface EmulatorCommandOptions {
+  port: number;
+  autoApprove: boolean;
+  admin: boolean;
+  verbose: boolean;
+}
+
+export async function runEmulator(options: EmulatorCommandOptions): Promise<number> {
+  const emu = await startEmulator({
+    port: options.port,
+    autoApprove: options.autoApprove,
+    admin: options.admin,
+    ...(options.verbose ? { logger: { info: (...args: unknown[]) => console.error(...args) } } : {}),
+  });
+  const app = emu.defaultClient;
+  console.log(`Intuit emulator listening on ${emu.url}`);
+  console.log(
+    table([
+      ["discovery URL", emu.discoveryUrl],
+      ["client id", app.clientId],
+      ["client secret", `${app.clientSecret} (a public test value)`],
+      ["redirect URI", app.redirectUris.join("  ")],
+      ["companies", emu.companies.map((c) => `${c.companyName} (${c.realmId})`).join(", ")],
+      [
+        "consent",
+        options.autoApprove ? "auto-approved (first company)" : `page at ${emu.url}/connect/oauth2`,
+      ],
+      ["admin API", options.admin ? `${emu.url}/__admin` : "off (--admin enables it)"],
+    ]),
+  );
+  console.log();
+  console.log("Try it:");
+  console.log(`  export INTUIT_CLIENT_ID=${app.clientId} INTUIT_CLIENT_SECRET=${app.clientSecret}`);
+  console.log(`  export INTUIT_REDIRECT_URI=${app.redirectUri} INTUIT_ENVIRONMENT=${emu.discoveryUrl}`);
+  console.log("  intuit-oauth login");
+  console.log();
+  console.log("Press Ctrl-C to stop.");
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await emu.close();
+  console.log("Emulator stopped.");
+  return 0;
+}
