@@ -161,3 +161,8 @@ test("PKCE with a method other than S256 → redirect invalid_request", async ()
   assert.equal(cb.searchParams.get("error"), "invalid_request");
   assert.equal(cb.searchParams.get("state"), "st-123");
 });
+
+test("payment scope alone also yields realmId", async () => {
+  const cb = await consent(emu, { scope: "com.intuit.quickbooks.payment" }, "approve", REALM_2);
+  assert.equal(cb.searchParams.get("realmId"), REALM_2);
+});

@@ -109,3 +109,16 @@ test("admin API is disabled by default", async () => {
   const res = await raw(`${emu.url}/__admin/counters`);
   assert.equal(res.status, 404);
 });
+
+test("the Date header follows the emulator clock", async () => {
+  const other = await startEmulator({ port: 0 });
+  try {
+    other.advanceClock(10 * 24 * 60 * 60 * 1000);
+    const res = await raw(other.discoveryUrl);
+    const date = Date.parse(String(res.headers["date"]));
+    assert.ok(Math.abs(date - other.clock.now()) < 2000, `${date} vs ${other.clock.now()}`);
+    assert.ok(date - Date.now() > 9 * 24 * 60 * 60 * 1000);
+  } finally {
+    await other.close();
+  }
+});
