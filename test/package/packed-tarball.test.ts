@@ -1,0 +1,106 @@
+// Installs the packed tarball into a scratch project (as a user would) and uses it from ESM, CJS,
+// TypeScript (node16 resolution, both module kinds) and the `intuit-oauth` bin. Needs dist/ (npm test builds it).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const built = existsSync(join(root, "dist", "index.js")) && existsSync(join(root, "dist", "cli.js"));
+
+test(
+  "the packed tarball works for ESM, CJS, TypeScript and the bin",
+  { skip: !built && "dist/ is missing: run `npm run build`", timeout: 120_000 },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "intuit-packed-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+    assert.ok(tarball, "npm pack produced a tarball");
+    const app = join(dir, "app");
+    execFileSync("mkdir", ["-p", app]);
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({ name: "scratch", version: "1.0.0", private: true }),
+    );
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, tarball)], {
+      cwd: app,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    assert.deepEqual(
+      readdirSync(join(app, "node_modules")).filter((n) => !n.startsWith(".")),
+      ["intuit-oauth-client"],
+      "zero runtime dependencies",
+    );
+
+    const check = `
+    const url = new m.AuthClient({ clientId: "id", clientSecret: "s", redirectUri: "https://example.com/cb", environment: "sandbox" })
+      .getAuthorizationUrl([m.Scopes.Accounting]);
+    if (!url.startsWith("https://appcenter.intuit.com/connect/oauth2?client_id=id&response_type=code")) throw new Error(url);
+    if (typeof m.AuthClientError !== "function" || typeof m.TokenManager !== "function") throw new Error("exports");
+    if (typeof emu.startEmulator !== "function") throw new Error("emulator export");
+    if (typeof redis.RedisTokenStore !== "function" || typeof pg.PostgresTokenStore !== "function") throw new Error("store exports");
+    console.log("ok");`;
+    const esm = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import * as m from "intuit-oauth-client"; import * as emu from "intuit-oauth-client/emulator"; import * as redis from "intuit-oauth-client/redis"; import * as pg from "intuit-oauth-client/postgres"; ${check}`,
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
+    assert.equal(esm.trim(), "ok");
+    const cjs = execFileSync(
+      process.execPath,
+      [
+        "-e",
+        `const m = require("intuit-oauth-client"); const emu = require("intuit-oauth-client/emulator"); const redis = require("intuit-oauth-client/redis"); const pg = require("intuit-oauth-client/postgres"); ${check}`,
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
+    assert.equal(cjs.trim(), "ok");
+
+    // TypeScript consumers under node16 resolution, as an ES module and as CommonJS.
+    const source = `import { AuthClient, Scopes, AuthClientError, type TokenSet } from "intuit-oauth-client";
+const c = new AuthClient({ clientId: "id", clientSecret: "s", redirectUri: "https://example.com/cb", environment: "sandbox" });
+const url: string = c.getAuthorizationUrl([Scopes.Accounting, "openid"]);
+const f = (t: TokenSet): number => t.accessTokenExpiresAt;
+const e: typeof AuthClientError = AuthClientError;
+export { url, f, e };
+`;
+    writeFileSync(join(app, "esm.mts"), source);
+    writeFileSync(join(app, "cjs.cts"), source);
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "node16",
+          moduleResolution: "node16",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+          typeRoots: [join(root, "node_modules", "@types")],
+        },
+        files: ["esm.mts", "cjs.cts"],
+      }),
+    );
+    execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", app], {
+      cwd: app,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+
+    const help = execFileSync(join(app, "node_modules", ".bin", "intuit-oauth"), ["--help"], {
+      cwd: app,
+      encoding: "utf8",
+    });
+    assert.match(help, /intuit-oauth/);
+    assert.match(help, /login/);
+  },
+);
