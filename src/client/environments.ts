@@ -148,13 +148,20 @@ export function discover(url: string, http: HttpClient, ttlMs = DISCOVERY_TTL_MS
       throw new DiscoveryError(
         `Discovery document at ${documentUrl} answered HTTP ${res.status}${res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : ""}`,
       );
+    // Every answer's intuit_tid goes into the error, for a support ticket.
+    const tid = res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : "";
     let doc: unknown;
     try {
       doc = JSON.parse(res.body.toString("utf8"));
     } catch {
-      throw new DiscoveryError(`Discovery document at ${documentUrl} is not valid JSON`);
+      throw new DiscoveryError(`Discovery document at ${documentUrl} is not valid JSON${tid}`);
     }
-    return endpointsFromDiscovery(doc, documentUrl);
+    try {
+      return endpointsFromDiscovery(doc, documentUrl);
+    } catch (err) {
+      if (err instanceof DiscoveryError && tid) throw new DiscoveryError(`${err.message}${tid}`);
+      throw err;
+    }
   })();
   discoveryCache.set(documentUrl, { expiresAt: now + ttlMs, promise });
   promise.catch(() => {

@@ -99,14 +99,22 @@ export class RemoteJwks {
           throw new JwksError(
             `JWKS at ${this.uri} answered HTTP ${res.status}${res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : ""}`,
           );
+        // Every answer's intuit_tid goes into the error, for a support ticket.
+        const tid = res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : "";
         let doc: unknown;
         try {
           doc = JSON.parse(res.body.toString("utf8"));
         } catch {
-          throw new JwksError(`JWKS at ${this.uri} is not valid JSON`);
+          throw new JwksError(`JWKS at ${this.uri} is not valid JSON${tid}`);
         }
-        const keys = importJwks(doc);
-        if (keys.size === 0) throw new JwksError(`JWKS at ${this.uri} holds no usable RS256 key`);
+        let keys: Map<string, KeyObject>;
+        try {
+          keys = importJwks(doc);
+        } catch (err) {
+          if (err instanceof JwksError) throw new JwksError(`JWKS at ${this.uri}: ${err.message}${tid}`);
+          throw err;
+        }
+        if (keys.size === 0) throw new JwksError(`JWKS at ${this.uri} holds no usable RS256 key${tid}`);
         this.keys = keys;
         this.fetchedAt = Date.now();
       } finally {
