@@ -9,6 +9,15 @@ import { bearerToken, grantForAccessToken } from "./tokens.js";
 
 const PDF_SIZE = 64 * 1024;
 
+/** decodeURIComponent that leaves malformed escapes as they are instead of throwing. */
+function decodeSegment(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function traffic(ctx: EmulatorContext, realmId: string): RealmTraffic {
   let t = ctx.traffic.get(realmId);
   if (!t) {
@@ -22,7 +31,7 @@ function traffic(ctx: EmulatorContext, realmId: string): RealmTraffic {
 export async function quickbooksApi(ctx: EmulatorContext, req: EmulatorRequest): Promise<Reply> {
   const m = /^\/v3\/company\/([^/]+)\/(.*)$/.exec(req.url.pathname);
   const now = ctx.clock.now();
-  const realmId = m?.[1] ? decodeURIComponent(m[1]) : undefined;
+  const realmId = m?.[1] ? decodeSegment(m[1]) : undefined;
   const grant = grantForAccessToken(ctx, bearerToken(header(req, "authorization")));
   if (
     realmId === undefined ||
@@ -58,7 +67,7 @@ export async function quickbooksApi(ctx: EmulatorContext, req: EmulatorRequest):
 function route(ctx: EmulatorContext, req: EmulatorRequest, realmId: string, rest: string): Reply {
   const now = ctx.clock.now();
   const time = new Date(now).toISOString();
-  const parts = rest.split("/").map((p) => decodeURIComponent(p));
+  const parts = rest.split("/").map(decodeSegment);
   const [entity, id, sub] = [parts[0]?.toLowerCase(), parts[1], parts[2]];
   const get = req.method === "GET";
   if (get && entity === "companyinfo" && id !== undefined && parts.length === 2) {
