@@ -135,7 +135,8 @@ function parse(token: unknown) {
   if (typeof kid !== "string" || kid === "") throw new IdTokenError("kid", "header has no kid");
   // Check the payload's alphabet before the crypto, so plain base64 is reported as malformed.
   const payload = token.slice(first + 1, second);
-  if (!B64URL.test(payload) || payload.length % 4 === 1) throw new IdTokenError("malformed", "payload is not base64url");
+  if (!B64URL.test(payload) || payload.length % 4 === 1)
+    throw new IdTokenError("malformed", "payload is not base64url");
   return {
     kid,
     signingInput: token.slice(0, second),
