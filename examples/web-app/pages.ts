@@ -19,6 +19,7 @@ function layout(title: string, body: string): string {
   form { display: inline-block; margin: 1rem .5rem 0 0; }
   button, a.button { font: inherit; padding: .5rem 1rem; border-radius: .4rem; border: 1px solid #2ca01c;
     background: #2ca01c; color: #fff; text-decoration: none; cursor: pointer; display: inline-block; }
+  a.button { margin-right: 1rem; }
   button.secondary { background: #fff; color: #2ca01c; }
   button.danger { background: #fff; color: #c62828; border-color: #c62828; }
   .notice { background: #e6f4ea; padding: .5rem 1rem; border-radius: .4rem; }

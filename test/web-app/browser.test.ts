@@ -1,0 +1,205 @@
+// The example web app in a real browser: Debian's Chromium (headless) driven by playwright-core, the
+// app and the emulator in this process. Screenshots of every page go to test-output/web-app/.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { createApp } from "../../examples/web-app/app.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { AuthClient, FileTokenStore, TokenManager } from "../../src/index.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+// Without Chromium the test skips locally, but under CI it runs (and fails at launch).
+const skip =
+  existsSync(CHROMIUM) || process.env["CI"] === "true"
+    ? false
+    : `Chromium not found at ${CHROMIUM}: apt-get install chromium`;
+const SHOTS = join(process.cwd(), "test-output", "web-app");
+
+describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
+  let emu: Emulator;
+  let server: Server;
+  let browser: Browser;
+  let appUrl: string;
+  let store: FileTokenStore;
+  let storeDir: string;
+  let shot = 0;
+
+  before(async () => {
+    // Listen first: the redirect URI needs the port, and the app needs the redirect URI.
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const redirectUri = `${appUrl}/callback`;
+    // rotateAfter 0: every refresh issues a new refresh token value, so the test can see it change.
+    emu = await startEmulator({ port: 0, redirectUris: [redirectUri], rotateAfter: 0 });
+    const { clientId, clientSecret } = emu.defaultClient;
+    const authClient = await AuthClient.create({
+      clientId,
+      clientSecret,
+      redirectUri,
+      environment: emu.discoveryUrl,
+    });
+    storeDir = mkdtempSync(join(tmpdir(), "web-app-test-"));
+    store = new FileTokenStore({ directory: storeDir });
+    const tokens = new TokenManager({ authClient, store });
+    server.on("request", createApp({ authClient, tokens, cookieSecret: randomBytes(32) }));
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await emu?.close();
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  });
+
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return { context, page };
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    shot += 1;
+    const file = `${String(shot).padStart(2, "0")}-${name}.png`;
+    await page.screenshot({ path: join(SHOTS, file), fullPage: true });
+  }
+
+  const company = () => emu.companies[1]!; // the second company, so picking one visibly matters
+
+  test("Cancel on the consent page shows the access-denied message and stores nothing", async () => {
+    const { context, page } = await newPage();
+    const before = emu.counters();
+    await page.goto(`${appUrl}/`);
+    await page.click("#connect");
+    await page.waitForURL(`${emu.url}/connect/oauth2?**`);
+    await page.click("#cancel");
+    await page.waitForURL(`${appUrl}/callback?**`);
+    await screenshot(page, "access-denied");
+    assert.equal(await page.textContent("h1"), "Not connected");
+    assert.equal(
+      await page.textContent("#error"),
+      "You cancelled on the QuickBooks page, so access was denied.",
+    );
+    assert.equal(emu.counters().token, before.token);
+    assert.deepEqual(await store.list(), []);
+    await context.close();
+  });
+
+  test("a callback with a tampered state is a 400 and exchanges nothing", async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${appUrl}/connect`);
+    await page.waitForURL(`${emu.url}/connect/oauth2?**`);
+    const pending = (await context.cookies(appUrl)).find((c) => c.name === "qbo_connect");
+    assert.ok(pending, "the signed state cookie is set before the callback");
+    assert.equal(pending.httpOnly, true);
+    assert.equal(pending.sameSite, "Lax");
+    const before = emu.counters();
+    const response = await page.goto(`${appUrl}/callback?code=x&state=tampered`);
+    await screenshot(page, "tampered-state");
+    assert.equal(response?.status(), 400);
+    assert.equal(await page.textContent("h1"), "Could not connect");
+    assert.match((await page.textContent("#error")) ?? "", /expired or was tampered with/);
+    assert.equal(emu.counters().token, before.token);
+    assert.deepEqual(await store.list(), []);
+    await context.close();
+  });
+
+  describe("connected", () => {
+    let context: BrowserContext;
+    let page: Page;
+    before(async () => ({ context, page } = await newPage()));
+    after(async () => context?.close());
+
+    test("Connect, pick a company, approve: the dashboard shows the company and the user", async () => {
+      await page.goto(`${appUrl}/`);
+      await screenshot(page, "home");
+      await page.click("#connect");
+      await page.waitForURL(`${emu.url}/connect/oauth2?**`);
+      await page.selectOption('select[name="realmId"]', company().realmId);
+      await screenshot(page, "consent");
+      await page.click("#connect");
+      await page.waitForURL(`${appUrl}/`);
+      await screenshot(page, "dashboard");
+      assert.equal(await page.textContent("#company-name"), company().companyName);
+      assert.equal(await page.textContent("#realm-id"), company().realmId);
+      assert.equal(await page.textContent("#user-name"), "Alex Sandbox");
+      assert.equal(await page.textContent("#user-email"), "alex.sandbox@example.com");
+      const stored = await store.list();
+      assert.deepEqual(
+        stored.map((r) => r.realmId),
+        [company().realmId],
+      );
+      assert.equal(emu.isAccessTokenValid(stored[0]!.token.accessToken), true);
+      assert.equal(
+        (await context.cookies(appUrl)).find((c) => c.name === "qbo_connect"),
+        undefined,
+      );
+    });
+
+    test("Refresh tokens rotates the stored tokens; Call API again calls the API once", async () => {
+      const old = (await store.get(company().realmId))!.token;
+      let before = emu.counters();
+      await page.click("#refresh");
+      await page.waitForSelector("#notice");
+      await screenshot(page, "refreshed");
+      assert.match((await page.textContent("#notice")) ?? "", /^Tokens refreshed/);
+      const now = (await store.get(company().realmId))!.token;
+      assert.notEqual(now.accessToken, old.accessToken);
+      assert.notEqual(now.refreshToken, old.refreshToken);
+      assert.ok(now.receivedAt >= old.receivedAt);
+      assert.equal(emu.isAccessTokenValid(now.accessToken), true);
+      let after = emu.counters();
+      assert.equal(after.token, before.token + 1);
+      assert.equal(after.api, before.api + 1);
+      assert.equal(await page.textContent("#company-name"), company().companyName);
+
+      before = after;
+      await page.click("#call-api");
+      await page.waitForSelector("text=Called the QuickBooks API");
+      await screenshot(page, "api-called");
+      after = emu.counters();
+      assert.equal(after.api, before.api + 1);
+      assert.equal(after.token, before.token);
+      assert.equal(await page.textContent("#company-name"), company().companyName);
+      assert.equal((await store.get(company().realmId))!.token.accessToken, now.accessToken);
+    });
+
+    test("Disconnect revokes the grant at the emulator and empties the store", async () => {
+      const old = (await store.get(company().realmId))!.token;
+      const before = emu.counters();
+      await page.click("#disconnect");
+      await page.waitForSelector("text=Disconnected");
+      await screenshot(page, "disconnected");
+      assert.equal(emu.counters().revoke, before.revoke + 1);
+      assert.equal(emu.isAccessTokenValid(old.accessToken), false);
+      assert.deepEqual(await store.list(), []);
+      assert.equal(
+        (await context.cookies(appUrl)).find((c) => c.name === "qbo_realm"),
+        undefined,
+      );
+      assert.equal(await page.textContent("#connect"), "Connect to QuickBooks");
+    });
+  });
+});
