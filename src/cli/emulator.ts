@@ -11,6 +11,16 @@ export interface EmulatorCommandOptions {
 }
 
 export async function runEmulator(options: EmulatorCommandOptions): Promise<number> {
+  // Listen for Ctrl-C before anything is printed, so a signal right after the banner still closes cleanly.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
   const emu = await startEmulator({
     port: options.port,
     autoApprove: options.autoApprove,
@@ -40,15 +50,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
   console.log("  intuit-oauth login");
   console.log();
   console.log("Press Ctrl-C to stop.");
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await stopped;
   await emu.close();
   console.log("Emulator stopped.");
   return 0;
