@@ -3,6 +3,7 @@
 // Read it top to bottom: connect -> callback -> dashboard -> actions -> error pages.
 import express, { type NextFunction, type Request, type Response } from "express";
 import {
+  AuthClientError,
   AuthorizationResponseError,
   CallbackError,
   ReauthorizationRequiredError,
@@ -102,7 +103,7 @@ export function createApp(options: AppOptions): express.Express {
       tokens
         .api(realmId)
         .get<{ CompanyInfo: { CompanyName: string } }>(`companyinfo/${encodeURIComponent(realmId)}`),
-      tokens.getAccessToken(realmId).then((accessToken) => authClient.getUserInfo(accessToken)),
+      userInfo(realmId),
       tokens.get(realmId),
     ]);
     return dashboardPage({
@@ -114,6 +115,20 @@ export function createApp(options: AppOptions): express.Express {
       refreshTokenExpiresAt: info?.token.refreshTokenExpiresAt ?? 0,
       notice,
     });
+  }
+
+  // userinfo is not a QuickBooks API call, so the API helper's "refresh once on 401" does not cover
+  // it: an access token revoked early (the user disconnected the app at Intuit) needs the same here.
+  async function userInfo(realmId: string) {
+    const accessToken = await tokens.getAccessToken(realmId);
+    try {
+      return await authClient.getUserInfo(accessToken);
+    } catch (err) {
+      if (!(err instanceof AuthClientError && err.statusCode === 401)) throw err;
+      // rejectedAccessToken: if the API call already refreshed for this token, reuse its result.
+      const fresh = await tokens.refresh(realmId, { rejectedAccessToken: accessToken });
+      return authClient.getUserInfo(fresh.accessToken);
+    }
   }
 
   // The buttons. Each needs a connected company; without one, back to the home page.

@@ -28,6 +28,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
   let appUrl: string;
   let store: FileTokenStore;
   let storeDir: string;
+  let authClient: AuthClient;
   let shot = 0;
 
   before(async () => {
@@ -39,7 +40,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
     // rotateAfter 0: every refresh issues a new refresh token value, so the test can see it change.
     emu = await startEmulator({ port: 0, redirectUris: [redirectUri], rotateAfter: 0 });
     const { clientId, clientSecret } = emu.defaultClient;
-    const authClient = await AuthClient.create({
+    authClient = await AuthClient.create({
       clientId,
       clientSecret,
       redirectUri,
@@ -186,6 +187,19 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       assert.equal((await store.get(company().realmId))!.token.accessToken, now.accessToken);
     });
 
+    test("a POST from another origin is refused with 403 and changes nothing", async () => {
+      const cookie = (await context.cookies(appUrl)).map((c) => `${c.name}=${c.value}`).join("; ");
+      const before = emu.counters();
+      const res = await fetch(`${appUrl}/disconnect`, {
+        method: "POST",
+        headers: { cookie, origin: "http://attacker.example" },
+      });
+      assert.equal(res.status, 403);
+      assert.match(await res.text(), /not sent from this site/);
+      assert.equal(emu.counters().revoke, before.revoke);
+      assert.equal((await store.list()).length, 1);
+    });
+
     test("Disconnect revokes the grant at the emulator and empties the store", async () => {
       const old = (await store.get(company().realmId))!.token;
       const before = emu.counters();
@@ -200,6 +214,29 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
         undefined,
       );
       assert.equal(await page.textContent("#connect"), "Connect to QuickBooks");
+    });
+
+    test("a grant revoked elsewhere shows the Reconnect page, and Reconnect connects again", async () => {
+      await page.click("#connect");
+      await page.waitForURL(`${emu.url}/connect/oauth2?**`);
+      await page.click("#connect");
+      await page.waitForURL(`${appUrl}/`);
+      const realmId = emu.companies[0]!.realmId;
+      assert.equal(await page.textContent("#company-name"), emu.companies[0]!.companyName);
+      // The user disconnects the app on Intuit's side; our access token then expires.
+      await authClient.revoke((await store.get(realmId))!.token.refreshToken, { updateClient: false });
+      emu.expireAccessTokens(realmId);
+      await page.reload();
+      await screenshot(page, "reconnect-needed");
+      assert.equal(await page.textContent("h1"), "Reconnection needed");
+      assert.equal((await store.get(realmId))?.reauthorization?.reason, "invalid_grant");
+      assert.equal(await page.textContent("#connect"), "Reconnect");
+      await page.click("#connect");
+      await page.waitForURL(`${emu.url}/connect/oauth2?**`);
+      await page.click("#connect");
+      await page.waitForURL(`${appUrl}/`);
+      assert.equal(await page.textContent("#company-name"), emu.companies[0]!.companyName);
+      assert.equal((await store.get(realmId))?.reauthorization, undefined);
     });
   });
 });
