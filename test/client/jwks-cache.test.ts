@@ -57,18 +57,24 @@ describe("JWKS cache", () => {
   });
 
   test("an unknown kid refetches once; further unknown kids inside the cooldown fetch nothing", async () => {
-    const client = new AuthClient(server.clientOptions({ jwks: { cooldownMs: 200 } }));
+    const client = new AuthClient(server.clientOptions({ jwks: { cooldownMs: 1000 } }));
+    const stranger = await newSigningKey("kid-never-published");
+    const unknown = await server.signIdToken({}, { key: stranger });
+    // Signed up front so the cooldown window only holds validations.
+    const randomKids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        server.signIdToken({}, { key: { ...stranger, kid: `random-${i}` } }),
+      ),
+    );
     await client.validateIdToken(await server.signIdToken());
     assert.equal(jwksFetches(), 1);
-    await delay(250);
-    const stranger = await newSigningKey("kid-never-published");
-    const err = await rejection(client.validateIdToken(await server.signIdToken({}, { key: stranger })));
+    await delay(1050);
+    const err = await rejection(client.validateIdToken(unknown));
     assert.ok(err instanceof IdTokenError);
     assert.equal(err.reason, "kid");
     assert.equal(jwksFetches(), 2);
-    for (let i = 0; i < 20; i++) {
-      const randomKid = await server.signIdToken({}, { key: { ...stranger, kid: `random-${i}` } });
-      const e = await rejection(client.validateIdToken(randomKid));
+    for (const token of randomKids) {
+      const e = await rejection(client.validateIdToken(token));
       assert.equal((e as IdTokenError).reason, "kid");
     }
     assert.equal(jwksFetches(), 2);
@@ -100,12 +106,12 @@ describe("JWKS cache", () => {
   });
 
   test("keys older than maxAgeMs are refetched", async () => {
-    const client = new AuthClient(server.clientOptions({ jwks: { maxAgeMs: 100 } }));
+    const client = new AuthClient(server.clientOptions({ jwks: { maxAgeMs: 500 } }));
     const token = await server.signIdToken();
     await client.validateIdToken(token);
     await client.validateIdToken(token);
     assert.equal(jwksFetches(), 1);
-    await delay(150);
+    await delay(550);
     await client.validateIdToken(token);
     assert.equal(jwksFetches(), 2);
   });

@@ -40,8 +40,9 @@ for (const { name, options } of TRANSPORTS) {
       assert.equal(err.code, "ERR_TIMEOUT");
       assert.equal(err.requestMayHaveBeenSent, true);
       assert.match(err.message, /timed out after 300 ms/);
-      assert.ok(elapsed >= 280 && elapsed < 1000, `took ${elapsed} ms`);
-      assert.equal(server.requestsTo("/token").length, 1);
+      assert.ok(elapsed >= 280 && elapsed < 1500, `took ${elapsed} ms`);
+      // Not retried: at most the one request (on a loaded box the server may not have read it yet).
+      assert.ok(server.requestsTo("/token").length <= 1);
     });
 
     test("a timed-out GET with retries off fails once, within ~1 s", async () => {
@@ -74,19 +75,24 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("an abort while waiting to retry → AbortError, no further request", async () => {
-      server.sequence("/token", [
-        { status: 503, headers: { "retry-after": "5" }, body: "" },
-        { body: tokenBody() },
-      ]);
-      const client = new AuthClient(server.clientOptions({ ...options, refreshToken: "RT" }));
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 150);
+      // Its own path, so a late request of an earlier test cannot shift the count.
+      let n = 0;
+      server.on("/token-retry", () => {
+        // Abort once the client has its 503 and is waiting out Retry-After.
+        if (n++ === 0) setTimeout(() => controller.abort(), 100);
+        return n === 1 ? { status: 503, headers: { "retry-after": "5" }, body: "" } : { body: tokenBody() };
+      });
+      const client = new AuthClient({
+        ...server.clientOptions({ ...options, refreshToken: "RT" }),
+        environment: { ...server.endpoints(), tokenEndpoint: `${server.url}/token-retry` },
+      });
       const started = performance.now();
       const err = await rejection(client.refresh(undefined, { signal: controller.signal }));
       assert.ok(err instanceof AbortError, `got ${String(err)}`);
       assert.equal(err.code, "ERR_ABORTED");
-      assert.ok(performance.now() - started < 1000);
-      assert.equal(server.requestsTo("/token").length, 1);
+      assert.ok(performance.now() - started < 2500);
+      assert.equal(n, 1);
     });
 
     test("a refused connection → NetworkError with requestMayHaveBeenSent false", async () => {
