@@ -1,6 +1,7 @@
 // `intuit-oauth call <path>`: a GET of a QuickBooks API path with the stored token.
-// Uses authClient.http directly (the QuickBooks API helper of src/api had not landed when this was written).
-import { AuthClientError, type AuthClient, type TokenManager } from "../index.js";
+// `call` goes through the library's QuickBooks API helper (tokens.api); the demo uses the raw GET
+// helpers here, to show the tutorial's Bearer header as it is.
+import type { AuthClient, TokenManager } from "../index.js";
 import { chooseRealm, UsageError } from "./config.js";
 
 /** What a GET of the QuickBooks API answered. */
@@ -45,30 +46,16 @@ export function faultMessage(body: string): string | undefined {
   }
 }
 
-function apiError(answer: ApiAnswer, headers: Record<string, string> = {}): AuthClientError {
-  const fault = faultMessage(answer.body);
-  return new AuthClientError(
-    { statusCode: answer.status, content: answer.body, headers, intuitTid: answer.intuitTid },
-    `QuickBooks API answered HTTP ${answer.status}${fault ? `: ${fault}` : ""}`,
-  );
-}
-
-/** GETs `path` for the realm, refreshing once on a 401. Resolves with the body of a 2xx answer. */
+/** GETs `path` for the realm with the QuickBooks API helper (refreshes once on a 401). Resolves with the body. */
 export async function callApi(
   tokens: TokenManager,
   path: string,
   realm: string | undefined,
 ): Promise<string> {
+  if (!path.startsWith("/")) throw new UsageError(`The API path must start with "/": ${path}`);
   const realmId = chooseRealm(await tokens.store.list(), realm);
-  const url = apiUrl(tokens.authClient, path, realmId);
-  let accessToken = await tokens.getAccessToken(realmId);
-  let answer = await apiGet(tokens.authClient, url, accessToken);
-  if (answer.status === 401) {
-    accessToken = (await tokens.refresh(realmId, { rejectedAccessToken: accessToken })).accessToken;
-    answer = await apiGet(tokens.authClient, url, accessToken);
-  }
-  if (answer.status < 200 || answer.status >= 300) throw apiError(answer);
-  return answer.body;
+  const filled = path.replaceAll("{realmId}", encodeURIComponent(realmId));
+  return tokens.api(realmId).request({ path: filled, responseType: "text" });
 }
 
 /** Pretty-prints JSON, leaves anything else as it is. */

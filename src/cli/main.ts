@@ -2,7 +2,7 @@
 // The `intuit-oauth` command line: argument parsing, dispatch, help, and turning errors into one
 // line on stderr plus an exit code (1 failure, 2 usage). Commands live in their own files.
 import { parseArgs } from "node:util";
-import { AuthClientError, IntuitOAuthError, VERSION } from "../index.js";
+import { AuthClientError, IntuitOAuthError, QuickBooksError, VERSION } from "../index.js";
 import { COMMON_OPTIONS, CliError, UsageError, type Flags } from "./config.js";
 import { oneLine } from "./output.js";
 import { COMMANDS, type Command } from "./commands.js";
@@ -59,6 +59,17 @@ export function describeError(err: unknown, verbose: boolean): string {
       `  intuit_tid: ${err.intuitTid ?? "-"}`,
       `  code: ${err.code}`,
       `  time: ${err.timestamp ?? "-"}`,
+      `  body: ${oneLine(err.content, 2000)}`,
+    ].join("\n");
+  }
+  if (err instanceof QuickBooksError) {
+    const line = oneLine(err.message);
+    if (!verbose) return line;
+    return [
+      line,
+      `  status: ${err.statusCode}`,
+      `  intuit_tid: ${err.intuitTid ?? "-"}`,
+      `  code: ${err.code}`,
       `  body: ${oneLine(err.content, 2000)}`,
     ].join("\n");
   }

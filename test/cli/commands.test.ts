@@ -145,6 +145,14 @@ test("call fills {realmId}, prints the JSON body, and refreshes once on a 401", 
   );
   assert.deepEqual([emu.counters().api, emu.counters().token], [2, 1]);
   assert.notEqual(stored(REALM_1).accessToken, before.accessToken);
+
+  const missing = await cli("call", "/v3/company/{realmId}/companyinfo/1234", "--verbose");
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stdout, "");
+  assert.match(
+    missing.stderr,
+    /^intuit-oauth: QuickBooks API error \(HTTP 400, intuit_tid 1-[0-9a-f]{8}-[0-9a-f]{24}\) .*\n {2}status: 400\n/,
+  );
 });
 
 test("refresh reports rotation and stores the new refresh token", async () => {
