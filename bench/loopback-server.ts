@@ -73,7 +73,7 @@ function handle(socket: Socket, head: string, done: () => void): void {
 }
 
 const server = createServer({ noDelay: true }, (socket) => {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let busy = false;
   const pump = () => {
     while (!busy) {

@@ -79,7 +79,7 @@ export async function opsPerSecond(op: () => Promise<unknown>, ms: number, batch
   let count = 0;
   const start = performance.now();
   const end = start + ms;
-  let now = start;
+  let now: number;
   do {
     for (let i = 0; i < batch; i++) await op();
     count += batch;
@@ -93,7 +93,7 @@ export function opsPerSecondSync(op: () => unknown, ms: number, batch = 1): numb
   let count = 0;
   const start = performance.now();
   const end = start + ms;
-  let now = start;
+  let now: number;
   do {
     for (let i = 0; i < batch; i++) op();
     count += batch;
