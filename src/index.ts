@@ -8,7 +8,12 @@ export type {
 } from "./client/auth-client.js";
 export { Scopes, COMPANY_SCOPES } from "./client/scopes.js";
 export type { Scope, ScopeLike } from "./client/scopes.js";
-export { AuthorizationResponseError, CallbackError, codeChallengeS256 } from "./client/authorization.js";
+export {
+  AuthorizationResponseError,
+  CallbackError,
+  codeChallengeS256,
+  validateCallback,
+} from "./client/authorization.js";
 export type {
   AuthorizationRequest,
   AuthorizationUrlOptions,

@@ -2,7 +2,7 @@
 // validator. Only parameters produced by validateCallback can be exchanged (a WeakSet brand),
 // so the state check cannot be skipped by accident.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { IntuitOAuthError } from "../http/errors.js";
+import { ConfigurationError, IntuitOAuthError } from "../http/errors.js";
 import { formatScopes, type ScopeLike } from "./scopes.js";
 
 /** Why a callback was rejected before any code was exchanged. */
@@ -99,6 +99,10 @@ export function buildAuthorizationRequest(
   options: AuthorizationUrlOptions = {},
 ): AuthorizationRequest {
   const scope = formatScopes(scopes);
+  if (options.state !== undefined && (typeof options.state !== "string" || options.state.length < 8))
+    throw new ConfigurationError(
+      "state must be a string of at least 8 characters (omit it to get a random one)",
+    );
   const state = options.state ?? randomToken();
   const url = new URL(endpoint);
   const q = url.searchParams;

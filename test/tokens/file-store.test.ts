@@ -139,7 +139,7 @@ test("a lock file left half-written by a crashed process is broken only once it 
 const built = existsSync(join(import.meta.dirname, "..", "..", "dist", "index.js"));
 test(
   "SIGKILL at random moments, 100 times: the file always parses and holds the previous or the new set",
-  { skip: !built && "dist/ is missing: run `npm run build` (npm test does)", timeout: 120_000 },
+  { skip: !built && "dist/ is missing: run `npm run build` (npm test does)", timeout: 600_000 },
   async (t) => {
     const dir = tempDir();
     t.after(() => rmSync(dir, { recursive: true, force: true }));
