@@ -37,6 +37,8 @@ export class TokenSetFormatError extends IntuitOAuthError {
 }
 
 const MAX_SECONDS = 1e10;
+/** The largest time a Date can hold, in epoch ms. */
+const MAX_EPOCH_MS = 8.64e15;
 // Intuit documents a 100-day rolling window; used only when a response omits the field.
 const DEFAULT_REFRESH_WINDOW_S = 8_726_400;
 
@@ -159,6 +161,11 @@ export function tokenSetFromJSON(json: unknown): TokenSet {
   if (realmId) set.realmId = realmId;
   const tid = optionalString(o["intuitTid"], "intuitTid", E);
   if (tid) set.intuitTid = tid;
+  // A corrupt record must not pass for a token that never expires.
+  const seconds = [set.expiresIn, set.xRefreshTokenExpiresIn, set.xRefreshTokenHardExpiresIn ?? 0];
+  const times = [set.accessTokenExpiresAt, set.refreshTokenExpiresAt, set.refreshTokenHardExpiresAt ?? 0];
+  if (seconds.some((n) => n > MAX_SECONDS) || [...times, set.receivedAt].some((n) => n > MAX_EPOCH_MS))
+    throw new TokenSetFormatError("token set lifetimes or expiry times are out of range");
   return set;
 }
 
