@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 const entries: Record<string, string> = {
-
   index: "src/index.ts",
   emulator: "src/emulator/index.ts",
   redis: "src/tokens/stores/redis.ts",
