@@ -1,5 +1,6 @@
 // Serialising token records to text and reading them back strictly, for stores that keep text.
 import { tokenSetFromJSON, TokenSetFormatError, toNumber } from "../client/token-set.js";
+import { decrypt, encrypt, keyFromOptionOrEnv, type EncryptionKey } from "./encryption.js";
 import type { ReauthorizationReason, TokenRecord } from "./store.js";
 
 const REASONS: ReadonlySet<string> = new Set([
@@ -48,4 +49,20 @@ export function parseRecord(input: unknown): TokenRecord {
   const w = o["warningsSent"];
   if (Array.isArray(w)) record.warningsSent = w.map((d) => toNumber(d, "warningsSent"));
   return record;
+}
+
+/** Turns records into stored text and back, encrypting when a key is configured. */
+export interface RecordCodec {
+  encode(record: TokenRecord): string;
+  /** Reads stored text (or an already-parsed object from a JSON column). */
+  decode(stored: unknown): TokenRecord;
+}
+
+/** The codec every text-keeping store uses: JSON, plus AES-256-GCM when a key is given or in the environment. */
+export function recordCodec(encryptionKey: EncryptionKey | undefined): RecordCodec {
+  const key = keyFromOptionOrEnv(encryptionKey);
+  return {
+    encode: (record) => (key ? encrypt(serializeRecord(record), key) : serializeRecord(record)),
+    decode: (stored) => parseRecord(typeof stored === "string" ? decrypt(stored, key) : stored),
+  };
 }

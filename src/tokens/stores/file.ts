@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
-import { decrypt, encrypt, keyFromOptionOrEnv, type EncryptionKey } from "../encryption.js";
-import { parseRecord, serializeRecord } from "../record.js";
+import type { EncryptionKey } from "../encryption.js";
+import { recordCodec, type RecordCodec } from "../record.js";
 import { TokenStoreError, type TokenRecord, type TokenStore } from "../store.js";
 
 /** Options of {@link FileTokenStore}. */
@@ -47,12 +47,12 @@ function isErrno(err: unknown, code: string): boolean {
  */
 export class FileTokenStore implements TokenStore {
   readonly directory: string;
-  readonly #key: Buffer | undefined;
+  readonly #codec: RecordCodec;
   #ready: Promise<void> | undefined;
 
   constructor(options: FileTokenStoreOptions = {}) {
     this.directory = options.directory ?? defaultTokenDirectory();
-    this.#key = keyFromOptionOrEnv(options.encryptionKey);
+    this.#codec = recordCodec(options.encryptionKey);
   }
 
   #ensureDirectory(): Promise<void> {
@@ -80,13 +80,13 @@ export class FileTokenStore implements TokenStore {
       if (isErrno(err, "ENOENT")) return undefined;
       throw new TokenStoreError(`Cannot read tokens of realm ${realmId}`, { cause: err });
     }
-    return parseRecord(decrypt(text, this.#key));
+    return this.#codec.decode(text);
   }
 
   async set(record: TokenRecord): Promise<void> {
     await this.#ensureDirectory();
     const target = this.#path(record.realmId, "json");
-    const text = this.#key ? encrypt(serializeRecord(record), this.#key) : serializeRecord(record);
+    const text = this.#codec.encode(record);
     const temp = join(this.directory, `.${fileName(record.realmId)}.${process.pid}.${randomUUID()}.tmp`);
     try {
       const handle = await fs.open(temp, "wx", 0o600);

@@ -14,8 +14,8 @@
 //   );
 import { randomUUID } from "node:crypto";
 import { ConfigurationError } from "../../http/errors.js";
-import { decrypt, encrypt, keyFromOptionOrEnv, type EncryptionKey } from "../encryption.js";
-import { parseRecord, serializeRecord } from "../record.js";
+import type { EncryptionKey } from "../encryption.js";
+import { recordCodec, type RecordCodec } from "../record.js";
 import { TokenStoreError, type TokenRecord, type TokenStore } from "../store.js";
 
 /** The part of a `pg` `Pool` (or `Client`) the store uses. */
@@ -57,7 +57,7 @@ export class PostgresTokenStore implements TokenStore {
   readonly #table: string;
   readonly #locks: string;
   readonly #lockName: string;
-  readonly #key: Buffer | undefined;
+  readonly #codec: RecordCodec;
   readonly #connectionString: string | undefined;
   #pool: Promise<PostgresPoolLike> | undefined;
   #owned: OwnedPool | undefined;
@@ -74,7 +74,7 @@ export class PostgresTokenStore implements TokenStore {
     this.#table = quoteName(name);
     this.#locks = quoteName(`${name}_locks`);
     this.#lockName = name;
-    this.#key = keyFromOptionOrEnv(options.encryptionKey);
+    this.#codec = recordCodec(options.encryptionKey);
     this.#connectionString = options.connectionString;
     if (options.pool) this.#pool = Promise.resolve(options.pool);
   }
@@ -108,8 +108,7 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   }
 
   async set(record: TokenRecord): Promise<void> {
-    const text = serializeRecord(record);
-    const value = this.#key ? encrypt(text, this.#key) : text;
+    const value = this.#codec.encode(record);
     // One statement: atomic, and the last writer wins without a read-modify-write race.
     await this.#query(
       "write",
@@ -167,7 +166,7 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   #parse(row: unknown): TokenRecord {
     const value = (row as { record?: unknown }).record;
     // A jsonb column (a schema of your own) arrives already parsed.
-    return parseRecord(typeof value === "string" ? decrypt(value, this.#key) : value);
+    return this.#codec.decode(value);
   }
 
   async #query(what: string, text: string, values?: unknown[]): Promise<unknown[]> {

@@ -2,8 +2,8 @@
 // The only file that touches the `redis` package, and only lazily; it must never be imported by the core.
 import { randomUUID } from "node:crypto";
 import { ConfigurationError } from "../../http/errors.js";
-import { decrypt, encrypt, keyFromOptionOrEnv, type EncryptionKey } from "../encryption.js";
-import { parseRecord, serializeRecord } from "../record.js";
+import type { EncryptionKey } from "../encryption.js";
+import { recordCodec, type RecordCodec } from "../record.js";
 import { TokenStoreError, type TokenRecord, type TokenStore } from "../store.js";
 
 /**
@@ -52,7 +52,7 @@ interface OwnedClient extends RedisClientLike {
  */
 export class RedisTokenStore implements TokenStore {
   readonly #prefix: string;
-  readonly #key: Buffer | undefined;
+  readonly #codec: RecordCodec;
   readonly #url: string | undefined;
   #client: Promise<RedisClientLike> | undefined;
   #owned: OwnedClient | undefined;
@@ -62,7 +62,7 @@ export class RedisTokenStore implements TokenStore {
     if (!options.client === !options.url)
       throw new ConfigurationError("RedisTokenStore needs exactly one of `client` or `url`");
     this.#prefix = options.keyPrefix ?? "intuit-oauth:";
-    this.#key = keyFromOptionOrEnv(options.encryptionKey);
+    this.#codec = recordCodec(options.encryptionKey);
     this.#url = options.url;
     if (options.client) this.#client = Promise.resolve(options.client);
   }
@@ -73,8 +73,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async set(record: TokenRecord): Promise<void> {
-    const text = serializeRecord(record);
-    const value = this.#key ? encrypt(text, this.#key) : text;
+    const value = this.#codec.encode(record);
     // One script, so list() never sees a record without its set member or the reverse.
     await this.#run("write", (c) =>
       c.sendCommand([
@@ -151,7 +150,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   #parse(value: unknown): TokenRecord {
-    return parseRecord(decrypt(toText(value), this.#key));
+    return this.#codec.decode(toText(value));
   }
 
   async #run<T>(what: string, fn: (client: RedisClientLike) => Promise<T>): Promise<T> {
