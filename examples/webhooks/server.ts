@@ -2,7 +2,7 @@
 // It reads the raw body, verifies `intuit-signature` before parsing, answers 200 at once (Intuit
 // resends anything not answered within 3 s), then hands the events to a queue worked off later.
 //
-//   INTUIT_WEBHOOK_VERIFIER_TOKEN=... PORT=8080 node --import tsx examples/webhooks/server.ts
+//   INTUIT_WEBHOOK_VERIFIER_TOKEN=... PORT=8080 HOST=127.0.0.1 node --import tsx examples/webhooks/server.ts
 //
 // With Express, use `express.raw({ type: "*/*" })` on this route so `req.body` is the raw Buffer,
 // then call `handleWebhook(req.body, req.get("intuit-signature"), verifierToken)` the same way.
@@ -16,6 +16,7 @@ import {
 
 const verifierToken = process.env["INTUIT_WEBHOOK_VERIFIER_TOKEN"] ?? "example-verifier-token";
 const port = Number(process.env["PORT"] ?? 8080);
+const host = process.env["HOST"] ?? "127.0.0.1"; // 0.0.0.0 to accept outside connections
 const MAX_BODY = 5 * 1024 * 1024;
 
 /** Stand-in for a real job queue (BullMQ, SQS...): events are processed after the 200 is sent. */
@@ -56,6 +57,8 @@ const server = createServer(async (req, res) => {
   setImmediate(() => void processEvents().catch((err: unknown) => console.error("processing failed", err)));
 });
 
-server.listen(port, () =>
-  console.log(`Listening for QuickBooks webhooks on http://localhost:${port}/webhooks`),
-);
+server.listen(port, host, () => {
+  const address = server.address();
+  const bound = typeof address === "object" && address ? address.port : port;
+  console.log(`Listening for QuickBooks webhooks on http://${host}:${bound}/webhooks`);
+});
