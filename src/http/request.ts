@@ -188,6 +188,8 @@ export class HttpClient {
         controller.abort(
           new TimeoutError(`Request to ${stripQuery(options.url)} timed out after ${timeout} ms`, {
             requestMayHaveBeenSent: true,
+            systemCode: "ETIMEDOUT",
+            cause: Object.assign(new Error(`no complete answer within ${timeout} ms`), { code: "ETIMEDOUT" }),
           }),
         ),
       timeout,
