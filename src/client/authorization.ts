@@ -99,10 +99,9 @@ export function buildAuthorizationRequest(
   options: AuthorizationUrlOptions = {},
 ): AuthorizationRequest {
   const scope = formatScopes(scopes);
-  if (options.state !== undefined && (typeof options.state !== "string" || options.state.length < 8))
-    throw new ConfigurationError(
-      "state must be a string of at least 8 characters (omit it to get a random one)",
-    );
+  // An empty state would make every callback look "matching"; omit it to get a random one.
+  if (options.state !== undefined && (typeof options.state !== "string" || options.state === ""))
+    throw new ConfigurationError("state must be a non-empty string (omit it to get a random one)");
   const state = options.state ?? randomToken();
   const url = new URL(endpoint);
   const q = url.searchParams;

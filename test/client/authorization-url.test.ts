@@ -78,6 +78,7 @@ describe("getAuthorizationUrl", () => {
   });
 
   test("without pkce or nonce no such parameter is sent", () => {
+    assert.throws(() => client().getAuthorizationUrl(["openid"], { state: "" }), ConfigurationError);
     const url = client().getAuthorizationUrl(["openid"], { state: "s" });
     assert.deepEqual(
       params(url).map(([k]) => k),
