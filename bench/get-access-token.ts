@@ -63,12 +63,12 @@ export async function benchGetAccessToken({ config, server }: BenchContext): Pro
   const cases: StoreCase[] = [
     {
       name: "memory",
-      latencyCalls: small ? 1000 : 50_000,
+      latencyCalls: small ? 1000 : 20_000,
       make: async () => ({ store: new MemoryTokenStore(), cleanup: async () => {} }),
     },
     {
       name: "file",
-      latencyCalls: small ? 100 : 2000,
+      latencyCalls: small ? 100 : 1000,
       make: async () => {
         const dir = mkdtempSync(join(tmpdir(), "intuit-bench-file-"));
         return {
@@ -79,7 +79,7 @@ export async function benchGetAccessToken({ config, server }: BenchContext): Pro
     },
     {
       name: "Redis",
-      latencyCalls: small ? 100 : 2000,
+      latencyCalls: small ? 100 : 1000,
       make: async () => {
         const url = await redisUrl();
         const skip = skipReason(url, "Redis");
@@ -96,7 +96,7 @@ export async function benchGetAccessToken({ config, server }: BenchContext): Pro
     },
     {
       name: "PostgreSQL",
-      latencyCalls: small ? 100 : 2000,
+      latencyCalls: small ? 100 : 1000,
       make: async () => {
         const url = await postgresUrl();
         const skip = skipReason(url, "PostgreSQL");

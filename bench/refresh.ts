@@ -7,7 +7,7 @@ import { CLIENT_ID, CLIENT_SECRET, ourClient, peerClient, type PeerClient } from
 import {
   alternate,
   concurrentOpsPerSecond,
-  fmt,
+  fmtX,
   opsPerSecond,
   pairedRatio,
   summarize,
@@ -107,9 +107,10 @@ export async function benchRefresh({ config, server }: BenchContext): Promise<Ro
       `${mode === "sequential" ? "One request at a time" : `${WORKERS} workers, each with its own refresh token, each awaiting its own request`}; fixed time per run; the server answers at once with a fixed token response.`,
     ];
     if (stats.other > 0) notes.push(`${stats.other} requests hit an unexpected path.`);
-    if (vsLimit.median < 0.8) notes.push(`MISSED: ours is ${fmt(vsLimit.median)}× the limit, target ≥ 0.8×.`);
+    if (vsLimit.median < 0.8)
+      notes.push(`MISSED: ours is ${fmtX(vsLimit.median)}× the limit, target ≥ 0.8×.`);
     if (vsPeer.median < 1.5)
-      notes.push(`MISSED: ours is ${fmt(vsPeer.median)}× intuit-oauth, target ≥ 1.5×.`);
+      notes.push(`MISSED: ours is ${fmtX(vsPeer.median)}× intuit-oauth, target ≥ 1.5×.`);
     rows.push({
       id: mode === "sequential" ? "2a" : "2b",
       what: `Refresh round trips, ${mode === "sequential" ? "sequential" : `${WORKERS} concurrent`} (req/s)`,

@@ -51,7 +51,7 @@ export function renderReport(rows: readonly Row[], info: RunInfo, cwd: string): 
     "",
     "## Method",
     "",
-    `- Each figure is the **median of ${info.runs} runs after ${info.warmup} warm-up run(s)**, with the min–max in brackets (row 4: at least 11 runs after 2 warm-ups). A throughput run lasts about ${info.runMs} ms.`,
+    `- Each figure is the **median of ${info.runs} runs after ${info.warmup} warm-up run(s)**, with the min–max in brackets (row 7, whose runs take seconds each: 5 runs after 1 warm-up; row 5 is deterministic and measured once). A throughput run lasts about ${info.runMs} ms.`,
     "- Contenders run **alternately** (A, B, C, A, B, C, …) in one process sequence. A ratio is the median of the per-round ratios (min–max in brackets), so drift on the machine hits both sides of each ratio alike.",
     "- All servers listen on 127.0.0.1. The token endpoint and JWKS are served by a purpose-built loopback server (`bench/loopback-server.ts`) in its own process, answering with fixed bodies, so that it is not the bottleneck; every contender talks to the same server. Redis and PostgreSQL are local servers.",
     "- Our library is measured from source through tsx (the same esbuild transform tsup uses for `dist`), except cold start, which loads the built `dist` through package.json `exports`.",

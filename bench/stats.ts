@@ -37,7 +37,7 @@ export interface BenchConfig {
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
-  return quick ? { quick, runs: 1, warmup: 0, runMs: 20 } : { quick, runs: 7, warmup: 1, runMs: 400 };
+  return quick ? { quick, runs: 1, warmup: 0, runMs: 20 } : { quick, runs: 11, warmup: 2, runMs: 250 };
 }
 
 /** One contender: each call is one run and resolves with that run's figure. */
@@ -175,11 +175,16 @@ export function fmtSummary(s: Summary, unit: string): string {
   return s.runs > 1 ? `${fmt(s.median)}${u} (${fmt(s.min)}–${fmt(s.max)})` : `${fmt(s.median)}${u}`;
 }
 
+/** Ratios keep three significant digits, so 0.797 never reads as a met 0.80. */
+export function fmtX(n: number): string {
+  return Number.isFinite(n) && Math.abs(n) < 10 ? n.toPrecision(3) : fmt(n);
+}
+
 export function fmtRatio(r: RatioResult): string {
   const s = r.summary;
   return s.runs > 1
-    ? `${r.label}: ${fmt(s.median)}× (${fmt(s.min)}–${fmt(s.max)})`
-    : `${r.label}: ${fmt(s.median)}×`;
+    ? `${r.label}: ${fmtX(s.median)}× (${fmtX(s.min)}–${fmtX(s.max)})`
+    : `${r.label}: ${fmtX(s.median)}×`;
 }
 
 export function fmtContender(c: ContenderResult): string {
