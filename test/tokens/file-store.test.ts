@@ -145,6 +145,7 @@ test(
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const store = new FileTokenStore({ directory: dir });
     let last = 0;
+    let survived = 0;
     for (let kill = 0; kill < 100; kill++) {
       const child = spawn(
         process.execPath,
@@ -168,11 +169,18 @@ test(
       assert.equal(got.token.refreshToken, `rt-${n}`);
       assert.ok(got.token.accessToken.startsWith(`at-${n}-`));
       last = n;
+      survived++;
     }
     // Temp files of killed writers may remain; they never shadow the record.
     assert.deepEqual(
       (await store.list()).map((r) => r.realmId),
       ["crash-realm"],
+    );
+    // For docs/reliability.md (scripts/reliability-report.ts): how many kills were survived.
+    mkdirSync(join(import.meta.dirname, "..", "..", "test-output", "reliability"), { recursive: true });
+    writeFileSync(
+      join(import.meta.dirname, "..", "..", "test-output", "reliability", "file-store-sigkill.json"),
+      JSON.stringify({ name: "file-store-sigkill", killsSurvived: survived, at: new Date().toISOString() }),
     );
   },
 );
