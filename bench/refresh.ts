@@ -7,6 +7,7 @@ import { CLIENT_ID, CLIENT_SECRET, ourClient, peerClient, type PeerClient } from
 import {
   alternate,
   concurrentOpsPerSecond,
+  fmt,
   fmtX,
   opsPerSecond,
   pairedRatio,
@@ -81,20 +82,30 @@ export async function benchRefresh({ config, server }: BenchContext): Promise<Ro
 
   const rows: Row[] = [];
   for (const mode of ["sequential", "concurrent"] as const) {
-    const measure = (fn: (w: number) => Promise<unknown>) =>
-      mode === "sequential"
-        ? opsPerSecond(() => fn(0), config.runMs, 4)
-        : concurrentOpsPerSecond(fn, WORKERS, config.runMs);
+    // Client CPU per request (this process only; the server has its own), recorded per run.
+    const cpu: Record<string, number[]> = { limit: [], ours: [], "intuit-oauth": [], fetch: [] };
+    const measure = (name: string, fn: (w: number) => Promise<unknown>) => async () => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const ops =
+        mode === "sequential"
+          ? await opsPerSecond(() => fn(0), config.runMs, 4)
+          : await concurrentOpsPerSecond(fn, WORKERS, config.runMs);
+      const c = process.cpuUsage(c0);
+      const requests = (ops * (performance.now() - t0)) / 1000;
+      cpu[name]?.push((c.user + c.system) / requests);
+      return ops;
+    };
     await server.reset();
     const samples = await alternate(
       [
-        { name: "limit", run: () => measure(op.limit) },
-        { name: "ours", run: () => measure(op.ours) },
+        { name: "limit", run: measure("limit", op.limit) },
+        { name: "ours", run: measure("ours", op.ours) },
         {
           name: "intuit-oauth",
-          run: () => measure(mode === "sequential" ? () => peerOne.refresh() : op.peer),
+          run: measure("intuit-oauth", mode === "sequential" ? () => peerOne.refresh() : op.peer),
         },
-        { name: "fetch", run: () => measure(op.fetch) },
+        { name: "fetch", run: measure("fetch", op.fetch) },
       ],
       config,
     );
@@ -103,6 +114,8 @@ export async function benchRefresh({ config, server }: BenchContext): Promise<Ro
     const vsLimit = pairedRatio(get("ours"), get("limit"));
     const vsPeer = pairedRatio(get("ours"), get("intuit-oauth"));
     const met = vsLimit.median >= 0.8 && vsPeer.median >= 1.5;
+    const cpuMedian = (n: string) => summarize((cpu[n] ?? []).slice(-config.runs)).median;
+    const cpuOf = (n: string) => `client CPU ${fmt(cpuMedian(n))} µs/req`;
     const notes = [
       `${mode === "sequential" ? "One request at a time" : `${WORKERS} workers, each with its own refresh token, each awaiting its own request`}; fixed time per run; the server answers at once with a fixed token response.`,
     ];
@@ -115,10 +128,20 @@ export async function benchRefresh({ config, server }: BenchContext): Promise<Ro
       id: mode === "sequential" ? "2a" : "2b",
       what: `Refresh round trips, ${mode === "sequential" ? "sequential" : `${WORKERS} concurrent`} (req/s)`,
       contenders: [
-        { name: "limit (node:http keep-alive)", summary: summarize(get("limit")), unit: "req/s" },
-        { name: "ours", summary: summarize(get("ours")), unit: "req/s" },
-        { name: "intuit-oauth", summary: summarize(get("intuit-oauth")), unit: "req/s" },
-        { name: "fetch", summary: summarize(get("fetch")), unit: "req/s" },
+        {
+          name: "limit (node:http keep-alive)",
+          summary: summarize(get("limit")),
+          unit: "req/s",
+          extra: cpuOf("limit"),
+        },
+        { name: "ours", summary: summarize(get("ours")), unit: "req/s", extra: cpuOf("ours") },
+        {
+          name: "intuit-oauth",
+          summary: summarize(get("intuit-oauth")),
+          unit: "req/s",
+          extra: cpuOf("intuit-oauth"),
+        },
+        { name: "fetch", summary: summarize(get("fetch")), unit: "req/s", extra: cpuOf("fetch") },
       ],
       ratios: [
         { label: "ours / limit", summary: vsLimit },
