@@ -104,13 +104,16 @@ export class NetworkError extends IntuitOAuthError {
   readonly requestMayHaveBeenSent: boolean;
   /** The underlying system error code, e.g. `ECONNRESET`. */
   readonly systemCode: string | undefined;
+  /** Intuit's `intuit_tid`, when the answer's headers arrived before the connection failed. */
+  readonly intuitTid: string | undefined;
   constructor(
     message: string,
-    options: { cause?: unknown; requestMayHaveBeenSent: boolean; systemCode?: string },
+    options: { cause?: unknown; requestMayHaveBeenSent: boolean; systemCode?: string; intuitTid?: string },
   ) {
     super(message, { cause: options.cause });
     this.requestMayHaveBeenSent = options.requestMayHaveBeenSent;
     this.systemCode = options.systemCode;
+    this.intuitTid = options.intuitTid;
   }
 }
 

@@ -53,16 +53,17 @@ function headersOf(raw: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function networkError(err: unknown, sent: boolean): NetworkError {
+function networkError(err: unknown, sent: boolean, intuitTid?: string): NetworkError {
   const systemCode = (err as { code?: unknown } | null)?.code;
   const code = typeof systemCode === "string" ? systemCode : undefined;
   const notSent = !sent || (code !== undefined && NOT_SENT_CODES.has(code));
   return new NetworkError(
-    `Network error${code ? ` (${code})` : ""}: ${(err as Error)?.message ?? String(err)}`,
+    `Network error${code ? ` (${code})` : ""}: ${(err as Error)?.message ?? String(err)}${intuitTid ? `, intuit_tid ${intuitTid}` : ""}`,
     {
       cause: err,
       requestMayHaveBeenSent: !notSent,
       ...(code ? { systemCode: code } : {}),
+      ...(intuitTid ? { intuitTid } : {}),
     },
   );
 }
@@ -75,11 +76,13 @@ export const nodeTransport: Transport = (request) =>
     const mod = isHttps ? https : http;
     let sent = false;
     let settled = false;
+    // Set once the answer's headers arrive, so a body cut short still names Intuit's transaction.
+    let intuitTid: string | undefined;
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
       request.signal.removeEventListener("abort", onAbort);
-      reject(request.signal.aborted ? request.signal.reason : networkError(err, sent));
+      reject(request.signal.aborted ? request.signal.reason : networkError(err, sent, intuitTid));
     };
     const onAbort = () => {
       req.destroy();
@@ -92,6 +95,8 @@ export const nodeTransport: Transport = (request) =>
       url,
       { method: request.method, headers, agent: isHttps ? agents.https : agents.http },
       (res) => {
+        const tid = res.headers["intuit_tid"];
+        intuitTid = typeof tid === "string" ? tid : undefined;
         if (request.stream && isSuccess(res.statusCode ?? 0)) {
           settled = true;
           request.signal.removeEventListener("abort", onAbort);

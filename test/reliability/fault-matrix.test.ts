@@ -373,6 +373,9 @@ for (const op of OPERATIONS) {
             error instanceof ERROR_CLASS[kind],
             `${ERROR_CLASS[kind].name} expected, got ${error.name}`,
           );
+          // A body cut short still had headers: the error names the transaction.
+          if (f.fault.type === "truncatedBody" && error instanceof NetworkError)
+            assert.match(String(error.intuitTid), /^1-[0-9a-f]{8}-[0-9a-f]{24}$/);
         }
       }
       await prepared.check?.(ok);
