@@ -163,8 +163,9 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
     if (!record) throw new TokenNotFoundError(realmId);
     const now = this.#clock();
     const dead = deadReason(record, now);
-    if (dead) throw this.#reauthError(record, dead.reason, dead.since);
-    if (record.token.accessTokenExpiresAt - this.refreshMarginMs > now) return record.token;
+    // Already marked: fail fast. Newly expired: the locked path marks it and raises the event once.
+    if (dead && record.reauthorization) throw this.#reauthError(record, dead.reason, dead.since);
+    if (!dead && record.token.accessTokenExpiresAt - this.refreshMarginMs > now) return record.token;
     return this.#refreshOnce(realmId, undefined);
   }
 

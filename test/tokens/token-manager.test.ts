@@ -182,6 +182,8 @@ test("an expired rolling refresh window needs reconnection without any request",
   const s = await emulatorSession();
   t.after(() => s.close());
   const tokens = new TokenManager({ authClient: s.authClient });
+  const events: string[] = [];
+  tokens.on("reauthorizationRequired", (realmId, error) => events.push(`${realmId}:${error.reason}`));
   const token = await s.connect();
   await tokens.save(token.realmId!, token);
   s.emu.resetCounters();
@@ -189,7 +191,10 @@ test("an expired rolling refresh window needs reconnection without any request",
   const err = await tokens.getAccessToken(token.realmId!).catch((e: unknown) => e);
   assert.ok(err instanceof ReauthorizationRequiredError);
   assert.equal(err.reason, "refresh_token_expired");
+  await assert.rejects(tokens.getAccessToken(token.realmId!), ReauthorizationRequiredError);
   assert.equal(s.emu.counters().token, 0);
+  assert.deepEqual(events, [`${token.realmId}:refresh_token_expired`], "raised once");
+  assert.equal((await tokens.store.get(token.realmId!))?.reauthorization?.reason, "refresh_token_expired");
 });
 
 test("hardExpiryApproaching fires at 30 and 7 days, once each, and hard expiry needs reconnection", async (t) => {
