@@ -125,6 +125,7 @@ export class AuthClient {
   readonly http: HttpClient;
 
   #clientSecret: string;
+  #basicAuthHeader: string | undefined;
   #accessToken: string | undefined;
   #refreshToken: string | undefined;
   #idToken: string | undefined;
@@ -432,7 +433,8 @@ export class AuthClient {
   }
 
   #basicAuth(): string {
-    return `Basic ${Buffer.from(`${this.clientId}:${this.#clientSecret}`).toString("base64")}`;
+    this.#basicAuthHeader ??= `Basic ${Buffer.from(`${this.clientId}:${this.#clientSecret}`).toString("base64")}`;
+    return this.#basicAuthHeader;
   }
 
   #setToken(token: TokenSet): void {

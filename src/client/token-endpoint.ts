@@ -66,14 +66,13 @@ export function readTokenResponse(
   fields: Omit<TokenResponseFields, "body" | "intuitTid">,
 ): TokenSet {
   const body = readJsonObject(res);
-  const text = res.body.toString("utf8");
   if (typeof body["error"] === "string") throw errorFromResponse(res);
   if (typeof body["access_token"] !== "string" || body["access_token"] === "")
-    throw invalidResponse(res, text, "the body has no access_token");
+    throw invalidResponse(res, res.body.toString("utf8"), "the body has no access_token");
   try {
     return tokenSetFromResponse({ ...fields, body, intuitTid: res.intuitTid });
   } catch (err) {
-    if (err instanceof IntuitOAuthError) throw invalidResponse(res, text, err.message);
+    if (err instanceof IntuitOAuthError) throw invalidResponse(res, res.body.toString("utf8"), err.message);
     throw err;
   }
 }

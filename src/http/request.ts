@@ -117,12 +117,15 @@ export class HttpClient {
   readonly userAgent: string;
   private readonly transport: Transport;
   private readonly maxBodyBytes: number;
+  /** Whether a logger was given; without one, no log fields are built on the hot path. */
+  private readonly logging: boolean;
 
   constructor(options: HttpOptions = {}) {
     this.timeout = options.timeout ?? 30_000;
     this.retry =
       options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
     this.logger = toLogger(options.logger);
+    this.logging = options.logger !== undefined;
     this.userAgent = options.userAgent ? `${BASE_USER_AGENT} ${options.userAgent}` : BASE_USER_AGENT;
     this.transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
@@ -143,32 +146,34 @@ export class HttpClient {
     };
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt <= policy.retries;
-      const started = performance.now();
+      const started = this.logging ? performance.now() : 0;
       let response: HttpResponse;
       try {
         response = await this.attempt(options, headers, attempt);
       } catch (err) {
         const safe = options.idempotent || (err instanceof NetworkError && !err.requestMayHaveBeenSent);
         const retryable = err instanceof NetworkError && !(err instanceof AbortError);
-        this.logger.debug(
-          { method: options.method, url: stripQuery(options.url), attempt, error: (err as Error).name },
-          "intuit-oauth-client request failed",
-        );
+        if (this.logging)
+          this.logger.debug(
+            { method: options.method, url: stripQuery(options.url), attempt, error: (err as Error).name },
+            "intuit-oauth-client request failed",
+          );
         if (!(canRetry && safe && retryable)) throw err;
         await sleep(backoff(policy, attempt), options.signal);
         continue;
       }
-      this.logger.debug(
-        {
-          method: options.method,
-          url: stripQuery(options.url),
-          status: response.status,
-          intuitTid: response.intuitTid,
-          attempt,
-          ms: Math.round(performance.now() - started),
-        },
-        "intuit-oauth-client request",
-      );
+      if (this.logging)
+        this.logger.debug(
+          {
+            method: options.method,
+            url: stripQuery(options.url),
+            status: response.status,
+            intuitTid: response.intuitTid,
+            attempt,
+            ms: Math.round(performance.now() - started),
+          },
+          "intuit-oauth-client request",
+        );
       if (!(canRetry && options.idempotent && RETRY_STATUSES.has(response.status))) return response;
       const retryAfter = parseRetryAfter(response.headers["retry-after"]);
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return response;
@@ -182,28 +187,21 @@ export class HttpClient {
     attempt: number,
   ): Promise<HttpResponse> {
     const timeout = options.timeout ?? this.timeout;
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          new TimeoutError(`Request to ${stripQuery(options.url)} timed out after ${timeout} ms`, {
+    const url = options.url;
+    try {
+      const res = await this.transport({
+        method: options.method,
+        url,
+        headers,
+        body: options.body,
+        signal: options.signal,
+        timeoutMs: timeout,
+        timeoutError: () =>
+          new TimeoutError(`Request to ${stripQuery(url)} timed out after ${timeout} ms`, {
             requestMayHaveBeenSent: true,
             systemCode: "ETIMEDOUT",
             cause: Object.assign(new Error(`no complete answer within ${timeout} ms`), { code: "ETIMEDOUT" }),
           }),
-        ),
-      timeout,
-    );
-    const onCallerAbort = () => controller.abort(callerAbort(options.signal));
-    if (options.signal?.aborted) onCallerAbort();
-    else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
-    try {
-      const res = await this.transport({
-        method: options.method,
-        url: options.url,
-        headers,
-        body: options.body,
-        signal: controller.signal,
         maxBodyBytes: this.maxBodyBytes,
         stream: options.stream,
         bodySignal: options.signal,
@@ -218,14 +216,12 @@ export class HttpClient {
         attempts: attempt,
       };
     } catch (err) {
+      if (options.signal?.aborted) throw callerAbort(options.signal);
       if (err instanceof NetworkError) throw err;
       throw new NetworkError(`Network error: ${(err as Error)?.message ?? String(err)}`, {
         cause: err,
         requestMayHaveBeenSent: true,
       });
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onCallerAbort);
     }
   }
 }

@@ -12,8 +12,12 @@ export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body?: string | Uint8Array | undefined;
-  /** Fires on timeout or caller abort; the transport must stop and reject promptly. */
-  signal: AbortSignal;
+  /** The caller's signal: when it fires the transport stops and rejects promptly. */
+  signal?: AbortSignal | undefined;
+  /** Time allowed until the whole answer (or, for a stream, its headers) has arrived. */
+  timeoutMs: number;
+  /** The error to reject with when {@link timeoutMs} passes. */
+  timeoutError: () => Error;
   /** Largest body accepted, in bytes. */
   maxBodyBytes: number;
   /** Hand a 2xx body over as a stream instead of buffering it (other statuses are still buffered). */
@@ -74,19 +78,33 @@ export const nodeTransport: Transport = (request) =>
     const url = new URL(request.url);
     const isHttps = url.protocol === "https:";
     const mod = isHttps ? https : http;
+    const { signal } = request;
     let sent = false;
     let settled = false;
     // Set once the answer's headers arrive, so a body cut short still names Intuit's transaction.
     let intuitTid: string | undefined;
-    const fail = (err: unknown) => {
+    // One plain timer, not an AbortController per request: this is the hot path of every call.
+    const timer = setTimeout(() => {
+      req.destroy();
+      finish(request.timeoutError());
+    }, request.timeoutMs);
+    const finish = (reason: unknown) => {
       if (settled) return;
       settled = true;
-      request.signal.removeEventListener("abort", onAbort);
-      reject(request.signal.aborted ? request.signal.reason : networkError(err, sent, intuitTid));
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      reject(reason);
     };
+    const fail = (err: unknown) =>
+      finish(signal?.aborted ? signal.reason : networkError(err, sent, intuitTid));
     const onAbort = () => {
       req.destroy();
-      fail(request.signal.reason);
+      finish(signal?.reason);
+    };
+    const done = () => {
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     };
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
     const headers: Record<string, string> = { ...request.headers };
@@ -98,8 +116,7 @@ export const nodeTransport: Transport = (request) =>
         const tid = res.headers["intuit_tid"];
         intuitTid = typeof tid === "string" ? tid : undefined;
         if (request.stream && isSuccess(res.statusCode ?? 0)) {
-          settled = true;
-          request.signal.removeEventListener("abort", onAbort);
+          done();
           const { bodySignal } = request;
           if (bodySignal?.aborted) res.destroy(bodySignal.reason as Error);
           const onBodyAbort = () => res.destroy(bodySignal?.reason as Error);
@@ -131,8 +148,7 @@ export const nodeTransport: Transport = (request) =>
           if (!res.complete)
             return fail(Object.assign(new Error("response truncated"), { code: "ECONNRESET" }));
           if (settled) return;
-          settled = true;
-          request.signal.removeEventListener("abort", onAbort);
+          done();
           resolve({
             status: res.statusCode ?? 0,
             headers: headersOf(res.headers),
@@ -147,25 +163,33 @@ export const nodeTransport: Transport = (request) =>
       else socket.once("connect", () => (sent = true));
     });
     req.on("error", fail);
-    if (request.signal.aborted) return onAbort();
-    request.signal.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     req.end(body);
   });
 
 /** Wraps any `fetch` as a transport. Redirects are not followed: OAuth endpoints never redirect. */
 export function fetchTransport(fetchFn: FetchLike): Transport {
   return async (request) => {
+    const timeout = AbortSignal.timeout(request.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    // The caller's abort wins over the timeout; either is reported as such, not as a network error.
+    const aborted = () => {
+      if (request.signal?.aborted) return request.signal.reason;
+      if (timeout.aborted) return request.timeoutError();
+      return undefined;
+    };
     let res: Response;
     try {
       res = await fetchFn(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.body as BodyInit | undefined,
-        signal: request.signal,
+        signal,
         redirect: "manual",
       });
     } catch (err) {
-      if (request.signal.aborted) throw request.signal.reason;
+      if (signal.aborted) throw aborted();
       // fetch wraps system errors as TypeError("fetch failed") with the real error as cause.
       const cause = (err as { cause?: unknown } | null)?.cause ?? err;
       throw networkError(cause, true);
@@ -186,7 +210,7 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
       res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
       return { status: res.status, headers, body: buf };
     } catch (err) {
-      if (request.signal.aborted) throw request.signal.reason;
+      if (signal.aborted) throw aborted();
       throw networkError((err as { cause?: unknown } | null)?.cause ?? err, true);
     }
   };
