@@ -72,11 +72,35 @@ function networkError(err: unknown, sent: boolean, intuitTid?: string): NetworkE
   );
 }
 
+interface Target {
+  protocol: string;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+// Parsed request targets by URL string: the same token endpoint is requested over and over.
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 512;
+
+function targetOf(url: string): Target {
+  let t = targets.get(url);
+  if (!t) {
+    const u = new URL(url);
+    // URL keeps IPv6 hosts in brackets; node:http wants them bare.
+    const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
+    t = { protocol: u.protocol, hostname, port: u.port, path: u.pathname + u.search };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, t);
+  }
+  return t;
+}
+
 /** The default transport on Node: `node:http`/`node:https` with shared keep-alive agents. */
 export const nodeTransport: Transport = (request) =>
   new Promise<TransportResponse>((resolve, reject) => {
-    const url = new URL(request.url);
-    const isHttps = url.protocol === "https:";
+    const target = targetOf(request.url);
+    const isHttps = target.protocol === "https:";
     const mod = isHttps ? https : http;
     const { signal } = request;
     let sent = false;
@@ -110,8 +134,7 @@ export const nodeTransport: Transport = (request) =>
     const headers: Record<string, string> = { ...request.headers };
     if (body !== undefined) headers["content-length"] = String(body.length);
     const req = mod.request(
-      url,
-      { method: request.method, headers, agent: isHttps ? agents.https : agents.http },
+      { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
       (res) => {
         const tid = res.headers["intuit_tid"];
         intuitTid = typeof tid === "string" ? tid : undefined;
