@@ -23,7 +23,7 @@ import {
   type IntuitEndpoints,
 } from "./environments.js";
 import { verifyIdToken, type IdTokenClaims } from "./id-token.js";
-import type { JwksCacheOptions } from "./jwks.js";
+import { DEFAULT_JWKS_OPTIONS, type JwksCacheOptions } from "./jwks.js";
 import { migrateOAuth1, type MigrateOptions } from "./migrate.js";
 import type { ScopeLike } from "./scopes.js";
 import { errorFromResponse, readJsonObject, readTokenResponse } from "./token-endpoint.js";
@@ -169,7 +169,7 @@ export class AuthClient {
     this.#authMethod = options.tokenEndpointAuthMethod ?? "client_secret_basic";
     this.#revokeFormat = options.revokeBodyFormat ?? "json";
     this.#clockTolerance = options.clockTolerance ?? 30;
-    this.#jwksOptions = options.jwks ?? {};
+    this.#jwksOptions = options.jwks ? { ...DEFAULT_JWKS_OPTIONS, ...options.jwks } : DEFAULT_JWKS_OPTIONS;
     this.clock = options.clock ?? Date.now;
     this.stateToken = options.stateToken;
     this.nonce = undefined;
@@ -378,12 +378,13 @@ export class AuthClient {
    * Verifies an id token (the given one or the client's) and returns its claims: RS256 with a
    * key from the cached JWKS, issuer, audience, azp, expiry with tolerance and optional nonce.
    */
-  async validateIdToken(
+  validateIdToken(
     idToken?: string,
     options: { nonce?: string | undefined; clockTolerance?: number } = {},
   ): Promise<IdTokenClaims> {
     const token = idToken ?? this.#idToken;
-    if (!token) throw new MissingTokenError("ID token not specified");
+    // Not an async function: with a warm JWKS this is a hot path, and one promise is enough.
+    if (!token) return Promise.reject(new MissingTokenError("ID token not specified"));
     return verifyIdToken(
       token,
       this.endpoints.jwksUri,

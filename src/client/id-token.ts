@@ -154,10 +154,14 @@ export async function verifyIdToken(
   jwksUri: string,
   http: HttpClient,
   expected: IdTokenExpectations,
-  jwksOptions: JwksCacheOptions = {},
+  jwksOptions: JwksCacheOptions = DEFAULT_JWKS_OPTIONS,
 ): Promise<IdTokenClaims> {
   const parts = parse(token);
-  const opts = { ...DEFAULT_JWKS_OPTIONS, ...jwksOptions };
+  // AuthClient passes complete options it merged once; merge here only for other callers.
+  const opts =
+    "maxAgeMs" in jwksOptions && "cooldownMs" in jwksOptions && "timeoutMs" in jwksOptions
+      ? (jwksOptions as typeof DEFAULT_JWKS_OPTIONS)
+      : { ...DEFAULT_JWKS_OPTIONS, ...jwksOptions };
   const jwks = remoteJwks(jwksUri);
   const key = jwks.peek(parts.kid, Date.now(), opts.maxAgeMs) ?? (await jwks.getKey(parts.kid, http, opts));
   if (!key) throw new IdTokenError("kid", "no key in the JWKS matches the token's kid");
