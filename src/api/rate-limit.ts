@@ -3,6 +3,7 @@
 // request of the realm honours after a 429. One limiter per (TokenManager, realm): all helpers of a
 // manager share it. It knows nothing of HTTP or tokens.
 import { AbortError, ConfigurationError } from "../http/errors.js";
+import { Semaphore } from "../http/semaphore.js";
 
 /** The limits of one realm. */
 export interface RealmLimits {
@@ -57,11 +58,8 @@ function abortError(signal: AbortSignal | undefined): AbortError {
 export class RealmLimiter {
   readonly maxConcurrent: number;
   readonly perMinute: number;
-  /** Highest number of requests seen in flight at once. */
-  peak = 0;
+  readonly #slots: Semaphore;
   readonly #timing: LimiterTiming;
-  #active = 0;
-  readonly #waiters: Array<() => void> = [];
   readonly #starts: number[] = [];
   #pausedUntil = 0;
 
@@ -72,12 +70,18 @@ export class RealmLimiter {
     }
     this.maxConcurrent = limits.maxConcurrent;
     this.perMinute = limits.perMinute;
+    this.#slots = new Semaphore(limits.maxConcurrent);
     this.#timing = timing;
+  }
+
+  /** Highest number of requests seen in flight at once. */
+  get peak(): number {
+    return this.#slots.peak;
   }
 
   /** Requests holding a slot now. */
   get active(): number {
-    return this.#active;
+    return this.#slots.active;
   }
 
   /** Epoch ms until which new requests wait after a 429 (0 when never paused). */
@@ -92,16 +96,7 @@ export class RealmLimiter {
 
   /** Waits for a slot, any pause and the minute budget. Call the returned function exactly once. */
   async acquire(signal?: AbortSignal): Promise<() => void> {
-    await this.#slot(signal);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      const next = this.#waiters.shift();
-      if (next)
-        next(); // the slot passes straight to the next waiter
-      else this.#active--;
-    };
+    const release = await this.#slots.acquire(signal, abortError);
     try {
       await this.#budget(signal);
     } catch (err) {
@@ -109,29 +104,6 @@ export class RealmLimiter {
       throw err;
     }
     return release;
-  }
-
-  #slot(signal: AbortSignal | undefined): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    if (this.#active < this.maxConcurrent) {
-      this.#active++;
-      this.peak = Math.max(this.peak, this.#active);
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        const i = this.#waiters.indexOf(grant);
-        if (i !== -1) this.#waiters.splice(i, 1);
-        reject(abortError(signal));
-      };
-      const grant = () => {
-        signal?.removeEventListener("abort", onAbort);
-        this.peak = Math.max(this.peak, this.#active);
-        resolve();
-      };
-      this.#waiters.push(grant);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
   }
 
   async #budget(signal: AbortSignal | undefined): Promise<void> {

@@ -1,5 +1,5 @@
-// A counting semaphore: at most `limit` holders at once, the rest wait in FIFO order.
-// Used to bound concurrent refreshes and API calls.
+// A counting semaphore: at most `limit` holders at once, the rest wait in FIFO order; a waiter
+// whose AbortSignal fires leaves the queue. Bounds concurrent refreshes and API calls.
 
 export class Semaphore {
   #active = 0;
@@ -15,10 +15,17 @@ export class Semaphore {
     return this.#active;
   }
 
-  /** Waits for a slot. Call the returned function exactly once to free it. */
-  async acquire(): Promise<() => void> {
-    if (this.#active >= this.limit) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    else this.#active++;
+  /**
+   * Waits for a slot. Call the returned function exactly once to free it. When `signal` fires
+   * first, rejects with `abortError(signal)` (default: the signal's reason) and takes no slot.
+   */
+  async acquire(
+    signal?: AbortSignal,
+    abortError: (signal: AbortSignal) => unknown = (s) => s.reason,
+  ): Promise<() => void> {
+    if (signal?.aborted) throw abortError(signal);
+    if (this.#active < this.limit) this.#active++;
+    else await this.#wait(signal, abortError);
     if (this.#active > this.peak) this.peak = this.#active;
     let released = false;
     return () => {
@@ -29,6 +36,22 @@ export class Semaphore {
         next(); // the slot passes straight to the next waiter
       else this.#active--;
     };
+  }
+
+  #wait(signal: AbortSignal | undefined, abortError: (signal: AbortSignal) => unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.#waiters.indexOf(grant);
+        if (i !== -1) this.#waiters.splice(i, 1);
+        reject(abortError(signal as AbortSignal));
+      };
+      const grant = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      this.#waiters.push(grant);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
   }
 
   /** Runs `fn` while holding a slot. */
