@@ -5,7 +5,8 @@
 import type { TokenManager } from "../tokens/token-manager.js";
 import { assertSafeUrl } from "../client/environments.js";
 import { ConfigurationError, NetworkError, AbortError } from "../http/errors.js";
-import { parseRetryAfter, type HttpClient, type HttpResponse, type RetryPolicy } from "../http/request.js";
+import { parseRetryAfter, type HttpClient, type HttpResponse } from "../http/request.js";
+import { backoff } from "../http/sleep.js";
 import { parseFault, QuickBooksError } from "./fault.js";
 import { realmLimiter, realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
 import { apiUrl, type QueryValues } from "./url.js";
@@ -376,9 +377,4 @@ function nonNegative(value: number, name: string): number {
   if (!(typeof value === "number" && value >= 0 && Number.isFinite(value)))
     throw new ConfigurationError(`${name} must be a non-negative number`);
   return value;
-}
-
-function backoff(policy: RetryPolicy, failure: number): number {
-  const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (failure - 1));
-  return base / 2 + (Math.random() * base) / 2;
 }

@@ -4,6 +4,7 @@
 // manager share it. It knows nothing of HTTP or tokens.
 import { AbortError, ConfigurationError } from "../http/errors.js";
 import { Semaphore } from "../http/semaphore.js";
+import { sleep } from "../http/sleep.js";
 
 /** The limits of one realm. */
 export interface RealmLimits {
@@ -26,19 +27,7 @@ export const DEFAULT_LIMITS: RealmLimits = { maxConcurrent: 10, perMinute: 500 }
 const WINDOW_MS = 60_000;
 
 /** The default {@link Sleep}: a timer, rejecting with a typed AbortError when the signal fires. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+export const realSleep: Sleep = (ms, signal) => sleep(ms, signal, abortError);
 
 function abortError(signal: AbortSignal | undefined): AbortError {
   return new AbortError("Request aborted by the caller", {

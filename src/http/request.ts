@@ -6,6 +6,7 @@ import { AbortError, NetworkError, TimeoutError } from "./errors.js";
 import { toLogger, type Logger, type LoggerLike } from "./logger.js";
 import { fetchTransport, nodeTransport, type FetchLike, type Transport } from "./transport.js";
 import { VERSION } from "../version.js";
+import { backoff, sleep } from "./sleep.js";
 
 /** How failed requests are retried. Only requests marked idempotent are retried after being sent. */
 export interface RetryPolicy {
@@ -92,21 +93,6 @@ function callerAbort(signal: AbortSignal | undefined): AbortError {
   });
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(callerAbort(signal));
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(callerAbort(signal));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 const BASE_USER_AGENT = `intuit-oauth-client/${VERSION} (Node.js ${process.version}; ${process.platform} ${process.arch})`;
 
 /** Sends requests for one client configuration. Cheap to create; shares keep-alive sockets. */
@@ -159,7 +145,7 @@ export class HttpClient {
             "intuit-oauth-client request failed",
           );
         if (!(canRetry && safe && retryable)) throw err;
-        await sleep(backoff(policy, attempt), options.signal);
+        await sleep(backoff(policy, attempt), options.signal, callerAbort);
         continue;
       }
       if (this.logging)
@@ -177,7 +163,7 @@ export class HttpClient {
       if (!(canRetry && options.idempotent && RETRY_STATUSES.has(response.status))) return response;
       const retryAfter = parseRetryAfter(response.headers["retry-after"]);
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return response;
-      await sleep(retryAfter ?? backoff(policy, attempt), options.signal);
+      await sleep(retryAfter ?? backoff(policy, attempt), options.signal, callerAbort);
     }
   }
 
@@ -224,11 +210,6 @@ export class HttpClient {
       });
     }
   }
-}
-
-function backoff(policy: RetryPolicy, attempt: number): number {
-  const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1));
-  return base / 2 + (Math.random() * base) / 2;
 }
 
 function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {

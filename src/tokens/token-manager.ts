@@ -9,6 +9,7 @@ import type { TokenSet } from "../client/token-set.js";
 import { AuthClientError, ConfigurationError } from "../http/errors.js";
 import type { Logger } from "../http/logger.js";
 import { Semaphore } from "../http/semaphore.js";
+import { sleep } from "../http/sleep.js";
 import { LockTimeoutError, ReauthorizationRequiredError, TokenNotFoundError } from "./errors.js";
 import { MemoryTokenStore } from "./stores/memory.js";
 import type { ReauthorizationReason, TokenRecord, TokenStore } from "./store.js";
@@ -51,10 +52,6 @@ export interface RefreshDueResult {
 }
 
 const DAY_MS = 86_400_000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /**
  * Keeps every connected company's tokens valid, for one script or a fleet of servers.
