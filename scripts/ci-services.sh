@@ -49,6 +49,13 @@ intuit_ci_services() (
   if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then
     echo "ci-services: reusing PostgreSQL on 127.0.0.1:$pg_port" >&2
   else
+    # A server killed without a clean shutdown (a session's processes are ended before CI runs)
+    # leaves postmaster.pid behind; if its PID now belongs to another process, PostgreSQL refuses
+    # to start. No server of ours is running here (pg_isready said so), so the file is stale.
+    if [ -f "$pg_dir/data/postmaster.pid" ] && ! pgrep -f -- "-D $pg_dir/data" >/dev/null; then
+      echo "ci-services: removing a stale postmaster.pid" >&2
+      rm -f "$pg_dir/data/postmaster.pid"
+    fi
     if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
       rm -rf "$pg_dir"
       mkdir -p "$pg_dir"
