@@ -46,15 +46,19 @@ intuit_ci_services() (
   local as_pg=()
   [ "$(id -u)" = 0 ] && as_pg=(runuser -u postgres --)
   local pg_dir="$state/postgres"
+  # The postgres user may not enter the caller's directory (a private clone); start from /.
+  cd /
   if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then
     echo "ci-services: reusing PostgreSQL on 127.0.0.1:$pg_port" >&2
   else
     # A server killed without a clean shutdown (a session's processes are ended before CI runs)
     # leaves postmaster.pid behind; if its PID now belongs to another process, PostgreSQL refuses
     # to start. No server of ours is running here (pg_isready said so), so the file is stale.
-    if [ -f "$pg_dir/data/postmaster.pid" ] && ! pgrep -f -- "-D $pg_dir/data" >/dev/null; then
-      echo "ci-services: removing a stale postmaster.pid" >&2
-      rm -f "$pg_dir/data/postmaster.pid"
+    if ! pgrep -f -- "-D $pg_dir/data" >/dev/null; then
+      if [ -f "$pg_dir/data/postmaster.pid" ] || [ -e "$pg_dir/.s.PGSQL.$pg_port.lock" ]; then
+        echo "ci-services: removing stale PostgreSQL lock files" >&2
+      fi
+      rm -f "$pg_dir/data/postmaster.pid" "$pg_dir/.s.PGSQL.$pg_port.lock" "$pg_dir/.s.PGSQL.$pg_port"
     fi
     if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
       rm -rf "$pg_dir"
