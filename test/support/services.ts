@@ -99,8 +99,9 @@ function freePort(): Promise<number> {
  * Runs `script` in sh with a stdin pipe held by this process. When this process exits (even by
  * SIGKILL) the pipe closes, `cat` returns and the script's cleanup stops the server: no orphans.
  */
-function spawnGuarded(script: string, args: string[]): void {
+function spawnGuarded(script: string, args: string[], cwd?: string): void {
   const child = spawn("sh", ["-c", script, "sh", ...args], {
+    cwd,
     stdio: ["pipe", "ignore", "ignore"],
     detached: true,
   });
@@ -152,8 +153,10 @@ async function startPostgres(): Promise<string> {
   }
   const data = join(dir, "data");
   const initdb = [...asUser, join(POSTGRES_BIN, "initdb"), "-D", data, "-A", "trust", "-U", "postgres"];
+  // cwd: the postgres user may not be allowed into the directory the tests run from.
   const init = spawnSync(initdb[0] ?? "", [...initdb.slice(1), "-E", "UTF8", "--locale=C", "--no-sync"], {
     encoding: "utf8",
+    cwd: dir,
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
   const port = await freePort();
@@ -180,6 +183,7 @@ cat >/dev/null; kill -INT "$(head -1 "$data/postmaster.pid" 2>/dev/null)" 2>/dev
       "-c",
       "full_page_writes=off",
     ],
+    dir,
   );
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitFor("PostgreSQL", async () => {
