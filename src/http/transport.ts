@@ -191,11 +191,22 @@ export const nodeTransport: Transport = (request) =>
     req.end(body);
   });
 
+/** A signal that fires when either does (AbortSignal.any, which Node gained in 20.3). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const both = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) both.abort(s.reason);
+    else s.addEventListener("abort", () => both.abort(s.reason), { once: true });
+  }
+  return both.signal;
+}
+
 /** Wraps any `fetch` as a transport. Redirects are not followed: OAuth endpoints never redirect. */
 export function fetchTransport(fetchFn: FetchLike): Transport {
   return async (request) => {
     const timeout = AbortSignal.timeout(request.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const signal = request.signal ? eitherSignal(request.signal, timeout) : timeout;
     // The caller's abort wins over the timeout; either is reported as such, not as a network error.
     const aborted = () => {
       if (request.signal?.aborted) return request.signal.reason;
