@@ -118,6 +118,11 @@ function parseJsonFault(text: string): ParsedFault | undefined {
   } catch {
     return undefined;
   }
+  return faultFromJson(doc);
+}
+
+/** The Fault in an already parsed JSON body, or undefined (so a body is parsed once, not twice). */
+export function faultFromJson(doc: unknown): ParsedFault | undefined {
   const root = asRecord(doc);
   const fault = asRecord(pick(root, "Fault"));
   if (!root || !fault) return undefined;

@@ -5,9 +5,9 @@
 import type { TokenManager } from "../tokens/token-manager.js";
 import { assertSafeUrl } from "../client/environments.js";
 import { ConfigurationError, NetworkError, AbortError } from "../http/errors.js";
-import { parseRetryAfter, type HttpClient, type HttpResponse } from "../http/request.js";
+import { lowerKeys, parseRetryAfter, type HttpClient, type HttpResponse } from "../http/request.js";
 import { backoff } from "../http/sleep.js";
-import { parseFault, QuickBooksError } from "./fault.js";
+import { faultFromJson, parseFault, QuickBooksError } from "./fault.js";
 import { realmLimiter, realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
 import { apiUrl, type QueryValues } from "./url.js";
 
@@ -306,22 +306,26 @@ export class QuickBooksClient {
 
   #successBody(res: HttpResponse, responseType: QuickBooksResponseType): unknown {
     if (responseType === "stream") return res.stream ?? streamOf(res.body);
+    // Intuit sometimes answers 200 with a Fault inside.
+    if (responseType === "json") {
+      const text = res.body.toString("utf8");
+      if (text.trim() === "") return undefined;
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        throw this.#error(res);
+      }
+      if (faultFromJson(doc)) throw this.#error(res);
+      return doc;
+    }
     const type = (res.headers["content-type"] ?? "").toLowerCase();
-    const textual = responseType !== "arrayBuffer" || /json|xml/.test(type);
-    if (textual) {
-      // Intuit sometimes answers 200 with a Fault inside.
-      const fault = parseFault(res.body.toString("utf8"));
-      if (fault) throw this.#error(res);
+    if (responseType === "text" || /json|xml/.test(type)) {
+      const text = res.body.toString("utf8");
+      if (parseFault(text)) throw this.#error(res);
+      if (responseType === "text") return text;
     }
-    if (responseType === "arrayBuffer") return new Uint8Array(res.body).buffer; // a copy of exactly these bytes, not the pooled slab
-    const text = res.body.toString("utf8");
-    if (responseType === "text") return text;
-    if (text.trim() === "") return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw this.#error(res);
-    }
+    return new Uint8Array(res.body).buffer; // a copy of exactly these bytes, not the pooled slab
   }
 
   #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
@@ -365,12 +369,6 @@ function encodeBody(body: unknown): {
 function acceptFor(responseType: QuickBooksResponseType, url: string): string {
   if (responseType === "json" || responseType === "text") return "application/json";
   return /\/pdf(?:\?|$)/i.test(url) ? "application/pdf" : "*/*";
-}
-
-function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (h) for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
-  return out;
 }
 
 function nonNegative(value: number, name: string): number {

@@ -212,7 +212,8 @@ export class HttpClient {
   }
 }
 
-function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+/** A copy of `h` with lower-case header names. */
+export function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (h) for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
   return out;
