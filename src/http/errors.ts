@@ -34,6 +34,8 @@ export interface HttpErrorDetails {
   timestamp?: string | undefined;
   error?: string | undefined;
   errorDescription?: string | undefined;
+  /** Values the request carried (code, tokens, secret): removed from content and description. */
+  sent?: readonly (string | undefined)[] | undefined;
 }
 
 /**
@@ -64,7 +66,7 @@ export class AuthClientError extends IntuitOAuthError {
   readonly errorDescription: string | undefined;
 
   constructor(details: HttpErrorDetails, message?: string) {
-    const content = redactText(details.content);
+    const content = redactText(details.content, details.sent);
     super(
       message ??
         `HTTP status ${details.statusCode}, error message: ${content}, intuit_tid ${details.intuitTid ?? "None"} at time ${details.timestamp ?? "None"}`,
@@ -74,8 +76,9 @@ export class AuthClientError extends IntuitOAuthError {
     this.headers = details.headers;
     this.intuitTid = details.intuitTid;
     this.timestamp = details.timestamp;
-    this.error = details.error;
-    this.errorDescription = details.errorDescription;
+    this.error = details.error === undefined ? undefined : redactText(details.error, details.sent);
+    this.errorDescription =
+      details.errorDescription === undefined ? undefined : redactText(details.errorDescription, details.sent);
   }
 
   /** True when the grant is gone (`invalid_grant`) and the user must connect again. */

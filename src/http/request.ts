@@ -2,7 +2,7 @@
 // goes through HttpClient.send. It adds User-Agent and Accept, enforces the timeout, retries
 // only when the caller says the request is safe to repeat, and captures intuit_tid.
 // It never turns a status into an error: callers decide what a status means.
-import { AbortError, NetworkError, TimeoutError } from "./errors.js";
+import { AbortError, ConfigurationError, NetworkError, TimeoutError } from "./errors.js";
 import { toLogger, type Logger, type LoggerLike } from "./logger.js";
 import { fetchTransport, nodeTransport, type FetchLike, type Transport } from "./transport.js";
 import { VERSION } from "../version.js";
@@ -112,6 +112,10 @@ export class HttpClient {
       options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
     this.logger = toLogger(options.logger);
     this.logging = options.logger !== undefined;
+    if (options.userAgent !== undefined && !isValidHeaderValue(options.userAgent))
+      throw new ConfigurationError(
+        "userAgent has characters a header value cannot hold (CR, LF, NUL or non-Latin-1)",
+      );
     this.userAgent = options.userAgent ? `${BASE_USER_AGENT} ${options.userAgent}` : BASE_USER_AGENT;
     this.transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
@@ -130,6 +134,9 @@ export class HttpClient {
       accept: "application/json",
       ...lowerKeys(options.headers),
     };
+    // Checked here, so a CR/LF in a token is a typed rejection instead of a throw from deep
+    // inside http.request (or a fetch error that quotes the value).
+    assertValidHeaders(headers);
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt <= policy.retries;
       const started = this.logging ? performance.now() : 0;
@@ -209,6 +216,29 @@ export class HttpClient {
         requestMayHaveBeenSent: true,
       });
     }
+  }
+}
+
+// RFC 9110 token characters for names; values may hold tab, visible ASCII and obs-text, never CR, LF or NUL.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Whether `value` can be sent as a header value. */
+export function isValidHeaderValue(value: string): boolean {
+  return typeof value === "string" && HEADER_VALUE.test(value);
+}
+
+/** Throws a ConfigurationError naming the first bad header; never quoting its value. */
+export function assertValidHeaders(headers: Record<string, string>): void {
+  for (const name in headers) {
+    if (!HEADER_NAME.test(name))
+      throw new ConfigurationError(
+        `header name ${JSON.stringify(name.replace(/[^\x21-\x7e]/g, "?").slice(0, 40))} is not a valid HTTP token`,
+      );
+    if (!isValidHeaderValue(headers[name] as string))
+      throw new ConfigurationError(
+        `header "${name}" has characters a header value cannot hold (CR, LF, NUL or non-Latin-1)`,
+      );
   }
 }
 

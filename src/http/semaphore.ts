@@ -15,6 +15,11 @@ export class Semaphore {
     return this.#active;
   }
 
+  /** Callers waiting for a slot. */
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
   /**
    * Waits for a slot. Call the returned function exactly once to free it. When `signal` fires
    * first, rejects with `abortError(signal)` (default: the signal's reason) and takes no slot.

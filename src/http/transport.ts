@@ -107,9 +107,10 @@ export const nodeTransport: Transport = (request) =>
     let settled = false;
     // Set once the answer's headers arrive, so a body cut short still names Intuit's transaction.
     let intuitTid: string | undefined;
+    let req: http.ClientRequest | undefined;
     // One plain timer, not an AbortController per request: this is the hot path of every call.
     const timer = setTimeout(() => {
-      req.destroy();
+      req?.destroy();
       finish(request.timeoutError());
     }, request.timeoutMs);
     const finish = (reason: unknown) => {
@@ -122,7 +123,7 @@ export const nodeTransport: Transport = (request) =>
     const fail = (err: unknown) =>
       finish(signal?.aborted ? signal.reason : networkError(err, sent, intuitTid));
     const onAbort = () => {
-      req.destroy();
+      req?.destroy();
       finish(signal?.reason);
     };
     const done = () => {
@@ -133,53 +134,58 @@ export const nodeTransport: Transport = (request) =>
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
     const headers: Record<string, string> = { ...request.headers };
     if (body !== undefined) headers["content-length"] = String(body.length);
-    const req = mod.request(
-      { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
-      (res) => {
-        const tid = res.headers["intuit_tid"];
-        intuitTid = typeof tid === "string" ? tid : undefined;
-        if (request.stream && isSuccess(res.statusCode ?? 0)) {
-          done();
-          const { bodySignal } = request;
-          if (bodySignal?.aborted) res.destroy(bodySignal.reason as Error);
-          const onBodyAbort = () => res.destroy(bodySignal?.reason as Error);
-          bodySignal?.addEventListener("abort", onBodyAbort, { once: true });
-          res.once("close", () => bodySignal?.removeEventListener("abort", onBodyAbort));
-          const stream = Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>;
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: headersOf(res.headers),
-            body: Buffer.alloc(0),
-            stream,
-          });
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > request.maxBodyBytes) {
-            req.destroy();
-            fail(new Error(`response body larger than ${request.maxBodyBytes} bytes`));
+    try {
+      req = mod.request(
+        { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
+        (res) => {
+          const tid = res.headers["intuit_tid"];
+          intuitTid = typeof tid === "string" ? tid : undefined;
+          if (request.stream && isSuccess(res.statusCode ?? 0)) {
+            done();
+            const { bodySignal } = request;
+            if (bodySignal?.aborted) res.destroy(bodySignal.reason as Error);
+            const onBodyAbort = () => res.destroy(bodySignal?.reason as Error);
+            bodySignal?.addEventListener("abort", onBodyAbort, { once: true });
+            res.once("close", () => bodySignal?.removeEventListener("abort", onBodyAbort));
+            const stream = Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>;
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: headersOf(res.headers),
+              body: Buffer.alloc(0),
+              stream,
+            });
             return;
           }
-          chunks.push(chunk);
-        });
-        res.on("error", fail);
-        res.on("aborted", () => fail(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
-        res.on("end", () => {
-          if (!res.complete)
-            return fail(Object.assign(new Error("response truncated"), { code: "ECONNRESET" }));
-          if (settled) return;
-          done();
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: headersOf(res.headers),
-            body: Buffer.concat(chunks),
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > request.maxBodyBytes) {
+              req?.destroy();
+              fail(new Error(`response body larger than ${request.maxBodyBytes} bytes`));
+              return;
+            }
+            chunks.push(chunk);
           });
-        });
-      },
-    );
+          res.on("error", fail);
+          res.on("aborted", () => fail(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
+          res.on("end", () => {
+            if (!res.complete)
+              return fail(Object.assign(new Error("response truncated"), { code: "ECONNRESET" }));
+            if (settled) return;
+            done();
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: headersOf(res.headers),
+              body: Buffer.concat(chunks),
+            });
+          });
+        },
+      );
+    } catch (err) {
+      // http.request throws synchronously on a header it cannot send; nothing went out.
+      return fail(err);
+    }
     req.on("socket", (socket) => {
       // A reused keep-alive socket is already connected: the request may reach the server at once.
       if (!socket.connecting) sent = true;
@@ -237,9 +243,7 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
       return { status: res.status, headers, body: Buffer.alloc(0), stream: readable };
     }
     try {
-      const buf = Buffer.from(await res.arrayBuffer());
-      if (buf.length > request.maxBodyBytes)
-        throw new Error(`response body larger than ${request.maxBodyBytes} bytes`);
+      const buf = await readLimited(res, request.maxBodyBytes);
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
       return { status: res.status, headers, body: buf };
@@ -248,4 +252,29 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
       throw networkError((err as { cause?: unknown } | null)?.cause ?? err, true);
     }
   };
+}
+
+/** Reads a fetch body, stopping (and cancelling the stream) as soon as it passes `max` bytes. */
+async function readLimited(res: Response, max: number): Promise<Buffer> {
+  const tooLarge = () => new Error(`response body larger than ${max} bytes`);
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
 }
