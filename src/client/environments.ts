@@ -16,6 +16,10 @@ export interface IntuitEndpoints {
   migrationEndpoint?: string | undefined;
   /** QuickBooks Accounting API base, e.g. `https://sandbox-quickbooks.api.intuit.com`. */
   apiBaseUrl?: string | undefined;
+  /** QuickBooks Payments API base, e.g. `https://sandbox.api.intuit.com/quickbooks/v4`. */
+  paymentsBaseUrl?: string | undefined;
+  /** QuickBooks GraphQL endpoint, e.g. `https://qb-sandbox.api.intuit.com/graphql`. */
+  graphqlUrl?: string | undefined;
 }
 
 /** Built-in environment names (case-insensitive), as in the Python client. */
@@ -38,12 +42,16 @@ export const INTUIT_ENVIRONMENTS: Readonly<Record<"sandbox" | "production", Read
       userinfoEndpoint: "https://sandbox-accounts.platform.intuit.com/v1/openid_connect/userinfo",
       migrationEndpoint: "https://developer-sandbox.api.intuit.com/v2/oauth2/tokens/migrate",
       apiBaseUrl: "https://sandbox-quickbooks.api.intuit.com",
+      paymentsBaseUrl: "https://sandbox.api.intuit.com/quickbooks/v4",
+      graphqlUrl: "https://qb-sandbox.api.intuit.com/graphql",
     }),
     production: Object.freeze({
       ...common,
       userinfoEndpoint: "https://accounts.platform.intuit.com/v1/openid_connect/userinfo",
       migrationEndpoint: "https://developer.api.intuit.com/v2/oauth2/tokens/migrate",
       apiBaseUrl: "https://quickbooks.api.intuit.com",
+      paymentsBaseUrl: "https://api.intuit.com/quickbooks/v4",
+      graphqlUrl: "https://qb.api.intuit.com/graphql",
     }),
   });
 
@@ -99,14 +107,82 @@ export function validateEndpoints(e: IntuitEndpoints, ErrorClass = Configuration
     if (typeof e[key] !== "string" || e[key] === "") throw new ErrorClass(`endpoints.${key} is required`);
     if (key !== "issuer") assertSafeUrl(e[key], `endpoints.${key}`, ErrorClass);
   }
-  for (const key of ["migrationEndpoint", "apiBaseUrl"] as const) {
+  for (const key of ["migrationEndpoint", "apiBaseUrl", "paymentsBaseUrl", "graphqlUrl"] as const) {
     if (e[key] !== undefined) assertSafeUrl(e[key], `endpoints.${key}`, ErrorClass);
   }
   return out;
 }
 
+/** Intuit's one issuer, for sandbox and production alike. */
+export const INTUIT_ISSUER_URL = INTUIT_ISSUER;
+
+function isIntuitHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === "intuit.com" || h.endsWith(".intuit.com");
+}
+
+/**
+ * Where a discovery document may point: its own origin (Intuit's documents: any https
+ * `*.intuit.com` host), plus origins the caller allowed explicitly. A loopback document (the
+ * emulator, tests) may name Intuit's own issuer, so that ID tokens carry the issuer production does.
+ */
+function checkOrigins(
+  endpoints: IntuitEndpoints,
+  documentUrl: string,
+  allowedOrigins: readonly string[],
+): void {
+  const doc = new URL(documentUrl);
+  const intuit = doc.protocol === "https:" && isIntuitHost(doc.hostname);
+  const allowed = new Set(allowedOrigins.map((o) => new URL(o).origin));
+  const fits = (value: string) => {
+    const u = new URL(value);
+    if (allowed.has(u.origin)) return true;
+    if (intuit) return u.protocol === "https:" && isIntuitHost(u.hostname);
+    return u.origin === doc.origin;
+  };
+  const issuer = endpoints.issuer;
+  let issuerUrl: URL;
+  try {
+    issuerUrl = new URL(issuer);
+  } catch {
+    throw new DiscoveryError(`Discovery document at ${documentUrl}: issuer is not an absolute URL`);
+  }
+  if (
+    issuerUrl.protocol !== "https:" &&
+    !(issuerUrl.protocol === "http:" && isLoopbackHost(issuerUrl.hostname))
+  )
+    throw new DiscoveryError(`Discovery document at ${documentUrl}: issuer must be https`);
+  const emulatedIntuit = isLoopbackHost(doc.hostname) && issuer === INTUIT_ISSUER;
+  if (!fits(issuer) && !emulatedIntuit)
+    throw new DiscoveryError(
+      `Discovery document at ${documentUrl}: issuer ${issuer} is not on the document's origin (pass allowedOrigins to accept it)`,
+    );
+  const fields: Array<[keyof IntuitEndpoints, string]> = [
+    ["authorizationEndpoint", "authorization_endpoint"],
+    ["tokenEndpoint", "token_endpoint"],
+    ["revocationEndpoint", "revocation_endpoint"],
+    ["userinfoEndpoint", "userinfo_endpoint"],
+    ["jwksUri", "jwks_uri"],
+    ["migrationEndpoint", "migration_endpoint"],
+    ["apiBaseUrl", "quickbooks_api_base"],
+    ["paymentsBaseUrl", "quickbooks_payments_base"],
+    ["graphqlUrl", "quickbooks_graphql_endpoint"],
+  ];
+  for (const [key, wire] of fields) {
+    const value = endpoints[key];
+    if (value !== undefined && !fits(value))
+      throw new DiscoveryError(
+        `Discovery document at ${documentUrl}: ${wire} ${new URL(value).origin} is not on the document's origin (pass allowedOrigins to accept it)`,
+      );
+  }
+}
+
 /** Turns a discovery document into endpoints, validating it the way Intuit's .NET SDK does. */
-export function endpointsFromDiscovery(doc: unknown, documentUrl: string): IntuitEndpoints {
+export function endpointsFromDiscovery(
+  doc: unknown,
+  documentUrl: string,
+  allowedOrigins: readonly string[] = [],
+): IntuitEndpoints {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc))
     throw new DiscoveryError(`Discovery document at ${documentUrl} is not a JSON object`);
   const d = doc as Record<string, unknown>;
@@ -120,8 +196,12 @@ export function endpointsFromDiscovery(doc: unknown, documentUrl: string): Intui
     jwksUri: str("jwks_uri") ?? "",
     migrationEndpoint: str("migration_endpoint"),
     apiBaseUrl: str("quickbooks_api_base"),
+    paymentsBaseUrl: str("quickbooks_payments_base"),
+    graphqlUrl: str("quickbooks_graphql_endpoint"),
   };
-  return validateEndpoints(endpoints, DiscoveryError);
+  const valid = validateEndpoints(endpoints, DiscoveryError);
+  checkOrigins(valid, documentUrl, allowedOrigins);
+  return valid;
 }
 
 interface CacheEntry {
@@ -137,10 +217,19 @@ export const DISCOVERY_TTL_MS = 60 * 60 * 1000;
  * Fetches and validates a discovery document. Cached per URL in this process with a TTL;
  * concurrent callers share one fetch; a failure is not cached.
  */
-export function discover(url: string, http: HttpClient, ttlMs = DISCOVERY_TTL_MS): Promise<IntuitEndpoints> {
+export function discover(
+  url: string,
+  http: HttpClient,
+  ttlMs = DISCOVERY_TTL_MS,
+  allowedOrigins: readonly string[] = [],
+): Promise<IntuitEndpoints> {
   const documentUrl = assertSafeUrl(url, "Discovery URL", DiscoveryError);
+  for (const origin of allowedOrigins) assertSafeUrl(origin, "allowedOrigins entry");
   const now = Date.now();
-  const hit = discoveryCache.get(documentUrl);
+  const cacheKey = allowedOrigins.length
+    ? `${documentUrl} ${[...allowedOrigins].sort().join(" ")}`
+    : documentUrl;
+  const hit = discoveryCache.get(cacheKey);
   if (hit && hit.expiresAt > now) return hit.promise;
   const promise = (async () => {
     const res = await http.send({ method: "GET", url: documentUrl, idempotent: true });
@@ -157,15 +246,15 @@ export function discover(url: string, http: HttpClient, ttlMs = DISCOVERY_TTL_MS
       throw new DiscoveryError(`Discovery document at ${documentUrl} is not valid JSON${tid}`);
     }
     try {
-      return endpointsFromDiscovery(doc, documentUrl);
+      return endpointsFromDiscovery(doc, documentUrl, allowedOrigins);
     } catch (err) {
       if (err instanceof DiscoveryError && tid) throw new DiscoveryError(`${err.message}${tid}`);
       throw err;
     }
   })();
-  discoveryCache.set(documentUrl, { expiresAt: now + ttlMs, promise });
+  discoveryCache.set(cacheKey, { expiresAt: now + ttlMs, promise });
   promise.catch(() => {
-    if (discoveryCache.get(documentUrl)?.promise === promise) discoveryCache.delete(documentUrl);
+    if (discoveryCache.get(cacheKey)?.promise === promise) discoveryCache.delete(cacheKey);
   });
   return promise;
 }

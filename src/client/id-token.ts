@@ -36,7 +36,7 @@ export interface IdTokenClaims {
   sub: string;
   aud: string | string[];
   exp: number;
-  iat?: number;
+  iat: number;
   auth_time?: number;
   /** The QuickBooks company id (lower-case claim name, string value). */
   realmid?: string;
@@ -49,6 +49,10 @@ export interface IdTokenClaims {
 export interface IdTokenExpectations {
   issuer: string;
   clientId: string;
+  /**
+   * The nonce sent with the authorization request. A token carrying another nonce is refused, and
+   * so is one carrying a nonce when none was sent; a token without one is accepted (Intuit does not echo it).
+   */
   nonce?: string | undefined;
   /** Seconds of clock skew tolerated. Default 30. */
   clockTolerance?: number;
@@ -62,7 +66,12 @@ const MAX_TOKEN_LENGTH = 16 * 1024;
 function decodeSegment(segment: string, what: string): Buffer {
   if (!B64URL.test(segment) || segment.length % 4 === 1)
     throw new IdTokenError("malformed", `${what} is not base64url`);
-  return Buffer.from(segment, "base64url");
+  const bytes = Buffer.from(segment, "base64url");
+  // Canonical only: unused low bits set in the last character would give a second spelling of
+  // the same bytes (Buffer ignores them), so one signature could be presented two ways.
+  if (bytes.toString("base64url") !== segment)
+    throw new IdTokenError("malformed", `${what} is not canonical base64url`);
+  return bytes;
 }
 
 function decodeJson(segment: string, what: string): Record<string, unknown> {
@@ -106,14 +115,17 @@ export function checkClaims(claims: Record<string, unknown>, expected: IdTokenEx
   const nbf = numericClaim(claims, "nbf", false);
   if (nbf !== undefined && nbf - tolerance > now)
     throw new IdTokenError("not_yet_valid", "nbf is in the future");
-  const iat = numericClaim(claims, "iat", false);
-  if (iat !== undefined && iat - tolerance > now)
-    throw new IdTokenError("not_yet_valid", "iat is in the future");
+  const iat = numericClaim(claims, "iat", true) as number;
+  if (iat - tolerance > now) throw new IdTokenError("not_yet_valid", "iat is in the future");
   if (typeof claims["sub"] !== "string") throw new IdTokenError("malformed", "sub must be a string");
+  const n = claims["nonce"];
   if (expected.nonce !== undefined) {
-    const n = claims["nonce"];
-    if (typeof n !== "string" || !safeEqual(n, expected.nonce))
+    // Intuit does not echo the nonce, so its absence is accepted; a different one never is.
+    if (n !== undefined && (typeof n !== "string" || !safeEqual(n, expected.nonce)))
       throw new IdTokenError("nonce", "nonce does not match");
+  } else if (n !== undefined) {
+    // A nonce this client never sent means the token answers some other request: a replay.
+    throw new IdTokenError("nonce", "the token carries a nonce that was not sent");
   }
   return claims as IdTokenClaims;
 }

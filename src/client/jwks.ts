@@ -20,7 +20,9 @@ export interface JwksCacheOptions {
   timeoutMs?: number;
 }
 
-/** Parses a JWKS document into RS256 verification keys by `kid`. */
+const MIN_RSA_BITS = 2048;
+
+/** Parses a JWKS document into RS256 verification keys by `kid` (RSA of 2048 bits or more only). */
 export function importJwks(doc: unknown): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   const list = (doc as { keys?: unknown } | null)?.keys;
@@ -32,6 +34,8 @@ export function importJwks(doc: unknown): Map<string, KeyObject> {
     if (jwk["alg"] !== undefined && jwk["alg"] !== "RS256") continue;
     try {
       const key = createPublicKey({ key: { kty: "RSA", n: jwk["n"], e: jwk["e"] } as never, format: "jwk" });
+      // RSA under 2048 bits is factorable by a determined attacker; such a key verifies nothing.
+      if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) continue;
       keys.set(jwk["kid"], key);
     } catch {
       // An unusable key is skipped; the others still work.
@@ -47,6 +51,8 @@ export class RemoteJwks {
   private fetchedAt = -Infinity;
   private lastAttemptAt = -Infinity;
   private pending: Promise<void> | undefined;
+  /** The last fetch's failure, answered again without a request until the cooldown has passed. */
+  private failure: unknown;
   /** Number of fetches made (useful to prove caching). */
   fetchCount = 0;
 
@@ -66,6 +72,12 @@ export class RemoteJwks {
     options: Required<JwksCacheOptions>,
   ): Promise<KeyObject | undefined> {
     const now = Date.now();
+    // A failing JWKS is not asked again for every token: the failure is cached for the cooldown.
+    if (this.failure !== undefined && now - this.lastAttemptAt < options.cooldownMs) {
+      const stale = this.keys.get(kid);
+      if (stale) return stale;
+      throw this.failure;
+    }
     if (now - this.fetchedAt >= options.maxAgeMs) {
       try {
         await this.refresh(http, options);
@@ -89,11 +101,14 @@ export class RemoteJwks {
       this.lastAttemptAt = Date.now();
       this.fetchCount++;
       try {
+        // A Retry-After longer than the fetch timeout is not waited for: it would hold up every
+        // verification behind it.
         const res = await http.send({
           method: "GET",
           url: this.uri,
           idempotent: true,
           timeout: options.timeoutMs,
+          retry: { maxRetryAfterMs: options.timeoutMs },
         });
         if (res.status !== 200)
           throw new JwksError(
@@ -117,6 +132,10 @@ export class RemoteJwks {
         if (keys.size === 0) throw new JwksError(`JWKS at ${this.uri} holds no usable RS256 key${tid}`);
         this.keys = keys;
         this.fetchedAt = Date.now();
+        this.failure = undefined;
+      } catch (err) {
+        this.failure = err;
+        throw err;
       } finally {
         this.pending = undefined;
       }
@@ -128,6 +147,7 @@ export class RemoteJwks {
   seed(doc: unknown): void {
     this.keys = importJwks(doc);
     this.fetchedAt = Date.now();
+    this.failure = undefined;
   }
 }
 

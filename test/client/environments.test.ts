@@ -31,12 +31,16 @@ const SANDBOX = {
   userinfoEndpoint: "https://sandbox-accounts.platform.intuit.com/v1/openid_connect/userinfo",
   migrationEndpoint: "https://developer-sandbox.api.intuit.com/v2/oauth2/tokens/migrate",
   apiBaseUrl: "https://sandbox-quickbooks.api.intuit.com",
+  paymentsBaseUrl: "https://sandbox.api.intuit.com/quickbooks/v4",
+  graphqlUrl: "https://qb-sandbox.api.intuit.com/graphql",
 };
 const PRODUCTION = {
   ...INTUIT,
   userinfoEndpoint: "https://accounts.platform.intuit.com/v1/openid_connect/userinfo",
   migrationEndpoint: "https://developer.api.intuit.com/v2/oauth2/tokens/migrate",
   apiBaseUrl: "https://quickbooks.api.intuit.com",
+  paymentsBaseUrl: "https://api.intuit.com/quickbooks/v4",
+  graphqlUrl: "https://qb.api.intuit.com/graphql",
 };
 
 describe("built-in environments", () => {
@@ -185,7 +189,10 @@ describe("discovery with AuthClient.create", () => {
     const discoveryUrl = `${server.url}/.well-known/openid-configuration`;
     const client = await AuthClient.create({ ...base, environment: discoveryUrl });
     assert.equal(client.environment, "custom");
-    assert.deepEqual({ ...client.endpoints }, { ...server.endpoints(), apiBaseUrl: undefined });
+    assert.deepEqual(
+      { ...client.endpoints },
+      { ...server.endpoints(), apiBaseUrl: undefined, paymentsBaseUrl: undefined, graphqlUrl: undefined },
+    );
     assert.equal(server.requests.length, 1);
     const req = server.requests[0]!;
     assert.equal(req.method, "GET");

@@ -334,6 +334,8 @@ for (const op of OPERATIONS) {
     const outcome = expected(op, f);
     test(`${op.name} × ${f.name} → ${outcome}`, { timeout: 8_000 }, async () => {
       s.emu.clearFaults();
+      // A failed JWKS fetch is cached for the cooldown; each case starts from a healthy cache.
+      clearJwksCache();
       const prepared = await op.prepare(s);
       s.emu.resetCounters();
       tids.length = 0;

@@ -32,8 +32,9 @@ const KID = "fuzz-kid-1";
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 const SEC = NOW / 1000;
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 1024 }); // small: signing dominates the run time
-const other = generateKeyPairSync("rsa", { modulusLength: 1024 }); // small: signing dominates the run time
+// 2048 bits: the smallest the client accepts (smaller keys are refused as too weak).
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const publicJwk = { ...publicKey.export({ format: "jwk" }), kid: KID, use: "sig", alg: "RS256" };
 const publicPem = publicKey.export({ format: "pem", type: "spki" }).toString();
 
