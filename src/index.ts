@@ -5,6 +5,7 @@ export type {
   BearerTokenOptions,
   CallbackOptions,
   CallOptions,
+  RefreshOptions,
 } from "./client/auth-client.js";
 export { Scopes, COMPANY_SCOPES } from "./client/scopes.js";
 export type { Scope, ScopeLike } from "./client/scopes.js";
@@ -54,7 +55,13 @@ export type { FetchLike } from "./http/transport.js";
 export { VERSION } from "./version.js";
 export { TokenManager } from "./tokens/token-manager.js";
 export type { TokenManagerOptions, TokenManagerEvents, RefreshDueResult } from "./tokens/token-manager.js";
-export { TokenNotFoundError, ReauthorizationRequiredError, LockTimeoutError } from "./tokens/errors.js";
+export {
+  TokenNotFoundError,
+  ReauthorizationRequiredError,
+  LockTimeoutError,
+  RealmMismatchError,
+  UnverifiedRealmError,
+} from "./tokens/errors.js";
 export { TokenStoreError } from "./tokens/store.js";
 export type { TokenStore, TokenRecord, ReauthorizationReason } from "./tokens/store.js";
 export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";

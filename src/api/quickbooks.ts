@@ -8,15 +8,19 @@ import { ConfigurationError, NetworkError, AbortError } from "../http/errors.js"
 import { lowerKeys, parseRetryAfter, type HttpClient, type HttpResponse } from "../http/request.js";
 import { backoff } from "../http/sleep.js";
 import { faultFromJson, parseFault, QuickBooksError } from "./fault.js";
-import { realmLimiter, realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
-import { apiUrl, type QueryValues } from "./url.js";
+import { realmLimiter, realSleep, type RealmLimiter, type RealmLimits, type Sleep } from "./rate-limit.js";
+import { apiUrl, type ApiBases, type QueryValues, type QuickBooksApi } from "./url.js";
 
 /** Options of {@link QuickBooksClient} (and `tokens.api(realmId, options)`). */
 export interface QuickBooksClientOptions {
   /** `minorversion` added to `/v3/` calls that do not set one. Default 75; `false` sends none. */
   minorVersion?: number | string | false;
-  /** API base URL. Default: the environment's (`authClient.apiBaseUrl`). */
+  /** Accounting API base URL. Default: the environment's (`authClient.apiBaseUrl`). */
   baseUrl?: string;
+  /** Payments API base URL (`…/quickbooks/v4`). Default: the environment's. */
+  paymentsBaseUrl?: string;
+  /** GraphQL endpoint. Default: the environment's. */
+  graphqlUrl?: string;
   /** Most requests in flight for the realm, shared by all helpers of the TokenManager. Default 10. */
   maxConcurrent?: number;
   /** Most requests started per 60 s for the realm, shared likewise. Default 500. */
@@ -44,8 +48,18 @@ export type QuickBooksResponseType = "json" | "text" | "arrayBuffer" | "stream";
 export interface QuickBooksRequest<R extends QuickBooksResponseType = QuickBooksResponseType> {
   /** Default `GET`. */
   method?: QuickBooksMethod;
-  /** Relative to `/v3/company/{realmId}/`, absolute (`/v3/...`) against the base URL, or a full URL. */
+  /**
+   * Relative to the API's base (`/v3/company/{realmId}/` for Accounting), absolute (`/v3/...`)
+   * against its origin, or a full URL on one of the API origins. The access token goes nowhere else.
+   */
   path: string;
+  /** Which API `path` is for. Default `accounting`. */
+  api?: QuickBooksApi;
+  /**
+   * `false` sends no Authorization header, and then any https URL may be fetched (an Attachable's
+   * `TempDownloadUri`, which is signed already). Default true.
+   */
+  auth?: boolean;
   /** Query values, encoded for you; `undefined` values are skipped. */
   query?: QueryValues;
   /** An object (sent as JSON), a string (sent as is) or bytes. */
@@ -104,11 +118,12 @@ const RETRY_STATUSES = new Set([408, 500, 502, 503, 504]);
  */
 export class QuickBooksClient {
   readonly realmId: string;
-  /** The API base URL calls go to. */
+  /** The Accounting API base URL calls go to. */
   readonly baseUrl: string;
+  /** Base URLs of every API this helper may send the access token to. */
+  readonly bases: Readonly<ApiBases>;
   readonly minorVersion: number | string | false;
-  /** The realm's shared limiter (its `peak` and `pausedUntil` are useful in monitoring). */
-  readonly limiter: RealmLimiter;
+  readonly #limits: Partial<RealmLimits>;
   readonly #tokens: TokenManager;
   readonly #http: HttpClient;
   readonly #rateLimitRetries: number;
@@ -129,6 +144,14 @@ export class QuickBooksClient {
         "This environment has no QuickBooks API base URL: pass baseUrl, e.g. https://sandbox-quickbooks.api.intuit.com",
       );
     this.baseUrl = assertSafeUrl(base, "baseUrl").replace(/\/+$/, "");
+    const endpoints = tokens.authClient.endpoints;
+    const payments = options.paymentsBaseUrl ?? endpoints.paymentsBaseUrl;
+    const graphql = options.graphqlUrl ?? endpoints.graphqlUrl;
+    this.bases = Object.freeze({
+      accounting: this.baseUrl,
+      ...(payments ? { payments: assertSafeUrl(payments, "paymentsBaseUrl").replace(/\/+$/, "") } : {}),
+      ...(graphql ? { graphql: assertSafeUrl(graphql, "graphqlUrl").replace(/\/+$/, "") } : {}),
+    });
     this.minorVersion = options.minorVersion ?? 75;
     this.#http = tokens.authClient.http;
     this.#rateLimitRetries = nonNegative(options.rateLimitRetries ?? 2, "rateLimitRetries");
@@ -137,12 +160,16 @@ export class QuickBooksClient {
     this.#timeout = options.timeout;
     this.#sleep = options.sleep ?? realSleep;
     this.#clock = options.clock ?? Date.now;
-    this.limiter = realmLimiter(
-      tokens,
-      realmId,
-      { maxConcurrent: options.maxConcurrent, perMinute: options.perMinute },
-      { clock: this.#clock, sleep: this.#sleep },
-    );
+    this.#limits = { maxConcurrent: options.maxConcurrent, perMinute: options.perMinute };
+    void this.limiter; // a conflicting limit is a configuration error now, not at the first call
+  }
+
+  /**
+   * The realm's limiter, shared by every helper of the TokenManager (its `peak` and `pausedUntil`
+   * are useful in monitoring). Looked up on each use: idle realms' limiters are forgotten.
+   */
+  get limiter(): RealmLimiter {
+    return realmLimiter(this.#tokens, this.realmId, this.#limits, { clock: this.#clock, sleep: this.#sleep });
   }
 
   /**
@@ -202,11 +229,14 @@ export class QuickBooksClient {
     const method = options.method ?? "GET";
     const responseType: QuickBooksResponseType = options.responseType ?? "json";
     const idempotent = options.idempotent ?? method === "GET";
-    const url = apiUrl(options.path, {
-      baseUrl: this.baseUrl,
+    const auth = options.auth !== false;
+    const { url } = apiUrl(options.path, {
+      bases: this.bases,
+      api: options.api,
       realmId: this.realmId,
       query: options.query,
       minorVersion: this.minorVersion,
+      anonymous: !auth,
     });
     assertSafeUrl(url, "path");
     const { bytes, contentType } = encodeBody(options.body);
@@ -224,14 +254,15 @@ export class QuickBooksClient {
       let accessToken: string;
       let res: HttpResponse | undefined;
       let failure: unknown;
-      const release = await this.limiter.acquire(signal);
+      const limiter = this.limiter;
+      const release = await limiter.acquire(signal);
       try {
-        accessToken = await this.#tokens.getAccessToken(this.realmId);
+        accessToken = auth ? await this.#tokens.getAccessToken(this.realmId) : "";
         try {
           res = await this.#http.send({
             method,
             url,
-            headers: { ...headers, authorization: `Bearer ${accessToken}` },
+            headers: auth ? { ...headers, authorization: `Bearer ${accessToken}` } : headers,
             body: bytes,
             idempotent,
             signal,
@@ -262,7 +293,7 @@ export class QuickBooksClient {
         throw failure;
       }
 
-      if (res.status === 401 && !refreshed) {
+      if (res.status === 401 && auth && !refreshed) {
         // The request was refused before it ran, so even a write is safe to send again.
         refreshed = true;
         this.#log("401, refreshing and retrying once", { attempt, intuitTid: res.intuitTid });
@@ -273,7 +304,7 @@ export class QuickBooksClient {
         const waitMs =
           parseRetryAfter(res.headers["retry-after"], this.#clock()) ?? this.#defaultRetryAfterMs;
         const honoured = waitMs <= this.#maxRetryAfterMs;
-        if (honoured) this.limiter.pause(waitMs); // every request of the realm holds off, not just this one
+        if (honoured) limiter.pause(waitMs); // every request of the realm holds off, not just this one
         if (idempotent && honoured && throttled < this.#rateLimitRetries) {
           throttled++;
           this.#log("429, waiting before retrying", { attempt, waitMs, intuitTid: res.intuitTid });

@@ -78,6 +78,18 @@ export class RealmLimiter {
     return this.#pausedUntil;
   }
 
+  /** True when forgetting this limiter loses nothing: no holder, no waiter, no start or pause in force. */
+  isIdle(): boolean {
+    const now = this.#timing.clock();
+    const lastStart = this.#starts[this.#starts.length - 1];
+    return (
+      this.#slots.active === 0 &&
+      this.#slots.waiting === 0 &&
+      this.#pausedUntil <= now &&
+      (lastStart === undefined || lastStart <= now - WINDOW_MS)
+    );
+  }
+
   /** Makes every request of the realm that starts in the next `ms` wait until it has passed. */
   pause(ms: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#timing.clock() + ms);
@@ -117,6 +129,20 @@ export class RealmLimiter {
 }
 
 const limiters = new WeakMap<object, Map<string, RealmLimiter>>();
+// Idle limiters are dropped when a map reaches this size, then at twice what survived (amortised).
+const SWEEP_AT = 1024;
+const nextSweep = new WeakMap<object, number>();
+
+function sweepIdle(owner: object, byRealm: Map<string, RealmLimiter>): void {
+  if (byRealm.size < (nextSweep.get(owner) ?? SWEEP_AT)) return;
+  for (const [realmId, limiter] of byRealm) if (limiter.isIdle()) byRealm.delete(realmId);
+  nextSweep.set(owner, Math.max(SWEEP_AT, byRealm.size * 2));
+}
+
+/** How many realm limiters `owner` keeps now (for tests and monitoring). */
+export function realmLimiterCount(owner: object): number {
+  return limiters.get(owner)?.size ?? 0;
+}
 
 /**
  * The limiter shared by every helper of `owner` (a TokenManager) for `realmId`, created on first use.
@@ -132,6 +158,7 @@ export function realmLimiter(
   if (!byRealm) limiters.set(owner, (byRealm = new Map()));
   const existing = byRealm.get(realmId);
   if (!existing) {
+    sweepIdle(owner, byRealm);
     const created = new RealmLimiter({ ...DEFAULT_LIMITS, ...definedOnly(requested) }, timing);
     byRealm.set(realmId, created);
     return created;

@@ -1,49 +1,88 @@
-// Builds QuickBooks API URLs: company-relative paths, absolute paths, full URLs, query values and
-// the default `minorversion`. Pure string work; it sends nothing.
+// Builds QuickBooks API URLs and decides where a Bearer token may go: each API (Accounting,
+// Payments, GraphQL) has a base URL, and a call's final, parsed URL must stay on that API's origin
+// and under its path prefix (`/v3/company/{realmId}/` for Accounting). Pure string work; sends nothing.
 import { ConfigurationError } from "../http/errors.js";
 
 /** Query values; `undefined` ones are left out. */
 export type QueryValues = Record<string, string | number | boolean | undefined>;
 
+/** The QuickBooks APIs a helper calls, each with its own host. */
+export type QuickBooksApi = "accounting" | "payments" | "graphql";
+
+/** Base URLs of the APIs (no trailing slash); only Accounting is required. */
+export type ApiBases = { accounting: string } & Partial<Record<Exclude<QuickBooksApi, "accounting">, string>>;
+
+/** A URL that would carry the Bearer token to a host that is not one of the API origins. */
+export class ForbiddenOriginError extends ConfigurationError {
+  static override readonly code: string = "ERR_FORBIDDEN_ORIGIN";
+}
+
 /** What {@link apiUrl} needs besides the path. */
 export interface ApiUrlOptions {
-  baseUrl: string;
+  /** Base URL of every API the helper may call. */
+  bases: ApiBases;
+  /** Which API a relative or absolute path is for. Default `accounting`. */
+  api?: QuickBooksApi | undefined;
   realmId: string;
   query?: QueryValues | undefined;
-  /** Added as `minorversion` to `/v3/` URLs that do not carry one; `false` adds none. */
+  /** Added as `minorversion` to Accounting URLs that do not carry one; `false` adds none. */
   minorVersion: string | number | false;
+  /** The call sends no credentials: any https (or loopback http) URL is allowed. */
+  anonymous?: boolean | undefined;
+}
+
+/** The path prefix a Bearer call to `api` must stay under. */
+function prefixOf(api: QuickBooksApi, base: string, realmId: string): string {
+  const path = new URL(base).pathname.replace(/\/+$/, "");
+  return api === "accounting" ? `${path}/v3/company/${encodeURIComponent(realmId)}/` : `${path}/`;
+}
+
+function isDotSegment(segment: string): boolean {
+  return /^(?:\.|%2e){1,2}$/i.test(segment);
 }
 
 /**
- * The URL of an API call. `path` is relative to `/v3/company/{realmId}/` (`customer/1`), absolute
- * against the base URL (`/v3/company/1/customer/1`), or a full `https://` URL. Dot segments are
- * refused so that a value spliced into a path cannot leave the company.
+ * The URL of an API call. `path` is relative to the API's base (`customer/1` is under
+ * `/v3/company/{realmId}/` for Accounting), absolute against its origin (`/v3/company/1/customer/1`),
+ * or a full URL on one of the API origins. The decision is made on the parsed URL, so encoded dot
+ * segments and backslashes cannot leave the realm; backslashes and dot segments are refused outright.
  *
  * @example
- * apiUrl("query?query=select * from Customer", { baseUrl: "https://quickbooks.api.intuit.com", realmId: "1", minorVersion: 75 });
- * // → "https://quickbooks.api.intuit.com/v3/company/1/query?query=select%20*%20from%20Customer&minorversion=75"
+ * apiUrl("query?query=select * from Customer", { bases: { accounting: "https://quickbooks.api.intuit.com" }, realmId: "1", minorVersion: 75 });
+ * // → { url: "https://quickbooks.api.intuit.com/v3/company/1/query?query=select%20*%20from%20Customer&minorversion=75", api: "accounting" }
  */
-export function apiUrl(path: string, options: ApiUrlOptions): string {
+export function apiUrl(
+  path: string,
+  options: ApiUrlOptions,
+): { url: string; api: QuickBooksApi | undefined } {
   if (typeof path !== "string" || path.trim() === "") throw new ConfigurationError("path is required");
   const q = path.indexOf("?");
   const pathPart = q === -1 ? path : path.slice(0, q);
   const pathQuery = q === -1 ? "" : path.slice(q + 1);
-  let href: string;
-  if (/^https?:\/\//i.test(pathPart)) {
-    href = pathPart;
-  } else {
-    const base = options.baseUrl.replace(/\/+$/, "");
-    href = pathPart.startsWith("/")
-      ? `${base}${pathPart}`
-      : `${base}/v3/company/${encodeURIComponent(options.realmId)}/${pathPart}`;
-  }
-  if (
-    pathPart.split("/").some((segment) => segment === "." || segment === ".." || /^%2e%2e?$/i.test(segment))
-  )
+  if (pathPart.includes("\\")) throw new ConfigurationError(`path must not contain a backslash: ${pathPart}`);
+  // An encoded slash or backslash is a separator to some servers and not to URL parsing.
+  if (/%2f|%5c/i.test(pathPart))
+    throw new ConfigurationError(`path must not contain an encoded slash: ${pathPart}`);
+  if (pathPart.split("/").some(isDotSegment))
     throw new ConfigurationError(`path must not contain "." or ".." segments: ${pathPart}`);
+  const requested = options.api ?? "accounting";
+  const base = options.bases[requested];
+  if (!base) throw new ConfigurationError(`no base URL is configured for the ${requested} API`);
+  const full = /^[a-z][a-z0-9+.-]*:/i.test(pathPart);
+  let href: string;
+  if (full) href = pathPart;
+  else if (pathPart.startsWith("/")) href = `${new URL(base).origin}${pathPart}`;
+  else
+    href =
+      requested === "accounting"
+        ? `${base}/v3/company/${encodeURIComponent(options.realmId)}/${pathPart}`
+        : `${base}/${pathPart}`;
   const url = new URL(href);
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new ConfigurationError(`unsupported URL: ${href}`);
+  const api = options.anonymous
+    ? apiOf(url, options)
+    : checkedApi(url, full ? undefined : requested, options);
   const pairs =
     pathQuery === ""
       ? []
@@ -60,14 +99,47 @@ export function apiUrl(path: string, options: ApiUrlOptions): string {
     });
     names.add(name.toLowerCase());
   }
-  if (options.minorVersion !== false && url.pathname.startsWith("/v3/") && !names.has("minorversion")) {
+  if (options.minorVersion !== false && api === "accounting" && !names.has("minorversion")) {
     pairs.push({
       name: "minorversion",
       text: `minorversion=${encodeURIComponent(String(options.minorVersion))}`,
     });
   }
   const search = pairs.map((p) => p.text).join("&");
-  return `${url.origin}${url.pathname}${search ? `?${search}` : ""}`;
+  return { url: `${url.origin}${url.pathname}${search ? `?${search}` : ""}`, api };
+}
+
+/** The API whose origin and prefix hold `url`, or undefined. */
+function apiOf(url: URL, options: ApiUrlOptions): QuickBooksApi | undefined {
+  for (const [api, base] of Object.entries(options.bases) as Array<[QuickBooksApi, string | undefined]>) {
+    if (!base || new URL(base).origin !== url.origin) continue;
+    if (
+      url.pathname.startsWith(prefixOf(api, base, options.realmId)) ||
+      url.pathname === new URL(base).pathname
+    )
+      return api;
+  }
+  return undefined;
+}
+
+/** The API a credentialed call goes to; throws unless the parsed URL stays inside it. */
+function checkedApi(url: URL, requested: QuickBooksApi | undefined, options: ApiUrlOptions): QuickBooksApi {
+  const candidates = (Object.entries(options.bases) as Array<[QuickBooksApi, string | undefined]>).filter(
+    ([api, base]) =>
+      base && new URL(base).origin === url.origin && (requested === undefined || api === requested),
+  );
+  if (candidates.length === 0)
+    throw new ForbiddenOriginError(
+      `${url.origin} is not a QuickBooks API origin of this helper; the access token is sent only to those (pass auth: false for a URL that needs none, such as a TempDownloadUri)`,
+    );
+  for (const [api, base] of candidates) {
+    const exact = api === "graphql" && url.pathname === new URL(base as string).pathname.replace(/\/+$/, "");
+    if (exact || url.pathname.startsWith(prefixOf(api, base as string, options.realmId))) return api;
+  }
+  const [api, base] = candidates[0] as [QuickBooksApi, string];
+  throw new ConfigurationError(
+    `path ${url.pathname} is outside ${prefixOf(api, base, options.realmId)}, where this helper's ${api} calls must stay`,
+  );
 }
 
 /** Keeps an already-encoded pair as is and encodes what is not (spaces, quotes in a query). */

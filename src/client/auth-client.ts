@@ -4,6 +4,7 @@
 import { inspect } from "node:util";
 import { ConfigurationError, MissingTokenError } from "../http/errors.js";
 import { HttpClient, type HttpOptions } from "../http/request.js";
+import { decodePayloadUnverified } from "./id-token-payload.js";
 import {
   buildAuthorizationRequest,
   CallbackError,
@@ -18,6 +19,7 @@ import {
   builtInEnvironmentName,
   discover,
   INTUIT_ENVIRONMENTS,
+  isLoopbackHost,
   validateEndpoints,
   type EnvironmentName,
   type IntuitEndpoints,
@@ -28,7 +30,7 @@ import { migrateOAuth1, type MigrateOptions } from "./migrate.js";
 import type { ScopeLike } from "./scopes.js";
 import { errorFromResponse, readJsonObject, readTokenResponse } from "./token-endpoint.js";
 import type { TokenSet } from "./token-set.js";
-import { parseUserInfo, type UserInfo } from "./user-info.js";
+import { parseUserInfo, UserInfoFormatError, type UserInfo } from "./user-info.js";
 
 /** Options of {@link AuthClient}. */
 export interface AuthClientOptions extends HttpOptions {
@@ -61,6 +63,20 @@ export interface AuthClientOptions extends HttpOptions {
   jwks?: JwksCacheOptions;
   /** The current time in ms; injectable for tests and emulators. Default `Date.now`. */
   clock?: () => number;
+  /**
+   * Whether this client serves one user (a script, the CLI): then `handleCallback(url)` without
+   * `expectedState` checks the state of this client's last `getAuthorizationUrl`, as a Python
+   * script would. Default: true only for a loopback redirect URI (`http://localhost…`), whose
+   * callbacks can only come from this machine's own browser. A server shared by many users must
+   * pass the state kept in the user's session, and gets a `no_expected_state` error otherwise.
+   */
+  singleUser?: boolean;
+  /**
+   * Prove the callback's `realmId` with one CompanyInfo call when the grant has no ID token to
+   * prove it (no `openid` scope). Default false: the realm is returned with `realmIdVerified: false`
+   * and `TokenManager.save` refuses it unless told otherwise.
+   */
+  verifyRealm?: boolean;
 }
 
 /** Per-call options shared by the network methods. */
@@ -72,19 +88,34 @@ export interface CallOptions {
 
 /** Options of {@link AuthClient.handleCallback}. */
 export interface CallbackOptions extends CallOptions {
-  /** The state you stored for this user's session. Defaults to `authClient.stateToken`. */
+  /**
+   * The state you stored for this user's session. Only a single-user client (see
+   * {@link AuthClientOptions.singleUser}) may omit it and use its own last state.
+   */
   expectedState?: string;
-  /** The nonce sent with the authorization request, if any. */
+  /** The nonce sent with this user's authorization request, if any. */
   nonce?: string;
-  /** The PKCE verifier, when the request used `pkce: true`. */
+  /** The PKCE verifier of this user's request, when it used `pkce: true`. */
   codeVerifier?: string;
+  /** Prove the realm with a CompanyInfo call when no ID token proves it. Default: the client's option. */
+  verifyRealm?: boolean;
 }
 
 /** Options of {@link AuthClient.getBearerToken}. */
 export interface BearerTokenOptions extends CallOptions {
+  /** The callback's `realmId` (unverified until the ID token or a CompanyInfo call proves it). */
   realmId?: string;
   nonce?: string;
   codeVerifier?: string;
+  verifyRealm?: boolean;
+}
+
+/** Options of {@link AuthClient.refresh}. */
+export interface RefreshOptions extends CallOptions {
+  /** The grant's company, kept on the returned token set. */
+  realmId?: string;
+  /** The grant's previous ID token: a refreshed one may carry only its nonce. */
+  idToken?: string;
 }
 
 const REDACTED = "[redacted]";
@@ -136,16 +167,27 @@ export class AuthClient {
   readonly #jwksOptions: JwksCacheOptions;
   /** The clock used for expiry times, in epoch ms. */
   readonly clock: () => number;
+  /** Whether `handleCallback` may fall back to this client's own last state. */
+  readonly singleUser: boolean;
+  readonly #verifyRealm: boolean;
   readonly #usedStates = new Set<string>();
+  /** Claims of the client's own ID token and the nonce it was checked with. */
+  #idTokenClaims: IdTokenClaims | undefined;
+  #idTokenNonce: string | undefined;
 
   constructor(options: AuthClientOptions) {
     if (typeof options !== "object" || options === null)
       throw new ConfigurationError("AuthClient options are required");
     this.clientId = requireString(options.clientId, "clientId");
     this.#clientSecret = requireString(options.clientSecret, "clientSecret");
-    this.redirectUri = assertSafeUrl(requireString(options.redirectUri, "redirectUri"), "redirectUri");
+    const redirect = new URL(assertSafeUrl(requireString(options.redirectUri, "redirectUri"), "redirectUri"));
+    // RFC 6749 §3.1.2: a redirection URI must not include a fragment.
+    if (options.redirectUri.includes("#"))
+      throw new ConfigurationError("redirectUri must not contain a #fragment");
     // Keep the exact string the user registered; URL normalisation could add a trailing slash.
     this.redirectUri = options.redirectUri;
+    this.singleUser = options.singleUser ?? isLoopbackHost(redirect.hostname);
+    this.#verifyRealm = options.verifyRealm ?? false;
     const env = options.environment;
     if (typeof env === "string") {
       const name = builtInEnvironmentName(env);
@@ -191,10 +233,23 @@ export class AuthClient {
    * @example
    * const client = await AuthClient.create({ ...options, environment: "http://127.0.0.1:4010/.well-known/openid-configuration" });
    */
-  static async create(options: AuthClientOptions & { discoveryTtlMs?: number }): Promise<AuthClient> {
+  static async create(
+    options: AuthClientOptions & {
+      discoveryTtlMs?: number;
+      /** Origins a discovery document may point at besides its own (an explicit, rare switch). */
+      allowedOrigins?: readonly string[];
+    },
+  ): Promise<AuthClient> {
     const env = options.environment;
     if (typeof env === "string" && !builtInEnvironmentName(env)) {
-      const endpoints = await discover(env, new HttpClient(options), options.discoveryTtlMs);
+      // A bare word is a mistyped environment name, not a URL: say so, as the constructor does.
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(env.trim())) return new AuthClient(options);
+      const endpoints = await discover(
+        env,
+        new HttpClient(options),
+        options.discoveryTtlMs,
+        options.allowedOrigins,
+      );
       return new AuthClient({ ...options, environment: endpoints });
     }
     return new AuthClient(options);
@@ -230,75 +285,100 @@ export class AuthClient {
   }
 
   /**
-   * Builds the URL to send the user to. Synchronous. A fresh 256-bit state from the CSPRNG is
-   * made for every call unless you pass one, and kept in {@link stateToken}.
+   * Builds the URL to send the user to (Python's `get_authorization_url`). A fresh 256-bit state
+   * from the CSPRNG is made for every call unless you pass one, and kept in {@link stateToken} for
+   * a one-user script's `handleCallback(url)`. On a server, use {@link createAuthorizationRequest}.
    */
   getAuthorizationUrl(
     scopes: readonly ScopeLike[] | ScopeLike,
     options: AuthorizationUrlOptions = {},
   ): string {
-    return this.createAuthorizationRequest(scopes, options).url;
+    const req = this.createAuthorizationRequest(scopes, options);
+    this.stateToken = req.state;
+    this.nonce = req.nonce;
+    this.codeVerifier = req.codeVerifier;
+    return req.url;
   }
 
   /**
-   * Like {@link getAuthorizationUrl} but returns everything to keep in the user's session
-   * (state, nonce, PKCE verifier): the form to use on a server with many users.
+   * Returns the URL and everything to keep in the user's session (state, nonce, PKCE verifier):
+   * the form for a server with many users. It leaves nothing on the client.
    */
   createAuthorizationRequest(
     scopes: readonly ScopeLike[] | ScopeLike,
     options: AuthorizationUrlOptions = {},
   ): AuthorizationRequest {
-    const req = buildAuthorizationRequest(
+    return buildAuthorizationRequest(
       this.endpoints.authorizationEndpoint,
       this.clientId,
       this.redirectUri,
       scopes,
       options,
     );
-    this.stateToken = req.state;
-    this.nonce = req.nonce;
-    this.codeVerifier = req.codeVerifier;
-    return req;
   }
 
   /**
-   * Validates the callback (error, state in constant time, single use, code), then exchanges the
-   * code. A missing or mismatched state throws before anything is sent.
+   * Validates the callback (state in constant time and single use, then `error=`, then the code),
+   * exchanges the code, and binds the realm to the grant: a callback `realmId` that differs from
+   * the verified ID token's `realmid` is a {@link CallbackError} `realm_mismatch`.
+   * A missing or mismatched state throws before anything is sent.
    */
   async handleCallback(
     callback: string | URL | URLSearchParams,
     options: CallbackOptions = {},
   ): Promise<TokenSet> {
+    const fallback = options.expectedState === undefined;
+    if (fallback && !this.singleUser)
+      throw new CallbackError(
+        "no_expected_state",
+        "No expected state: this client may serve many users, so pass { expectedState } from the " +
+          "user's session (or set singleUser: true for a one-user script)",
+      );
     const params = validateCallback(callback, options.expectedState ?? this.stateToken);
     if (this.#usedStates.has(params.state))
       throw new CallbackError("state_reused", "This state was already used");
     this.#rememberState(params.state);
-    if (this.stateToken === params.state) this.stateToken = undefined;
-    return this.exchangeCallback(params, options);
+    // The client's own nonce and verifier belong to its own last request, and only to that.
+    const own = fallback || params.state === this.stateToken;
+    const nonce = options.nonce ?? (own && this.singleUser ? this.nonce : undefined);
+    const codeVerifier = options.codeVerifier ?? (own && this.singleUser ? this.codeVerifier : undefined);
+    if (this.stateToken === params.state) this.#forgetRequest();
+    return this.#exchange(params.code, {
+      ...options,
+      realmId: params.realmId,
+      nonce,
+      codeVerifier,
+    });
   }
 
-  /** Exchanges parameters returned by a callback validation. Unvalidated input is refused. */
+  /**
+   * Exchanges parameters returned by {@link validateCallback}. Unvalidated input is refused. Pass
+   * the nonce and PKCE verifier of this user's request.
+   */
   async exchangeCallback(
     params: ValidatedCallback,
     options: Omit<CallbackOptions, "expectedState"> = {},
   ): Promise<TokenSet> {
     if (!isValidatedCallback(params))
       throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
-    const nonce = options.nonce ?? this.nonce;
-    const codeVerifier = options.codeVerifier ?? this.codeVerifier;
-    return this.getBearerToken(params.code, {
-      ...options,
-      ...(params.realmId ? { realmId: params.realmId } : {}),
-      ...(nonce ? { nonce } : {}),
-      ...(codeVerifier ? { codeVerifier } : {}),
-    });
+    const own = this.singleUser && params.state === this.stateToken;
+    const nonce = options.nonce ?? (own ? this.nonce : undefined);
+    const codeVerifier = options.codeVerifier ?? (own ? this.codeVerifier : undefined);
+    if (own) this.#forgetRequest();
+    return this.#exchange(params.code, { ...options, realmId: params.realmId, nonce, codeVerifier });
   }
 
   /**
    * Exchanges an authorization code for tokens (Python's `get_bearer_token`). Never retried
    * once the request may have reached Intuit: a second exchange of one code poisons the grant.
+   * The `realmId` you pass is returned with `realmIdVerified: false` unless the ID token's
+   * `realmid` (or, with `verifyRealm`, a CompanyInfo call) proves it.
    */
   async getBearerToken(authCode: string, options: BearerTokenOptions = {}): Promise<TokenSet> {
+    return this.#exchange(authCode, options);
+  }
+
+  async #exchange(authCode: string, options: BearerTokenOptions): Promise<TokenSet> {
     if (typeof authCode !== "string" || authCode === "")
       throw new MissingTokenError("Authorization code not specified");
     const form = new URLSearchParams({
@@ -307,26 +387,102 @@ export class AuthClient {
       redirect_uri: this.redirectUri,
     });
     if (options.codeVerifier) form.set("code_verifier", options.codeVerifier);
+    const sent = [authCode, options.codeVerifier];
     const res = await this.#tokenRequest(form, false, options.signal);
-    const token = readTokenResponse(res, { receivedAt: this.clock(), realmId: options.realmId });
-    if (token.idToken) await this.validateIdToken(token.idToken, { nonce: options.nonce });
-    if (options.updateClient !== false) this.#setToken(token);
+    const token = readTokenResponse(res, { receivedAt: this.clock() }, sent);
+    const callbackRealm = options.realmId || undefined;
+    let claims: IdTokenClaims | undefined;
+    if (token.idToken) {
+      claims = await this.#verify(token.idToken, options.nonce);
+      const claimed =
+        typeof claims.realmid === "string" && claims.realmid !== "" ? claims.realmid : undefined;
+      if (claimed !== undefined) {
+        if (callbackRealm !== undefined && callbackRealm !== claimed)
+          throw new CallbackError(
+            "realm_mismatch",
+            "The callback's realmId is not the company this grant is for (the ID token's realmid differs)",
+          );
+        token.realmId = claimed;
+        token.realmIdVerified = true;
+      }
+    }
+    if (token.realmIdVerified !== true && callbackRealm !== undefined) {
+      token.realmId = callbackRealm;
+      token.realmIdVerified =
+        (options.verifyRealm ?? this.#verifyRealm)
+          ? await this.#proveRealm(token.accessToken, callbackRealm, options.signal)
+          : false;
+    }
+    if (options.updateClient !== false) {
+      this.#setToken(token);
+      this.#idTokenClaims = claims;
+      this.#idTokenNonce = options.nonce;
+    }
     return token;
   }
 
+  /**
+   * One CompanyInfo call with the new access token: Intuit binds an access token to one company
+   * and refuses it for any other, so a 200 proves the realm. A 401 or 403 is a `realm_mismatch`.
+   */
+  async #proveRealm(accessToken: string, realmId: string, signal: AbortSignal | undefined): Promise<true> {
+    const base = this.endpoints.apiBaseUrl;
+    if (!base)
+      throw new ConfigurationError(
+        "verifyRealm needs the environment's QuickBooks API base URL (apiBaseUrl)",
+      );
+    const realm = encodeURIComponent(realmId);
+    const res = await this.http.send({
+      method: "GET",
+      url: `${base.replace(/\/+$/, "")}/v3/company/${realm}/companyinfo/${realm}?minorversion=75`,
+      headers: { authorization: `Bearer ${accessToken}` },
+      idempotent: true,
+      signal,
+    });
+    if (res.status === 401 || res.status === 403)
+      throw new CallbackError(
+        "realm_mismatch",
+        `The callback's realmId is not the company this grant is for (CompanyInfo answered HTTP ${res.status})`,
+      );
+    const body = readJsonObject(res, [accessToken]);
+    if (typeof body["CompanyInfo"] !== "object" || body["CompanyInfo"] === null)
+      throw new CallbackError("realm_mismatch", "CompanyInfo did not confirm the callback's realmId");
+    return true;
+  }
+
   /** Refreshes tokens with the given or the client's refresh token (Python's `refresh`). Safe to retry. */
-  async refresh(refreshToken?: string, options: CallOptions & { realmId?: string } = {}): Promise<TokenSet> {
+  async refresh(refreshToken?: string, options: RefreshOptions = {}): Promise<TokenSet> {
     const own = refreshToken === undefined;
     const token = refreshToken ?? this.#refreshToken;
     if (!token) throw new MissingTokenError("Refresh token not specified");
     const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: token });
     const res = await this.#tokenRequest(form, true, options.signal);
     const realmId = options.realmId ?? (own ? this.realmId : undefined);
-    const previous = { refreshToken: token, ...(own && this.#idToken ? { idToken: this.#idToken } : {}) };
-    const body = readTokenResponse(res, { receivedAt: this.clock(), realmId, previous });
-    // Validate only a freshly issued id token, not one carried over from before.
-    if (body.idToken && body.idToken !== previous.idToken) await this.validateIdToken(body.idToken);
-    if (options.updateClient !== false) this.#setToken(body);
+    const previousIdToken = options.idToken ?? (own ? this.#idToken : undefined);
+    const previous = { refreshToken: token, ...(previousIdToken ? { idToken: previousIdToken } : {}) };
+    const body = readTokenResponse(res, { receivedAt: this.clock(), realmId, previous }, [token]);
+    // Validate only a freshly issued id token, not one carried over from before. It may carry
+    // the nonce of the grant's first ID token (OpenID Core §12.2), and no other.
+    let claims: IdTokenClaims | undefined;
+    if (body.idToken && body.idToken !== previous.idToken) {
+      const nonce = previousIdToken ? nonceOf(previousIdToken) : undefined;
+      try {
+        claims = await this.#verify(body.idToken, nonce);
+      } catch (err) {
+        // The rotated refresh token is already issued: failing here would lose it. The tokens came
+        // from the token endpoint itself; only the unverifiable ID token is dropped.
+        this.http.logger.warn(
+          { error: (err as { code?: unknown })?.code ?? (err as Error)?.name },
+          "intuit-oauth-client: a refreshed ID token could not be verified and was not kept",
+        );
+        if (previous.idToken) body.idToken = previous.idToken;
+        else delete body.idToken;
+      }
+    }
+    if (options.updateClient !== false) {
+      this.#setToken(body);
+      if (claims) this.#idTokenClaims = claims;
+    }
     return body;
   }
 
@@ -338,30 +494,41 @@ export class AuthClient {
   async revoke(token?: string, options: CallOptions = {}): Promise<true> {
     const value = token ?? this.#refreshToken ?? this.#accessToken;
     if (!value) throw new MissingTokenError("Token to revoke not specified");
+    const fields: Record<string, string> = { token: value };
+    const headers: Record<string, string> = {
+      "content-type":
+        this.#revokeFormat === "json" ? "application/json" : "application/x-www-form-urlencoded",
+    };
+    if (this.#authMethod === "client_secret_basic") headers["authorization"] = this.#basicAuth();
+    else {
+      fields["client_id"] = this.clientId;
+      fields["client_secret"] = this.#clientSecret;
+    }
     const body =
-      this.#revokeFormat === "json"
-        ? JSON.stringify({ token: value })
-        : new URLSearchParams({ token: value }).toString();
+      this.#revokeFormat === "json" ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
     const res = await this.http.send({
       method: "POST",
       url: this.endpoints.revocationEndpoint,
-      headers: {
-        authorization: this.#basicAuth(),
-        "content-type":
-          this.#revokeFormat === "json" ? "application/json" : "application/x-www-form-urlencoded",
-      },
+      headers,
       body,
       idempotent: true,
       signal: options.signal,
     });
-    if (res.status < 200 || res.status >= 300) throw errorFromResponse(res);
+    if (res.status < 200 || res.status >= 300)
+      throw errorFromResponse(res, undefined, [value, this.#clientSecret]);
     const ownToken = value === this.#refreshToken || value === this.#accessToken;
     if (ownToken && options.updateClient !== false) this.#clearTokens();
     return true;
   }
 
-  /** Fetches the user's profile (`openid` plus profile/email/phone/address scopes). */
-  async getUserInfo(accessToken?: string, options: Pick<CallOptions, "signal"> = {}): Promise<UserInfo> {
+  /**
+   * Fetches the user's profile (`openid` plus profile/email/phone/address scopes). Its `sub` must
+   * equal the ID token's: pass `expectedSubject`, or use the client's own tokens.
+   */
+  async getUserInfo(
+    accessToken?: string,
+    options: Pick<CallOptions, "signal"> & { expectedSubject?: string } = {},
+  ): Promise<UserInfo> {
     const token = accessToken ?? this.#accessToken;
     if (!token) throw new MissingTokenError("Access token not specified");
     const res = await this.http.send({
@@ -371,7 +538,12 @@ export class AuthClient {
       idempotent: true,
       signal: options.signal,
     });
-    return parseUserInfo(readJsonObject(res));
+    const info = parseUserInfo(readJsonObject(res, [token]));
+    const expected =
+      options.expectedSubject ?? (token === this.#accessToken ? this.#idTokenClaims?.sub : undefined);
+    if (expected !== undefined && info.sub !== expected)
+      throw new UserInfoFormatError("userinfo sub does not match the ID token's sub");
+    return info;
   }
 
   /**
@@ -385,6 +557,12 @@ export class AuthClient {
     const token = idToken ?? this.#idToken;
     // Not an async function: with a warm JWKS this is a hot path, and one promise is enough.
     if (!token) return Promise.reject(new MissingTokenError("ID token not specified"));
+    // The client's own token was issued for its own request: check it against that nonce.
+    const nonce = options.nonce ?? (token === this.#idToken ? this.#idTokenNonce : undefined);
+    return this.#verify(token, nonce, options.clockTolerance);
+  }
+
+  #verify(token: string, nonce: string | undefined, clockTolerance?: number): Promise<IdTokenClaims> {
     return verifyIdToken(
       token,
       this.endpoints.jwksUri,
@@ -392,8 +570,8 @@ export class AuthClient {
       {
         issuer: this.endpoints.issuer,
         clientId: this.clientId,
-        nonce: options.nonce,
-        clockTolerance: options.clockTolerance ?? this.#clockTolerance,
+        nonce,
+        clockTolerance: clockTolerance ?? this.#clockTolerance,
         now: this.clock(),
       },
       this.#jwksOptions,
@@ -410,7 +588,10 @@ export class AuthClient {
       clientSecret: this.#clientSecret,
       redirectUri: options.redirectUri ?? this.redirectUri,
     });
-    const token = readTokenResponse(res, { receivedAt: this.clock() });
+    const token = readTokenResponse(res, { receivedAt: this.clock() }, [
+      options.accessSecret,
+      this.#clientSecret,
+    ]);
     if (options.updateClient !== false) this.#setToken(token);
     return token;
   }
@@ -449,7 +630,15 @@ export class AuthClient {
     if (token.realmId) this.realmId = token.realmId;
   }
 
+  #forgetRequest(): void {
+    this.stateToken = undefined;
+    this.nonce = undefined;
+    this.codeVerifier = undefined;
+  }
+
   #clearTokens(): void {
+    this.#idTokenClaims = undefined;
+    this.#idTokenNonce = undefined;
     this.#token = undefined;
     this.#accessToken = undefined;
     this.#refreshToken = undefined;
@@ -487,4 +676,10 @@ export class AuthClient {
   [inspect.custom](): string {
     return `AuthClient ${inspect(this.toJSON())}`;
   }
+}
+
+/** The `nonce` claim of an ID token this client verified earlier, if it has one. */
+function nonceOf(idToken: string): string | undefined {
+  const nonce = decodePayloadUnverified(idToken)?.["nonce"];
+  return typeof nonce === "string" ? nonce : undefined;
 }

@@ -13,6 +13,7 @@ export type CallbackErrorReason =
   | "no_expected_state"
   | "code_missing"
   | "duplicate_parameter"
+  | "realm_mismatch"
   | "malformed";
 
 /** The callback URL failed validation; nothing was exchanged. */
@@ -136,6 +137,7 @@ export interface ValidatedCallback {
 }
 
 const validated = new WeakSet<ValidatedCallback>();
+const REALM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Whether `value` came from {@link validateCallback}. */
 export function isValidatedCallback(value: unknown): value is ValidatedCallback {
@@ -167,7 +169,8 @@ function single(params: URLSearchParams, name: string): string | undefined {
 }
 
 /**
- * Validates a callback: `error=` first, then the state (constant time), then the code.
+ * Validates a callback: the state first (constant time), then `error=`, then the code. An error
+ * callback is believed only once its state is verified, so a forged one is a state mismatch.
  * Throws {@link AuthorizationResponseError} or {@link CallbackError}; never exchanges anything.
  */
 export function validateCallback(
@@ -179,7 +182,6 @@ export function validateCallback(
   const state = single(params, "state");
   const code = single(params, "code");
   const realmId = single(params, "realmId");
-  if (error !== undefined) throw new AuthorizationResponseError(error, single(params, "error_description"));
   if (expectedState === undefined || expectedState === "")
     throw new CallbackError(
       "no_expected_state",
@@ -189,8 +191,12 @@ export function validateCallback(
     throw new CallbackError("state_missing", "Callback has no state parameter");
   if (!safeEqual(state, expectedState))
     throw new CallbackError("state_mismatch", "Callback state does not match the expected state");
+  if (error !== undefined) throw new AuthorizationResponseError(error, single(params, "error_description"));
   if (code === undefined || code === "")
     throw new CallbackError("code_missing", "Callback has no code parameter");
+  // The realm goes into API paths and store keys; Intuit's are digits, so anything odd is refused.
+  if (realmId !== undefined && realmId !== "" && !REALM_ID.test(realmId))
+    throw new CallbackError("malformed", "Callback realmId is not a QuickBooks company id");
   const result: ValidatedCallback = Object.freeze({ code, state, realmId: realmId || undefined });
   validated.add(result);
   return result;

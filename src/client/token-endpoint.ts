@@ -17,7 +17,10 @@ function parseJson(text: string): unknown {
   }
 }
 
-function details(res: HttpResponse, text: string, json: unknown): HttpErrorDetails {
+/** Values a request carried, to remove from anything kept about its answer. */
+export type SentSecrets = readonly (string | undefined)[] | undefined;
+
+function details(res: HttpResponse, text: string, json: unknown, sent: SentSecrets): HttpErrorDetails {
   const o =
     typeof json === "object" && json !== null && !Array.isArray(json)
       ? (json as Record<string, unknown>)
@@ -30,19 +33,20 @@ function details(res: HttpResponse, text: string, json: unknown): HttpErrorDetai
     timestamp: res.date,
     error: typeof o["error"] === "string" ? o["error"] : undefined,
     errorDescription: typeof o["error_description"] === "string" ? o["error_description"] : undefined,
+    sent,
   };
 }
 
 /** The typed error for a failed answer; `invalid_grant` gets its own class. */
-export function errorFromResponse(res: HttpResponse, message?: string): AuthClientError {
+export function errorFromResponse(res: HttpResponse, message?: string, sent?: SentSecrets): AuthClientError {
   const text = res.body.toString("utf8");
-  const d = details(res, text, parseJson(text));
+  const d = details(res, text, parseJson(text), sent);
   return d.error === "invalid_grant" ? new InvalidGrantError(d, message) : new AuthClientError(d, message);
 }
 
 /** A 200 whose body cannot be used. */
-function invalidResponse(res: HttpResponse, text: string, why: string): AuthClientError {
-  const d = { ...details(res, text, undefined), error: "invalid_response", errorDescription: why };
+function invalidResponse(res: HttpResponse, text: string, why: string, sent: SentSecrets): AuthClientError {
+  const d = { ...details(res, text, undefined, sent), error: "invalid_response", errorDescription: why };
   return new AuthClientError(
     d,
     `HTTP status ${res.status}, invalid response: ${why}, intuit_tid ${res.intuitTid ?? "None"} at time ${res.date ?? "None"}`,
@@ -50,13 +54,13 @@ function invalidResponse(res: HttpResponse, text: string, why: string): AuthClie
 }
 
 /** Reads a JSON object from a 200 answer, or throws a typed error. */
-export function readJsonObject(res: HttpResponse): Record<string, unknown> {
-  if (res.status !== 200) throw errorFromResponse(res);
+export function readJsonObject(res: HttpResponse, sent?: SentSecrets): Record<string, unknown> {
+  if (res.status !== 200) throw errorFromResponse(res, undefined, sent);
   const text = res.body.toString("utf8");
   const json = parseJson(text);
-  if (json === undefined) throw invalidResponse(res, text, "the body is not JSON");
+  if (json === undefined) throw invalidResponse(res, text, "the body is not JSON", sent);
   if (typeof json !== "object" || json === null || Array.isArray(json))
-    throw invalidResponse(res, text, "the body is not a JSON object");
+    throw invalidResponse(res, text, "the body is not a JSON object", sent);
   return json as Record<string, unknown>;
 }
 
@@ -64,15 +68,17 @@ export function readJsonObject(res: HttpResponse): Record<string, unknown> {
 export function readTokenResponse(
   res: HttpResponse,
   fields: Omit<TokenResponseFields, "body" | "intuitTid">,
+  sent?: SentSecrets,
 ): TokenSet {
-  const body = readJsonObject(res);
-  if (typeof body["error"] === "string") throw errorFromResponse(res);
+  const body = readJsonObject(res, sent);
+  if (typeof body["error"] === "string") throw errorFromResponse(res, undefined, sent);
   if (typeof body["access_token"] !== "string" || body["access_token"] === "")
-    throw invalidResponse(res, res.body.toString("utf8"), "the body has no access_token");
+    throw invalidResponse(res, res.body.toString("utf8"), "the body has no access_token", sent);
   try {
     return tokenSetFromResponse({ ...fields, body, intuitTid: res.intuitTid });
   } catch (err) {
-    if (err instanceof IntuitOAuthError) throw invalidResponse(res, res.body.toString("utf8"), err.message);
+    if (err instanceof IntuitOAuthError)
+      throw invalidResponse(res, res.body.toString("utf8"), err.message, sent);
     throw err;
   }
 }

@@ -19,6 +19,13 @@ export interface TokenSet {
   idToken?: string | undefined;
   /** The QuickBooks company id, when known. */
   realmId?: string | undefined;
+  /**
+   * Whether {@link realmId} is proven to be the grant's company: `true` when it came from the
+   * verified ID token's `realmid` claim, a CompanyInfo call with this token, or Intuit's own
+   * answer; `false` when it only came from the callback URL, which the user can edit.
+   * Absent on token sets whose realm the caller supplied (refresh, a store).
+   */
+  realmIdVerified?: boolean | undefined;
   /** When the access token expires (epoch ms). */
   accessTokenExpiresAt: number;
   /** When the refresh token's rolling window ends (epoch ms). */
@@ -93,6 +100,11 @@ export function tokenSetFromResponse(
 ): TokenSet {
   const b = r.body;
   const expiresIn = toNumber(b["expires_in"] ?? 3600, "expires_in", Err);
+  if (expiresIn <= 0) throw new Err("expires_in must be greater than 0");
+  const tokenType = optionalString(b["token_type"], "token_type", Err) ?? "bearer";
+  // RFC 6750 bearer, in any case: anything else would need a different way of presenting it.
+  if (tokenType.toLowerCase() !== "bearer")
+    throw new Err(`token_type must be bearer, not ${JSON.stringify(tokenType.slice(0, 32))}`);
   const refreshExpiresIn = toNumber(
     b["x_refresh_token_expires_in"] ?? DEFAULT_REFRESH_WINDOW_S,
     "x_refresh_token_expires_in",
@@ -105,7 +117,7 @@ export function tokenSetFromResponse(
   const set: TokenSet = {
     accessToken: requiredString(b["access_token"], "access_token", Err),
     refreshToken: requiredString(refreshToken, "refresh_token", Err),
-    tokenType: optionalString(b["token_type"], "token_type", Err) ?? "bearer",
+    tokenType,
     expiresIn,
     xRefreshTokenExpiresIn: refreshExpiresIn,
     accessTokenExpiresAt: r.receivedAt + expiresIn * 1000,
@@ -118,8 +130,11 @@ export function tokenSetFromResponse(
     set.xRefreshTokenHardExpiresIn = hard;
     set.refreshTokenHardExpiresAt = r.receivedAt + hard * 1000;
   }
-  const realmId = optionalString(b["realmId"], "realmId", Err) ?? r.realmId ?? r.previous?.realmId;
+  // Only the migrate answer names the realm itself: Intuit's own word, so it is verified.
+  const answered = optionalString(b["realmId"], "realmId", Err);
+  const realmId = answered ?? r.realmId ?? r.previous?.realmId;
   if (realmId) set.realmId = realmId;
+  if (answered) set.realmIdVerified = true;
   if (r.intuitTid) set.intuitTid = r.intuitTid;
   return set;
 }
@@ -159,6 +174,9 @@ export function tokenSetFromJSON(json: unknown): TokenSet {
   if (idToken) set.idToken = idToken;
   const realmId = optionalString(o["realmId"], "realmId", E);
   if (realmId) set.realmId = realmId;
+  const verified = o["realmIdVerified"];
+  if (typeof verified === "boolean") set.realmIdVerified = verified;
+  else if (verified !== undefined && verified !== null) throw new E("realmIdVerified must be a boolean");
   const tid = optionalString(o["intuitTid"], "intuitTid", E);
   if (tid) set.intuitTid = tid;
   // A corrupt record must not pass for a token that never expires.

@@ -39,3 +39,34 @@ export class LockTimeoutError extends IntuitOAuthError {
     this.realmId = realmId;
   }
 }
+
+/**
+ * A grant's realm was not proven (it came only from the callback URL, which the user can edit),
+ * so it was not stored. Request the `openid` scope, or pass `verifyRealm: true` to handleCallback,
+ * or, knowing the risk, `save(realmId, token, { allowUnverifiedRealm: true })`.
+ */
+export class UnverifiedRealmError extends IntuitOAuthError {
+  static override readonly code: string = "ERR_UNVERIFIED_REALM";
+  readonly realmId: string;
+  constructor(realmId: string) {
+    super(
+      `The grant for realm ${realmId} was not stored: its realm is unverified (no ID token realmid ` +
+        "and no CompanyInfo check). Request the openid scope or pass verifyRealm: true to handleCallback.",
+    );
+    this.realmId = realmId;
+  }
+}
+
+/** A token set was saved under a realm other than the one it was granted for. Nothing was stored. */
+export class RealmMismatchError extends IntuitOAuthError {
+  static override readonly code: string = "ERR_REALM_MISMATCH";
+  /** The realm it was to be saved under. */
+  readonly realmId: string;
+  /** The realm the token set is for. */
+  readonly tokenRealmId: string;
+  constructor(realmId: string, tokenRealmId: string) {
+    super(`A token set for realm ${tokenRealmId} cannot be saved under realm ${realmId}`);
+    this.realmId = realmId;
+    this.tokenRealmId = tokenRealmId;
+  }
+}

@@ -10,7 +10,13 @@ import { AuthClientError, ConfigurationError } from "../http/errors.js";
 import type { Logger } from "../http/logger.js";
 import { Semaphore } from "../http/semaphore.js";
 import { sleep } from "../http/sleep.js";
-import { LockTimeoutError, ReauthorizationRequiredError, TokenNotFoundError } from "./errors.js";
+import {
+  LockTimeoutError,
+  RealmMismatchError,
+  ReauthorizationRequiredError,
+  TokenNotFoundError,
+  UnverifiedRealmError,
+} from "./errors.js";
 import { MemoryTokenStore } from "./stores/memory.js";
 import type { ReauthorizationReason, TokenRecord, TokenStore } from "./store.js";
 import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";
@@ -52,6 +58,8 @@ export interface RefreshDueResult {
 }
 
 const DAY_MS = 86_400_000;
+const SAFE_CODE = /^[a-z_]{1,64}$/;
+const SAFE_TID = /^[A-Za-z0-9-]{1,80}$/;
 
 /**
  * Keeps every connected company's tokens valid, for one script or a fleet of servers.
@@ -103,9 +111,22 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
     return new QuickBooksClient(this, realmId, options);
   }
 
-  /** Stores a new grant (after handleCallback), clearing any reconnect flag. */
-  async save(realmId: string, token: TokenSet): Promise<void> {
+  /**
+   * Stores a new grant (after handleCallback), clearing any reconnect flag. The token set must be
+   * for this realm: one for another realm is a {@link RealmMismatchError}, and one whose realm came
+   * only from the callback URL (`realmIdVerified: false`) is an {@link UnverifiedRealmError} unless
+   * `allowUnverifiedRealm` is set. Nothing is stored when either is thrown.
+   */
+  async save(
+    realmId: string,
+    token: TokenSet,
+    options: { allowUnverifiedRealm?: boolean } = {},
+  ): Promise<void> {
     if (typeof realmId !== "string" || realmId === "") throw new ConfigurationError("save needs a realmId");
+    if (token.realmId !== undefined && token.realmId !== realmId)
+      throw new RealmMismatchError(realmId, token.realmId);
+    if (token.realmIdVerified === false && options.allowUnverifiedRealm !== true)
+      throw new UnverifiedRealmError(realmId);
     const record: TokenRecord = { realmId, token: { ...token, realmId }, updatedAt: this.#clock() };
     // Under the lock, so a refresh in flight for the old grant cannot overwrite the new one.
     await this.#withLock(realmId, async () => {
@@ -234,6 +255,7 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
       token = await this.#refreshSlots.run(() =>
         this.authClient.refresh(record.token.refreshToken, {
           realmId,
+          ...(record.token.idToken ? { idToken: record.token.idToken } : {}),
           updateClient: false,
           // Give up before the lease ends, so no other holder can start while we still might write.
           signal: AbortSignal.timeout(Math.max(1_000, this.lockLeaseMs - 5_000)),
@@ -267,12 +289,12 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
     const at = this.#clock();
     const updated: TokenRecord = {
       ...record,
+      // Only short identifiers are kept: server text (error_description) could echo a token.
       reauthorization: {
         reason,
         at,
-        ...(cause?.error ? { error: cause.error } : {}),
-        ...(cause?.errorDescription ? { errorDescription: cause.errorDescription } : {}),
-        ...(cause?.intuitTid ? { intuitTid: cause.intuitTid } : {}),
+        ...(cause?.error && SAFE_CODE.test(cause.error) ? { error: cause.error } : {}),
+        ...(cause?.intuitTid && SAFE_TID.test(cause.intuitTid) ? { intuitTid: cause.intuitTid } : {}),
       },
       updatedAt: at,
     };

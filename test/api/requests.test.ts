@@ -36,7 +36,7 @@ before(async () => {
         headers: req.headers,
         body: Buffer.concat(chunks).toString(),
       });
-      if (req.url?.startsWith("/slow")) {
+      if (req.url?.includes("/slow")) {
         // One chunk now, the rest only when the test says so.
         res.writeHead(200, { "content-type": "application/octet-stream" });
         res.write(Buffer.from("first-chunk"));
@@ -111,7 +111,6 @@ test("paths: own query kept, minorversion not doubled, absolute paths, full URLs
     ["customer/1?minorversion=70", {}, `/v3/company/${c.realmId}/customer/1?minorversion=70`],
     ["invoice?operation=delete", {}, `/v3/company/${c.realmId}/invoice?operation=delete&minorversion=75`],
     [`/v3/company/${c.realmId}/preferences`, {}, `/v3/company/${c.realmId}/preferences?minorversion=75`],
-    ["/quickbooks/v4/payments/charges/1", {}, "/quickbooks/v4/payments/charges/1"],
     [`${serverUrl}/v3/company/${c.realmId}/item/5`, {}, `/v3/company/${c.realmId}/item/5?minorversion=75`],
     [
       "reports/ProfitAndLoss",
@@ -123,6 +122,14 @@ test("paths: own query kept, minorversion not doubled, absolute paths, full URLs
     await qb.get(path, options);
     assert.equal(last().url, expected, path);
   }
+  // Payments calls go to the Payments base (its own host in production), without minorversion.
+  const pay = c.tokens.api(c.realmId, { baseUrl: serverUrl, paymentsBaseUrl: `${serverUrl}/quickbooks/v4` });
+  await pay.get("payments/charges/1", { api: "payments" });
+  assert.equal(last().url, "/quickbooks/v4/payments/charges/1");
+  await pay.get("/quickbooks/v4/payments/charges/2", { api: "payments" });
+  assert.equal(last().url, "/quickbooks/v4/payments/charges/2");
+  // An Accounting call may not wander into another API's paths.
+  await assert.rejects(pay.get("/quickbooks/v4/payments/charges/1"), ConfigurationError);
   await c.tokens.api(c.realmId, { baseUrl: serverUrl, minorVersion: false }).get("customer/1");
   assert.equal(last().url, `/v3/company/${c.realmId}/customer/1`);
   await c.tokens.api(c.realmId, { baseUrl: serverUrl, minorVersion: 70 }).get("customer/1");
@@ -232,7 +239,7 @@ test("a streamed call that fails is a QuickBooksError with the Fault read from t
 test("the caller's signal aborts a stream after the response has arrived", async () => {
   const qb = c.tokens.api(c.realmId, { baseUrl: serverUrl });
   const controller = new AbortController();
-  const stream = await qb.request({ path: "/slow", responseType: "stream", signal: controller.signal });
+  const stream = await qb.request({ path: "slow", responseType: "stream", signal: controller.signal });
   const reader = stream.getReader();
   const first = await reader.read();
   assert.equal(Buffer.from(first.value ?? []).toString(), "first-chunk");

@@ -67,7 +67,10 @@ describe("getAuthorizationUrl", () => {
     const q = new URL(req.url).searchParams;
     const verifier = req.codeVerifier!;
     assert.match(verifier, /^[A-Za-z0-9_-]{43,128}$/);
-    assert.equal(c.codeVerifier, verifier);
+    // The server form leaves nothing on the client; the script form keeps it for the callback.
+    assert.equal(c.codeVerifier, undefined);
+    c.getAuthorizationUrl(["openid"], { pkce: true });
+    assert.match(c.codeVerifier ?? "", /^[A-Za-z0-9_-]{43,128}$/);
     assert.equal(q.get("code_challenge"), createHash("sha256").update(verifier).digest("base64url"));
     assert.equal(q.get("code_challenge_method"), "S256");
     // RFC 7636 appendix B.

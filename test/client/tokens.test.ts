@@ -38,7 +38,7 @@ const clock = () => NOW;
 for (const { name, options } of TRANSPORTS) {
   describe(`tokens over ${name}`, () => {
     test("a code exchange sets every client field and absolute expiries from receipt time", async () => {
-      const idToken = await server.signIdToken({}, { now: NOW });
+      const idToken = await server.signIdToken({ realmid: "123145" }, { now: NOW });
       server.on("/token", () => ({
         body: tokenBody({ id_token: idToken, x_refresh_token_expires_in: 8726400 }),
       }));
@@ -52,6 +52,7 @@ for (const { name, options } of TRANSPORTS) {
         xRefreshTokenExpiresIn: 8726400,
         idToken,
         realmId: "123145",
+        realmIdVerified: true,
         accessTokenExpiresAt: NOW + 3600_000,
         refreshTokenExpiresAt: NOW + 8726400_000,
         receivedAt: NOW,

@@ -11,6 +11,7 @@ import {
   clearJwksCache,
 } from "../../src/index.js";
 import {
+  DEFAULT_SUB,
   TRANSPORTS,
   rejection,
   startFakeIntuit,
@@ -40,7 +41,7 @@ for (const { name, options } of TRANSPORTS) {
   describe(`headers over ${name}`, () => {
     test("every request (discovery, token, JWKS, userinfo, revoke, migrate) sends the library User-Agent and Accept", async () => {
       server.on("/token", async () => ({ body: tokenBody({ id_token: await server.signIdToken() }) }));
-      server.on("/userinfo", () => ({ body: { sub: "u" } }));
+      server.on("/userinfo", () => ({ body: { sub: DEFAULT_SUB } }));
       const client = await AuthClient.create({
         ...server.clientOptions(options),
         environment: `${server.url}/.well-known/openid-configuration`,

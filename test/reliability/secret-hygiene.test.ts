@@ -65,15 +65,15 @@ function scanError(where: string, err: unknown): void {
     [`${where}: util.inspect`, inspect(err, { depth: 10, showHidden: true })],
   );
 }
-async function code(): Promise<string> {
+async function code(): Promise<{ location: string; state: string }> {
   const req = client.createAuthorizationRequest([Scopes.Accounting, Scopes.OpenId, Scopes.Email]);
   const location = (await fetch(req.url, { redirect: "manual" })).headers.get("location") ?? "";
   secrets.add(new URL(location).searchParams.get("code") ?? "");
-  return location;
+  return { location, state: req.state };
 }
 async function connect(): Promise<TokenSet> {
-  const location = await code();
-  return keep(await client.handleCallback(location, { updateClient: true }));
+  const { location, state } = await code();
+  return keep(await client.handleCallback(location, { expectedState: state, updateClient: true }));
 }
 
 before(async () => {
@@ -132,8 +132,8 @@ const FAILING: Array<[string, EndpointName, () => Promise<() => Promise<unknown>
     "code exchange",
     "token",
     async () => {
-      const location = await code();
-      return () => client.handleCallback(location, { updateClient: false });
+      const { location, state } = await code();
+      return () => client.handleCallback(location, { expectedState: state, updateClient: false });
     },
   ],
   [

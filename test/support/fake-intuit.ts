@@ -45,6 +45,8 @@ export const CLIENT_SECRET = "s3cr3t-CLIENT-SECRET-value";
 export const REDIRECT_URI = "https://app.example.com/callback";
 export const DEFAULT_TID = "1-628f0be4-19ed5ea63980105102b16b1e";
 export const DEFAULT_DATE = "Thu, 30 Sep 2021 17:11:08 GMT";
+/** The `sub` of the fake's ID tokens and userinfo. */
+export const DEFAULT_SUB = "2b5d2a86-0f1f-4f4b-9d43-6f5e5b0c7a11";
 
 /** The platform reference's §4.2 token response, with overridable values. */
 export function tokenBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -89,7 +91,7 @@ export class FakeIntuit {
     this.on("/jwks", () => ({ body: { keys: this.keys.map((k) => k.publicJwk) } }));
     this.on("/token", () => ({ body: tokenBody() }));
     this.on("/revoke", () => ({ body: "" }));
-    this.on("/userinfo", () => ({ body: { sub: "user-1" } }));
+    this.on("/userinfo", () => ({ body: { sub: DEFAULT_SUB } }));
     this.on("/migrate", () => ({ body: { ...tokenBody(), realmId: "4620816365" } }));
   }
 
@@ -158,7 +160,7 @@ export class FakeIntuit {
     const payload = {
       iss: this.issuer,
       aud: [CLIENT_ID],
-      sub: "2b5d2a86-0f1f-4f4b-9d43-6f5e5b0c7a11",
+      sub: DEFAULT_SUB,
       realmid: "1108033471",
       iat: now,
       exp: now + 3600,
