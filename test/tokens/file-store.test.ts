@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { defaultTokenDirectory, FileTokenStore, TokenStoreError, type TokenRecord } from "../../src/index.js";
-import { storeConformance } from "./store-conformance.js";
+import { storeConformance } from "../../src/testing/index.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "intuit-file-store-"));

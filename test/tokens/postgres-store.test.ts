@@ -6,7 +6,7 @@ import pg from "pg";
 import { serializeRecord } from "../../src/tokens/record.js";
 import { PostgresTokenStore } from "../../src/tokens/stores/postgres.js";
 import { postgresUrl, requireOrSkip, uniqueName } from "../support/services.js";
-import { minimalRecord, storeConformance, type StoreFixture } from "./store-conformance.js";
+import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 
 const url = await postgresUrl();
 const skip = requireOrSkip(url, "postgres");
