@@ -59,8 +59,8 @@ function fixture(own: "url" | "client") {
       async readRaw(realmId) {
         return (await rawClient().get(`${keyPrefix}token:${realmId}`)) ?? undefined;
       },
-      async reopen({ encryptionKey }) {
-        return new RedisTokenStore({ client: rawClient(), keyPrefix, encryptionKey });
+      async reopen(options) {
+        return new RedisTokenStore({ client: rawClient(), keyPrefix, ...options });
       },
     };
   };
