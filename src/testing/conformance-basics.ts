@@ -33,6 +33,7 @@ export const GOOD_REALM_IDS: readonly string[] = [
 
 const byRealm = (records: TokenRecord[]) => records.map((r) => r.realmId);
 
+/** Registers the tests of good records: round trips, order, copies, realm ids. */
 export function basicsConformance(withStore: WithStore): void {
   test(
     "get of a missing realm is undefined",

@@ -33,6 +33,7 @@ async function reported(store: TokenStore): Promise<{ listed: string[]; errors: 
   return { listed, errors };
 }
 
+/** Registers the tests of encryption at rest and of the migration path. */
 export function encryptionConformance(withStore: WithStore): void {
   test(
     "encryption: enc:v2: is AES-256-GCM with the realm id as associated data; a wrong or missing key is refused",

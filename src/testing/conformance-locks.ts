@@ -6,6 +6,7 @@ import type { WithStore } from "./store-conformance.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Registers the tests of the refresh lock. */
 export function lockConformance(withStore: WithStore): void {
   test(
     "tryLock is exclusive until unlocked by its owner",

@@ -19,6 +19,7 @@ async function listAndReports(store: {
   return { listed, reported };
 }
 
+/** Registers the tests of bad and misplaced records. */
 export function unreadableConformance(withStore: WithStore): void {
   test(
     "one bad record never breaks list(): it is skipped and reported for its own realm; get() throws",
