@@ -34,6 +34,19 @@ export default defineConfig([
     external: ["redis", "pg"],
   },
   {
+    // The store conformance suite (`intuit-oauth-client/testing`). `node:test` exists only under its
+    // `node:` name, so this build keeps the prefix that tsup strips by default.
+    entry: { testing: "src/testing/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: false,
+    sourcemap: false,
+    splitting: false,
+    target: "node20",
+    platform: "node",
+    removeNodeProtocol: false,
+  },
+  {
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"], // the `intuit-oauth` bin; nothing imports it
     dts: false,

@@ -62,14 +62,33 @@ export {
   RealmMismatchError,
   UnverifiedRealmError,
 } from "./tokens/errors.js";
-export { TokenStoreError } from "./tokens/store.js";
-export type { TokenStore, TokenRecord, ReauthorizationReason } from "./tokens/store.js";
+export {
+  TokenStoreError,
+  UnreadableRecordError,
+  InvalidRealmIdError,
+  UnsafeTokenDirectoryError,
+} from "./tokens/store-errors.js";
+export type { UnreadableRecordDetails, UnreadableRecordReason } from "./tokens/store-errors.js";
+export type { ListOptions, TokenStore, TokenRecord, ReauthorizationReason } from "./tokens/store.js";
+export { checkRealmId, compareRealmIds, MAX_REALM_ID_BYTES } from "./tokens/realm-id.js";
 export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";
 export { MemoryTokenStore } from "./tokens/stores/memory.js";
 export { FileTokenStore, defaultTokenDirectory, defaultConfigDirectory } from "./tokens/stores/file.js";
 export type { FileTokenStoreOptions } from "./tokens/stores/file.js";
-export type { EncryptionKey } from "./tokens/encryption.js";
-export { parseRecord, serializeRecord } from "./tokens/record.js";
+export {
+  decryptRecordText,
+  encryptRecordText,
+  parseEncryptionKey,
+  recordTextFormat,
+} from "./tokens/encryption.js";
+export type { EncryptionKey, RecordSource, RecordTextFormat } from "./tokens/encryption.js";
+export { copyRecord, parseRecord, recordCodec, serializeRecord } from "./tokens/record.js";
+export type { RecordCodec, RecordCodecOptions } from "./tokens/record.js";
+export { encryptStoredRecords } from "./tokens/encrypt-stored-records.js";
+export type {
+  EncryptStoredRecordsOptions,
+  EncryptStoredRecordsResult,
+} from "./tokens/encrypt-stored-records.js";
 export { QuickBooksClient } from "./api/quickbooks.js";
 export type {
   JsonObject,

@@ -1,8 +1,10 @@
 // The storage contract the TokenManager owns. Stores (memory, file, Redis, PostgreSQL, or yours)
 // implement it; they know nothing of OAuth. A store must make `set` atomic: a reader sees the whole
 // previous record or the whole new one, never a mix, and a failed `set` leaves the previous one.
-import { IntuitOAuthError } from "../http/errors.js";
 import type { TokenSet } from "../client/token-set.js";
+import type { UnreadableRecordError } from "./store-errors.js";
+
+export { TokenStoreError } from "./store-errors.js";
 
 /** Why a realm needs the user to connect again. */
 export type ReauthorizationReason = "invalid_grant" | "refresh_token_expired" | "refresh_token_hard_expired";
@@ -29,19 +31,31 @@ export interface TokenRecord {
   updatedAt: number;
 }
 
+/** Options of {@link TokenStore.list}. */
+export interface ListOptions {
+  /** Called once for each record that is skipped because it cannot be read. */
+  onUnreadable?: (error: UnreadableRecordError) => void;
+}
+
 /**
  * Where token records live, plus a lock with a lease. Implement this to use your own database.
  * Every method may be called concurrently from many processes.
  */
 export interface TokenStore {
-  /** The record of a realm, or undefined. */
+  /**
+   * The record of a realm, or undefined. A record that cannot be read, or that belongs to another
+   * realm, rejects with UnreadableRecordError. An invalid realm id rejects with InvalidRealmIdError.
+   */
   get(realmId: string): Promise<TokenRecord | undefined>;
   /** Writes a record atomically (all or nothing). */
   set(record: TokenRecord): Promise<void>;
   /** Removes a realm's record. Removing a missing realm is not an error. */
   delete(realmId: string): Promise<void>;
-  /** Every stored record. */
-  list(): Promise<TokenRecord[]>;
+  /**
+   * Every readable record, ascending by realmId (plain string comparison), as fresh copies. A record
+   * that cannot be read is skipped and reported through `onUnreadable`; it never fails the list.
+   */
+  list(options?: ListOptions): Promise<TokenRecord[]>;
   /**
    * Tries to take the realm's refresh lock for `leaseMs`. Resolves with an owner token when taken,
    * or `undefined` when another owner holds an unexpired lease. Must not wait.
@@ -51,9 +65,4 @@ export interface TokenStore {
   unlock(realmId: string, owner: string): Promise<void>;
   /** Releases resources (connections). Optional. */
   close?(): Promise<void>;
-}
-
-/** A store failed to read or write. The previous record is intact. */
-export class TokenStoreError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_TOKEN_STORE";
 }

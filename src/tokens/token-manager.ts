@@ -18,7 +18,7 @@ import {
   UnverifiedRealmError,
 } from "./errors.js";
 import { MemoryTokenStore } from "./stores/memory.js";
-import type { ReauthorizationReason, TokenRecord, TokenStore } from "./store.js";
+import type { ListOptions, ReauthorizationReason, TokenRecord, TokenStore } from "./store.js";
 import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";
 
 /** Options of {@link TokenManager}. */
@@ -141,10 +141,10 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
     return record && tokenInfo(record, this.#clock(), this.refreshMarginMs);
   }
 
-  /** Every stored grant with its status. */
-  async list(): Promise<TokenInfo[]> {
+  /** Every readable stored grant with its status. Unreadable records are skipped, and passed to `onUnreadable`. */
+  async list(options?: ListOptions): Promise<TokenInfo[]> {
     const now = this.#clock();
-    return (await this.store.list()).map((r) => tokenInfo(r, now, this.refreshMarginMs));
+    return (await this.store.list(options)).map((r) => tokenInfo(r, now, this.refreshMarginMs));
   }
 
   /** Deletes the realm's tokens locally (without revoking them at Intuit). */
@@ -198,13 +198,15 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
   /**
    * Refreshes every stored realm whose access token expires within `withinMs` (default: the margin),
    * at most `maxConcurrentRefreshes` at a time. Run it on a schedule to keep idle grants alive.
+   * A record the store cannot read is in `failed`, with its UnreadableRecordError.
    */
   async refreshDue(withinMs = this.refreshMarginMs): Promise<RefreshDueResult> {
     const now = this.#clock();
-    const due = (await this.store.list()).filter(
-      (r) => !deadReason(r, now) && r.token.accessTokenExpiresAt - withinMs <= now,
-    );
     const result: RefreshDueResult = { refreshed: [], reauthorizationRequired: [], failed: [] };
+    const records = await this.store.list({
+      onUnreadable: (error) => result.failed.push({ realmId: error.realmId, error }),
+    });
+    const due = records.filter((r) => !deadReason(r, now) && r.token.accessTokenExpiresAt - withinMs <= now);
     await Promise.all(
       due.map(async (r) => {
         try {

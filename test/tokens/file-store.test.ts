@@ -17,10 +17,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { defaultTokenDirectory, FileTokenStore, TokenStoreError, type TokenRecord } from "../../src/index.js";
-import { storeConformance } from "./store-conformance.js";
+import { storeConformance } from "../../src/testing/index.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "intuit-file-store-"));
+}
+
+/** The file name FileTokenStore uses for a realm (percent-encoded, dots too). */
+function fileOf(realmId: string): string {
+  return `${encodeURIComponent(realmId).replace(/\./g, "%2E")}.json`;
 }
 
 storeConformance("FileTokenStore", async () => {
@@ -29,13 +34,15 @@ storeConformance("FileTokenStore", async () => {
   return {
     store: new FileTokenStore({ directory: tokens }),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    writeRaw: async (realmId: string, text: string) => {
-      mkdirSync(tokens, { recursive: true });
-      writeFileSync(join(tokens, `${realmId}.json`), text);
+    writeRaw: async (realmId, text) => {
+      mkdirSync(tokens, { recursive: true, mode: 0o700 });
+      writeFileSync(join(tokens, fileOf(realmId)), text, { mode: 0o600 });
     },
-    readRaw: async (realmId: string) => readFileSync(join(tokens, `${realmId}.json`), "utf8"),
-    reopen: async ({ encryptionKey }: { encryptionKey: Buffer }) =>
-      new FileTokenStore({ directory: tokens, encryptionKey }),
+    readRaw: async (realmId) => {
+      const path = join(tokens, fileOf(realmId));
+      return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    },
+    reopen: async (options) => new FileTokenStore({ directory: tokens, ...options }),
   };
 });
 
@@ -100,7 +107,7 @@ test("AES-256-GCM at rest: no token on disk, the right key reads, a wrong key is
   const store = new FileTokenStore({ directory: dir, encryptionKey: key });
   await store.set(record);
   const raw = readFileSync(join(dir, "4620816365.json"), "utf8");
-  assert.ok(raw.startsWith("enc:v1:"));
+  assert.ok(raw.startsWith("enc:v2:"));
   assert.ok(!raw.includes("secret"));
   assert.deepEqual(await store.get(record.realmId), record);
   const wrong = new FileTokenStore({ directory: dir, encryptionKey: randomBytes(32).toString("base64") });

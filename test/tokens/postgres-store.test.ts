@@ -6,7 +6,7 @@ import pg from "pg";
 import { serializeRecord } from "../../src/tokens/record.js";
 import { PostgresTokenStore } from "../../src/tokens/stores/postgres.js";
 import { postgresUrl, requireOrSkip, uniqueName } from "../support/services.js";
-import { minimalRecord, storeConformance, type StoreFixture } from "./store-conformance.js";
+import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 
 const url = await postgresUrl();
 const skip = requireOrSkip(url, "postgres");
@@ -45,10 +45,11 @@ function fixture(own: "connectionString" | "pool") {
         await dropTables(tableName);
       },
       async writeRaw(realmId, text) {
-        await rawPool().query(`INSERT INTO "${tableName}" (realm_id, record) VALUES ($1, $2)`, [
-          realmId,
-          text,
-        ]);
+        await rawPool().query(
+          `INSERT INTO "${tableName}" (realm_id, record) VALUES ($1, $2)
+           ON CONFLICT (realm_id) DO UPDATE SET record = EXCLUDED.record`,
+          [realmId, text],
+        );
       },
       async readRaw(realmId) {
         const r = await rawPool().query<{ record: string }>(
@@ -57,8 +58,8 @@ function fixture(own: "connectionString" | "pool") {
         );
         return r.rows[0]?.record;
       },
-      async reopen({ encryptionKey }) {
-        return new PostgresTokenStore({ pool: rawPool(), tableName, encryptionKey });
+      async reopen(options) {
+        return new PostgresTokenStore({ pool: rawPool(), tableName, ...options });
       },
     };
   };

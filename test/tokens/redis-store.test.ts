@@ -6,7 +6,7 @@ import { createClient } from "redis";
 import { serializeRecord } from "../../src/tokens/record.js";
 import { RedisTokenStore } from "../../src/tokens/stores/redis.js";
 import { redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
-import { minimalRecord, storeConformance, type StoreFixture } from "./store-conformance.js";
+import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 
 const url = await redisUrl();
 const skip = requireOrSkip(url, "redis");
@@ -59,8 +59,8 @@ function fixture(own: "url" | "client") {
       async readRaw(realmId) {
         return (await rawClient().get(`${keyPrefix}token:${realmId}`)) ?? undefined;
       },
-      async reopen({ encryptionKey }) {
-        return new RedisTokenStore({ client: rawClient(), keyPrefix, encryptionKey });
+      async reopen(options) {
+        return new RedisTokenStore({ client: rawClient(), keyPrefix, ...options });
       },
     };
   };

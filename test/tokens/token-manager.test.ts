@@ -2,7 +2,11 @@
 // final, absolute times, margins, hard-expiry warnings, crashed lock holders.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
+  FileTokenStore,
   MemoryTokenStore,
   NetworkError,
   ReauthorizationRequiredError,
@@ -297,4 +301,43 @@ test("an explicit refresh after a 401 is skipped when another caller already rep
   const second = await tokens.refresh(token.realmId!, { rejectedAccessToken: token.accessToken });
   assert.equal(second.accessToken, first.accessToken);
   assert.equal(s.emu.counters().token, 1);
+});
+
+test("refreshDue and list() carry on past unreadable records, and report each for its own realm", async (t) => {
+  const s = await emulatorSession();
+  t.after(() => s.close());
+  const dir = mkdtempSync(join(tmpdir(), "intuit-manager-unreadable-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tokens = new TokenManager({
+    authClient: s.authClient,
+    store: new FileTokenStore({ directory: dir }),
+  });
+  const token = await s.connect();
+  await tokens.save(token.realmId!, token);
+  writeFileSync(join(dir, "%E0.json"), "{}");
+  writeFileSync(join(dir, "corrupt.json"), "{");
+  s.emu.advanceClock(HOUR);
+  const result = await tokens.refreshDue();
+  assert.deepEqual(result.refreshed, [token.realmId]);
+  assert.deepEqual(result.reauthorizationRequired, []);
+  assert.deepEqual(
+    result.failed
+      .map(({ realmId, error }) => [realmId, (error as Error).name, (error as { reason?: string }).reason])
+      .sort(),
+    [
+      ["%E0", "UnreadableRecordError", "bad_name"],
+      ["corrupt", "UnreadableRecordError", "corrupt"],
+    ],
+  );
+  assert.deepEqual(
+    (await tokens.list()).map((i) => [i.realmId, i.status]),
+    [[token.realmId, "valid"]],
+  );
+  const reported: string[] = [];
+  const listed = await tokens.list({ onUnreadable: (e) => reported.push(e.realmId) });
+  assert.deepEqual(
+    listed.map((i) => i.realmId),
+    [token.realmId],
+  );
+  assert.deepEqual(reported.sort(), ["%E0", "corrupt"]);
 });

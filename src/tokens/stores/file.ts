@@ -1,20 +1,20 @@
-// FileTokenStore: one JSON file per realm in a private directory (0700, files 0600).
-// Writes are atomic (temp file, fsync, rename); locks are O_EXCL lock files with a lease, so a
-// crashed holder blocks nobody past its lease. One machine only: use Redis or PostgreSQL across machines.
+// FileTokenStore: one JSON file per realm in a private directory (0700, files 0600), refused when
+// the directory is a symlink, shared-writable or someone else's. Writes are atomic (temp file,
+// fsync, rename); locks are O_EXCL lock files with a lease, so a crashed holder blocks nobody past
+// its lease. One machine only: use Redis or PostgreSQL across machines.
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
-import { join } from "node:path";
-import type { EncryptionKey } from "../encryption.js";
-import { recordCodec, type RecordCodec } from "../record.js";
-import { TokenStoreError, type TokenRecord, type TokenStore } from "../store.js";
+import { join, resolve } from "node:path";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record.js";
+import { TokenStoreError, UnreadableRecordError, UnsafeTokenDirectoryError } from "../store-errors.js";
+import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
 
 /** Options of {@link FileTokenStore}. */
-export interface FileTokenStoreOptions {
+export interface FileTokenStoreOptions extends RecordCodecOptions {
   /** Directory for the token files. Default: `<config dir>/intuit-oauth-client/tokens`. */
   directory?: string;
-  /** AES-256-GCM key (32 bytes). Default: `INTUIT_OAUTH_ENCRYPTION_KEY`, else no encryption. */
-  encryptionKey?: EncryptionKey;
 }
 
 /** The user's config directory: XDG on Linux, Application Support on macOS, APPDATA on Windows. */
@@ -35,6 +35,17 @@ function fileName(realmId: string): string {
   return encodeURIComponent(realmId).replace(/\./g, "%2E");
 }
 
+/** The realm a file name stem stands for, or undefined unless it is exactly what fileName() writes. */
+function realmOfStem(stem: string): string | undefined {
+  let realmId: string;
+  try {
+    realmId = decodeURIComponent(stem);
+  } catch {
+    return undefined; // e.g. %E0: not UTF-8
+  }
+  return isValidRealmId(realmId) && fileName(realmId) === stem ? realmId : undefined;
+}
+
 function isErrno(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === code;
 }
@@ -48,45 +59,63 @@ function isErrno(err: unknown, code: string): boolean {
 export class FileTokenStore implements TokenStore {
   readonly directory: string;
   readonly #codec: RecordCodec;
-  #ready: Promise<void> | undefined;
+  #safe = false; // true once the directory was found safe
 
   constructor(options: FileTokenStoreOptions = {}) {
     this.directory = options.directory ?? defaultTokenDirectory();
-    this.#codec = recordCodec(options.encryptionKey);
+    this.#codec = recordCodec(options);
   }
 
-  #ensureDirectory(): Promise<void> {
-    this.#ready ??= fs.mkdir(this.directory, { recursive: true, mode: 0o700 }).then(
-      () => undefined,
-      (err: unknown) => {
-        this.#ready = undefined;
-        throw new TokenStoreError(`Cannot create token directory ${this.directory}`, { cause: err });
-      },
-    );
-    return this.#ready;
+  /**
+   * Checks (once) that the directory is safe; with `create`, makes it first. Resolves false when it
+   * does not exist and `create` is false: there is nothing stored yet.
+   */
+  async #ready(create: boolean): Promise<boolean> {
+    if (this.#safe) return true;
+    if (create)
+      await fs.mkdir(this.directory, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+        // A file in the way is reported by the check below, with its fix.
+        if (!isErrno(err, "EEXIST"))
+          throw new TokenStoreError(`Cannot create token directory ${this.directory}`, { cause: err });
+      });
+    this.#safe = await checkDirectory(this.directory);
+    return this.#safe;
   }
 
   #path(realmId: string, ext: string): string {
-    if (typeof realmId !== "string" || realmId === "")
-      throw new TokenStoreError("realmId must be a non-empty string");
-    return join(this.directory, `${fileName(realmId)}.${ext}`);
+    return join(this.directory, `${fileName(checkRealmId(realmId))}.${ext}`);
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {
+    const path = this.#path(realmId, "json");
+    if (!(await this.#ready(false))) return undefined;
+    return this.#read(realmId, path);
+  }
+
+  async #read(realmId: string, path: string): Promise<TokenRecord | undefined> {
     let text: string;
     try {
-      text = await fs.readFile(this.#path(realmId, "json"), "utf8");
+      text = await fs.readFile(path, "utf8");
     } catch (err) {
       if (isErrno(err, "ENOENT")) return undefined;
-      throw new TokenStoreError(`Cannot read tokens of realm ${realmId}`, { cause: err });
+      const code = (err as NodeJS.ErrnoException | null)?.code ?? "error";
+      throw new UnreadableRecordError(
+        `Cannot read the stored tokens of realm ${realmId} (${path}): ${code}`,
+        {
+          realmId,
+          location: path,
+          reason: "io_error",
+          cause: err,
+        },
+      );
     }
-    return this.#codec.decode(text);
+    return this.#codec.decode(text, { realmId, location: path });
   }
 
   async set(record: TokenRecord): Promise<void> {
-    await this.#ensureDirectory();
     const target = this.#path(record.realmId, "json");
     const text = this.#codec.encode(record);
+    await this.#ready(true);
     const temp = join(this.directory, `.${fileName(record.realmId)}.${process.pid}.${randomUUID()}.tmp`);
     try {
       const handle = await fs.open(temp, "wx", 0o600);
@@ -119,14 +148,17 @@ export class FileTokenStore implements TokenStore {
   }
 
   async delete(realmId: string): Promise<void> {
+    const path = this.#path(realmId, "json");
+    if (!(await this.#ready(false))) return;
     try {
-      await fs.rm(this.#path(realmId, "json"), { force: true });
+      await fs.rm(path, { force: true });
     } catch (err) {
       throw new TokenStoreError(`Cannot delete tokens of realm ${realmId}`, { cause: err });
     }
   }
 
-  async list(): Promise<TokenRecord[]> {
+  async list(options: ListOptions = {}): Promise<TokenRecord[]> {
+    if (!(await this.#ready(false))) return [];
     let names: string[];
     try {
       names = await fs.readdir(this.directory);
@@ -134,18 +166,38 @@ export class FileTokenStore implements TokenStore {
       if (isErrno(err, "ENOENT")) return [];
       throw new TokenStoreError(`Cannot list ${this.directory}`, { cause: err });
     }
-    const records: TokenRecord[] = [];
+    const found: Array<{ realmId: string; path: string }> = [];
     for (const name of names) {
       if (!name.endsWith(".json") || name.startsWith(".")) continue;
-      const record = await this.get(decodeURIComponent(name.slice(0, -".json".length)));
-      if (record) records.push(record);
+      const stem = name.slice(0, -".json".length);
+      const path = join(this.directory, name);
+      const realmId = realmOfStem(stem);
+      if (realmId !== undefined) found.push({ realmId, path });
+      else
+        options.onUnreadable?.(
+          new UnreadableRecordError(
+            `The token file ${path} is not named as FileTokenStore names a realm's file; rename or remove it`,
+            { realmId: stem, location: path, reason: "bad_name" },
+          ),
+        );
+    }
+    found.sort((a, b) => compareRealmIds(a.realmId, b.realmId));
+    const records: TokenRecord[] = [];
+    for (const { realmId, path } of found) {
+      try {
+        const record = await this.#read(realmId, path);
+        if (record) records.push(record);
+      } catch (e) {
+        if (!(e instanceof UnreadableRecordError)) throw e;
+        options.onUnreadable?.(e);
+      }
     }
     return records;
   }
 
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
-    await this.#ensureDirectory();
     const path = this.#path(realmId, "lock");
+    await this.#ready(true);
     const owner = randomUUID();
     const content = JSON.stringify({
       owner,
@@ -189,9 +241,45 @@ export class FileTokenStore implements TokenStore {
 
   async unlock(realmId: string, owner: string): Promise<void> {
     const path = this.#path(realmId, "lock");
+    if (!(await this.#ready(false))) return;
     const held = await fs.readFile(path, "utf8").catch(() => undefined);
     if (held !== undefined && ownerOf(held) === owner) await fs.rm(path, { force: true });
   }
+}
+
+/**
+ * Resolves true when `directory` is a safe token directory, false when it does not exist; throws
+ * UnsafeTokenDirectoryError when it is a symlink, not a directory, writable by its group or other
+ * users, or owned by another user. (Ownership and mode are not checked on Windows.)
+ */
+async function checkDirectory(directory: string): Promise<boolean> {
+  let stat;
+  try {
+    stat = await fs.lstat(resolve(directory));
+  } catch (err) {
+    if (isErrno(err, "ENOENT")) return false;
+    throw new TokenStoreError(`Cannot inspect token directory ${directory}`, { cause: err });
+  }
+  const unsafe = (problem: string) =>
+    new UnsafeTokenDirectoryError(directory, `Token directory ${directory} ${problem}`);
+  if (stat.isSymbolicLink()) {
+    const target = await fs.realpath(directory).catch(() => undefined);
+    throw unsafe(
+      `is a symbolic link${target ? ` to ${target}` : ""}: whoever can change the link can redirect the tokens. ` +
+        `Configure the real directory${target ? ` (${target})` : ""} instead, or replace the link with a directory`,
+    );
+  }
+  if (!stat.isDirectory())
+    throw unsafe("is not a directory: configure another directory, or move that file away");
+  if (process.platform === "win32") return true;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid)
+    throw unsafe(
+      `belongs to user ${stat.uid}, not to this process's user ${uid}: run as its owner, or \`chown ${uid} ${directory}\``,
+    );
+  if (stat.mode & 0o020) throw unsafe(`is writable by its group: run \`chmod 700 ${directory}\``);
+  if (stat.mode & 0o002) throw unsafe(`is writable by other users: run \`chmod 700 ${directory}\``);
+  return true;
 }
 
 function parseLock(text: string): { owner?: unknown; expiresAt?: unknown } | undefined {

@@ -4,7 +4,7 @@
 // Schema (created by migrate(); <table> defaults to intuit_oauth_tokens):
 //   CREATE TABLE <table> (
 //     realm_id   text PRIMARY KEY,
-//     record     text NOT NULL,                      -- JSON of the TokenRecord, or enc:v1:… when encrypted
+//     record     text NOT NULL,                      -- JSON of the TokenRecord, or enc:v2:… when encrypted
 //     updated_at timestamptz NOT NULL DEFAULT now()
 //   );
 //   CREATE TABLE <table>_locks (
@@ -14,9 +14,11 @@
 //   );
 import { randomUUID } from "node:crypto";
 import { ConfigurationError } from "../../http/errors.js";
-import type { EncryptionKey } from "../encryption.js";
-import { recordCodec, type RecordCodec } from "../record.js";
-import { TokenStoreError, type TokenRecord, type TokenStore } from "../store.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record.js";
+import { UnreadableRecordError } from "../store-errors.js";
+import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
+import { LazyConnection } from "./lazy-connection.js";
 
 /** The part of a `pg` `Pool` (or `Client`) the store uses. */
 export interface PostgresPoolLike {
@@ -24,15 +26,13 @@ export interface PostgresPoolLike {
 }
 
 /** Options of {@link PostgresTokenStore}. Give `pool` or `connectionString`. */
-export interface PostgresTokenStoreOptions {
+export interface PostgresTokenStoreOptions extends RecordCodecOptions {
   /** A `pg.Pool` you own; the store never ends it. */
   pool?: PostgresPoolLike | undefined;
   /** A connection string; the store creates (on first use) and ends its own pool. */
   connectionString?: string | undefined;
   /** Table of records; the lock table is `<tableName>_locks`. Default `intuit_oauth_tokens`. May be `schema.table`. */
   tableName?: string | undefined;
-  /** Encrypts records at rest (AES-256-GCM). Default: `INTUIT_OAUTH_ENCRYPTION_KEY`, else none. */
-  encryptionKey?: EncryptionKey | undefined;
 }
 
 // Each part is an unquoted-style identifier short enough to take the "_locks" suffix within 63 bytes.
@@ -58,10 +58,7 @@ export class PostgresTokenStore implements TokenStore {
   readonly #locks: string;
   readonly #lockName: string;
   readonly #codec: RecordCodec;
-  readonly #connectionString: string | undefined;
-  #pool: Promise<PostgresPoolLike> | undefined;
-  #owned: OwnedPool | undefined;
-  #closed = false;
+  readonly #connection: LazyConnection<PostgresPoolLike>;
 
   constructor(options: PostgresTokenStoreOptions) {
     if (!options.pool === !options.connectionString)
@@ -74,9 +71,19 @@ export class PostgresTokenStore implements TokenStore {
     this.#table = quoteName(name);
     this.#locks = quoteName(`${name}_locks`);
     this.#lockName = name;
-    this.#codec = recordCodec(options.encryptionKey);
-    this.#connectionString = options.connectionString;
-    if (options.pool) this.#pool = Promise.resolve(options.pool);
+    this.#codec = recordCodec(options);
+    const connectionString = options.connectionString;
+    this.#connection = new LazyConnection<PostgresPoolLike>({
+      storeName: "PostgresTokenStore",
+      service: "PostgreSQL",
+      given: options.pool,
+      open: () => createOwnPool(connectionString),
+      close: (pool) => (pool as OwnedPool).end(),
+      hint: (cause) =>
+        (cause as { code?: unknown } | null)?.code === "42P01"
+          ? " (run PostgresTokenStore.migrate() to create the tables)"
+          : "",
+    });
   }
 
   /**
@@ -101,10 +108,13 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {
-    const rows = await this.#query("read", `SELECT record FROM ${this.#table} WHERE realm_id = $1`, [
-      realmId,
-    ]);
-    return rows[0] === undefined ? undefined : this.#parse(rows[0]);
+    checkRealmId(realmId);
+    const rows = await this.#query(
+      "read",
+      `SELECT realm_id, record FROM ${this.#table} WHERE realm_id = $1`,
+      [realmId],
+    );
+    return rows[0] === undefined ? undefined : this.#parse(realmId, rows[0]);
   }
 
   async set(record: TokenRecord): Promise<void> {
@@ -119,15 +129,41 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   }
 
   async delete(realmId: string): Promise<void> {
+    checkRealmId(realmId);
     await this.#query("delete", `DELETE FROM ${this.#table} WHERE realm_id = $1`, [realmId]);
   }
 
-  async list(): Promise<TokenRecord[]> {
-    const rows = await this.#query("list", `SELECT record FROM ${this.#table} ORDER BY realm_id`);
-    return rows.map((row) => this.#parse(row));
+  // Sorted here, not by ORDER BY: the database's collation would differ from every other store.
+  async list(options: ListOptions = {}): Promise<TokenRecord[]> {
+    const rows = (await this.#query("list", `SELECT realm_id, record FROM ${this.#table}`)) as Array<{
+      realm_id?: unknown;
+    }>;
+    const realmOf = (row: { realm_id?: unknown }) => (typeof row.realm_id === "string" ? row.realm_id : "");
+    rows.sort((a, b) => compareRealmIds(realmOf(a), realmOf(b)));
+    const records: TokenRecord[] = [];
+    for (const row of rows) {
+      const realmId = realmOf(row);
+      try {
+        if (!isValidRealmId(realmId))
+          throw new UnreadableRecordError(
+            `A row of ${this.#table} has a realm_id that is not a valid realm id`,
+            {
+              realmId,
+              reason: "bad_name",
+              location: `table ${this.#table}`,
+            },
+          );
+        records.push(this.#parse(realmId, row));
+      } catch (e) {
+        if (!(e instanceof UnreadableRecordError)) throw e;
+        options.onUnreadable?.(e);
+      }
+    }
+    return records;
   }
 
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
+    checkRealmId(realmId);
     const owner = randomUUID();
     // The lease is measured by the database clock, so app servers with skewed clocks agree.
     // A row that exists is only taken over when its lease has ended.
@@ -144,6 +180,7 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   }
 
   async unlock(realmId: string, owner: string): Promise<void> {
+    checkRealmId(realmId);
     await this.#query("unlock", `DELETE FROM ${this.#locks} WHERE realm_id = $1 AND owner = $2`, [
       realmId,
       owner,
@@ -151,66 +188,32 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   }
 
   /** Ends the pool the store created from `connectionString`. A pool you passed in stays open. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    const owned = this.#owned;
-    this.#owned = undefined;
-    if (!owned) return;
-    try {
-      await owned.end();
-    } catch (cause) {
-      throw new TokenStoreError("PostgreSQL: closing the pool failed", { cause });
-    }
+  close(): Promise<void> {
+    return this.#connection.close();
   }
 
-  #parse(row: unknown): TokenRecord {
-    const value = (row as { record?: unknown }).record;
+  #parse(realmId: string, row: unknown): TokenRecord {
     // A jsonb column (a schema of your own) arrives already parsed.
-    return this.#codec.decode(value);
+    const value = (row as { record?: unknown }).record;
+    return this.#codec.decode(value, { realmId, location: `table ${this.#table}, realm_id ${realmId}` });
   }
 
   async #query(what: string, text: string, values?: unknown[]): Promise<unknown[]> {
-    if (this.#closed) throw new TokenStoreError("PostgresTokenStore is closed");
-    let pool: PostgresPoolLike;
-    try {
-      pool = await this.#connect();
-    } catch (cause) {
-      throw new TokenStoreError(`PostgreSQL: cannot create the pool (${what})`, { cause });
-    }
-    try {
+    return this.#connection.run(what, async (pool) => {
       const result = await (values ? pool.query(text, values) : pool.query(text));
       return result.rows;
-    } catch (cause) {
-      const hint =
-        (cause as { code?: unknown }).code === "42P01"
-          ? " (run PostgresTokenStore.migrate() to create the tables)"
-          : "";
-      throw new TokenStoreError(`PostgreSQL: ${what} failed: ${messageOf(cause)}${hint}`, { cause });
-    }
-  }
-
-  #connect(): Promise<PostgresPoolLike> {
-    this.#pool ??= this.#createPool().catch((e: unknown) => {
-      this.#pool = undefined; // let the next call try again
-      throw e;
     });
-    return this.#pool;
   }
+}
 
-  async #createPool(): Promise<PostgresPoolLike> {
-    const pg = await import("pg");
-    const Pool = pg.Pool ?? pg.default.Pool;
-    const pool = new Pool({ connectionString: this.#connectionString }) as unknown as OwnedPool;
-    // An idle client losing its connection emits 'error' on the pool; unhandled, it would kill
-    // the process. The pool replaces the client and the next query reports any real failure.
-    pool.on("error", () => {});
-    if (this.#closed) {
-      await pool.end();
-      throw new TokenStoreError("PostgresTokenStore is closed");
-    }
-    this.#owned = pool;
-    return pool;
-  }
+async function createOwnPool(connectionString: string | undefined): Promise<OwnedPool> {
+  const pg = await import("pg");
+  const Pool = pg.Pool ?? pg.default.Pool;
+  const pool = new Pool({ connectionString }) as unknown as OwnedPool;
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would kill
+  // the process. The pool replaces the client and the next query reports any real failure.
+  pool.on("error", () => {});
+  return pool;
 }
 
 function quoteName(name: string): string {
@@ -222,8 +225,4 @@ function quoteName(name: string): string {
 
 function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -2,9 +2,11 @@
 // The only file that touches the `redis` package, and only lazily; it must never be imported by the core.
 import { randomUUID } from "node:crypto";
 import { ConfigurationError } from "../../http/errors.js";
-import type { EncryptionKey } from "../encryption.js";
-import { recordCodec, type RecordCodec } from "../record.js";
-import { TokenStoreError, type TokenRecord, type TokenStore } from "../store.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record.js";
+import { UnreadableRecordError } from "../store-errors.js";
+import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
+import { LazyConnection } from "./lazy-connection.js";
 
 /**
  * The part of a connected `redis` client (`createClient()` of node-redis v4–v6) the store uses.
@@ -15,15 +17,13 @@ export interface RedisClientLike {
 }
 
 /** Options of {@link RedisTokenStore}. Give `client` or `url`. */
-export interface RedisTokenStoreOptions {
+export interface RedisTokenStoreOptions extends RecordCodecOptions {
   /** A connected client you own; the store never closes it. */
   client?: RedisClientLike | undefined;
   /** A Redis URL; the store creates, connects (on first use) and closes its own client. */
   url?: string | undefined;
   /** Prefix of every key the store writes. Default `intuit-oauth:`. */
   keyPrefix?: string | undefined;
-  /** Encrypts records at rest (AES-256-GCM). Default: `INTUIT_OAUTH_ENCRYPTION_KEY`, else none. */
-  encryptionKey?: EncryptionKey | undefined;
 }
 
 // Record and realms-set changes run as Lua scripts rather than MULTI: both are atomic, but a
@@ -53,23 +53,27 @@ interface OwnedClient extends RedisClientLike {
 export class RedisTokenStore implements TokenStore {
   readonly #prefix: string;
   readonly #codec: RecordCodec;
-  readonly #url: string | undefined;
-  #client: Promise<RedisClientLike> | undefined;
-  #owned: OwnedClient | undefined;
-  #closed = false;
+  readonly #connection: LazyConnection<RedisClientLike>;
 
   constructor(options: RedisTokenStoreOptions) {
     if (!options.client === !options.url)
       throw new ConfigurationError("RedisTokenStore needs exactly one of `client` or `url`");
     this.#prefix = options.keyPrefix ?? "intuit-oauth:";
-    this.#codec = recordCodec(options.encryptionKey);
-    this.#url = options.url;
-    if (options.client) this.#client = Promise.resolve(options.client);
+    this.#codec = recordCodec(options);
+    const url = options.url;
+    this.#connection = new LazyConnection<RedisClientLike>({
+      storeName: "RedisTokenStore",
+      service: "Redis",
+      given: options.client,
+      open: () => createOwnClient(url),
+      close: (client) => closeClient(client as OwnedClient),
+    });
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {
-    const text = await this.#run("read", (c) => c.sendCommand(["GET", this.#recordKey(realmId)]));
-    return text === null || text === undefined ? undefined : this.#parse(text);
+    const key = this.#recordKey(checkRealmId(realmId));
+    const text = await this.#run("read", (c) => c.sendCommand(["GET", key]));
+    return text === null || text === undefined ? undefined : this.#parse(realmId, text);
   }
 
   async set(record: TokenRecord): Promise<void> {
@@ -89,54 +93,72 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async delete(realmId: string): Promise<void> {
+    const key = this.#recordKey(checkRealmId(realmId));
     await this.#run("delete", (c) =>
-      c.sendCommand(["EVAL", DELETE_SCRIPT, "2", this.#recordKey(realmId), this.#realmsKey(), realmId]),
+      c.sendCommand(["EVAL", DELETE_SCRIPT, "2", key, this.#realmsKey(), realmId]),
     );
   }
 
   // A set of realm ids rather than SCAN: SCAN walks every key of the database (other apps'
   // too), may return a key twice, and gives no snapshot; the set is exact and updated in the
   // same script as the record.
-  async list(): Promise<TokenRecord[]> {
+  async list(options: ListOptions = {}): Promise<TokenRecord[]> {
     const members = await this.#run("list", (c) => c.sendCommand(["SMEMBERS", this.#realmsKey()]));
-    const realms = (Array.isArray(members) ? members : []).map(toText).sort();
+    const realms: string[] = [];
+    for (const member of Array.isArray(members) ? members : []) {
+      const realmId = typeof member === "string" || Buffer.isBuffer(member) ? String(member) : "";
+      if (isValidRealmId(realmId)) realms.push(realmId);
+      else
+        options.onUnreadable?.(
+          new UnreadableRecordError(
+            `The realms set ${this.#realmsKey()} holds a member that is not a valid realm id`,
+            {
+              realmId,
+              reason: "bad_name",
+              location: this.#realmsKey(),
+            },
+          ),
+        );
+    }
+    realms.sort(compareRealmIds);
     const records: TokenRecord[] = [];
     for (let i = 0; i < realms.length; i += MGET_CHUNK) {
-      const keys = realms.slice(i, i + MGET_CHUNK).map((r) => this.#recordKey(r));
-      const values = await this.#run("list", (c) => c.sendCommand(["MGET", ...keys]));
-      // A realm deleted between SMEMBERS and MGET reads as null: it is simply gone.
-      for (const v of Array.isArray(values) ? values : [])
-        if (v !== null && v !== undefined) records.push(this.#parse(v));
+      const chunk = realms.slice(i, i + MGET_CHUNK);
+      const values = await this.#run("list", (c) =>
+        c.sendCommand(["MGET", ...chunk.map((r) => this.#recordKey(r))]),
+      );
+      const list = Array.isArray(values) ? values : [];
+      chunk.forEach((realmId, j) => {
+        const v: unknown = list[j];
+        // A realm deleted between SMEMBERS and MGET reads as null: it is simply gone.
+        if (v === null || v === undefined) return;
+        try {
+          records.push(this.#parse(realmId, v));
+        } catch (e) {
+          if (!(e instanceof UnreadableRecordError)) throw e;
+          options.onUnreadable?.(e);
+        }
+      });
     }
     return records;
   }
 
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
+    const key = this.#lockKey(checkRealmId(realmId));
     const owner = randomUUID();
     const px = String(Math.max(1, Math.ceil(leaseMs)));
-    const reply = await this.#run("lock", (c) =>
-      c.sendCommand(["SET", this.#lockKey(realmId), owner, "NX", "PX", px]),
-    );
+    const reply = await this.#run("lock", (c) => c.sendCommand(["SET", key, owner, "NX", "PX", px]));
     return reply === null || reply === undefined ? undefined : owner;
   }
 
   async unlock(realmId: string, owner: string): Promise<void> {
-    await this.#run("unlock", (c) =>
-      c.sendCommand(["EVAL", UNLOCK_SCRIPT, "1", this.#lockKey(realmId), owner]),
-    );
+    const key = this.#lockKey(checkRealmId(realmId));
+    await this.#run("unlock", (c) => c.sendCommand(["EVAL", UNLOCK_SCRIPT, "1", key, owner]));
   }
 
   /** Closes the client the store created from `url`. A client you passed in stays open. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    const owned = this.#owned;
-    this.#owned = undefined;
-    if (!owned) return;
-    try {
-      await closeClient(owned);
-    } catch (cause) {
-      throw new TokenStoreError("Redis: closing the connection failed", { cause });
-    }
+  close(): Promise<void> {
+    return this.#connection.close();
   }
 
   #recordKey(realmId: string): string {
@@ -149,72 +171,47 @@ export class RedisTokenStore implements TokenStore {
     return `${this.#prefix}lock:${realmId}`;
   }
 
-  #parse(value: unknown): TokenRecord {
-    return this.#codec.decode(toText(value));
+  #parse(realmId: string, value: unknown): TokenRecord {
+    const location = this.#recordKey(realmId);
+    if (typeof value !== "string" && !Buffer.isBuffer(value))
+      throw new UnreadableRecordError(
+        `The stored tokens of realm ${realmId} (${location}) are not a string`,
+        {
+          realmId,
+          location,
+          reason: "corrupt",
+        },
+      );
+    return this.#codec.decode(String(value), { realmId, location });
   }
 
-  async #run<T>(what: string, fn: (client: RedisClientLike) => Promise<T>): Promise<T> {
-    if (this.#closed) throw new TokenStoreError("RedisTokenStore is closed");
-    let client: RedisClientLike;
-    try {
-      client = await this.#connect();
-    } catch (cause) {
-      throw new TokenStoreError(`Redis: cannot connect (${what})`, { cause });
-    }
-    try {
-      return await fn(client);
-    } catch (cause) {
-      throw new TokenStoreError(`Redis: ${what} failed: ${messageOf(cause)}`, { cause });
-    }
+  #run<T>(what: string, fn: (client: RedisClientLike) => Promise<T>): Promise<T> {
+    return this.#connection.run(what, fn);
   }
+}
 
-  #connect(): Promise<RedisClientLike> {
-    this.#client ??= this.#createClient().catch((e: unknown) => {
-      this.#client = undefined; // let the next call try again
-      throw e;
-    });
-    return this.#client;
-  }
-
-  async #createClient(): Promise<RedisClientLike> {
-    const { createClient } = await import("redis");
-    let connected = false;
-    const client = createClient({
-      url: this.#url,
-      // A token read must fail, not hang, while Redis is unreachable: no offline queue, and the
-      // first connection attempt fails at once. Later drops reconnect with a capped backoff.
-      disableOfflineQueue: true,
-      socket: {
-        reconnectStrategy: (retries: number, cause: Error) =>
-          connected ? Math.min(50 * 2 ** retries, 2000) : cause,
-      },
-    });
-    // Without a listener, a dropped connection would be an unhandled 'error' event and kill the
-    // process; commands issued meanwhile reject, and are wrapped in TokenStoreError.
-    client.on("error", () => {});
-    await client.connect();
-    connected = true;
-    const owned = client as unknown as OwnedClient;
-    if (this.#closed) {
-      await closeClient(owned);
-      throw new TokenStoreError("RedisTokenStore is closed");
-    }
-    this.#owned = owned;
-    return owned;
-  }
+async function createOwnClient(url: string | undefined): Promise<RedisClientLike> {
+  const { createClient } = await import("redis");
+  let connected = false;
+  const client = createClient({
+    url,
+    // A token read must fail, not hang, while Redis is unreachable: no offline queue, and the
+    // first connection attempt fails at once. Later drops reconnect with a capped backoff.
+    disableOfflineQueue: true,
+    socket: {
+      reconnectStrategy: (retries: number, cause: Error) =>
+        connected ? Math.min(50 * 2 ** retries, 2000) : cause,
+    },
+  });
+  // Without a listener, a dropped connection would be an unhandled 'error' event and kill the
+  // process; commands issued meanwhile reject, and are wrapped in TokenStoreError.
+  client.on("error", () => {});
+  await client.connect();
+  connected = true;
+  return client as unknown as OwnedClient;
 }
 
 // v5+ has close(); v4 only quit().
 async function closeClient(client: OwnedClient): Promise<void> {
   await (client.close ? client.close() : client.quit?.());
-}
-
-function toText(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (Buffer.isBuffer(value)) return value.toString("utf8");
-  throw new TokenStoreError(`Redis returned an unexpected ${typeof value} value`);
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

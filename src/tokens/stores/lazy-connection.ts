@@ -1,0 +1,92 @@
+// The connection of a Redis or PostgreSQL store: the user's (never closed by the store), or one
+// the store opens on first use, retries after a failed open, and closes exactly once. It wraps every
+// failure in TokenStoreError. It must not import a driver: the store's `open` does that, lazily.
+import { TokenStoreError } from "../store-errors.js";
+
+/** How a store opens, names and closes its connection. */
+export interface LazyConnectionOptions<C> {
+  /** Class name for "is closed" errors, e.g. `RedisTokenStore`. */
+  storeName: string;
+  /** Service name that starts every error message, e.g. `Redis`. */
+  service: string;
+  /** A connection the user passed in and owns; when set, `open` is never called. */
+  given?: C | undefined;
+  /** Opens the store's own connection (imports the driver, connects). */
+  open: () => Promise<C>;
+  /** Closes a connection `open` returned. */
+  close: (connection: C) => Promise<void>;
+  /** Extra advice for a failed operation, e.g. " (run migrate())", or "". */
+  hint?: (cause: unknown) => string;
+}
+
+/** One lazily opened connection, shared by every operation of a store. */
+export class LazyConnection<C> {
+  readonly #options: LazyConnectionOptions<C>;
+  #connection: Promise<C> | undefined;
+  #owned: C | undefined;
+  #closed = false;
+
+  constructor(options: LazyConnectionOptions<C>) {
+    this.#options = options;
+    if (options.given !== undefined) this.#connection = Promise.resolve(options.given);
+  }
+
+  /**
+   * Runs `fn` on the connection, opening it first if needed. A failed open, or a failure of `fn`,
+   * rejects with TokenStoreError (`<service>: cannot connect (<what>)`, `<service>: <what> failed: …`).
+   */
+  async run<T>(what: string, fn: (connection: C) => Promise<T>): Promise<T> {
+    const { service, hint } = this.#options;
+    let connection: C;
+    try {
+      connection = await this.#connect();
+    } catch (cause) {
+      if (cause instanceof TokenStoreError) throw cause;
+      throw new TokenStoreError(`${service}: cannot connect (${what})`, { cause });
+    }
+    try {
+      return await fn(connection);
+    } catch (cause) {
+      if (cause instanceof TokenStoreError) throw cause;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      throw new TokenStoreError(`${service}: ${what} failed: ${message}${hint?.(cause) ?? ""}`, { cause });
+    }
+  }
+
+  /** Closes the connection the store opened; a connection the user gave stays open. Later calls reject. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const owned = this.#owned;
+    this.#owned = undefined;
+    if (owned === undefined) return;
+    try {
+      await this.#options.close(owned);
+    } catch (cause) {
+      throw new TokenStoreError(`${this.#options.service}: closing the connection failed`, { cause });
+    }
+  }
+
+  #connect(): Promise<C> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    this.#connection ??= this.#open().catch((e: unknown) => {
+      this.#connection = undefined; // let the next call try again
+      throw e;
+    });
+    return this.#connection;
+  }
+
+  async #open(): Promise<C> {
+    const connection = await this.#options.open();
+    // close() ran while we were opening: nobody will ever close this one but us.
+    if (this.#closed) {
+      await this.#options.close(connection);
+      throw this.#closedError();
+    }
+    this.#owned = connection;
+    return connection;
+  }
+
+  #closedError(): TokenStoreError {
+    return new TokenStoreError(`${this.#options.storeName} is closed`);
+  }
+}
