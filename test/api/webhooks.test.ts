@@ -311,3 +311,44 @@ test("parseWebhook: malformed input is a WebhookPayloadError (ERR_WEBHOOK_PAYLOA
     );
   }
 });
+
+test("parseWebhook: a CloudEvents type naming an Object.prototype member is a WebhookPayloadError, not a prototype lookup", () => {
+  const event = (type: string) =>
+    JSON.stringify([
+      {
+        specversion: "1.0",
+        id: "e1",
+        type,
+        time: "2025-09-10T21:31:25Z",
+        intuitentityid: "1",
+        intuitaccountid: "310687",
+      },
+    ]);
+  for (const type of [
+    "qbo.customer.__proto__.v1",
+    "qbo.customer.constructor.v1",
+    "qbo.customer.Constructor.v1",
+    "qbo.customer.hasOwnProperty.v1",
+    "qbo.customer.toString.v1",
+    "qbo.customer.valueOf.v1",
+    "qbo.__proto__.created.v1",
+    "qbo.constructor.created.v1",
+    "qbo.customer.__defineGetter__.v1",
+    "qbo.customer.created$.v1",
+  ]) {
+    assert.throws(
+      () => parseWebhook(event(type)),
+      (e: unknown) => {
+        assert.ok(e instanceof WebhookPayloadError, `${type}: got ${String(e)}`);
+        assert.equal(e.code, "ERR_WEBHOOK_PAYLOAD");
+        assert.match(e.message, /\[0\]\.type/);
+        return true;
+      },
+      type,
+    );
+  }
+  // Ordinary unknown actions and entities still pass through, as strings.
+  const [archived] = parseWebhook(event("qbo.fancy_thing.archived.v2"));
+  assert.equal(archived?.operation, "Archived");
+  assert.equal(archived?.entityName, "FancyThing");
+});
