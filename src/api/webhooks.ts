@@ -19,9 +19,9 @@ export interface WebhookEvent {
   /** When it happened, as an ISO 8601 UTC string (the sent text when it is not a date). */
   occurredAt: string;
   format: "legacy" | "cloudevents";
-  /** CloudEvents `id`, for de-duplicating redeliveries. */
+  /** CloudEvents `id` (production's form is `<uuid>-<Entity>-<Id>`), for de-duplicating redeliveries. */
   eventId?: string;
-  /** Legacy merges: the id of the entity merged away. */
+  /** Merges: the id of the entity merged away (legacy `deletedId`, CloudEvents `data.deletedid`). */
   deletedId?: string;
   /** The entity (legacy) or CloudEvent object as received. */
   raw: Readonly<Record<string, unknown>>;
@@ -154,6 +154,12 @@ function cloudEvent(value: unknown, where: string): WebhookEvent {
   if (!plainName(entity) || !plainName(action))
     throw new WebhookPayloadError(`${where}.type "${type}" names no entity and action QuickBooks sends`);
   const eventId = e["id"];
+  // `data` may be absent; merges carry `data.deletedid`. Other data is left in `raw`.
+  const data = e["data"];
+  const deletedId =
+    typeof data === "object" && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)["deletedid"]
+      : undefined;
   return {
     realmId: id(e["intuitaccountid"], `${where}.intuitaccountid`),
     entityName: entityName(entity),
@@ -162,6 +168,9 @@ function cloudEvent(value: unknown, where: string): WebhookEvent {
     occurredAt: isoTime(text(e["time"], `${where}.time`)),
     format: "cloudevents",
     ...(typeof eventId === "string" && eventId !== "" ? { eventId } : {}),
+    ...(deletedId !== undefined && deletedId !== null
+      ? { deletedId: id(deletedId, `${where}.data.deletedid`) }
+      : {}),
     raw: e,
   };
 }

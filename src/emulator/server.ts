@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { admin } from "./admin.js";
+import { admin, adminGuard } from "./admin.js";
 import { authorize, consentDecision } from "./authorize.js";
 import { Clock } from "./clock.js";
 import { testControls } from "./controls.js";
@@ -91,7 +91,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path.startsWith("/v3/")) return { endpoint: "api", run: (r) => quickbooksApi(ctx, r) };
     if (path.startsWith("/__admin/") && settings.admin) {
       return {
-        run: async (r) => (await admin(r, emulator)) ?? jsonReply(404, { error: "not_found" }),
+        run: async (r) =>
+          adminGuard(r, port) ?? (await admin(r, emulator)) ?? jsonReply(404, { error: "not_found" }),
       };
     }
     const route = routes.get(`${method} ${path}`);

@@ -1,6 +1,7 @@
 // In-memory state (pending consents, codes, grants, tokens, invoices) and its optional JSON persistence.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { SavedKeys } from "./keys.js";
+import { replaceFilePrivately } from "./private-file.js";
 
 /** An authorize request waiting for the user's decision on the consent page. */
 export interface PendingAuthorization {
@@ -102,7 +103,7 @@ export class EmulatorState {
     return { clockOffsetMs: saved.clockOffsetMs, keys: saved.keys };
   }
 
-  /** Write the state if it changed: temp file then rename, so a crash never leaves half a file. */
+  /** Write the state if it changed: a private temp file then rename, so a crash never leaves half a file. */
   flush(extra: () => { clockOffsetMs: number; keys: SavedKeys }, force = false): void {
     if (!this.persistPath || (!this.dirty && !force)) return;
     this.dirty = false;
@@ -116,9 +117,7 @@ export class EmulatorState {
       accessTokens: [...this.accessTokens],
       invoices: [...this.invoices].map(([realm, m]) => [realm, [...m]]),
     };
-    const tmp = `${this.persistPath}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(saved), { mode: 0o600 });
-    renameSync(tmp, this.persistPath);
+    replaceFilePrivately(this.persistPath, JSON.stringify(saved));
   }
 
   /** Drop consents and codes older than `maxAgeMs`; they can no longer be used anyway. */

@@ -159,23 +159,43 @@ export interface ApiStats {
   maxInFlight: number;
 }
 
-/** A change to announce in a webhook delivery. */
-export interface WebhookEvent {
+/** What a change was; the same words `parseWebhook` returns as `operation`. */
+export type EmulatedWebhookOperation = "Create" | "Update" | "Delete" | "Merge" | "Void" | "Emailed";
+
+/**
+ * A change for the emulator to announce. The field names are those of the library's parsed
+ * `WebhookEvent` (from `parseWebhook`), so what you send is what your handler receives.
+ *
+ * @example
+ * const event: EmulatedWebhookEvent = { realmId: "9341453050198162", entityName: "Customer", entityId: "1", operation: "Create" };
+ */
+export interface EmulatedWebhookEvent {
+  /** The company (realm) the change happened in. */
   realmId: string;
-  /** QuickBooks entity name, e.g. `Customer`. */
-  entity: string;
-  id: string;
-  operation: "Create" | "Update" | "Delete" | "Merge" | "Void";
-  /** ISO time; default the emulator clock. */
-  time?: string;
+  /** QuickBooks entity name, e.g. `Customer`, `PurchaseOrder`. */
+  entityName: string;
+  /** The entity's id. */
+  entityId: string;
+  operation: EmulatedWebhookOperation;
+  /**
+   * When it happened, sent exactly as given (legacy `lastUpdated`, CloudEvents `time`). Default: the
+   * emulator clock in production's format (`2015-10-05T14:42:19-0700` legacy, UTC nanoseconds CloudEvents).
+   */
+  occurredAt?: string;
+  /** Merges: the id of the entity merged away (legacy `deletedId`, CloudEvents `data.deletedid`). */
+  deletedId?: string;
+  /** CloudEvents `id`. Default: `<uuid>-<entityName>-<entityId>`, as production sends. */
+  eventId?: string;
 }
 
 /** Options for {@link Emulator.sendWebhook}. */
 export interface SendWebhookOptions {
+  /** The receiver: http(s) on a loopback host only (127.0.0.0/8, `[::1]`, `localhost`). */
   url: string;
+  /** The app's verifier token; the HMAC key of `intuit-signature`. */
   verifierToken: string;
   format: "legacy" | "cloudevents";
-  events: WebhookEvent[];
+  events: EmulatedWebhookEvent[];
 }
 
 /** What the webhook receiver answered. */
@@ -220,6 +240,6 @@ export interface Emulator {
   /** Would the QuickBooks API accept this access token now (ignoring realm)? */
   isAccessTokenValid(token: string): boolean;
   grants(): GrantSummary[];
-  /** POST a signed webhook delivery to `url`. */
+  /** POST a signed webhook delivery to `url` (loopback only; a redirect is reported, not followed). */
   sendWebhook(options: SendWebhookOptions): Promise<WebhookDelivery>;
 }
