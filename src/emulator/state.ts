@@ -1,4 +1,4 @@
-// In-memory state (pending consents, codes, grants, tokens, invoices) and its optional JSON persistence.
+// In-memory state (pending consents, codes, grants, tokens, invoices, customers) and its optional JSON persistence.
 import { existsSync, readFileSync } from "node:fs";
 import type { SavedKeys } from "./keys.js";
 import { replaceFilePrivately } from "./private-file.js";
@@ -71,6 +71,7 @@ interface SavedState {
   refreshTokens: Array<[string, RefreshTokenRecord]>;
   accessTokens: Array<[string, AccessTokenRecord]>;
   invoices: Array<[string, Array<[string, Record<string, unknown>]>]>;
+  customers?: Array<[string, Array<[string, Record<string, unknown>]>]>;
 }
 
 /** Everything that outlives a request. Maps, so that a token value like `__proto__` is just a miss. */
@@ -82,6 +83,8 @@ export class EmulatorState {
   accessTokens = new Map<string, AccessTokenRecord>();
   /** realmId → invoice id → invoice */
   invoices = new Map<string, Map<string, Record<string, unknown>>>();
+  /** realmId → customer id → customer created through the API (the seeded ones are not stored) */
+  customers = new Map<string, Map<string, Record<string, unknown>>>();
   private dirty = false;
 
   constructor(private readonly persistPath?: string) {}
@@ -100,6 +103,7 @@ export class EmulatorState {
     this.refreshTokens = new Map(saved.refreshTokens);
     this.accessTokens = new Map(saved.accessTokens);
     this.invoices = new Map(saved.invoices.map(([realm, list]) => [realm, new Map(list)]));
+    this.customers = new Map((saved.customers ?? []).map(([realm, list]) => [realm, new Map(list)]));
     return { clockOffsetMs: saved.clockOffsetMs, keys: saved.keys };
   }
 
@@ -116,6 +120,7 @@ export class EmulatorState {
       refreshTokens: [...this.refreshTokens],
       accessTokens: [...this.accessTokens],
       invoices: [...this.invoices].map(([realm, m]) => [realm, [...m]]),
+      customers: [...this.customers].map(([realm, m]) => [realm, [...m]]),
     };
     replaceFilePrivately(this.persistPath, JSON.stringify(saved));
   }
