@@ -154,7 +154,8 @@ Options:
   --port N         port (default 4010; 0 picks a free one)
   --auto-approve   skip the consent page (approve at once, first company)
   --admin          enable the /__admin test-control API
-  --issuer URL     iss of ID tokens and discovery (default Intuit's, https://oauth.platform.intuit.com/op/v1)
+  --issuer URL     iss of ID tokens and discovery (default Intuit's, https://oauth.platform.intuit.com/op/v1;
+                   self: the emulator's own URL)
   --verbose        log each request (method, path, status)`,
     options: {
       port: { type: "string" },

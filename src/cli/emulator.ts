@@ -12,10 +12,11 @@ export interface EmulatorCommandOptions {
   issuer?: string | undefined;
 }
 
-/** The `--issuer` flag as `emulator` parses it: absent, or an absolute http(s) URL. */
+/** The `--issuer` flag as `emulator` parses it: absent, `self` (the emulator's URL), or an absolute http(s) URL. */
 export function issuerFlag(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
+  if (text === "self") return text;
   let ok: boolean;
   try {
     const url = new URL(text);
@@ -23,7 +24,8 @@ export function issuerFlag(value: unknown): string | undefined {
   } catch {
     ok = false;
   }
-  if (!ok) throw new TypeError(`--issuer must be an absolute http(s) URL, not ${JSON.stringify(text)}`);
+  if (!ok)
+    throw new TypeError(`--issuer must be an absolute http(s) URL or self, not ${JSON.stringify(text)}`);
   return text;
 }
 

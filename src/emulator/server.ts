@@ -197,6 +197,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   ctx.url = `http://127.0.0.1:${port}`;
+  if (settings.issuer === "self") ctx.issuer = ctx.url;
   persist(true);
 
   const first = settings.clients[0];

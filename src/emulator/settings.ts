@@ -22,6 +22,7 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 
 function issuer(value: string | undefined): string {
   if (value === undefined) return INTUIT_ISSUER;
+  if (value === "self") return value; // the emulator's own URL, known once it listens
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -29,7 +30,7 @@ function issuer(value: string | undefined): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:"))
-    throw new TypeError("issuer must be an absolute http(s) URL");
+    throw new TypeError('issuer must be an absolute http(s) URL or "self"');
   return value;
 }
 

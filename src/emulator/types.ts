@@ -97,7 +97,8 @@ export interface EmulatorOptions {
   /**
    * `iss` of ID tokens and of the discovery document. Default: Intuit's own,
    * `https://oauth.platform.intuit.com/op/v1` (the same for sandbox and production), so clients that
-   * pin it, like Intuit's, validate the emulator's ID tokens unchanged.
+   * pin it, like Intuit's, validate the emulator's ID tokens unchanged. `"self"`: the emulator's own URL
+   * (for generic OIDC clients that want the issuer to be where discovery is).
    */
   issuer?: string;
   /** Put the authorization request's `nonce` in the ID token. Intuit does not; default false. */

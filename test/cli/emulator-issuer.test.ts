@@ -38,6 +38,6 @@ test("emulator --issuer with a non-URL is a usage error (exit 2), nothing listen
     PATH: process.env.PATH ?? "",
   });
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /--issuer must be an absolute http\(s\) URL, not "not a url"/);
+  assert.match(run.stderr, /--issuer must be an absolute http\(s\) URL or self, not "not a url"/);
   assert.equal(run.stdout, "");
 });
