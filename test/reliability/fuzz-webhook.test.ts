@@ -95,6 +95,12 @@ const cloud = fc.array(
       intuitaccountid: fc.oneof(fc.constant("123"), fc.jsonValue()),
       intuitentityid: fc.oneof(fc.constant("9"), fc.jsonValue()),
       time: fc.oneof(fc.constant("2026-01-01T00:00:00Z"), fc.jsonValue()),
+      // Production's variants: data absent, {} or { deletedid } on merges; anything else must not crash.
+      data: fc.oneof(
+        fc.constant({}),
+        fc.record({ deletedid: fc.oneof(fc.constant("6"), fc.jsonValue()) }),
+        fc.jsonValue(),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -121,6 +127,7 @@ test("parseWebhook: events or WebhookPayloadError, nothing else", { timeout: 600
             for (const k of ["realmId", "entityName", "entityId", "operation", "occurredAt"] as const)
               assert.equal(typeof e[k], "string", `${k} is a string`);
             assert.ok(e.format === "legacy" || e.format === "cloudevents");
+            if (e.deletedId !== undefined) assert.equal(typeof e.deletedId, "string");
           }
         } catch (err) {
           assert.ok(err instanceof WebhookPayloadError, `WebhookPayloadError only, got ${String(err)}`);
