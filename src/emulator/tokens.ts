@@ -103,19 +103,22 @@ function newAccessTokenValue(): string {
 }
 
 /**
- * The ID token. Its `iat`/`exp`/`auth_time` are real time, not emulator time: validators (jose, PyJWT,
- * Intuit's clients) check them against the real clock, so an ID token issued after `advanceClock` must
- * still be current there. The emulator clock governs only what the emulator itself decides.
+ * The ID token, current on both clocks a validator may use. `iat` and `auth_time` are real time, so
+ * strict validators on the real clock (jose, PyJWT, Intuit's clients) never see them in the future
+ * after `advanceClock`; `exp` is an hour after the emulator's now, which is never earlier than real
+ * time, so the token is also current for a validator that follows the emulator clock. Without an
+ * advance the two clocks agree and `exp - iat` is Intuit's 3600.
  */
 function idToken(ctx: EmulatorContext, grant: Grant, nonce?: string): string {
   const iat = Math.floor(Date.now() / 1000);
+  const exp = Math.floor(ctx.clock.now() / 1000) + 3600;
   const claims: Record<string, unknown> = {
     sub: grant.userSub,
     aud: [grant.clientId],
     ...(grant.realmId !== undefined ? { realmid: grant.realmId } : {}),
     auth_time: grant.authTime,
     iss: ctx.issuer,
-    exp: iat + 3600,
+    exp,
     iat,
     // Intuit does not echo `nonce` (platform reference §14.2); `echoNonce` turns it on for generic OIDC tests.
     ...(nonce !== undefined && ctx.settings.echoNonce ? { nonce } : {}),
