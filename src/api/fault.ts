@@ -97,6 +97,18 @@ function describe(
 }
 
 /**
+ * Whether a Fault is Intuit's answer to an access token used on another company's path: XML
+ * `AuthenticationFault` code 100 (reproduced by Intuit in oauth-jsclient #91). The token is valid, just
+ * not for this company, so refreshing it cannot help; an expired token gets code 3200 instead.
+ *
+ * @example
+ * if (isTokenOfAnotherCompany(parseFault(body))) console.log("this grant belongs to another company");
+ */
+export function isTokenOfAnotherCompany(fault: ParsedFault | undefined): boolean {
+  return fault?.faultType === "AuthenticationFault" && fault.errors.some((e) => e.code === "100");
+}
+
+/**
  * Reads a Fault from a body, JSON (`Fault`/`fault`, `Error`/`error`) or XML (`<Fault type>` with
  * `<Error code element><Message/><Detail/></Error>`). Returns undefined when there is none.
  *

@@ -7,7 +7,7 @@ import { assertSafeUrl } from "../client/environments.js";
 import { ConfigurationError, NetworkError, AbortError } from "../http/errors.js";
 import { lowerKeys, parseRetryAfter, type HttpClient, type HttpResponse } from "../http/request.js";
 import { backoff } from "../http/sleep.js";
-import { faultFromJson, parseFault, QuickBooksError } from "./fault.js";
+import { faultFromJson, isTokenOfAnotherCompany, parseFault, QuickBooksError } from "./fault.js";
 import { realmLimiter, realSleep, type RealmLimiter, type RealmLimits, type Sleep } from "./rate-limit.js";
 import { apiUrl, type ApiBases, type QueryValues, type QuickBooksApi } from "./url.js";
 
@@ -293,7 +293,13 @@ export class QuickBooksClient {
         throw failure;
       }
 
-      if (res.status === 401 && auth && !refreshed) {
+      // A token of another company (code 100) is valid, so a refresh would only repeat the refusal.
+      if (
+        res.status === 401 &&
+        auth &&
+        !refreshed &&
+        !isTokenOfAnotherCompany(parseFault(res.body.toString("utf8")))
+      ) {
         // The request was refused before it ran, so even a write is safe to send again.
         refreshed = true;
         this.#log("401, refreshing and retrying once", { attempt, intuitTid: res.intuitTid });

@@ -19,9 +19,9 @@ export interface WebhookEvent {
   /** When it happened, as an ISO 8601 UTC string (the sent text when it is not a date). */
   occurredAt: string;
   format: "legacy" | "cloudevents";
-  /** CloudEvents `id`, for de-duplicating redeliveries. */
+  /** CloudEvents `id` (production's form is `<uuid>-<Entity>-<Id>`), for de-duplicating redeliveries. */
   eventId?: string;
-  /** Legacy merges: the id of the entity merged away. */
+  /** Merges: the id of the entity merged away (legacy `deletedId`, CloudEvents `data.deletedid`). */
   deletedId?: string;
   /** The entity (legacy) or CloudEvent object as received. */
   raw: Readonly<Record<string, unknown>>;
@@ -151,7 +151,15 @@ function cloudEvent(value: unknown, where: string): WebhookEvent {
   const [entity, action] = [parts[1], parts[2]];
   if (parts.length < 3 || !entity || !action)
     throw new WebhookPayloadError(`${where}.type "${type}" is not <source>.<entity>.<action>[.<version>]`);
+  if (!plainName(entity) || !plainName(action))
+    throw new WebhookPayloadError(`${where}.type "${type}" names no entity and action QuickBooks sends`);
   const eventId = e["id"];
+  // `data` may be absent; merges carry `data.deletedid`. Other data is left in `raw`.
+  const data = e["data"];
+  const deletedId =
+    typeof data === "object" && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)["deletedid"]
+      : undefined;
   return {
     realmId: id(e["intuitaccountid"], `${where}.intuitaccountid`),
     entityName: entityName(entity),
@@ -160,21 +168,39 @@ function cloudEvent(value: unknown, where: string): WebhookEvent {
     occurredAt: isoTime(text(e["time"], `${where}.time`)),
     format: "cloudevents",
     ...(typeof eventId === "string" && eventId !== "" ? { eventId } : {}),
+    ...(deletedId !== undefined && deletedId !== null
+      ? { deletedId: id(deletedId, `${where}.data.deletedid`) }
+      : {}),
     raw: e,
   };
 }
 
-const OPERATIONS: Record<string, WebhookOperation> = {
-  created: "Create",
-  updated: "Update",
-  deleted: "Delete",
-  merged: "Merge",
-  voided: "Void",
-  emailed: "Emailed",
-};
+// A Map, not an object literal: a type such as `qbo.customer.constructor.v1` must never reach a prototype.
+const OPERATIONS = new Map<string, WebhookOperation>([
+  ["created", "Create"],
+  ["updated", "Update"],
+  ["deleted", "Delete"],
+  ["merged", "Merge"],
+  ["voided", "Void"],
+  ["emailed", "Emailed"],
+]);
+
+// Lower-case names of Object.prototype's members (`constructor`, `__proto__`, `tostring`, ...).
+const PROTOTYPE_NAMES = new Set(
+  [...Object.getOwnPropertyNames(Object.prototype), "__proto__"].map((n) => n.toLowerCase()),
+);
+
+/**
+ * A type segment QuickBooks could send: letters and digits, words joined by `_` or `-`. Names of
+ * Object.prototype members are refused too, because apps key their own handler tables by the
+ * entity and operation this parser returns.
+ */
+function plainName(segment: string): boolean {
+  return /^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/i.test(segment) && !PROTOTYPE_NAMES.has(segment.toLowerCase());
+}
 
 function operation(action: string): WebhookOperation {
-  const known = OPERATIONS[action.toLowerCase()];
+  const known = OPERATIONS.get(action.toLowerCase());
   return known ?? action.charAt(0).toUpperCase() + action.slice(1);
 }
 

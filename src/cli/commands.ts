@@ -3,7 +3,7 @@ import type { ParseArgsConfig } from "node:util";
 import { callApi, prettyBody } from "./call.js";
 import { tokenManager, UsageError, type Flags } from "./config.js";
 import { runDemo } from "./demo.js";
-import { runEmulator } from "./emulator.js";
+import { issuerFlag, runEmulator } from "./emulator.js";
 import { DEFAULT_SCOPES, runLogin } from "./login.js";
 import { printStatus, printToken, printUserInfo, refreshNow, revokeRealm } from "./tokens.js";
 
@@ -26,6 +26,14 @@ function port(value: unknown, fallback: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new UsageError(`--port must be 0-65535, not ${String(value)}`);
   return n;
+}
+
+function wrapUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 function realm(flags: Flags): string | undefined {
@@ -137,7 +145,7 @@ Example:
   },
   {
     name: "emulator",
-    usage: "emulator [--port N] [--auto-approve] [--admin]",
+    usage: "emulator [--port N] [--auto-approve] [--admin] [--issuer URL]",
     summary: "Run the offline Intuit emulator until Ctrl-C",
     help: `Serves Intuit's OAuth endpoints, a consent page and a small QuickBooks API on 127.0.0.1,
 and prints its discovery URL and its (public, test-only) client id, secret and redirect URIs.
@@ -146,14 +154,18 @@ Options:
   --port N         port (default 4010; 0 picks a free one)
   --auto-approve   skip the consent page (approve at once, first company)
   --admin          enable the /__admin test-control API
+  --issuer URL     iss of ID tokens and discovery (default Intuit's, https://oauth.platform.intuit.com/op/v1;
+                   self: the emulator's own URL)
   --verbose        log each request (method, path, status)`,
     options: {
       port: { type: "string" },
       "auto-approve": { type: "boolean" },
       admin: { type: "boolean" },
+      issuer: { type: "string" },
     },
     run: (flags) =>
       runEmulator({
+        issuer: wrapUsage(() => issuerFlag(flags["issuer"])),
         port: port(flags["port"], 4010),
         autoApprove: flags["auto-approve"] === true,
         admin: flags["admin"] === true,

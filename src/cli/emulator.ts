@@ -8,6 +8,25 @@ export interface EmulatorCommandOptions {
   autoApprove: boolean;
   admin: boolean;
   verbose: boolean;
+  /** `iss` of ID tokens and discovery; default Intuit's own. */
+  issuer?: string | undefined;
+}
+
+/** The `--issuer` flag as `emulator` parses it: absent, `self` (the emulator's URL), or an absolute http(s) URL. */
+export function issuerFlag(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (text === "self") return text;
+  let ok: boolean;
+  try {
+    const url = new URL(text);
+    ok = url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw new TypeError(`--issuer must be an absolute http(s) URL or self, not ${JSON.stringify(text)}`);
+  return text;
 }
 
 export async function runEmulator(options: EmulatorCommandOptions): Promise<number> {
@@ -25,6 +44,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
     port: options.port,
     autoApprove: options.autoApprove,
     admin: options.admin,
+    ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
     ...(options.verbose ? { logger: { info: (...args: unknown[]) => console.error(...args) } } : {}),
   });
   const app = emu.defaultClient;
@@ -32,6 +52,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
   console.log(
     table([
       ["discovery URL", emu.discoveryUrl],
+      ["issuer", emu.issuer],
       ["client id", app.clientId],
       ["client secret", `${app.clientSecret} (a public test value)`],
       ["redirect URI", app.redirectUris.join("  ")],

@@ -1,12 +1,8 @@
 // The /__admin HTTP API (only when `admin: true`): the same test controls as the Emulator object, over HTTP.
-import { emptyReply, jsonReply, type EmulatorRequest, type Reply } from "./reply.js";
-import {
-  ENDPOINT_NAMES,
-  type Emulator,
-  type EndpointName,
-  type Fault,
-  type SendWebhookOptions,
-} from "./types.js";
+// It answers only loopback-addressed, same-origin requests, and JSON bodies, so no web page can drive it.
+import { emptyReply, header, jsonReply, type EmulatorRequest, type Reply } from "./reply.js";
+import { ENDPOINT_NAMES, type Emulator, type EndpointName, type Fault } from "./types.js";
+import { checkWebhookOptions } from "./webhooks.js";
 
 function jsonBody(req: EmulatorRequest): Record<string, unknown> | undefined {
   const text = req.body.toString("utf8").trim();
@@ -23,6 +19,46 @@ function jsonBody(req: EmulatorRequest): Record<string, unknown> | undefined {
 
 const bad = (message: string): Reply =>
   jsonReply(400, { error: "invalid_request", error_description: message });
+
+const LOOPBACK_HOST = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::(\d+))?$/i;
+
+/**
+ * Refuse what a browser page could send: a Host that is not loopback (DNS rebinding), an Origin other
+ * than the emulator's own, and, for anything but GET/HEAD, a body that is not JSON (a "simple"
+ * cross-site form or text POST). Undefined when the request may proceed.
+ */
+export function adminGuard(req: EmulatorRequest, port: number): Reply | undefined {
+  const host = LOOPBACK_HOST.exec((header(req, "host") ?? "").trim());
+  if (!host)
+    return jsonReply(403, {
+      error: "access_denied",
+      error_description: "the admin API answers only requests addressed to a loopback host",
+    });
+  const origin = header(req, "origin");
+  if (origin !== undefined) {
+    let same: boolean;
+    try {
+      const o = new URL(origin);
+      same = o.protocol === "http:" && LOOPBACK_HOST.test(o.host) && Number(o.port || 80) === port;
+    } catch {
+      same = false; // "null" and other non-URLs
+    }
+    if (!same)
+      return jsonReply(403, {
+        error: "access_denied",
+        error_description: "the admin API refuses requests from another origin",
+      });
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const type = (header(req, "content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json")
+      return jsonReply(415, {
+        error: "invalid_request",
+        error_description: "the admin API needs Content-Type: application/json",
+      });
+  }
+  return undefined;
+}
 
 /** Route one admin request; undefined when the path is not an admin route. */
 export async function admin(req: EmulatorRequest, emu: Emulator): Promise<Reply | undefined> {
@@ -69,7 +105,7 @@ export async function admin(req: EmulatorRequest, emu: Emulator): Promise<Reply 
         return jsonReply(200, emu.apiStats(realmId));
       }
       case "POST /__admin/webhooks/send":
-        return jsonReply(200, await emu.sendWebhook(body as unknown as SendWebhookOptions));
+        return jsonReply(200, await emu.sendWebhook(checkWebhookOptions(body)));
       default:
         return undefined;
     }

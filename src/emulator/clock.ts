@@ -1,4 +1,5 @@
-// The emulator clock: real time plus an offset tests can advance. Every expiry decision reads it.
+// The emulator clock: real time plus an offset tests can advance. Every expiry decision reads it;
+// JWT time claims do not (validators check those against the real clock).
 import type { EmulatorClock } from "./types.js";
 
 /** Real time shifted by `offsetMs`; only ever moves forward through {@link Clock.advance}. */
@@ -7,11 +8,6 @@ export class Clock implements EmulatorClock {
 
   now(): number {
     return Date.now() + this.offsetMs;
-  }
-
-  /** Seconds since the epoch, rounded down. */
-  nowSeconds(): number {
-    return Math.floor(this.now() / 1000);
   }
 
   advance(ms: number): void {

@@ -3,6 +3,7 @@ import type { Clock } from "./clock.js";
 import type { FaultQueue } from "./faults.js";
 import type { SigningKeys } from "./keys.js";
 import type { EmulatorState } from "./state.js";
+import type { ApiFormat } from "./qbo-xml.js";
 import type { Company, EmulatorClient, EmulatorLogger, EmulatorUser, OAuth1Credentials } from "./types.js";
 
 /** Options with every default applied; lifetimes in the units the brief names (ms for rotation, s for lifetimes). */
@@ -19,8 +20,19 @@ export interface Settings {
   accessTokenLifetimeS: number;
   maxConcurrent: number;
   perMinute: number;
+  batchPerMinute: number;
+  batchPerMinutePerRealm: number;
+  batchMaxItems: number;
   apiDelayMs: number;
   admin: boolean;
+  issuer: string;
+  echoNonce: boolean;
+  apiDefaultFormat: ApiFormat;
+  throttleFormat: ApiFormat;
+  maxResultsOverLimit: "error" | "cap";
+  latestMinorVersion: number;
+  unknownMinorVersion: "error" | "ignore";
+  revokeUnknownToken: "400" | "200";
   logger?: EmulatorLogger;
 }
 
@@ -42,6 +54,8 @@ export interface EmulatorContext {
   /** Set once listening. */
   url: string;
   issuer: string;
+  /** Emulator-clock ms when the emulator started (the seeded entities' CreateTime). */
+  startedAt: number;
   traffic: Map<string, RealmTraffic>;
   total: { inFlight: number; maxInFlight: number };
   /** Aborted on close, so pending delays stop at once. */

@@ -1,5 +1,6 @@
 // Injected faults: the per-endpoint queue, the answers that replace a request, and the ones that spoil a real answer.
 import { authenticationFailed, authorizationFailed, throttleExceeded, validationFault } from "./qbo-fault.js";
+import type { ApiFormat } from "./qbo-xml.js";
 import { errorPage, jsonReply, type Reply } from "./reply.js";
 import type { EndpointName, Fault } from "./types.js";
 
@@ -42,10 +43,21 @@ export class FaultQueue {
   }
 }
 
+/** How injected QuickBooks API faults are encoded: the request's format, and the 429's. */
+export interface ApiFaultFormats {
+  requested: ApiFormat;
+  throttle: ApiFormat;
+}
+
 /** Faults played instead of the request (it never takes effect). */
-export function replacingReply(endpoint: EndpointName, fault: Fault, nowMs: number): Reply | undefined {
+export function replacingReply(
+  endpoint: EndpointName,
+  fault: Fault,
+  nowMs: number,
+  formats: ApiFaultFormats = { requested: "json", throttle: "xml" },
+): Reply | undefined {
   if (fault.type === "rateLimit") {
-    if (endpoint === "api") return throttleExceeded(nowMs, fault.retryAfter);
+    if (endpoint === "api") return throttleExceeded(nowMs, fault.retryAfter, formats.throttle);
     const reply = errorPage(429, "Too Many Requests", "Rate limit exceeded. Try again later.");
     if (fault.retryAfter !== undefined) reply.headers.push(["retry-after", String(fault.retryAfter)]);
     return reply;
@@ -58,12 +70,15 @@ export function replacingReply(endpoint: EndpointName, fault: Fault, nowMs: numb
   if (endpoint === "api") {
     if (status === 401) return authenticationFailed(nowMs);
     if (status === 403) return authorizationFailed(nowMs);
-    if (status === 429) return throttleExceeded(nowMs);
+    if (status === 429) return throttleExceeded(nowMs, undefined, formats.throttle);
     return validationFault(
+      formats.requested,
       nowMs,
-      "2020",
-      "Required param missing, need to supply the required value for the API",
-      "Injected fault",
+      {
+        Message: "Required param missing, need to supply the required value for the API",
+        Detail: "Injected fault",
+        code: "2020",
+      },
       status,
     );
   }

@@ -6,6 +6,8 @@ export type {
   ApiStats,
   Company,
   DefaultClientInfo,
+  EmulatedWebhookEvent,
+  EmulatedWebhookOperation,
   Emulator,
   EmulatorClient,
   EmulatorClock,
@@ -18,5 +20,4 @@ export type {
   OAuth1Credentials,
   SendWebhookOptions,
   WebhookDelivery,
-  WebhookEvent,
 } from "./types.js";

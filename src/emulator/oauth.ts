@@ -121,15 +121,18 @@ export function token(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   return oauthError(400, "unsupported_grant_type");
 }
 
-/** `POST /v2/oauth2/tokens/revoke`: JSON or form body; revoking any token ends its whole grant. */
+/**
+ * `POST /v2/oauth2/tokens/revoke`: JSON or form body; revoking any token ends its whole grant. An unknown
+ * or already-revoked token (or another client's) answers 400 with an empty body, as production reportedly
+ * does (§14.2); `revokeUnknownToken: "200"` gives RFC 7009's 200 instead.
+ */
 export function revoke(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const client = authenticateClient(ctx, header(req, "authorization"), {}, false);
   if (!client) return oauthError(401, "invalid_client");
   const params = parseBodyParams(req);
   if (!params?.token) return oauthError(400, "invalid_request");
-  // RFC 7009: unknown tokens (or another client's) still answer 200.
-  revokeByToken(ctx, params.token, client.clientId);
-  return emptyReply(200);
+  if (revokeByToken(ctx, params.token, client.clientId)) return emptyReply(200);
+  return emptyReply(ctx.settings.revokeUnknownToken === "200" ? 200 : 400);
 }
 
 /** `GET /v1/openid_connect/userinfo`: camelCase claims for the granted scopes. */

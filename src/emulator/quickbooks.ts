@@ -1,13 +1,35 @@
-// QuickBooks Accounting API v3 stand-in: bearer checks, per-realm limits, companyinfo, query, customer, invoice, PDF.
+// QuickBooks Accounting API v3 stand-in: the bearer check (token bound to its company), per-realm limits,
+// minorversion, and the routes (companyinfo, query, customer, invoice, PDF, batch), in JSON or XML.
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmulatorContext, RealmTraffic } from "./context.js";
-import { SEEDED_CUSTOMERS } from "./defaults.js";
-import { authenticationFailed, throttleExceeded, validationFault } from "./qbo-fault.js";
-import { header, jsonReply, type EmulatorRequest, type Reply } from "./reply.js";
-import { bearerToken, grantForAccessToken } from "./tokens.js";
+import { intuitApiTime } from "./intuit-time.js";
+import {
+  companyInfo,
+  createEntity,
+  createProblem,
+  customers,
+  entityName,
+  invoices,
+  QUERYABLE,
+} from "./qbo-entities.js";
+import {
+  authenticationFailed,
+  authorizationFailed,
+  faultDocument,
+  generalAuthenticationError,
+  throttleExceeded,
+  validationFault,
+  type FaultError,
+} from "./qbo-fault.js";
+import { checkQueryable, parseQuery, QueryError, runQuery } from "./qbo-query.js";
+import { apiReply, requestedFormat, type ApiFormat } from "./qbo-xml.js";
+import { header, type EmulatorRequest, type Reply } from "./reply.js";
+import { accessTokenStatus, bearerToken } from "./tokens.js";
 
 const PDF_SIZE = 64 * 1024;
+const ACCOUNTING = "com.intuit.quickbooks.accounting";
+const MAX_RESULTS = 1000;
 
 /** decodeURIComponent that leaves malformed escapes as they are instead of throwing. */
 function decodeSegment(text: string): string {
@@ -18,154 +40,249 @@ function decodeSegment(text: string): string {
   }
 }
 
-function traffic(ctx: EmulatorContext, realmId: string): RealmTraffic {
-  let t = ctx.traffic.get(realmId);
+function traffic(ctx: EmulatorContext, key: string): RealmTraffic {
+  let t = ctx.traffic.get(key);
   if (!t) {
     t = { inFlight: 0, maxInFlight: 0, minute: 0, countThisMinute: 0 };
-    ctx.traffic.set(realmId, t);
+    ctx.traffic.set(key, t);
   }
   return t;
 }
 
-/** Any `/v3/...` request. Auth first, then limits, then the route. */
-export async function quickbooksApi(ctx: EmulatorContext, req: EmulatorRequest): Promise<Reply> {
-  const m = /^\/v3\/company\/([^/]+)\/(.*)$/.exec(req.url.pathname);
-  const now = ctx.clock.now();
-  const realmId = m?.[1] ? decodeSegment(m[1]) : undefined;
-  const grant = grantForAccessToken(ctx, bearerToken(header(req, "authorization")));
-  if (
-    realmId === undefined ||
-    !grant ||
-    grant.realmId !== realmId ||
-    !grant.scopes.includes("com.intuit.quickbooks.accounting")
-  ) {
-    return authenticationFailed(now);
-  }
-  const t = traffic(ctx, realmId);
+/** Count one request in the current emulator-clock minute; true when that goes over `limit`. */
+function overMinuteLimit(t: RealmTraffic, now: number, limit: number): boolean {
   const minute = Math.floor(now / 60_000);
   if (t.minute !== minute) {
     t.minute = minute;
     t.countThisMinute = 0;
   }
   t.countThisMinute += 1;
+  return t.countThisMinute > limit;
+}
+
+/** One request being answered: what every route needs to build its reply. */
+interface Call {
+  ctx: EmulatorContext;
+  req: EmulatorRequest;
+  realmId: string;
+  clientId: string;
+  format: ApiFormat;
+  now: number;
+}
+
+/**
+ * Any `/v3/...` request. First the token: unknown, expired or revoked → 401 JSON 3200; valid but for
+ * another company (or for none) → 401 XML AuthenticationFault 100; no accounting scope → 403 3100.
+ * Then the realm's limits, `minorversion`, and the route.
+ */
+export async function quickbooksApi(ctx: EmulatorContext, req: EmulatorRequest): Promise<Reply> {
+  const m = /^\/v3\/company\/([^/]+)\/(.*)$/.exec(req.url.pathname);
+  const now = ctx.clock.now();
+  const realmId = m?.[1] ? decodeSegment(m[1]) : undefined;
+  const status = accessTokenStatus(ctx, bearerToken(header(req, "authorization")));
+  if (!status.grant)
+    return authenticationFailed(now, status.reason === "expired" ? "Token expired" : "Token invalid");
+  const grant = status.grant;
+  if (realmId === undefined || grant.realmId !== realmId) return generalAuthenticationError(now);
+  if (!grant.scopes.includes(ACCOUNTING)) return authorizationFailed(now);
+  const call: Call = {
+    ctx,
+    req,
+    realmId,
+    clientId: grant.clientId,
+    format: requestedFormat(req, ctx.settings.apiDefaultFormat),
+    now,
+  };
+  const t = traffic(ctx, realmId);
+  const overMinute = overMinuteLimit(t, now, ctx.settings.perMinute);
   t.inFlight += 1;
   ctx.total.inFlight += 1;
   t.maxInFlight = Math.max(t.maxInFlight, t.inFlight);
   ctx.total.maxInFlight = Math.max(ctx.total.maxInFlight, ctx.total.inFlight);
   try {
-    if (t.inFlight > ctx.settings.maxConcurrent || t.countThisMinute > ctx.settings.perMinute) {
-      return throttleExceeded(now);
-    }
+    if (t.inFlight > ctx.settings.maxConcurrent || overMinute) return throttled(call);
     if (ctx.settings.apiDelayMs > 0) await sleep(ctx.settings.apiDelayMs, undefined, { signal: ctx.closing });
-    return route(ctx, req, realmId, m?.[2] ?? "");
+    const minor = minorVersionProblem(ctx, req.url.searchParams.get("minorversion"));
+    if (minor) return validationFault(call.format, now, minor);
+    return route(call, m?.[2] ?? "");
   } finally {
     t.inFlight -= 1;
     ctx.total.inFlight -= 1;
   }
 }
 
-function route(ctx: EmulatorContext, req: EmulatorRequest, realmId: string, rest: string): Reply {
-  const now = ctx.clock.now();
-  const time = new Date(now).toISOString();
+function throttled(call: Call): Reply {
+  return throttleExceeded(call.now, undefined, call.ctx.settings.throttleFormat);
+}
+
+/** Versions 1–74 are accepted and run as the latest (production since 2025-08-01); others per settings. */
+function minorVersionProblem(ctx: EmulatorContext, value: string | null): FaultError | undefined {
+  if (value === null || ctx.settings.unknownMinorVersion === "ignore") return undefined;
+  const latest = ctx.settings.latestMinorVersion;
+  if (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= latest) return undefined;
+  return {
+    Message: "Invalid minor version",
+    Detail: `Minor version ${value} is not supported. Use a minor version from 1 to ${latest}.`,
+    code: "2010",
+    element: "minorversion",
+  };
+}
+
+const reply = (call: Call, doc: Record<string, unknown>, status = 200) =>
+  apiReply(call.format, status, { ...doc, time: intuitApiTime(call.now) });
+
+function route(call: Call, rest: string): Reply {
+  const { ctx, req, realmId } = call;
   const parts = rest.split("/").map(decodeSegment);
-  const [entity, id, sub] = [parts[0]?.toLowerCase(), parts[1], parts[2]];
+  const [path, id, sub] = [parts[0]?.toLowerCase(), parts[1], parts[2]];
   const get = req.method === "GET";
-  if (get && entity === "companyinfo" && id !== undefined && parts.length === 2) {
-    if (id !== realmId) return notFound(now, "CompanyInfo", id);
+  const post = req.method === "POST";
+  if (get && path === "companyinfo" && id !== undefined && parts.length === 2) {
+    if (id !== realmId) return notFound(call, "CompanyInfo", id);
     const company = ctx.settings.companies.find((c) => c.realmId === realmId);
-    const name = company?.companyName ?? realmId;
-    return jsonReply(200, {
-      CompanyInfo: {
-        CompanyName: name,
-        LegalName: name,
-        Country: company?.country ?? "US",
-        SupportedLanguages: "en",
-        domain: "QBO",
-        sparse: false,
-        Id: "1",
-        SyncToken: "0",
-      },
-      time,
-    });
+    return reply(call, { CompanyInfo: companyInfo(company, realmId, ctx.startedAt) });
   }
-  if (get && entity === "query" && parts.length === 1) return query(ctx, req, realmId, time);
-  if (get && entity === "customer" && id !== undefined && parts.length === 2) {
-    const found = SEEDED_CUSTOMERS.find((c) => c.Id === id);
-    return found ? jsonReply(200, { Customer: found, time }) : notFound(now, "Customer", id);
+  if (get && path === "query" && parts.length === 1)
+    return query(call, req.url.searchParams.get("query") ?? "");
+  if (post && path === "batch" && parts.length === 1) return batch(call);
+  const entity = path === undefined ? undefined : entityName(path);
+  if (post && entity && parts.length === 1 && req.url.searchParams.get("operation") === null) {
+    const body = jsonBody(req.body);
+    if (!body) return invalidBody(call);
+    return create(call, entity as "Customer" | "Invoice", body);
   }
-  if (req.method === "POST" && entity === "invoice" && parts.length === 1)
-    return createInvoice(ctx, req, realmId, time);
-  if (get && entity === "invoice" && id !== undefined && parts.length === 2) {
-    const found = ctx.state.invoices.get(realmId)?.get(id);
-    return found ? jsonReply(200, { Invoice: found, time }) : notFound(now, "Invoice", id);
+  if (get && entity && id !== undefined && parts.length === 2) {
+    const rows = entity === "Customer" ? customers(ctx, realmId) : invoices(ctx, realmId);
+    const found = rows.find((r) => r["Id"] === id);
+    return found ? reply(call, { [entity]: found }) : notFound(call, entity, id);
   }
-  if (get && entity === "invoice" && id !== undefined && sub === "pdf" && parts.length === 3) {
+  if (get && entity === "Invoice" && id !== undefined && sub === "pdf" && parts.length === 3) {
     return { status: 200, headers: [["content-type", "application/pdf"]], body: invoicePdf(id) };
   }
-  return validationFault(
-    now,
-    "4001",
-    "Unsupported Operation",
-    `Operation ${req.method} ${rest} is not supported.`,
-  );
+  return validationFault(call.format, call.now, {
+    Message: "Unsupported Operation",
+    Detail: `Operation ${req.method} ${rest} is not supported.`,
+    code: "4001",
+  });
 }
 
-function notFound(now: number, entity: string, id: string): Reply {
-  return validationFault(
-    now,
-    "610",
-    "Object Not Found",
-    `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. (${entity} ${id})`,
-  );
-}
-
-function query(ctx: EmulatorContext, req: EmulatorRequest, realmId: string, time: string): Reply {
-  const now = ctx.clock.now();
-  const text = (req.url.searchParams.get("query") ?? "").trim();
-  const m =
-    /^select\s+(\*|count\(\*\))\s+from\s+(\w+)(?:\s+where\s+.*?)?(?:\s+startposition\s+(\d+))?(?:\s+maxresults\s+(\d+))?\s*$/is.exec(
-      text,
-    );
-  const parserError = (detail: string) =>
-    validationFault(now, "4000", "Error parsing query", `QueryParserError: ${detail}`);
-  if (!m?.[2]) return parserError(`Encountered an unexpected query: ${text}`);
-  const entity = m[2].toLowerCase();
-  let rows: Record<string, unknown>[];
-  let name: string;
-  if (entity === "customer") {
-    rows = [...SEEDED_CUSTOMERS];
-    name = "Customer";
-  } else if (entity === "invoice") {
-    rows = [...(ctx.state.invoices.get(realmId)?.values() ?? [])];
-    name = "Invoice";
-  } else {
-    return parserError(`Invalid context declaration : ${m[2]}`);
-  }
-  if (m[1] !== "*") return jsonReply(200, { QueryResponse: { totalCount: rows.length }, time });
-  const start = Math.max(1, Number(m[3] ?? 1));
-  const max = Math.min(1000, Number(m[4] ?? 100));
-  const page = rows.slice(start - 1, start - 1 + max);
-  const response = page.length > 0 ? { [name]: page, startPosition: start, maxResults: page.length } : {};
-  return jsonReply(200, { QueryResponse: response, time });
-}
-
-function createInvoice(ctx: EmulatorContext, req: EmulatorRequest, realmId: string, time: string): Reply {
-  let body: unknown;
+function jsonBody(bytes: Buffer | string): Record<string, unknown> | undefined {
   try {
-    body = JSON.parse(req.body.toString("utf8"));
+    const value: unknown = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
-    body = undefined;
+    return undefined;
   }
-  if (!body || typeof body !== "object" || Array.isArray(body)) {
-    return validationFault(ctx.clock.now(), "2500", "Invalid Request", "Request body is not valid JSON.");
+}
+
+function invalidBody(call: Call): Reply {
+  return validationFault(call.format, call.now, {
+    Message: "Request has invalid or unsupported property",
+    Detail: "Request body is not a valid JSON object.",
+    code: "2500",
+  });
+}
+
+function create(call: Call, entity: "Customer" | "Invoice", body: Record<string, unknown>): Reply {
+  const problem = createProblem(entity, body);
+  if (problem) return validationFault(call.format, call.now, problem);
+  return reply(call, { [entity]: createEntity(call.ctx, entity, call.realmId, body) });
+}
+
+function notFound(call: Call, entity: string, id: string): Reply {
+  return validationFault(call.format, call.now, {
+    Message: "Object Not Found",
+    Detail: `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. (${entity} ${id})`,
+    code: "610",
+  });
+}
+
+/** The QueryResponse of one query, or the FaultError that refuses it. */
+function queryResponse(call: Call, text: string): Record<string, unknown> | FaultError {
+  const { ctx, realmId } = call;
+  try {
+    const q = parseQuery(text.trim());
+    const entity = entityName(q.entity);
+    if (!entity)
+      throw new QueryError(
+        "4000",
+        "Error parsing query",
+        `QueryParserError: Invalid context declaration : ${q.entity}`,
+      );
+    checkQueryable(q, QUERYABLE[entity] ?? []);
+    if (
+      q.maxResults !== undefined &&
+      q.maxResults > MAX_RESULTS &&
+      ctx.settings.maxResultsOverLimit === "error"
+    )
+      throw new QueryError(
+        "4001",
+        "Invalid query",
+        `QueryValidationError: value ${q.maxResults} for MAXRESULTS exceeds the maximum allowed value of ${MAX_RESULTS}`,
+      );
+    const rows = runQuery(q, entity === "Customer" ? customers(ctx, realmId) : invoices(ctx, realmId));
+    if (q.count) return { totalCount: rows.length };
+    const max = Math.min(MAX_RESULTS, q.maxResults ?? 100);
+    const page = rows.slice(q.startPosition - 1, q.startPosition - 1 + max);
+    return page.length > 0 ? { [entity]: page, startPosition: q.startPosition, maxResults: page.length } : {};
+  } catch (err) {
+    if (!(err instanceof QueryError)) throw err;
+    return { Message: err.faultMessage, Detail: err.message, code: err.code };
   }
-  const invoices = ctx.state.invoices.get(realmId) ?? new Map<string, Record<string, unknown>>();
-  ctx.state.invoices.set(realmId, invoices);
-  const id = String(1000 + invoices.size + 1);
-  const invoice = { ...(body as Record<string, unknown>), Id: id, SyncToken: "0", domain: "QBO" };
-  invoices.set(id, invoice);
-  ctx.state.markChanged();
-  return jsonReply(200, { Invoice: invoice, time });
+}
+
+const isFault = (v: Record<string, unknown> | FaultError): v is FaultError =>
+  typeof (v as FaultError).code === "string" && typeof (v as FaultError).Message === "string";
+
+function query(call: Call, text: string): Reply {
+  const answer = queryResponse(call, text);
+  if (isFault(answer)) return validationFault(call.format, call.now, answer);
+  return reply(call, { QueryResponse: answer });
+}
+
+/**
+ * `POST batch`: `{ BatchItemRequest: [{ bId, Query } | { bId, operation: "create", Customer|Invoice }] }`.
+ * Limits (§11): items per batch, batches per minute per realm and app, and per realm.
+ */
+function batch(call: Call): Reply {
+  const { ctx, realmId, now } = call;
+  const appTraffic = traffic(ctx, `batch:${call.clientId}:${realmId}`);
+  const realmTraffic = traffic(ctx, `batch:${realmId}`);
+  const overApp = overMinuteLimit(appTraffic, now, ctx.settings.batchPerMinute);
+  const overRealm = overMinuteLimit(realmTraffic, now, ctx.settings.batchPerMinutePerRealm);
+  if (overApp || overRealm) return throttled(call);
+  const body = jsonBody(call.req.body);
+  const items = body?.["BatchItemRequest"];
+  if (!body || !Array.isArray(items)) return invalidBody(call);
+  if (items.length > ctx.settings.batchMaxItems)
+    return validationFault(call.format, now, {
+      Message: "Request has invalid or unsupported property",
+      Detail: `Number of items in the batch request (${items.length}) exceeds the limit of ${ctx.settings.batchMaxItems}.`,
+      code: "2050",
+      element: "BatchItemRequest",
+    });
+  const responses = items.map((value: unknown) => {
+    const item = value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+    const bId = typeof item["bId"] === "string" ? item["bId"] : "";
+    const fault = (error: FaultError) => ({
+      bId,
+      Fault: faultDocument("ValidationFault", [error], now)["Fault"],
+    });
+    if (typeof item["Query"] === "string") {
+      const answer = queryResponse(call, item["Query"]);
+      return isFault(answer) ? fault(answer) : { bId, QueryResponse: answer };
+    }
+    const entity = (["Customer", "Invoice"] as const).find((e) => item[e] && typeof item[e] === "object");
+    if (item["operation"] === "create" && entity) {
+      const entityBody = item[entity] as Record<string, unknown>;
+      const problem = createProblem(entity, entityBody);
+      return problem ? fault(problem) : { bId, [entity]: createEntity(ctx, entity, realmId, entityBody) };
+    }
+    return fault({ Message: "Unsupported Operation", Detail: "Unsupported batch item.", code: "4001" });
+  });
+  return reply(call, { BatchItemResponse: responses });
 }
 
 /** 64 KiB starting `%PDF-1.4`, holding every byte value 0–255, the same for the same id every time. */

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { admin } from "./admin.js";
+import { admin, adminGuard } from "./admin.js";
 import { authorize, consentDecision } from "./authorize.js";
 import { Clock } from "./clock.js";
 import { testControls } from "./controls.js";
@@ -11,6 +11,7 @@ import { FaultQueue, replacingReply, spoiledReply } from "./faults.js";
 import { SigningKeys } from "./keys.js";
 import { migrate } from "./migrate.js";
 import { DISCOVERY_PATHS, discovery, jwks, revoke, token, userinfo } from "./oauth.js";
+import { requestedFormat } from "./qbo-xml.js";
 import { quickbooksApi } from "./quickbooks.js";
 import { errorPage, jsonReply, newIntuitTid, type EmulatorRequest, type Reply } from "./reply.js";
 import { resolveSettings } from "./settings.js";
@@ -65,7 +66,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     keys,
     faults: new FaultQueue(),
     url: "",
-    issuer: "",
+    issuer: settings.issuer,
+    startedAt: clock.now(),
     traffic: new Map(),
     total: { inFlight: 0, maxInFlight: 0 },
     closing: closing.signal,
@@ -91,7 +93,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path.startsWith("/v3/")) return { endpoint: "api", run: (r) => quickbooksApi(ctx, r) };
     if (path.startsWith("/__admin/") && settings.admin) {
       return {
-        run: async (r) => (await admin(r, emulator)) ?? jsonReply(404, { error: "not_found" }),
+        run: async (r) =>
+          adminGuard(r, port) ?? (await admin(r, emulator)) ?? jsonReply(404, { error: "not_found" }),
       };
     }
     const route = routes.get(`${method} ${path}`);
@@ -141,7 +144,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     if (fault?.type === "delay") await sleep(fault.ms, undefined, { signal: closing.signal });
-    const replacing = endpoint && fault ? replacingReply(endpoint, fault, clock.now()) : undefined;
+    const replacing =
+      endpoint && fault
+        ? replacingReply(endpoint, fault, clock.now(), {
+            requested: requestedFormat(
+              { method, url, headers: req.headers, body: Buffer.alloc(0) },
+              settings.apiDefaultFormat,
+            ),
+            throttle: settings.throttleFormat,
+          })
+        : undefined;
     if (replacing) return send(req, res, replacing, tid, false);
     const body = await readBody(req);
     let reply = await found.run({ method, url, headers: req.headers, body });
@@ -185,7 +197,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   ctx.url = `http://127.0.0.1:${port}`;
-  ctx.issuer = options.issuer ?? ctx.url;
+  if (settings.issuer === "self") ctx.issuer = ctx.url;
   persist(true);
 
   const first = settings.clients[0];

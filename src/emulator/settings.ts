@@ -5,9 +5,32 @@ import type { EmulatorOptions, OAuth1Credentials } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Intuit's issuer, for the sandbox and production profiles alike (platform reference §7). */
+export const INTUIT_ISSUER = "https://oauth.platform.intuit.com/op/v1";
+
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) throw new TypeError(`${name} must be one of ${allowed.join(", ")}`);
+  return value;
+}
+
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number`);
+  return value;
+}
+
+function issuer(value: string | undefined): string {
+  if (value === undefined) return INTUIT_ISSUER;
+  if (value === "self") return value; // the emulator's own URL, known once it listens
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:"))
+    throw new TypeError('issuer must be an absolute http(s) URL or "self"');
   return value;
 }
 
@@ -49,8 +72,28 @@ export function resolveSettings(options: EmulatorOptions): Settings {
     accessTokenLifetimeS: nonNegative("accessTokenLifetime", options.accessTokenLifetime, 3600),
     maxConcurrent: nonNegative("apiLimits.maxConcurrent", options.apiLimits?.maxConcurrent, 10),
     perMinute: nonNegative("apiLimits.perMinute", options.apiLimits?.perMinute, 500),
+    batchPerMinute: nonNegative("apiLimits.batchPerMinute", options.apiLimits?.batchPerMinute, 40),
+    batchPerMinutePerRealm: nonNegative(
+      "apiLimits.batchPerMinutePerRealm",
+      options.apiLimits?.batchPerMinutePerRealm,
+      120,
+    ),
+    batchMaxItems: nonNegative("apiLimits.batchMaxItems", options.apiLimits?.batchMaxItems, 30),
     apiDelayMs: nonNegative("apiDelayMs", options.apiDelayMs, 0),
     admin: options.admin === true,
+    issuer: issuer(options.issuer),
+    echoNonce: options.echoNonce === true,
+    apiDefaultFormat: oneOf("apiDefaultFormat", options.apiDefaultFormat, ["xml", "json"], "xml"),
+    throttleFormat: oneOf("throttleFormat", options.throttleFormat, ["xml", "json"], "xml"),
+    maxResultsOverLimit: oneOf("maxResultsOverLimit", options.maxResultsOverLimit, ["error", "cap"], "error"),
+    latestMinorVersion: nonNegative("latestMinorVersion", options.latestMinorVersion, 75),
+    unknownMinorVersion: oneOf(
+      "unknownMinorVersion",
+      options.unknownMinorVersion,
+      ["error", "ignore"],
+      "error",
+    ),
+    revokeUnknownToken: oneOf("revokeUnknownToken", options.revokeUnknownToken, ["400", "200"], "400"),
     ...(options.logger ? { logger: options.logger } : {}),
   };
 }

@@ -1,6 +1,7 @@
-// In-memory state (pending consents, codes, grants, tokens, invoices) and its optional JSON persistence.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// In-memory state (pending consents, codes, grants, tokens, invoices, customers) and its optional JSON persistence.
+import { existsSync, readFileSync } from "node:fs";
 import type { SavedKeys } from "./keys.js";
+import { replaceFilePrivately } from "./private-file.js";
 
 /** An authorize request waiting for the user's decision on the consent page. */
 export interface PendingAuthorization {
@@ -70,6 +71,7 @@ interface SavedState {
   refreshTokens: Array<[string, RefreshTokenRecord]>;
   accessTokens: Array<[string, AccessTokenRecord]>;
   invoices: Array<[string, Array<[string, Record<string, unknown>]>]>;
+  customers?: Array<[string, Array<[string, Record<string, unknown>]>]>;
 }
 
 /** Everything that outlives a request. Maps, so that a token value like `__proto__` is just a miss. */
@@ -81,6 +83,8 @@ export class EmulatorState {
   accessTokens = new Map<string, AccessTokenRecord>();
   /** realmId → invoice id → invoice */
   invoices = new Map<string, Map<string, Record<string, unknown>>>();
+  /** realmId → customer id → customer created through the API (the seeded ones are not stored) */
+  customers = new Map<string, Map<string, Record<string, unknown>>>();
   private dirty = false;
 
   constructor(private readonly persistPath?: string) {}
@@ -99,10 +103,11 @@ export class EmulatorState {
     this.refreshTokens = new Map(saved.refreshTokens);
     this.accessTokens = new Map(saved.accessTokens);
     this.invoices = new Map(saved.invoices.map(([realm, list]) => [realm, new Map(list)]));
+    this.customers = new Map((saved.customers ?? []).map(([realm, list]) => [realm, new Map(list)]));
     return { clockOffsetMs: saved.clockOffsetMs, keys: saved.keys };
   }
 
-  /** Write the state if it changed: temp file then rename, so a crash never leaves half a file. */
+  /** Write the state if it changed: a private temp file then rename, so a crash never leaves half a file. */
   flush(extra: () => { clockOffsetMs: number; keys: SavedKeys }, force = false): void {
     if (!this.persistPath || (!this.dirty && !force)) return;
     this.dirty = false;
@@ -115,10 +120,9 @@ export class EmulatorState {
       refreshTokens: [...this.refreshTokens],
       accessTokens: [...this.accessTokens],
       invoices: [...this.invoices].map(([realm, m]) => [realm, [...m]]),
+      customers: [...this.customers].map(([realm, m]) => [realm, [...m]]),
     };
-    const tmp = `${this.persistPath}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(saved), { mode: 0o600 });
-    renameSync(tmp, this.persistPath);
+    replaceFilePrivately(this.persistPath, JSON.stringify(saved));
   }
 
   /** Drop consents and codes older than `maxAgeMs`; they can no longer be used anyway. */

@@ -1,4 +1,5 @@
 // Token rules: grants, access/refresh/ID tokens, Intuit's rotation and grace, revocation, access-token checks.
+// Expiry decisions read the emulator clock; JWT time claims read the real clock (see idToken).
 import { randomBytes, randomInt } from "node:crypto";
 import type { EmulatorContext } from "./context.js";
 import { REALM_SCOPES } from "./defaults.js";
@@ -43,7 +44,8 @@ export function createGrant(ctx: EmulatorContext, req: GrantRequest): Grant {
     ...(req.realmId !== undefined && grantsRealm(req.scopes) ? { realmId: req.realmId } : {}),
     scopes: req.scopes,
     createdAt: now,
-    authTime: req.authTime ?? Math.floor(now / 1000),
+    // Real seconds, like the other JWT time claims: validators compare them with the real clock.
+    authTime: req.authTime ?? Math.floor(Date.now() / 1000),
     revoked: false,
     rollingExpiresAt: now + ctx.settings.refreshTokenLifetimeS * 1000,
     currentRefreshToken: "",
@@ -69,7 +71,7 @@ export function tokenResponse(
   opts: { includeHardExpiry: boolean; nonce?: string },
 ): Record<string, unknown> {
   const now = ctx.clock.now();
-  const accessToken = randomBytes(48).toString("base64url");
+  const accessToken = newAccessTokenValue();
   ctx.state.accessTokens.set(accessToken, {
     grantId: grant.id,
     expiresAt: now + ctx.settings.accessTokenLifetimeS * 1000,
@@ -88,17 +90,38 @@ export function tokenResponse(
   return body;
 }
 
+/** base64url of Intuit's JWE header: `{"enc":"A128CBC-HS256","alg":"dir"}`. */
+const JWE_HEADER = Buffer.from('{"enc":"A128CBC-HS256","alg":"dir"}').toString("base64url");
+
+/**
+ * An opaque access token shaped like Intuit's: a compact JWE with `dir` key management (empty key
+ * segment), about 900 characters. Only the emulator's own map gives it meaning.
+ */
+function newAccessTokenValue(): string {
+  const part = (bytes: number) => randomBytes(bytes).toString("base64url");
+  return `${JWE_HEADER}..${part(16)}.${part(624)}.${part(16)}`;
+}
+
+/**
+ * The ID token, current on both clocks a validator may use. `iat` and `auth_time` are real time, so
+ * strict validators on the real clock (jose, PyJWT, Intuit's clients) never see them in the future
+ * after `advanceClock`; `exp` is an hour after the emulator's now, which is never earlier than real
+ * time, so the token is also current for a validator that follows the emulator clock. Without an
+ * advance the two clocks agree and `exp - iat` is Intuit's 3600.
+ */
 function idToken(ctx: EmulatorContext, grant: Grant, nonce?: string): string {
-  const iat = ctx.clock.nowSeconds();
+  const iat = Math.floor(Date.now() / 1000);
+  const exp = Math.floor(ctx.clock.now() / 1000) + 3600;
   const claims: Record<string, unknown> = {
     sub: grant.userSub,
     aud: [grant.clientId],
     ...(grant.realmId !== undefined ? { realmid: grant.realmId } : {}),
     auth_time: grant.authTime,
     iss: ctx.issuer,
-    exp: iat + 3600,
+    exp,
     iat,
-    ...(nonce !== undefined ? { nonce } : {}),
+    // Intuit does not echo `nonce` (platform reference §14.2); `echoNonce` turns it on for generic OIDC tests.
+    ...(nonce !== undefined && ctx.settings.echoNonce ? { nonce } : {}),
   };
   return ctx.keys.signJwt(claims);
 }
@@ -129,11 +152,11 @@ export function refreshGrant(ctx: EmulatorContext, token: string, clientId: stri
   return grant;
 }
 
-/** Revoke the grant a token (access or refresh) belongs to; false when the token is unknown. */
+/** Revoke the grant a token (access or refresh) belongs to; false when the token is unknown or already revoked. */
 export function revokeByToken(ctx: EmulatorContext, token: string, clientId?: string): boolean {
   const grantId = ctx.state.refreshTokens.get(token)?.grantId ?? ctx.state.accessTokens.get(token)?.grantId;
   const grant = grantId === undefined ? undefined : ctx.state.grants.get(grantId);
-  if (!grant || (clientId !== undefined && grant.clientId !== clientId)) return false;
+  if (!grant || grant.revoked || (clientId !== undefined && grant.clientId !== clientId)) return false;
   revokeGrant(ctx, grant);
   return true;
 }
@@ -144,13 +167,25 @@ export function revokeGrant(ctx: EmulatorContext, grant: Grant): void {
   ctx.state.markChanged();
 }
 
+/** Why an access token is not usable, or the grant behind it. */
+export type AccessTokenStatus =
+  | { grant: Grant; reason?: undefined }
+  | { grant?: undefined; reason: "missing" | "unknown" | "expired" | "revoked" };
+
+/** The grant behind an access token, or why there is none. */
+export function accessTokenStatus(ctx: EmulatorContext, token: string | undefined): AccessTokenStatus {
+  if (!token) return { reason: "missing" };
+  const record = ctx.state.accessTokens.get(token);
+  const grant = record && ctx.state.grants.get(record.grantId);
+  if (!record || !grant) return { reason: "unknown" };
+  if (grant.revoked) return { reason: "revoked" };
+  if (ctx.clock.now() >= record.expiresAt) return { reason: "expired" };
+  return { grant };
+}
+
 /** The grant behind a usable access token: known, unexpired, grant not revoked. */
 export function grantForAccessToken(ctx: EmulatorContext, token: string | undefined): Grant | undefined {
-  if (!token) return undefined;
-  const record = ctx.state.accessTokens.get(token);
-  if (!record || ctx.clock.now() >= record.expiresAt) return undefined;
-  const grant = ctx.state.grants.get(record.grantId);
-  return grant && !grant.revoked ? grant : undefined;
+  return accessTokenStatus(ctx, token).grant;
 }
 
 /** Expire access tokens at once: all, or those of one realm. */

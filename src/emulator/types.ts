@@ -94,8 +94,15 @@ export interface EmulatorLogger {
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1. Default 4010; 0 picks a free port. */
   port?: number;
-  /** `iss` of ID tokens and discovery. Default: the emulator URL. */
+  /**
+   * `iss` of ID tokens and of the discovery document. Default: Intuit's own,
+   * `https://oauth.platform.intuit.com/op/v1` (the same for sandbox and production), so clients that
+   * pin it, like Intuit's, validate the emulator's ID tokens unchanged. `"self"`: the emulator's own URL
+   * (for generic OIDC clients that want the issuer to be where discovery is).
+   */
   issuer?: string;
+  /** Put the authorization request's `nonce` in the ID token. Intuit does not; default false. */
+  echoNonce?: boolean;
   /** Registered apps. Default: {@link DEFAULT_CLIENT}. */
   clients?: EmulatorClient[];
   /** Extra redirect URIs added to the first client. */
@@ -118,8 +125,30 @@ export interface EmulatorOptions {
   hardLifetime?: number;
   /** Access-token lifetime in seconds. Default 3600. */
   accessTokenLifetime?: number;
-  /** QuickBooks API limits per realm. Defaults: 10 in flight, 500 per emulator-clock minute. */
-  apiLimits?: { maxConcurrent?: number; perMinute?: number };
+  /**
+   * QuickBooks API limits (platform reference §11), per emulator-clock minute: 10 in flight and 500 a
+   * minute per realm; 40 batches a minute per realm and app, 120 per realm; 30 items per batch (the
+   * sources disagree: 30 or 10).
+   */
+  apiLimits?: {
+    maxConcurrent?: number;
+    perMinute?: number;
+    batchPerMinute?: number;
+    batchPerMinutePerRealm?: number;
+    batchMaxItems?: number;
+  };
+  /** The API's format when `Accept` names neither JSON nor XML. Default `"xml"` (uncertain in production). */
+  apiDefaultFormat?: "xml" | "json";
+  /** The 429 ThrottleExceeded body: production's XML whatever `Accept` says (default), or JSON. */
+  throttleFormat?: "xml" | "json";
+  /** A query with `MAXRESULTS` above 1000: a 4001 fault (default) or capped at 1000 (uncertain in production). */
+  maxResultsOverLimit?: "error" | "cap";
+  /** The newest `minorversion`. Default 75; 1–74 are accepted and run as it, as production does since 2025-08-01. */
+  latestMinorVersion?: number;
+  /** A `minorversion` that is not 1..latest: a 2010 fault (default) or ignored (uncertain in production). */
+  unknownMinorVersion?: "error" | "ignore";
+  /** Revoking an unknown or already-revoked token: `"400"` with an empty body (default, as reported) or `"200"`. */
+  revokeUnknownToken?: "400" | "200";
   /** Delay every QuickBooks API answer by this many ms (lets tests observe concurrency). Default 0. */
   apiDelayMs?: number;
   /** Enable the `/__admin` HTTP API. Default false. */
@@ -159,23 +188,43 @@ export interface ApiStats {
   maxInFlight: number;
 }
 
-/** A change to announce in a webhook delivery. */
-export interface WebhookEvent {
+/** What a change was; the same words `parseWebhook` returns as `operation`. */
+export type EmulatedWebhookOperation = "Create" | "Update" | "Delete" | "Merge" | "Void" | "Emailed";
+
+/**
+ * A change for the emulator to announce. The field names are those of the library's parsed
+ * `WebhookEvent` (from `parseWebhook`), so what you send is what your handler receives.
+ *
+ * @example
+ * const event: EmulatedWebhookEvent = { realmId: "9341453050198162", entityName: "Customer", entityId: "1", operation: "Create" };
+ */
+export interface EmulatedWebhookEvent {
+  /** The company (realm) the change happened in. */
   realmId: string;
-  /** QuickBooks entity name, e.g. `Customer`. */
-  entity: string;
-  id: string;
-  operation: "Create" | "Update" | "Delete" | "Merge" | "Void";
-  /** ISO time; default the emulator clock. */
-  time?: string;
+  /** QuickBooks entity name, e.g. `Customer`, `PurchaseOrder`. */
+  entityName: string;
+  /** The entity's id. */
+  entityId: string;
+  operation: EmulatedWebhookOperation;
+  /**
+   * When it happened, sent exactly as given (legacy `lastUpdated`, CloudEvents `time`). Default: the
+   * emulator clock in production's format (`2015-10-05T14:42:19-0700` legacy, UTC nanoseconds CloudEvents).
+   */
+  occurredAt?: string;
+  /** Merges: the id of the entity merged away (legacy `deletedId`, CloudEvents `data.deletedid`). */
+  deletedId?: string;
+  /** CloudEvents `id`. Default: `<uuid>-<entityName>-<entityId>`, as production sends. */
+  eventId?: string;
 }
 
 /** Options for {@link Emulator.sendWebhook}. */
 export interface SendWebhookOptions {
+  /** The receiver: http(s) on a loopback host only (127.0.0.0/8, `[::1]`, `localhost`). */
   url: string;
+  /** The app's verifier token; the HMAC key of `intuit-signature`. */
   verifierToken: string;
   format: "legacy" | "cloudevents";
-  events: WebhookEvent[];
+  events: EmulatedWebhookEvent[];
 }
 
 /** What the webhook receiver answered. */
@@ -220,6 +269,6 @@ export interface Emulator {
   /** Would the QuickBooks API accept this access token now (ignoring realm)? */
   isAccessTokenValid(token: string): boolean;
   grants(): GrantSummary[];
-  /** POST a signed webhook delivery to `url`. */
+  /** POST a signed webhook delivery to `url` (loopback only; a redirect is reported, not followed). */
   sendWebhook(options: SendWebhookOptions): Promise<WebhookDelivery>;
 }

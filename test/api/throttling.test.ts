@@ -24,13 +24,16 @@ async function rejection(p: Promise<unknown>): Promise<QuickBooksError> {
   return err;
 }
 
+// Production's 429 (XML, Fault type SERVICE), as the emulator sends it.
 const THROTTLED = [
   {
     code: "3001",
     message: "message=ThrottleExceeded; errorCode=003001; statusCode=429",
-    detail: "Too many requests",
+    detail: "The request limit was reached.  Try again later",
   },
 ];
+// An invoice with the fields a create requires (the emulator checks them as production does).
+const INVOICE = { CustomerRef: { value: "1" }, Line: [{ Amount: 10, DetailType: "SalesItemLineDetail" }] };
 
 test("429 with Retry-After: waits exactly that long each time, then succeeds", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
@@ -73,7 +76,7 @@ test("429 retries are bounded: after rateLimitRetries the Fault is thrown", () =
     const before = emu.counters().api;
     const err = await rejection(qb.get("customer/1"));
     assert.equal(err.statusCode, 429);
-    assert.equal(err.faultType, "ThrottlingFault");
+    assert.equal(err.faultType, "SERVICE");
     assert.deepEqual(err.errors, THROTTLED);
     assert.equal(err.retryAfterMs, 30_000);
     assert.deepEqual(time.waits, [30_000, 30_000]);
@@ -108,7 +111,7 @@ test("a POST is never retried on 429, but the realm's next request waits out the
     const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 5 }, 1);
     const before = emu.counters().api;
-    const err = await rejection(qb.post("invoice", { CustomerRef: { value: "1" } }));
+    const err = await rejection(qb.post("invoice", INVOICE));
     assert.equal(err.statusCode, 429);
     assert.deepEqual(err.errors, THROTTLED);
     assert.equal(emu.counters().api - before, 1);
@@ -123,11 +126,7 @@ test("a POST marked idempotent is retried after a 429", () =>
     const time = fakeTime();
     const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 1 }, 1);
-    const body = await qb.post<{ Invoice: { Id: string } }>(
-      "invoice",
-      { CustomerRef: { value: "1" } },
-      { idempotent: true },
-    );
+    const body = await qb.post<{ Invoice: { Id: string } }>("invoice", INVOICE, { idempotent: true });
     assert.equal(body.Invoice.Id, "1001");
     assert.deepEqual(time.waits, [1000]);
   }));

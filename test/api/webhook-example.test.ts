@@ -24,10 +24,10 @@ test("examples/webhooks/server.ts answers 200 to signed deliveries (both formats
     const events = [
       {
         realmId: "310687",
-        entity: "Customer",
-        id: "1",
+        entityName: "Customer",
+        entityId: "1",
         operation: "Create" as const,
-        time: "2015-10-05T14:42:19-0700",
+        occurredAt: "2015-10-05T14:42:19-0700",
       },
     ];
     for (const format of ["legacy", "cloudevents"] as const) {

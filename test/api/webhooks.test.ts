@@ -10,14 +10,10 @@ import {
   WebhookSignatureError,
   type WebhookEvent,
 } from "../../src/api/webhooks.js";
-import {
-  startEmulator,
-  type Emulator,
-  type WebhookEvent as EmulatorEvent,
-} from "../../src/emulator/index.js";
+import { startEmulator, type Emulator, type EmulatedWebhookEvent } from "../../src/emulator/index.js";
 
 const VERIFIER = "b6b8f3c4-verifier-token";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 interface Delivery {
   body: Buffer;
@@ -52,28 +48,43 @@ after(async () => {
   await emu.close();
 });
 
-const EVENTS: EmulatorEvent[] = [
-  { realmId: "310687", entity: "Customer", id: "1", operation: "Create", time: "2015-10-05T14:42:19-0700" },
+// The emulator's input uses the parsed event's own field names: what is sent is what comes back.
+const EVENTS: EmulatedWebhookEvent[] = [
   {
     realmId: "310687",
-    entity: "Invoice",
-    id: "130",
+    entityName: "Customer",
+    entityId: "1",
+    operation: "Create",
+    occurredAt: "2015-10-05T14:42:19-0700",
+  },
+  {
+    realmId: "310687",
+    entityName: "Invoice",
+    entityId: "130",
     operation: "Void",
-    time: "2025-09-10T21:31:25.179851517Z",
+    occurredAt: "2025-09-10T21:31:25.179851517Z",
   },
   {
     realmId: "9341453050198162",
-    entity: "PurchaseOrder",
-    id: "7",
+    entityName: "PurchaseOrder",
+    entityId: "7",
     operation: "Merge",
-    time: "2024-02-29T12:00:00.000Z",
+    occurredAt: "2024-02-29T12:00:00.000Z",
+    deletedId: "8",
   },
   {
     realmId: "9341453050198162",
-    entity: "JournalEntry",
-    id: "12",
+    entityName: "JournalEntry",
+    entityId: "12",
     operation: "Delete",
-    time: "2024-03-01T00:00:00Z",
+    occurredAt: "2024-03-01T00:00:00Z",
+  },
+  {
+    realmId: "9341453050198162",
+    entityName: "Invoice",
+    entityId: "131",
+    operation: "Emailed",
+    occurredAt: "2024-03-01T00:00:01Z",
   },
 ];
 
@@ -98,6 +109,7 @@ const NORMALISED = [
     entityId: "7",
     operation: "Merge",
     occurredAt: "2024-02-29T12:00:00.000Z",
+    deletedId: "8",
   },
   {
     realmId: "9341453050198162",
@@ -105,6 +117,13 @@ const NORMALISED = [
     entityId: "12",
     operation: "Delete",
     occurredAt: "2024-03-01T00:00:00.000Z",
+  },
+  {
+    realmId: "9341453050198162",
+    entityName: "Invoice",
+    entityId: "131",
+    operation: "Emailed",
+    occurredAt: "2024-03-01T00:00:01.000Z",
   },
 ];
 
@@ -170,7 +189,7 @@ for (const format of ["legacy", "cloudevents"] as const) {
       code: "ERR_WEBHOOK_SIGNATURE",
       message: "intuit-signature header is missing",
     });
-    assert.equal(handleWebhook(body, sig, VERIFIER).length, 4);
+    assert.equal(handleWebhook(body, sig, VERIFIER).length, 5);
   });
 }
 
@@ -192,6 +211,8 @@ test("legacy eventNotifications → normalised events, in order, with raw entiti
     lastUpdated: "2015-10-05T14:42:19-0700",
   });
   assert.equal(events[0]?.eventId, undefined);
+  assert.equal(events[2]?.raw["deletedId"], "8");
+  assert.equal("deletedId" in (events[3]?.raw ?? {}), false);
 });
 
 test("CloudEvents array → the same normalised events, with the CloudEvent id", async () => {
@@ -202,11 +223,101 @@ test("CloudEvents array → the same normalised events, with the CloudEvent id",
     NORMALISED.map((e) => ({ ...e, format: "cloudevents" })),
   );
   for (const e of events) {
-    assert.match(e.eventId ?? "", UUID);
+    // Production's form: <uuid>-<Entity>-<Id>
+    assert.match(e.eventId ?? "", new RegExp(`^${UUID}-${e.entityName}-${e.entityId}$`));
     assert.equal(e.raw["id"], e.eventId);
     assert.equal(e.raw["specversion"], "1.0");
   }
   assert.equal(events[2]?.raw["type"], "qbo.purchaseorder.merged.v1");
+  // data.deletedid on merges; no data otherwise (production's variants).
+  assert.deepEqual(events[2]?.raw["data"], { deletedid: "8" });
+  assert.deepEqual(
+    events.map((e) => "data" in e.raw),
+    [false, false, true, false, false],
+  );
+  assert.equal(events[4]?.raw["type"], "qbo.invoice.emailed.v1");
+  for (const e of events) assert.match(String(e.raw["source"]), /^intuit\.[A-Za-z0-9_-]{43}$/);
+});
+
+test("the emulator's default times use production's formats, and parse back to the emulator clock", async () => {
+  const untimed = EVENTS.map(({ occurredAt: _t, ...e }) => e);
+  for (const format of ["legacy", "cloudevents"] as const) {
+    const before = emu.clock.now();
+    assert.equal(
+      (await emu.sendWebhook({ url, verifierToken: VERIFIER, format, events: untimed })).status,
+      200,
+    );
+    const body = deliveries.at(-1)?.body ?? Buffer.alloc(0);
+    const events = parseWebhook(body);
+    assert.equal(events.length, 5);
+    for (const e of events) {
+      const sent = String(e.format === "legacy" ? e.raw["lastUpdated"] : e.raw["time"]);
+      if (format === "legacy") assert.match(sent, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d{4}$/);
+      else assert.match(sent, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+      const at = Date.parse(e.occurredAt);
+      assert.ok(at >= Math.floor(before / 1000) * 1000 && at <= emu.clock.now(), `${sent} → ${e.occurredAt}`);
+    }
+  }
+});
+
+test("parseWebhook: a CloudEvents merge's data.deletedid becomes deletedId; absent data is fine", () => {
+  const body = JSON.stringify([
+    {
+      specversion: "1.0",
+      id: "0b1c8e52-1b1e-4c9f-9f53-5d8d5a1c2e3f-Customer-5",
+      source: "intuit.dsnBgbseACLLRZNxo2dfc4evmEJdxde58xeeYcZliOU",
+      type: "qbo.customer.merged.v1",
+      datacontenttype: "application/json",
+      time: "2025-09-10T21:31:25.179851517Z",
+      intuitentityid: "5",
+      intuitaccountid: "310687",
+      data: { deletedid: "6" },
+    },
+    {
+      specversion: "1.0",
+      id: "e2",
+      type: "qbo.customer.updated.v1",
+      time: "2025-09-10T21:31:26Z",
+      intuitentityid: "5",
+      intuitaccountid: "310687",
+    },
+  ]);
+  assert.deepEqual(
+    parseWebhook(body).map(({ raw: _raw, ...e }) => e),
+    [
+      {
+        realmId: "310687",
+        entityName: "Customer",
+        entityId: "5",
+        operation: "Merge",
+        occurredAt: "2025-09-10T21:31:25.179Z",
+        format: "cloudevents",
+        eventId: "0b1c8e52-1b1e-4c9f-9f53-5d8d5a1c2e3f-Customer-5",
+        deletedId: "6",
+      },
+      {
+        realmId: "310687",
+        entityName: "Customer",
+        entityId: "5",
+        operation: "Update",
+        occurredAt: "2025-09-10T21:31:26.000Z",
+        format: "cloudevents",
+        eventId: "e2",
+      },
+    ],
+  );
+  // A number id is kept as its text, a non-id deletedid is refused, and data that is not an object
+  // (CloudEvents allows any data) is left alone in raw.
+  assert.equal(parseWebhook(body.replace('{"deletedid":"6"}', '{"deletedid":7}'))[0]?.deletedId, "7");
+  assert.throws(
+    () => parseWebhook(body.replace('{"deletedid":"6"}', '{"deletedid":{}}')),
+    WebhookPayloadError,
+  );
+  for (const data of ["[1]", '"x"', "null", "{}"]) {
+    const [merge] = parseWebhook(body.replace('{"deletedid":"6"}', data));
+    assert.equal(merge?.deletedId, undefined, data);
+    assert.deepEqual(merge?.raw["data"], JSON.parse(data));
+  }
 });
 
 test("parseWebhook: Intuit's documented examples, deletedId, unknown actions and entities", () => {
@@ -310,4 +421,45 @@ test("parseWebhook: malformed input is a WebhookPayloadError (ERR_WEBHOOK_PAYLOA
       String(body),
     );
   }
+});
+
+test("parseWebhook: a CloudEvents type naming an Object.prototype member is a WebhookPayloadError, not a prototype lookup", () => {
+  const event = (type: string) =>
+    JSON.stringify([
+      {
+        specversion: "1.0",
+        id: "e1",
+        type,
+        time: "2025-09-10T21:31:25Z",
+        intuitentityid: "1",
+        intuitaccountid: "310687",
+      },
+    ]);
+  for (const type of [
+    "qbo.customer.__proto__.v1",
+    "qbo.customer.constructor.v1",
+    "qbo.customer.Constructor.v1",
+    "qbo.customer.hasOwnProperty.v1",
+    "qbo.customer.toString.v1",
+    "qbo.customer.valueOf.v1",
+    "qbo.__proto__.created.v1",
+    "qbo.constructor.created.v1",
+    "qbo.customer.__defineGetter__.v1",
+    "qbo.customer.created$.v1",
+  ]) {
+    assert.throws(
+      () => parseWebhook(event(type)),
+      (e: unknown) => {
+        assert.ok(e instanceof WebhookPayloadError, `${type}: got ${String(e)}`);
+        assert.equal(e.code, "ERR_WEBHOOK_PAYLOAD");
+        assert.match(e.message, /\[0\]\.type/);
+        return true;
+      },
+      type,
+    );
+  }
+  // Ordinary unknown actions and entities still pass through, as strings.
+  const [archived] = parseWebhook(event("qbo.fancy_thing.archived.v2"));
+  assert.equal(archived?.operation, "Archived");
+  assert.equal(archived?.entityName, "FancyThing");
 });

@@ -31,7 +31,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     assert.match(stdout, /redirect URI: +http:\/\/127\.0\.0\.1:8000\/callback/);
     assert.match(stdout, new RegExp(`admin API: +${url}/__admin\\n`));
     const doc = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
-    assert.equal(doc.issuer, url);
+    // Intuit's own issuer by default (issue 15 item 6); --issuer overrides it.
+    assert.equal(doc.issuer, "https://oauth.platform.intuit.com/op/v1");
+    assert.match(stdout, /issuer: +https:\/\/oauth\.platform\.intuit\.com\/op\/v1\n/);
     child.kill(signal);
     assert.deepEqual(await exited, [0, null]);
     assert.match(stdout, /Emulator stopped\.\n$/);

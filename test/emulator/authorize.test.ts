@@ -58,6 +58,10 @@ test("good request → consent page with app name, scopes, companies, buttons", 
   assert.ok(html.includes('<button type="submit" name="decision" value="deny" id="cancel">Cancel</button>'));
   assert.ok(html.includes('action="/connect/oauth2/consent"'));
   assert.doesNotMatch(html, /emulator-client-secret|callback/);
+  // Styled like the example app: its palette, a viewport for phones, and a plain "offline" badge.
+  assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
+  assert.match(html, /<style>[\s\S]*background: #2ca01c;[\s\S]*<\/style>/);
+  assert.match(html, /<span class="badge">offline emulator<\/span>/);
   assert.match(pendingId(html), /^[A-Za-z0-9_-]{24}$/);
 });
 

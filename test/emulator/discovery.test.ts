@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { raw, TID } from "./helpers.js";
 
+const INTUIT_ISSUER = "https://oauth.platform.intuit.com/op/v1";
 let emu: Emulator;
 before(async () => {
   emu = await startEmulator({ port: 0 });
@@ -40,14 +41,15 @@ for (const path of [
     assert.equal(res.headers["content-type"], "application/json;charset=UTF-8");
     assert.match(String(res.headers["intuit_tid"]), TID);
     assert.equal(res.headers["date"], new Date(Date.parse(String(res.headers["date"]))).toUTCString());
-    assert.deepEqual(JSON.parse(res.text), expectedDocument(emu.url, emu.url));
+    // Intuit's own issuer by default (sandbox and production alike), endpoints on the emulator.
+    assert.deepEqual(JSON.parse(res.text), expectedDocument(emu.url, INTUIT_ISSUER));
   });
 }
 
 test("handle exposes url, port, discoveryUrl, issuer, default client and companies", () => {
   assert.equal(emu.url, `http://127.0.0.1:${emu.port}`);
   assert.equal(emu.discoveryUrl, `${emu.url}/.well-known/openid-configuration`);
-  assert.equal(emu.issuer, emu.url);
+  assert.equal(emu.issuer, INTUIT_ISSUER);
   assert.deepEqual(emu.defaultClient, {
     clientId: "emulator-client-id",
     clientSecret: "emulator-client-secret",
@@ -64,15 +66,21 @@ test("handle exposes url, port, discoveryUrl, issuer, default client and compani
   );
 });
 
-test("issuer is configurable", async () => {
-  const other = await startEmulator({ port: 0, issuer: "https://oauth.platform.intuit.com/op/v1" });
+test("issuer is configurable (the emulator's own URL, for example), and checked", async () => {
+  const other = await startEmulator({ port: 0, issuer: "http://127.0.0.1:1/custom" });
   try {
     const doc = (await (await fetch(other.discoveryUrl)).json()) as Record<string, unknown>;
-    assert.deepEqual(doc, expectedDocument(other.url, "https://oauth.platform.intuit.com/op/v1"));
-    assert.equal(other.issuer, "https://oauth.platform.intuit.com/op/v1");
+    assert.deepEqual(doc, expectedDocument(other.url, "http://127.0.0.1:1/custom"));
+    assert.equal(other.issuer, "http://127.0.0.1:1/custom");
   } finally {
     await other.close();
   }
+  for (const issuer of ["", "not a url", "ftp://x/op"])
+    await assert.rejects(
+      startEmulator({ port: 0, issuer }),
+      /issuer must be an absolute http\(s\) URL/,
+      issuer,
+    );
 });
 
 test("JWKS serves the current key, then current + previous after rotation", async () => {

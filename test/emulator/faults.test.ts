@@ -175,24 +175,67 @@ for (const [fault, check] of spoilers) {
   });
 }
 
-const apiFaults: Array<[number, string, string, string]> = [
-  [401, "3200", "AUTHENTICATION", "message=AuthenticationFailed; errorCode=003200; statusCode=401"],
-  [403, "3100", "AUTHENTICATION", "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403"],
-  [429, "3001", "ThrottlingFault", "message=ThrottleExceeded; errorCode=003001; statusCode=429"],
-  [400, "2020", "ValidationFault", "Required param missing, need to supply the required value for the API"],
+// Injected API faults answer in production's shapes: the gateway's lower-case JSON for 401/403, XML for
+// 429 whatever Accept says, and a ValidationFault in the requested format otherwise.
+const apiFaults: Array<[number, string, string, string, "gateway" | "xml" | "json"]> = [
+  [
+    401,
+    "3200",
+    "AUTHENTICATION",
+    "message=AuthenticationFailed; errorCode=003200; statusCode=401",
+    "gateway",
+  ],
+  [
+    403,
+    "3100",
+    "SERVICE",
+    "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
+    "gateway",
+  ],
+  [429, "3001", "SERVICE", "message=ThrottleExceeded; errorCode=003001; statusCode=429", "xml"],
+  [
+    400,
+    "2020",
+    "ValidationFault",
+    "Required param missing, need to supply the required value for the API",
+    "json",
+  ],
 ];
-for (const [status, faultCode, type, message] of apiFaults) {
-  test(`api status fault ${status} → QuickBooks Fault ${faultCode}`, async () => {
+for (const [status, faultCode, type, message, shape] of apiFaults) {
+  test(`api status fault ${status} → QuickBooks Fault ${faultCode} (${shape})`, async () => {
     const t = await connect(emu);
     emu.injectFault("api", { type: "status", status });
     const res = await api(emu, t.access_token, `${REALM_1}/companyinfo/${REALM_1}`);
     assert.equal(res.status, status);
-    const body = (await res.json()) as {
-      Fault: { Error: Array<{ code: string; Message: string }>; type: string };
+    const text = await res.text();
+    if (shape === "xml") {
+      assert.equal(res.headers.get("content-type"), "application/xml;charset=UTF-8");
+      assert.match(
+        text,
+        new RegExp(`<Fault type="${type}"><Error code="${faultCode}"><Message>${message}</Message>`),
+      );
+      return;
+    }
+    assert.equal(res.headers.get("content-type"), "application/json;charset=UTF-8");
+    if (shape === "gateway") {
+      const body = JSON.parse(text) as {
+        fault: { error: Array<{ code: string; message: string; element: null }>; type: string };
+        time: number;
+      };
+      assert.equal(body.fault.type, type);
+      assert.equal(body.fault.error[0]?.code, faultCode);
+      assert.equal(body.fault.error[0]?.message, message);
+      assert.equal(body.fault.error[0]?.element, null);
+      assert.equal(typeof body.time, "number");
+      return;
+    }
+    const body = JSON.parse(text) as {
+      Fault: { Error: Array<{ code: string; Message: string; element: string }>; type: string };
     };
     assert.equal(body.Fault.type, type);
     assert.equal(body.Fault.Error[0]?.code, faultCode);
     assert.equal(body.Fault.Error[0]?.Message, message);
+    assert.equal(body.Fault.Error[0]?.element, "");
   });
 }
 

@@ -86,8 +86,12 @@ export async function consent(
   return new URL(res.headers.get("location") ?? "");
 }
 
-export async function code(emu: Emulator, params: Record<string, string> = {}): Promise<string> {
-  const cb = await consent(emu, params);
+export async function code(
+  emu: Emulator,
+  params: Record<string, string> = {},
+  realmId = REALM_1,
+): Promise<string> {
+  const cb = await consent(emu, params, "approve", realmId);
   const value = cb.searchParams.get("code");
   if (!value) throw new Error(`no code in ${cb.toString()}`);
   return value;
@@ -129,8 +133,13 @@ export async function exchange(
   return JSON.parse(res.text) as TokenJson;
 }
 
-export async function connect(emu: Emulator, params: Record<string, string> = {}): Promise<TokenJson> {
-  return exchange(emu, await code(emu, params));
+/** Authorize (picking `realmId` on the consent page) and exchange the code. */
+export async function connect(
+  emu: Emulator,
+  params: Record<string, string> = {},
+  realmId = REALM_1,
+): Promise<TokenJson> {
+  return exchange(emu, await code(emu, params, realmId));
 }
 
 export function refresh(

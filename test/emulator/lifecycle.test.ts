@@ -109,24 +109,24 @@ test("webhooks: legacy and CloudEvents bodies with a correct intuit-signature", 
     const events = [
       {
         realmId: "310687",
-        entity: "Customer",
-        id: "1",
+        entityName: "Customer",
+        entityId: "1",
         operation: "Create" as const,
-        time: "2015-10-05T14:42:19-0700",
+        occurredAt: "2015-10-05T14:42:19-0700",
       },
       {
         realmId: "310687",
-        entity: "Invoice",
-        id: "9",
+        entityName: "Invoice",
+        entityId: "9",
         operation: "Void" as const,
-        time: "2015-10-05T14:43:00-0700",
+        occurredAt: "2015-10-05T14:43:00-0700",
       },
       {
         realmId: "555",
-        entity: "Account",
-        id: "3",
+        entityName: "Account",
+        entityId: "3",
         operation: "Merge" as const,
-        time: "2025-09-10T21:31:25.179Z",
+        occurredAt: "2025-09-10T21:31:25.179Z",
       },
     ];
     const legacy = await emu.sendWebhook({ url, verifierToken: "verifier-123", format: "legacy", events });
@@ -178,10 +178,18 @@ test("webhooks: legacy and CloudEvents bodies with a correct intuit-signature", 
     for (const e of cloud) {
       assert.equal(e.specversion, "1.0");
       assert.equal(e.datacontenttype, "application/json");
-      assert.equal(e.source, "intuit.emulator");
-      assert.match(String(e.id), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      assert.deepEqual(e.data, {});
+      // Production's variants: source intuit.<hash>, id <uuid>-<Entity>-<Id>, no data unless a merge says more.
+      assert.match(String(e.source), /^intuit\.[A-Za-z0-9_-]{43}$/);
+      assert.match(
+        String(e.id),
+        new RegExp(
+          `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}-${String(e.type).split(".")[1] === "customer" ? "Customer" : "(Invoice|Account)"}-${String(e.intuitentityid)}$`,
+        ),
+      );
+      assert.equal("data" in e, false);
     }
+    assert.equal(cloud[0]?.source, cloud[1]?.source, "one source per realm");
+    assert.notEqual(cloud[0]?.source, cloud[2]?.source);
   } finally {
     await emu.close();
     await new Promise((r) => receiver.close(r));

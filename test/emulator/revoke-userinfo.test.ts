@@ -39,12 +39,23 @@ test("revoke with form body (access token) revokes the refresh token too", async
   assert.equal(grant?.revoked, true);
 });
 
-test("revoke: unknown token → 200; bad client → 401; missing token → 400", async () => {
-  assert.equal((await revoke('{"token":"nope"}', "application/json")).status, 200);
+test("revoke: unknown or already-revoked token → 400 with an empty body; bad client → 401; missing token → 400", async () => {
+  // Production answers 400 with an empty body (platform reference §14.2), not RFC 7009's 200.
+  const unknown = await revoke('{"token":"nope"}', "application/json");
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.text, "");
+  const t = await connect(emu);
+  assert.equal((await revoke(JSON.stringify({ token: t.refresh_token }), "application/json")).status, 200);
+  for (const token of [t.refresh_token, t.access_token]) {
+    const again = await revoke(JSON.stringify({ token }), "application/json");
+    assert.equal(again.status, 400);
+    assert.equal(again.text, "");
+  }
   const badClient = await revoke('{"token":"nope"}', "application/json", basic("emulator-client-id", "x"));
   assert.equal(badClient.status, 401);
   assert.equal(badClient.text, '{"error":"invalid_client"}');
   const missing = await revoke("{}", "application/json");
+  // A missing token is a malformed request, which keeps its OAuth error body.
   assert.equal(missing.status, 400);
   assert.equal(missing.text, '{"error":"invalid_request"}');
 });
@@ -120,4 +131,19 @@ test("userinfo: invalid, expired → 401 with WWW-Authenticate; no openid → 40
   const forbidden = await userinfo(emu, noOpenid.access_token);
   assert.equal(forbidden.status, 403);
   assert.equal(JSON.parse(forbidden.text).error, "insufficient_scope");
+});
+
+test('revokeUnknownToken: "200" answers RFC 7009\'s 200 for an unknown token', async () => {
+  const other = await startEmulator({ port: 0, revokeUnknownToken: "200" });
+  try {
+    const res = await raw(`${other.url}/v2/oauth2/tokens/revoke`, {
+      method: "POST",
+      headers: { authorization: basic(), "content-type": "application/json" },
+      body: '{"token":"nope"}',
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.text, "");
+  } finally {
+    await other.close();
+  }
 });

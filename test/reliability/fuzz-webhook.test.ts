@@ -77,13 +77,30 @@ const cloud = fc.array(
   fc.record(
     {
       type: fc.oneof(
-        fc.constantFrom("qbo.customer.created.v1", "qbo.invoice.voided.v1", "qbo..x", "x"),
+        fc.constantFrom(
+          "qbo.customer.created.v1",
+          "qbo.invoice.voided.v1",
+          "qbo..x",
+          "x",
+          "qbo.customer.__proto__.v1",
+          "qbo.customer.constructor.v1",
+          "qbo.toString.created.v1",
+        ),
+        fc
+          .tuple(fc.constantFrom("qbo"), fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }))
+          .map((parts) => parts.join(".")),
         fc.jsonValue(),
       ),
       id: fc.jsonValue(),
       intuitaccountid: fc.oneof(fc.constant("123"), fc.jsonValue()),
       intuitentityid: fc.oneof(fc.constant("9"), fc.jsonValue()),
       time: fc.oneof(fc.constant("2026-01-01T00:00:00Z"), fc.jsonValue()),
+      // Production's variants: data absent, {} or { deletedid } on merges; anything else must not crash.
+      data: fc.oneof(
+        fc.constant({}),
+        fc.record({ deletedid: fc.oneof(fc.constant("6"), fc.jsonValue()) }),
+        fc.jsonValue(),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -110,6 +127,7 @@ test("parseWebhook: events or WebhookPayloadError, nothing else", { timeout: 600
             for (const k of ["realmId", "entityName", "entityId", "operation", "occurredAt"] as const)
               assert.equal(typeof e[k], "string", `${k} is a string`);
             assert.ok(e.format === "legacy" || e.format === "cloudevents");
+            if (e.deletedId !== undefined) assert.equal(typeof e.deletedId, "string");
           }
         } catch (err) {
           assert.ok(err instanceof WebhookPayloadError, `WebhookPayloadError only, got ${String(err)}`);
@@ -121,3 +139,31 @@ test("parseWebhook: events or WebhookPayloadError, nothing else", { timeout: 600
   assert.ok(parsed > 0, "the success path was exercised");
   counts["parseWebhook"] = NUM_RUNS;
 });
+
+test(
+  "parseWebhook: any CloudEvents type gives string names or a WebhookPayloadError",
+  { timeout: 600_000 },
+  () => {
+    const segment = fc.oneof(
+      fc.constantFrom("customer", "created", "__proto__", "constructor", "toString", "hasOwnProperty", "v1"),
+      fc.string({ maxLength: 10 }),
+    );
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (parts) => {
+        const type = ["qbo", ...parts].join(".");
+        const body = JSON.stringify([
+          { type, id: "e", intuitaccountid: "1", intuitentityid: "2", time: "2026-01-01T00:00:00Z" },
+        ]);
+        try {
+          const [e] = parseWebhook(body);
+          assert.equal(typeof e?.operation, "string");
+          assert.equal(typeof e?.entityName, "string");
+        } catch (err) {
+          assert.ok(err instanceof WebhookPayloadError, `WebhookPayloadError only, got ${String(err)}`);
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    counts["parseWebhook type"] = NUM_RUNS;
+  },
+);
