@@ -1,6 +1,7 @@
 // `intuit-oauth emulator`: runs the offline Intuit emulator until Ctrl-C (SIGINT/SIGTERM close it cleanly).
 // Its credentials are public test values, so printing them is fine.
 import { startEmulator } from "../emulator/index.js";
+import { prepareEmulatorState, type EmulatorStateChoice } from "./emulator-state.js";
 import { table } from "./output.js";
 
 export interface EmulatorCommandOptions {
@@ -8,9 +9,12 @@ export interface EmulatorCommandOptions {
   autoApprove: boolean;
   admin: boolean;
   verbose: boolean;
+  /** Where grants and tokens outlive a restart: see {@link prepareEmulatorState}. */
+  state: EmulatorStateChoice;
 }
 
 export async function runEmulator(options: EmulatorCommandOptions): Promise<number> {
+  const persistPath = prepareEmulatorState(options.state);
   // Listen for Ctrl-C before anything is printed, so a signal right after the banner still closes cleanly.
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
@@ -25,6 +29,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
     port: options.port,
     autoApprove: options.autoApprove,
     admin: options.admin,
+    ...(persistPath ? { persistPath } : {}),
     ...(options.verbose ? { logger: { info: (...args: unknown[]) => console.error(...args) } } : {}),
   });
   const app = emu.defaultClient;
@@ -41,6 +46,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
         options.autoApprove ? "auto-approved (first company)" : `page at ${emu.url}/connect/oauth2`,
       ],
       ["admin API", options.admin ? `${emu.url}/__admin` : "off (--admin enables it)"],
+      ["state", persistPath ?? "in memory (--ephemeral): a restart forgets every grant"],
     ]),
   );
   console.log();
