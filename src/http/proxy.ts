@@ -19,21 +19,10 @@ export interface ProxyEndpoint {
   readonly problem: string | undefined;
 }
 
-/** What the environment says about proxies. */
-export interface ProxySettings {
-  /** For https targets: `https_proxy` or `HTTPS_PROXY`. */
-  readonly https: ProxyEndpoint | undefined;
-  /** For http targets: `http_proxy`, or `HTTP_PROXY` outside CGI. */
-  readonly http: ProxyEndpoint | undefined;
-  /** True when `no_proxy` / `NO_PROXY` (or the loopback rule) says to connect directly. */
-  readonly bypass: (hostname: string, port: number) => boolean;
-}
-
-const NONE: ProxySettings = { https: undefined, http: undefined, bypass: () => true };
-
-function first(...values: Array<string | undefined>): string | undefined {
-  for (const v of values) if (v !== undefined && v.trim() !== "") return v.trim();
-  return undefined;
+/** The first of two variables that is set to something other than blanks, trimmed. */
+function first(a: string | undefined, b: string | undefined): string | undefined {
+  if (a !== undefined && a.trim() !== "") return a.trim();
+  return b !== undefined && b.trim() !== "" ? b.trim() : undefined;
 }
 
 /** Parses a proxy URL (`http://user:pass@host:port`, or `host:port`). Never echoes the value. */
@@ -127,40 +116,46 @@ export function parseNoProxy(value: string | undefined): (hostname: string, port
   };
 }
 
-let cached: { key: string; settings: ProxySettings } | undefined;
+// Parsed once per distinct value: the variables are read on every request, parsed only on change.
+const endpoints = new Map<string, ProxyEndpoint>();
+let noProxyCache: { value: string | undefined; matches: (hostname: string, port: number) => boolean } = {
+  value: undefined,
+  matches: () => false,
+};
 
-/**
- * The proxy settings in `env` (default `process.env`), re-read when the variables change.
- * Lower-case names win over upper-case ones, as in curl; `HTTP_PROXY` is ignored when
- * `REQUEST_METHOD` is set (a CGI server may have filled it from a request's `Proxy` header).
- */
-export function proxySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySettings {
-  const httpsValue = first(env["https_proxy"], env["HTTPS_PROXY"]);
-  const httpValue = first(env["http_proxy"], env["REQUEST_METHOD"] ? undefined : env["HTTP_PROXY"]);
-  if (httpsValue === undefined && httpValue === undefined) return NONE;
-  const noProxy = first(env["no_proxy"], env["NO_PROXY"]);
-  const key = `${httpsValue}\n${httpValue}\n${noProxy}`;
-  if (cached?.key === key) return cached.settings;
-  const listed = parseNoProxy(noProxy);
-  const settings: ProxySettings = {
-    https: httpsValue === undefined ? undefined : parseProxyUrl(httpsValue, "HTTPS_PROXY"),
-    http: httpValue === undefined ? undefined : parseProxyUrl(httpValue, "HTTP_PROXY"),
-    bypass: (hostname, port) => isLoopback(hostname.toLowerCase()) || listed(hostname, port),
-  };
-  cached = { key, settings };
-  return settings;
+function endpoint(value: string, variable: string): ProxyEndpoint {
+  const key = `${variable}\n${value}`;
+  let parsed = endpoints.get(key);
+  if (!parsed) {
+    if (endpoints.size >= 16) endpoints.clear();
+    parsed = parseProxyUrl(value, variable);
+    endpoints.set(key, parsed);
+  }
+  return parsed;
 }
 
-/** The proxy for a target, or undefined to connect directly. */
+/**
+ * The proxy for a target according to `env` (default `process.env`, read on every call), or
+ * undefined to connect directly. https targets use `https_proxy` / `HTTPS_PROXY`, http targets
+ * `http_proxy` / `HTTP_PROXY` (lower case wins, as in curl; `HTTP_PROXY` is ignored when
+ * `REQUEST_METHOD` is set, since a CGI server may have filled it from a request's `Proxy` header).
+ * Loopback hosts and those `no_proxy` / `NO_PROXY` lists go direct.
+ */
 export function proxyFor(
   target: { protocol: string; hostname: string; port: string },
-  settings: ProxySettings = proxySettingsFromEnv(),
+  env: NodeJS.ProcessEnv = process.env,
 ): ProxyEndpoint | undefined {
   const secure = target.protocol === "https:";
-  const proxy = secure ? settings.https : settings.http;
-  if (!proxy) return undefined;
-  const port = Number(target.port || (secure ? 443 : 80));
-  return settings.bypass(target.hostname, port) ? undefined : proxy;
+  const value = secure
+    ? first(env["https_proxy"], env["HTTPS_PROXY"])
+    : first(env["http_proxy"], env["REQUEST_METHOD"] ? undefined : env["HTTP_PROXY"]);
+  if (value === undefined) return undefined;
+  const hostname = target.hostname.toLowerCase();
+  if (isLoopback(hostname)) return undefined;
+  const noProxy = first(env["no_proxy"], env["NO_PROXY"]);
+  if (noProxyCache.value !== noProxy) noProxyCache = { value: noProxy, matches: parseNoProxy(noProxy) };
+  if (noProxyCache.matches(hostname, Number(target.port || (secure ? 443 : 80)))) return undefined;
+  return endpoint(value, secure ? "HTTPS_PROXY" : "HTTP_PROXY");
 }
 
 /** Options our Agent reads besides the usual ones: the caller's signal and time for the tunnel. */

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { NetworkError } from "../../src/index.js";
-import { parseNoProxy, parseProxyUrl, proxyFor, proxySettingsFromEnv } from "../../src/http/proxy.js";
+import { parseNoProxy, parseProxyUrl, proxyFor } from "../../src/http/proxy.js";
 import { nodeTransport, type TransportRequest } from "../../src/http/transport.js";
 
 const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
@@ -102,25 +102,31 @@ describe("proxy settings from the environment", () => {
   test("which variable applies to which target; lower case wins; CGI ignores HTTP_PROXY", () => {
     const https1 = { protocol: "https:", hostname: "oauth.platform.intuit.com", port: "" };
     const http1 = { protocol: "http:", hostname: "api.example", port: "8080" };
-    const s = proxySettingsFromEnv({ HTTPS_PROXY: "http://upper:1", https_proxy: "lower:2" });
-    assert.equal(proxyFor(https1, s)?.display, "http://lower:2");
-    assert.equal(proxyFor(http1, s), undefined);
-    const h = proxySettingsFromEnv({ HTTP_PROXY: "http://p:3" });
+    const env = { HTTPS_PROXY: "http://upper:1", https_proxy: "lower:2" };
+    assert.equal(proxyFor(https1, env)?.display, "http://lower:2");
+    assert.equal(proxyFor(http1, env), undefined);
+    const h = { HTTP_PROXY: "http://p:3" };
     assert.equal(proxyFor(http1, h)?.display, "http://p:3");
     assert.equal(proxyFor(https1, h), undefined, "HTTP_PROXY is not used for https targets");
-    const cgi = proxySettingsFromEnv({ HTTP_PROXY: "http://evil:1", REQUEST_METHOD: "GET" });
-    assert.equal(proxyFor(http1, cgi), undefined);
-    const cgiLower = proxySettingsFromEnv({ http_proxy: "http://ok:1", REQUEST_METHOD: "GET" });
-    assert.equal(proxyFor(http1, cgiLower)?.display, "http://ok:1");
-    assert.equal(proxyFor(https1, proxySettingsFromEnv({})), undefined);
-    assert.equal(proxyFor(https1, proxySettingsFromEnv({ HTTPS_PROXY: "  " })), undefined);
+    assert.equal(proxyFor(http1, { HTTP_PROXY: "http://evil:1", REQUEST_METHOD: "GET" }), undefined);
+    assert.equal(
+      proxyFor(http1, { http_proxy: "http://ok:1", REQUEST_METHOD: "GET" })?.display,
+      "http://ok:1",
+    );
+    assert.equal(proxyFor(https1, {}), undefined);
+    assert.equal(proxyFor(https1, { HTTPS_PROXY: "  " }), undefined);
+    assert.equal(proxyFor(https1, { HTTPS_PROXY: "p:1", NO_PROXY: "intuit.com" }), undefined);
+    assert.equal(
+      proxyFor(https1, { HTTPS_PROXY: "p:1", no_proxy: "other.example", NO_PROXY: "intuit.com" })?.display,
+      "http://p:1",
+    );
   });
 
   test("loopback targets never go through a proxy", () => {
-    const s = proxySettingsFromEnv({ HTTPS_PROXY: "http://p:1", HTTP_PROXY: "http://p:1" });
+    const env = { HTTPS_PROXY: "http://p:1", HTTP_PROXY: "http://p:1" };
     for (const hostname of ["localhost", "LOCALHOST", "app.localhost", "127.0.0.1", "127.9.8.7", "::1"])
-      assert.equal(proxyFor({ protocol: "http:", hostname, port: "4010" }, s), undefined, hostname);
-    assert.ok(proxyFor({ protocol: "http:", hostname: "128.0.0.1", port: "" }, s));
+      assert.equal(proxyFor({ protocol: "http:", hostname, port: "4010" }, env), undefined, hostname);
+    assert.ok(proxyFor({ protocol: "http:", hostname: "128.0.0.1", port: "" }, env));
   });
 
   test("proxy URLs: credentials become Proxy-Authorization and never the display; bad ones are named, not echoed", () => {
