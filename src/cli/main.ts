@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `intuit-oauth` command line: argument parsing, dispatch, help, and turning errors into one
-// line on stderr plus an exit code (1 failure, 2 usage or configuration mistake). Commands live in their own files.
+// The `intuit-oauth` command line: dispatch, help, and turning errors into one line on stderr plus
+// an exit code (1 failure, 2 usage or configuration mistake). Commands live in their own files.
 import { AuthClientError, ConfigurationError, IntuitOAuthError, QuickBooksError, VERSION } from "../index.js";
 import { optionsHelp, parseCommandArgs } from "./args.js";
 import { COMMANDS, commandsTaking, type Command } from "./commands.js";
