@@ -47,7 +47,7 @@ export function parseScopeList(list: string): string[] {
     if (WIRE_SCOPES.has(n) || /^[a-z][\w-]*(\.[\w-]+)+$/i.test(n)) return n;
     throw new UsageError(
       `Unknown scope "${n}".${didYouMean(n, [...SUGGESTED, ...WIRE_SCOPES])} ` +
-        `Known short names: ${SUGGESTED.join(", ")}; raw scope strings (such as com.intuit.quickbooks.accounting) pass as they are.`,
+        `Known short names: ${SUGGESTED.join(", ")}; raw scope strings with a dot (com.intuit.quickbooks.payroll) pass as they are.`,
     );
   });
   if (!scopes.some((s) => COMPANY_SCOPES.includes(s)))
@@ -55,11 +55,11 @@ export function parseScopeList(list: string): string[] {
   return [...new Set(scopes)];
 }
 
-/** `--timeout S`: a positive number of seconds. */
+/** `--timeout S`: a positive number of seconds, at most what a timer can wait (about 24 days). */
 export function parseTimeout(value: string | boolean | undefined): number {
   if (value === undefined) return 300;
   const n = Number(value);
-  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(n) || n <= 0)
+  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 2_147_483)
     throw new UsageError(`--timeout must be a positive number of seconds, not "${String(value)}"`);
   return n;
 }

@@ -119,6 +119,10 @@ const USAGE_MISTAKES: Array<{ args: string[]; env?: Record<string, string>; stde
     stderr: '--timeout must be a positive number of seconds, not "soon"',
   },
   {
+    args: ["login", "--timeout", "1e10"],
+    stderr: '--timeout must be a positive number of seconds, not "1e10"',
+  },
+  {
     args: ["token"],
     env: bare,
     stderr: "Missing app credentials: --client-id / INTUIT_CLIENT_ID, --client-secret / INTUIT_CLIENT_SECRET",
