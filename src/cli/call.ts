@@ -46,13 +46,33 @@ export function faultMessage(body: string): string | undefined {
   }
 }
 
-/** GETs `path` for the realm with the QuickBooks API helper (refreshes once on a 401). Resolves with the body. */
+/**
+ * Checks a `call` path before anything is sent. Like `tokens.api(realmId).get`, a path without a
+ * leading "/" is relative to `/v3/company/{realmId}/`. A full URL is refused: the stored token goes
+ * only to the environment's API host.
+ */
+export function checkApiPath(path: string | undefined): string {
+  if (!path || path.trim() === "") throw new UsageError("call needs an API path, e.g. companyinfo/{realmId}");
+  if (/^[a-z][a-z\d+.-]*:/i.test(path) || path.startsWith("//"))
+    throw new UsageError(
+      `call takes an API path, not a URL: ${path} (e.g. companyinfo/{realmId} or /v3/company/{realmId}/…)`,
+    );
+  if (
+    path
+      .split(/[?#]/)[0]!
+      .split("/")
+      .some((s) => s === "." || s === ".." || /^%2e%2e?$/i.test(s))
+  )
+    throw new UsageError(`The API path must not contain "." or ".." segments: ${path}`);
+  return path;
+}
+
+/** GETs a path from {@link checkApiPath} for the realm with the QuickBooks API helper (refreshes once on a 401). */
 export async function callApi(
   tokens: TokenManager,
   path: string,
   realm: string | undefined,
 ): Promise<string> {
-  if (!path.startsWith("/")) throw new UsageError(`The API path must start with "/": ${path}`);
   const realmId = chooseRealm(await tokens.store.list(), realm);
   const filled = path.replaceAll("{realmId}", encodeURIComponent(realmId));
   return tokens.api(realmId).request({ path: filled, responseType: "text" });

@@ -1,6 +1,9 @@
-// Where the CLI's settings come from: flags first, then the environment. Builds the AuthClient,
-// the token store and the TokenManager every token command shares. Prints nothing.
+// Where the CLI's settings come from: flags first, then the environment. Declares those shared
+// options, checks their values, and builds the AuthClient, the token store and the TokenManager
+// every token command shares. Prints nothing.
 import { AuthClient, FileTokenStore, TokenManager, type TokenRecord } from "../index.js";
+import type { OptionSpecs } from "./args.js";
+import { didYouMean } from "./suggest.js";
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {
@@ -12,16 +15,52 @@ export class CliError extends Error {
   override name = "CliError";
 }
 
-/** Options every command accepts. */
-export const COMMON_OPTIONS = {
-  help: { type: "boolean", short: "h" },
-  verbose: { type: "boolean", short: "v" },
-  "client-id": { type: "string" },
-  "client-secret": { type: "string" },
-  "redirect-uri": { type: "string" },
-  environment: { type: "string" },
-  "store-dir": { type: "string" },
-} as const;
+/** `-h, --help`: every command has it. */
+export const HELP_OPTION = {
+  help: { type: "boolean", short: "h", help: "show this help" },
+} as const satisfies OptionSpecs;
+
+/** `-v, --verbose` for the commands that talk to Intuit: details on errors. */
+export const VERBOSE_ERRORS_OPTION = {
+  verbose: {
+    type: "boolean",
+    short: "v",
+    help: "on errors, also show the status, intuit_tid, error code and (redacted) body",
+  },
+} as const satisfies OptionSpecs;
+
+/** The app's credentials and environment: every command that talks to Intuit. */
+export const APP_OPTIONS = {
+  "client-id": { type: "string", value: "ID", help: "the app's client id, or INTUIT_CLIENT_ID" },
+  "client-secret": {
+    type: "string",
+    value: "SECRET",
+    help: "the app's client secret, or INTUIT_CLIENT_SECRET (never printed)",
+  },
+  environment: {
+    type: "string",
+    value: "ENV",
+    help: "sandbox (default), production or a discovery URL, or INTUIT_ENVIRONMENT",
+  },
+} as const satisfies OptionSpecs;
+
+/** The redirect URI: only `login` uses it (a token refresh never sends one). */
+export const REDIRECT_OPTION = {
+  "redirect-uri": {
+    type: "string",
+    value: "URI",
+    help: "a loopback http URL registered for the app, or INTUIT_REDIRECT_URI",
+  },
+} as const satisfies OptionSpecs;
+
+/** Where tokens are stored. */
+export const STORE_OPTION = {
+  "store-dir": {
+    type: "string",
+    value: "DIR",
+    help: "token directory, or INTUIT_OAUTH_STORE_DIR\n(default: your config directory's intuit-oauth-client/tokens)",
+  },
+} as const satisfies OptionSpecs;
 
 /** The parsed values of {@link COMMON_OPTIONS} (and any command options). */
 export type Flags = Record<string, string | boolean | undefined>;
@@ -33,6 +72,12 @@ export interface Credentials {
   environment: string;
 }
 
+/**
+ * What the commands that never use a redirect URI (token, refresh, revoke, userinfo, call) give
+ * AuthClient, which requires one: Intuit sees it only in the code exchange, which they never do.
+ */
+const UNUSED_REDIRECT_URI = "http://127.0.0.1/unused-by-this-command";
+
 function pick(flags: Flags, flag: string, env: string): string | undefined {
   const value = flags[flag];
   if (typeof value === "string" && value !== "") return value;
@@ -40,24 +85,55 @@ function pick(flags: Flags, flag: string, env: string): string | undefined {
   return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
 }
 
-/** The app's credentials from `--client-id` etc. or `INTUIT_CLIENT_ID` etc. */
-export function credentials(flags: Flags): Credentials {
+const BUILT_IN_ENVIRONMENTS = ["sandbox", "sand", "production", "prod"];
+
+/** `--environment` / `INTUIT_ENVIRONMENT`: a built-in name or an http(s) discovery URL, checked here. */
+export function environment(flags: Flags): string {
+  const value = pick(flags, "environment", "INTUIT_ENVIRONMENT") ?? "sandbox";
+  if (BUILT_IN_ENVIRONMENTS.includes(value.trim().toLowerCase())) return value;
+  const source =
+    typeof flags["environment"] === "string" && flags["environment"] !== ""
+      ? "--environment"
+      : "INTUIT_ENVIRONMENT";
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol === "https:" || (url?.protocol === "http:" && isLoopback(url.hostname))) return value;
+  if (url?.protocol === "http:")
+    throw new UsageError(
+      `${source} uses plain http on a host that is not loopback (${url.host}); a discovery URL must be https, or http on 127.0.0.1/localhost`,
+    );
+  throw new UsageError(
+    `${source} "${value}" is not sandbox, production or a discovery URL (https://…).${didYouMean(value, ["sandbox", "production"])}`,
+  );
+}
+
+/** 127.0.0.0/8, localhost and [::1]: the only hosts allowed over plain http. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The app's credentials from `--client-id` etc. or `INTUIT_CLIENT_ID` etc. The redirect URI is
+ * read only when `redirectUri` is "required" (login); otherwise it is neither demanded nor used.
+ */
+export function credentials(flags: Flags, redirectUri: "required" | "unused" = "unused"): Credentials {
   const clientId = pick(flags, "client-id", "INTUIT_CLIENT_ID");
   const clientSecret = pick(flags, "client-secret", "INTUIT_CLIENT_SECRET");
-  const redirectUri = pick(flags, "redirect-uri", "INTUIT_REDIRECT_URI");
+  const redirect =
+    redirectUri === "required" ? pick(flags, "redirect-uri", "INTUIT_REDIRECT_URI") : UNUSED_REDIRECT_URI;
   const missing = [
     clientId ? undefined : "--client-id / INTUIT_CLIENT_ID",
     clientSecret ? undefined : "--client-secret / INTUIT_CLIENT_SECRET",
-    redirectUri ? undefined : "--redirect-uri / INTUIT_REDIRECT_URI",
+    redirect ? undefined : "--redirect-uri / INTUIT_REDIRECT_URI",
   ].filter(Boolean);
-  if (!clientId || !clientSecret || !redirectUri)
+  if (!clientId || !clientSecret || !redirect)
     throw new UsageError(`Missing app credentials: ${missing.join(", ")}`);
-  return {
-    clientId,
-    clientSecret,
-    redirectUri,
-    environment: pick(flags, "environment", "INTUIT_ENVIRONMENT") ?? "sandbox",
-  };
+  return { clientId, clientSecret, redirectUri: redirect, environment: environment(flags) };
 }
 
 /** An AuthClient for the configured app (fetches the discovery document when the environment is a URL). */
@@ -71,22 +147,28 @@ export function tokenStore(flags: Flags): FileTokenStore {
   return new FileTokenStore(directory ? { directory } : {});
 }
 
-/** AuthClient + TokenManager on the file store: what every token command needs. */
+/** AuthClient + TokenManager on the file store: what every stored-token command needs. */
 export async function tokenManager(flags: Flags): Promise<TokenManager> {
-  const client = await authClient(credentials(flags));
+  const client = await authClient(credentials(flags, "unused"));
   return new TokenManager({ authClient: client, store: tokenStore(flags) });
 }
 
-/** The realm a command acts on: `--realm`, or the only stored one. */
+/** The realm a command acts on: `--realm` (which must be stored), or the only stored one. */
 export function chooseRealm(records: readonly TokenRecord[], realm: string | undefined): string {
-  if (realm) return realm;
+  const ids = records.map((r) => r.realmId).sort();
   if (records.length === 0)
     throw new CliError(
-      "No QuickBooks company is connected. Run `intuit-oauth login` to connect (or reconnect) one.",
+      `${realm ? `Realm ${realm} is not connected, and no` : "No"} QuickBooks company is connected. ` +
+        "Run `intuit-oauth login` to connect (or reconnect) one.",
     );
-  if (records.length > 1) {
-    const ids = records.map((r) => r.realmId).sort();
-    throw new UsageError(`Several companies are connected; choose one with --realm: ${ids.join(", ")}`);
+  if (realm) {
+    if (ids.includes(realm)) return realm;
+    throw new UsageError(
+      `No tokens are stored for realm ${realm}. Stored realms: ${ids.join(", ")}.${didYouMean(realm, ids)} ` +
+        "To connect another company, run `intuit-oauth login`.",
+    );
   }
+  if (records.length > 1)
+    throw new UsageError(`Several companies are connected; choose one with --realm: ${ids.join(", ")}`);
   return records[0]!.realmId;
 }

@@ -1,6 +1,7 @@
 // `intuit-oauth emulator`: runs the offline Intuit emulator until Ctrl-C (SIGINT/SIGTERM close it cleanly).
 // Its credentials are public test values, so printing them is fine.
 import { startEmulator } from "../emulator/index.js";
+import { prepareEmulatorState, type EmulatorStateChoice } from "./emulator-state.js";
 import { table } from "./output.js";
 
 export interface EmulatorCommandOptions {
@@ -8,28 +9,14 @@ export interface EmulatorCommandOptions {
   autoApprove: boolean;
   admin: boolean;
   verbose: boolean;
+  /** Where grants and tokens outlive a restart: see {@link prepareEmulatorState}. */
+  state: EmulatorStateChoice;
   /** `iss` of ID tokens and discovery; default Intuit's own. */
   issuer?: string | undefined;
 }
 
-/** The `--issuer` flag as `emulator` parses it: absent, `self` (the emulator's URL), or an absolute http(s) URL. */
-export function issuerFlag(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  if (text === "self") return text;
-  let ok: boolean;
-  try {
-    const url = new URL(text);
-    ok = url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    ok = false;
-  }
-  if (!ok)
-    throw new TypeError(`--issuer must be an absolute http(s) URL or self, not ${JSON.stringify(text)}`);
-  return text;
-}
-
 export async function runEmulator(options: EmulatorCommandOptions): Promise<number> {
+  const persistPath = prepareEmulatorState(options.state);
   // Listen for Ctrl-C before anything is printed, so a signal right after the banner still closes cleanly.
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
@@ -44,6 +31,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
     port: options.port,
     autoApprove: options.autoApprove,
     admin: options.admin,
+    ...(persistPath ? { persistPath } : {}),
     ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
     ...(options.verbose ? { logger: { info: (...args: unknown[]) => console.error(...args) } } : {}),
   });
@@ -52,7 +40,6 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
   console.log(
     table([
       ["discovery URL", emu.discoveryUrl],
-      ["issuer", emu.issuer],
       ["client id", app.clientId],
       ["client secret", `${app.clientSecret} (a public test value)`],
       ["redirect URI", app.redirectUris.join("  ")],
@@ -62,6 +49,8 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
         options.autoApprove ? "auto-approved (first company)" : `page at ${emu.url}/connect/oauth2`,
       ],
       ["admin API", options.admin ? `${emu.url}/__admin` : "off (--admin enables it)"],
+      ["issuer", emu.issuer],
+      ["state", persistPath ?? "in memory (--ephemeral): a restart forgets every grant"],
     ]),
   );
   console.log();

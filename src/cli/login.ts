@@ -3,7 +3,16 @@
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { COMPANY_SCOPES, Scopes, TokenManager, type TokenSet } from "../index.js";
-import { authClient, CliError, credentials, tokenStore, UsageError, type Flags } from "./config.js";
+import {
+  authClient,
+  CliError,
+  credentials,
+  isLoopback,
+  tokenStore,
+  UsageError,
+  type Flags,
+} from "./config.js";
+import { didYouMean } from "./suggest.js";
 import { iso, table } from "./output.js";
 
 export const DEFAULT_SCOPES = "accounting,openid,profile,email";
@@ -14,12 +23,45 @@ const SHORT_NAMES: ReadonlyMap<string, string> = new Map(
     [name.toLowerCase().replaceAll("_", ""), value],
   ]),
 );
+const WIRE_SCOPES: ReadonlySet<string> = new Set(Object.values(Scopes));
+/** The short names help and did-you-mean offer: Intuit's spelling, lower case. */
+const SUGGESTED = [
+  ...new Set(
+    Object.keys(Scopes)
+      .filter((n) => n === n.toUpperCase())
+      .map((n) => n.toLowerCase()),
+  ),
+];
 
-/** `accounting,openid` → wire scopes; unknown names pass through as raw scope strings. */
+/**
+ * `accounting,openid` → wire scopes. A name that is neither a short name nor a known scope must
+ * look like a raw scope string (with a dot, as Intuit's are), so a typo stops here, before any
+ * browser opens, instead of on Intuit's error page.
+ */
 export function parseScopeList(list: string): string[] {
   const names = list.split(/[\s,]+/).filter(Boolean);
   if (names.length === 0) throw new UsageError("--scopes needs at least one scope");
-  return [...new Set(names.map((n) => SHORT_NAMES.get(n.toLowerCase()) ?? n))];
+  const scopes = names.map((n) => {
+    const known = SHORT_NAMES.get(n.toLowerCase());
+    if (known) return known;
+    if (WIRE_SCOPES.has(n) || /^[a-z][\w-]*(\.[\w-]+)+$/i.test(n)) return n;
+    throw new UsageError(
+      `Unknown scope "${n}".${didYouMean(n, [...SUGGESTED, ...WIRE_SCOPES])} ` +
+        `Known short names: ${SUGGESTED.join(", ")}; raw scope strings with a dot (com.intuit.quickbooks.payroll) pass as they are.`,
+    );
+  });
+  if (!scopes.some((s) => COMPANY_SCOPES.includes(s)))
+    throw new UsageError("login stores tokens per company: include the accounting or payment scope");
+  return [...new Set(scopes)];
+}
+
+/** `--timeout S`: a positive number of seconds, at most what a timer can wait (about 24 days). */
+export function parseTimeout(value: string | boolean | undefined): number {
+  if (value === undefined) return 300;
+  const n = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 2_147_483)
+    throw new UsageError(`--timeout must be a positive number of seconds, not "${String(value)}"`);
+  return n;
 }
 
 interface CallbackTarget {
@@ -37,8 +79,7 @@ function callbackTarget(redirectUri: string): CallbackTarget {
     throw new UsageError(`The redirect URI is not a URL: ${redirectUri}`);
   }
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  const loopback = host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-  if (url.protocol !== "http:" || !loopback)
+  if (url.protocol !== "http:" || !isLoopback(host))
     throw new UsageError(
       `login receives the callback itself, so the redirect URI must be a loopback http URL such as ` +
         `http://127.0.0.1:8000/callback (registered for your app); got ${redirectUri}`,
@@ -104,18 +145,16 @@ function progress(timeoutS: number): () => void {
 }
 
 export interface LoginOptions {
-  scopes: string;
+  /** Wire scopes, from {@link parseScopeList}. */
+  scopes: string[];
   noBrowser: boolean;
+  /** From {@link parseTimeout}. */
   timeoutS: number;
 }
 
 export async function runLogin(flags: Flags, options: LoginOptions): Promise<number> {
-  const creds = credentials(flags);
-  const scopes = parseScopeList(options.scopes);
-  if (!scopes.some((s) => COMPANY_SCOPES.includes(s)))
-    throw new UsageError("login stores tokens per company: include the accounting or payment scope");
-  if (!Number.isFinite(options.timeoutS) || options.timeoutS <= 0)
-    throw new UsageError("--timeout must be a positive number of seconds");
+  const creds = credentials(flags, "required");
+  const { scopes } = options;
   const target = callbackTarget(creds.redirectUri);
   const client = await authClient(creds);
   const store = tokenStore(flags);

@@ -1,20 +1,12 @@
 #!/usr/bin/env node
-// The `intuit-oauth` command line: argument parsing, dispatch, help, and turning errors into one
-// line on stderr plus an exit code (1 failure, 2 usage). Commands live in their own files.
-import { parseArgs } from "node:util";
-import { AuthClientError, IntuitOAuthError, QuickBooksError, VERSION } from "../index.js";
-import { COMMON_OPTIONS, CliError, UsageError, type Flags } from "./config.js";
+// The `intuit-oauth` command line: dispatch, help, and turning errors into one line on stderr plus
+// an exit code (1 failure, 2 usage or configuration mistake). Commands live in their own files.
+import { AuthClientError, ConfigurationError, IntuitOAuthError, QuickBooksError, VERSION } from "../index.js";
+import { optionsHelp, parseCommandArgs } from "./args.js";
+import { COMMANDS, commandsTaking, type Command } from "./commands.js";
+import { CliError, UsageError } from "./config.js";
 import { oneLine } from "./output.js";
-import { COMMANDS, type Command } from "./commands.js";
-
-const COMMON_HELP = `Common options:
-  --client-id ID        or INTUIT_CLIENT_ID
-  --client-secret S     or INTUIT_CLIENT_SECRET
-  --redirect-uri URI    or INTUIT_REDIRECT_URI
-  --environment ENV     sandbox | production | discovery URL, or INTUIT_ENVIRONMENT (default sandbox)
-  --store-dir DIR       token directory, or INTUIT_OAUTH_STORE_DIR (default: your config directory)
-  -v, --verbose         on errors, also show status, intuit_tid, error code and the (redacted) body
-  -h, --help            help`;
+import { didYouMean } from "./suggest.js";
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -26,19 +18,37 @@ Usage: intuit-oauth <command> [options]
 Commands:
 ${list}
 
-${COMMON_HELP}
+The app's credentials come from --client-id, --client-secret, --redirect-uri and --environment,
+or INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET, INTUIT_REDIRECT_URI and INTUIT_ENVIRONMENT.
 
 Run \`intuit-oauth <command> --help\` for a command's options. Try \`intuit-oauth demo\` first.`;
 }
 
 function commandHelp(c: Command): string {
-  return `Usage: intuit-oauth ${c.usage}
+  return [
+    `Usage: intuit-oauth ${c.usage}`,
+    c.summary,
+    ...(c.about ? [c.about] : []),
+    `Options:\n${optionsHelp(c.options)}`,
+    ...(c.example ? [c.example] : []),
+  ].join("\n\n");
+}
 
-${c.summary}
+const NAMES = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
 
-${c.help}
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}
 
-${COMMON_HELP}`;
+/** The message for a first argument that is not a command. */
+function notACommand(arg: string): string {
+  if (arg.startsWith("-")) {
+    const name = arg.replace(/^--?/, "").split("=")[0] ?? "";
+    if (commandsTaking(name, "").length > 0)
+      return `Options go after the command, e.g. \`intuit-oauth <command> ${arg.split("=")[0]} …\`. Run \`intuit-oauth --help\` for the commands.`;
+    return `Unknown option "${arg}". Run \`intuit-oauth --help\` for the commands and \`intuit-oauth <command> --help\` for their options.`;
+  }
+  return `Unknown command "${arg}".${didYouMean(arg, NAMES)} Run \`intuit-oauth --help\` for the list.`;
 }
 
 /** One line for a person; `verbose` adds the details an Intuit support ticket needs. */
@@ -95,48 +105,55 @@ export function describeError(err: unknown, verbose: boolean): string {
   return verbose && e?.stack ? e.stack : oneLine(e?.message ?? String(err));
 }
 
+/** Usage and configuration mistakes exit 2; everything else that fails exits 1. */
+function exitCode(err: unknown): number {
+  return err instanceof UsageError || err instanceof ConfigurationError ? 2 : 1;
+}
+
 /** Parses argv, runs the command, and resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    const topic = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    console.log(topic ? commandHelp(topic) : mainHelp());
-    return 0;
-  }
-  if (name === "--version" || name === "-V") {
-    console.log(VERSION);
-    return 0;
-  }
-  const command = COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
-  let verbose = rest.includes("--verbose") || rest.includes("-v");
+  let verbose = false;
   try {
-    if (!command)
-      throw new UsageError(`Unknown command "${name}". Run \`intuit-oauth --help\` for the list.`);
-    let parsed: { values: Flags; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args: rest,
-        options: { ...COMMON_OPTIONS, ...command.options },
-        allowPositionals: true,
-        strict: true,
-      }) as { values: Flags; positionals: string[] };
-    } catch (err) {
-      throw new UsageError(`${(err as Error).message}. Run \`intuit-oauth ${command.name} --help\`.`);
+    if (name === undefined || name === "--help" || name === "-h") {
+      console.log(mainHelp());
+      return 0;
     }
-    verbose = parsed.values["verbose"] === true;
-    if (parsed.values["help"]) {
+    if (name === "help") {
+      if (rest.length === 0) {
+        console.log(mainHelp());
+        return 0;
+      }
+      const topic = findCommand(rest[0]!);
+      if (!topic || rest.length > 1) throw new UsageError(notACommand(rest[topic ? 1 : 0]!));
+      console.log(commandHelp(topic));
+      return 0;
+    }
+    if (name === "--version" || name === "-V") {
+      console.log(VERSION);
+      return 0;
+    }
+    const command = findCommand(name);
+    if (!command) throw new UsageError(notACommand(name));
+    if (rest.includes("--help") || rest.includes("-h")) {
       console.log(commandHelp(command));
       return 0;
     }
-    const max = command.positionals ?? 0;
-    if (parsed.positionals.length > max)
-      throw new UsageError(
-        `Unexpected argument "${parsed.positionals[max]}". Run \`intuit-oauth ${command.name} --help\`.`,
-      );
-    return (await command.run(parsed.values, parsed.positionals)) ?? 0;
+    const parsed = parseCommandArgs(rest, {
+      command: command.name,
+      specs: command.options,
+      maxPositionals: command.positionals ?? 0,
+      elsewhere: (option) => commandsTaking(option, command.name),
+    });
+    if (parsed.flags["help"]) {
+      console.log(commandHelp(command));
+      return 0;
+    }
+    verbose = parsed.flags["verbose"] === true;
+    return (await command.run(parsed.flags, parsed.positionals)) ?? 0;
   } catch (err) {
     console.error(`intuit-oauth: ${describeError(err, verbose)}`);
-    return err instanceof UsageError ? 2 : 1;
+    return exitCode(err);
   }
 }
 

@@ -1,10 +1,12 @@
 // The wire: one function type that sends a request and returns status, headers and the whole body.
-// Two implementations: node:http(s) with keep-alive agents (the default on Node), and any fetch.
+// Two implementations: node:http(s) with keep-alive agents (the default on Node; through the
+// environment's proxy when one is set, see proxy.ts), and any fetch.
 // It knows nothing of OAuth, retries or errors from Intuit; it only reports network failures.
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
 import { NetworkError } from "./errors.js";
+import { routeThroughProxy } from "./proxy.js";
 
 /** One outgoing request, as the transport sees it. */
 export interface TransportRequest {
@@ -136,7 +138,11 @@ export const nodeTransport: Transport = (request) =>
     if (body !== undefined) headers["content-length"] = String(body.length);
     try {
       req = mod.request(
-        { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY decide; with none of them set, these options go as they are.
+        routeThroughProxy(
+          { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
+          { signal, timeoutMs: request.timeoutMs },
+        ),
         (res) => {
           const tid = res.headers["intuit_tid"];
           intuitTid = typeof tid === "string" ? tid : undefined;

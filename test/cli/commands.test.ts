@@ -155,6 +155,25 @@ test("call fills {realmId}, prints the JSON body, and refreshes once on a 401", 
   );
 });
 
+test("call takes a path relative to the company, as tokens.api(realmId).get does", async () => {
+  const r = await cli("call", "companyinfo/{realmId}");
+  assert.equal(r.code, 0, r.stderr);
+  const body = JSON.parse(r.stdout) as { CompanyInfo: { CompanyName: string } };
+  assert.equal(body.CompanyInfo.CompanyName, "Sandbox Company_US_1");
+});
+
+test("token and refresh need no redirect URI, and ignore a broken one", async () => {
+  const { INTUIT_REDIRECT_URI: _unused, ...withoutRedirect } = env;
+  const token = await runCli(["token"], withoutRedirect);
+  assert.equal(token.stderr, "");
+  assert.equal(token.code, 0);
+  assert.equal(token.stdout, `${stored(REALM_1).accessToken}\n`);
+  const refresh = await runCli(["refresh"], { ...withoutRedirect, INTUIT_REDIRECT_URI: "not a URL" });
+  shown.push(refresh.stdout, refresh.stderr);
+  assert.equal(refresh.code, 0, refresh.stderr);
+  assert.match(refresh.stdout, /^Refreshed realm 9341453050198162\.\n/);
+});
+
 test("refresh reports rotation and stores the new refresh token", async () => {
   const before = stored(REALM_1);
   const r = await cli("refresh");
@@ -211,6 +230,14 @@ test("with two companies, --realm is required and the error lists them", async (
   assert.equal(status.code, 0);
   assert.match(status.stdout, new RegExp(`^realm ${REALM_1}: valid$`, "m"));
   assert.match(status.stdout, new RegExp(`^realm ${REALM_2}: valid$`, "m"));
+  const unknown = await cli("token", "--realm", "9341453050198176");
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stdout, "");
+  assert.equal(
+    unknown.stderr,
+    `intuit-oauth: No tokens are stored for realm 9341453050198176. Stored realms: ${REALM_1}, ${REALM_2}. ` +
+      `Did you mean "${REALM_2}"? To connect another company, run \`intuit-oauth login\`.\n`,
+  );
   const chosen = await cli("token", "--realm", REALM_2);
   assert.equal(chosen.stdout, `${stored(REALM_2).accessToken}\n`);
   const revoked = await cli("revoke", "--realm", REALM_2);

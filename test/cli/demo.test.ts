@@ -13,7 +13,14 @@ test("demo exits 0, names all ten steps in order, and leaves the user's config a
   const r = spawnSync(process.execPath, [CLI, "demo"], {
     encoding: "utf8",
     timeout: 30_000,
-    env: { ...process.env, XDG_CONFIG_HOME: config, INTUIT_OAUTH_STORE_DIR: join(config, "store") },
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: config,
+      INTUIT_OAUTH_STORE_DIR: join(config, "store"),
+      // Offline means offline: a proxy in the environment (here one that is not there) is never used.
+      HTTP_PROXY: "http://127.0.0.1:9",
+      HTTPS_PROXY: "http://127.0.0.1:9",
+    },
   });
   assert.equal(r.stderr, "");
   assert.equal(r.status, 0);

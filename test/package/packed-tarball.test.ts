@@ -1,9 +1,10 @@
 // Installs the packed tarball into a scratch project (as a user would) and uses it from ESM, CJS,
-// TypeScript (node16 resolution, both module kinds) and the `intuit-oauth` bin. Needs dist/ (npm test builds it).
+// TypeScript (node16 resolution, both module kinds) and the `intuit-oauth` bin, and checks that the README's
+// docs/ links resolve inside the installed package. Needs dist/ (npm test builds it).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -36,6 +37,18 @@ test(
       readdirSync(join(app, "node_modules")).filter((n) => !n.startsWith(".")),
       ["intuit-oauth-client"],
       "zero runtime dependencies",
+    );
+
+    // The README is what npm shows: its relative docs/ links must land on files the package ships.
+    const installed = join(app, "node_modules", "intuit-oauth-client");
+    const readme = readFileSync(join(installed, "README.md"), "utf8");
+    const docLinks = [...readme.matchAll(/\]\((docs\/[^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
+    assert.ok(docLinks.length >= 5, `README links to docs/: ${docLinks.join(", ")}`);
+    const missing = docLinks.filter((link) => !existsSync(join(installed, link)));
+    assert.deepEqual(missing, [], "README links to docs the package does not ship");
+    assert.match(
+      readFileSync(join(installed, "LICENSE"), "utf8"),
+      /Apache License\s+Version 2\.0, January 2004/,
     );
 
     const check = `
