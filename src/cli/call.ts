@@ -1,7 +1,7 @@
 // `intuit-oauth call <path>`: a GET of a QuickBooks API path with the stored token.
 // `call` goes through the library's QuickBooks API helper (tokens.api); the demo uses the raw GET
 // helpers here, to show the tutorial's Bearer header as it is.
-import type { AuthClient, TokenManager } from "../index.js";
+import { parseFault, type AuthClient, type TokenManager } from "../index.js";
 import { chooseRealm, UsageError } from "./config.js";
 
 /** What a GET of the QuickBooks API answered. */
@@ -32,18 +32,12 @@ export async function apiGet(client: AuthClient, url: string, accessToken: strin
 
 /** The QuickBooks `Fault` message of an error body, if it has one. */
 export function faultMessage(body: string): string | undefined {
-  try {
-    const fault = (
-      JSON.parse(body) as { Fault?: { Error?: Array<{ Message?: string; Detail?: string; code?: string }> } }
-    ).Fault;
-    const first = fault?.Error?.[0];
-    if (!first) return undefined;
-    return [first.Message, first.Detail, first.code ? `code ${first.code}` : undefined]
-      .filter(Boolean)
-      .join(" - ");
-  } catch {
-    return undefined;
-  }
+  // Any shape Intuit sends: capitalised or lower-case JSON (the gateway's 401), or XML.
+  const first = parseFault(body)?.errors[0];
+  if (!first) return undefined;
+  return [first.message, first.detail, first.code ? `code ${first.code}` : undefined]
+    .filter(Boolean)
+    .join(" - ");
 }
 
 /**

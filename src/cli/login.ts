@@ -2,7 +2,14 @@
 // on the redirect URI receives the callback; the state is verified before the code is exchanged.
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { COMPANY_SCOPES, Scopes, TokenManager, type TokenSet } from "../index.js";
+import {
+  CallbackError,
+  COMPANY_SCOPES,
+  Scopes,
+  TokenManager,
+  validateCallback,
+  type TokenSet,
+} from "../index.js";
 import {
   authClient,
   CliError,
@@ -171,8 +178,21 @@ export async function runLogin(flags: Flags, options: LoginOptions): Promise<num
       res.writeHead(404, { "content-type": "text/plain", connection: "close" }).end("Not found");
       return;
     }
+    // A callback without this login's state (a forged error, a stray tab) is answered and
+    // ignored: the login goes on waiting for the real one.
+    try {
+      validateCallback(url, expectedState);
+    } catch (err) {
+      if (err instanceof CallbackError) {
+        res.writeHead(400, { "content-type": "text/html; charset=utf-8", connection: "close" });
+        res.end(page("Not connected", "This callback does not belong to the login in progress."));
+        return;
+      }
+    }
     handled = true;
-    client.handleCallback(url, { expectedState }).then(
+    // Without an ID token the realm is proven with one CompanyInfo call (accounting scope).
+    const verifyRealm = !scopes.includes(Scopes.OpenId) && scopes.includes(Scopes.Accounting);
+    client.handleCallback(url, { expectedState, verifyRealm }).then(
       (token) => {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8", connection: "close" });
         res.end(page("Connected", `intuit-oauth is connected to company ${token.realmId ?? ""}.`));
@@ -230,7 +250,9 @@ export async function runLogin(flags: Flags, options: LoginOptions): Promise<num
     const realmId = token.realmId;
     if (!realmId)
       throw new CliError("Intuit did not return a realmId; include the accounting or payment scope");
-    await tokens.save(realmId, token);
+    // One user on a loopback redirect: the callback came from this user's own browser, so a realm
+    // that could not be proven (a Payments-only grant has no ID token and no CompanyInfo) is kept.
+    await tokens.save(realmId, token, { allowUnverifiedRealm: true });
     console.log(`Connected QuickBooks company ${realmId}.`);
     console.log(
       table([

@@ -196,6 +196,24 @@ test("userinfo prints the profile JSON", async () => {
   assert.equal(info["email"], "alex.sandbox@example.com");
 });
 
+test("a forged error callback (wrong state) is answered 400 and login goes on waiting for the real one", async () => {
+  const watch = urlFromOutput();
+  const running = runCli(["login", "--no-browser", "--timeout", "15"], env, watch.seen);
+  const authUrl = await watch.url;
+  const redirect = new URL(new URL(authUrl).searchParams.get("redirect_uri") ?? "");
+  const forged = await fetch(`${redirect.href}?error=access_denied&state=forged`);
+  assert.equal(forged.status, 400);
+  const noState = await fetch(`${redirect.href}?error=access_denied`);
+  assert.equal(noState.status, 400);
+  const browser = await playBrowser(authUrl, REALM_1);
+  secrets.add(browser.code);
+  assert.equal(browser.status, 200);
+  const r = await running;
+  shown.push(r.stdout, r.stderr);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`Connected QuickBooks company ${REALM_1}\\.`));
+});
+
 test("a 503 on refresh: one line, exit 1, store unchanged byte for byte; --verbose adds intuit_tid", async () => {
   const bytes = readFileSync(storeFile(REALM_1));
   emu.injectFault("token", { type: "status", status: 503 }, 3); // the first try and two retries

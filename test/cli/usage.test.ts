@@ -239,7 +239,16 @@ const HELP_OPTIONS: Record<string, string[]> = {
   ],
   call: ["--realm", "--client-id", "--client-secret", "--environment", "--store-dir", "--verbose", "--help"],
   status: ["--store-dir", "--help"],
-  emulator: ["--port", "--auto-approve", "--admin", "--state-file", "--ephemeral", "--verbose", "--help"],
+  emulator: [
+    "--port",
+    "--auto-approve",
+    "--admin",
+    "--issuer",
+    "--state-file",
+    "--ephemeral",
+    "--verbose",
+    "--help",
+  ],
   demo: ["--port", "--help"],
 };
 
