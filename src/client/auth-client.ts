@@ -489,7 +489,10 @@ export class AuthClient {
   /**
    * Revokes a token; revoking either token of a grant disconnects the app. Without an argument,
    * revokes the client's refresh token (else its access token) and then clears the client's tokens.
-   * Resolves `true`.
+   * Resolves `true`. Where Python returns False, this throws a typed {@link AuthClientError}: Intuit
+   * answers an unknown or already-revoked token with HTTP 400 and an empty body (`statusCode` 400).
+   * When that 400 answers a retry whose first attempt's answer was lost, the token is revoked and
+   * this resolves `true`.
    */
   async revoke(token?: string, options: CallOptions = {}): Promise<true> {
     const value = token ?? this.#refreshToken ?? this.#accessToken;
@@ -514,7 +517,10 @@ export class AuthClient {
       idempotent: true,
       signal: options.signal,
     });
-    if (res.status < 200 || res.status >= 300)
+    // Intuit answers 400 with an empty body for a token it does not know (already revoked). After a
+    // retry, that means the lost first attempt did the revoking: the caller's goal is met.
+    const alreadyRevoked = res.status === 400 && res.body.length === 0 && res.attempts > 1;
+    if ((res.status < 200 || res.status >= 300) && !alreadyRevoked)
       throw errorFromResponse(res, undefined, [value, this.#clientSecret]);
     const ownToken = value === this.#refreshToken || value === this.#accessToken;
     if (ownToken && options.updateClient !== false) this.#clearTokens();

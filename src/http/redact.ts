@@ -14,7 +14,8 @@ const keep = (key: string, value: string) => {
   return v === "" || (/^"?code/i.test(key) && FAULT_CODE.test(v));
 };
 const BEARER = /(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+// A JWS (three parts) or a JWE (five parts, the second often empty: Intuit's access tokens).
+const JWT = /eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}/g;
 
 /**
  * Replaces secret values inside JSON, form-encoded or free text with `[redacted]`. `known` are

@@ -70,3 +70,11 @@ test("a realm marked dead keeps no raw server text that echoes a token", async (
   assert.ok(!json.includes("AT-X"), json);
   server.on("/token", () => ({ body: tokenBody() }));
 });
+
+test("a JWE-shaped access token (five parts, empty second) is redacted in free text", () => {
+  const jwe =
+    "eyJlbmMiOiJBMTI4Q0JDLUhTMjU2IiwiYWxnIjoiZGlyIn0..f6Zw2bJ0Xq6u3Yy1t9Q1aA.Zm9vYmFyYmF6cXV4cXV1eA.c2lnbmF0dXJlc2lnbg";
+  const text = redactText(`upstream said: token ${jwe} expired`);
+  assert.ok(!text.includes("f6Zw2bJ0Xq6u3Yy1t9Q1aA"), text);
+  assert.ok(!text.includes("Zm9vYmFyYmF6cXV4cXV1eA"), text);
+});
