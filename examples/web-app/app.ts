@@ -6,9 +6,11 @@ import {
   AuthClientError,
   AuthorizationResponseError,
   CallbackError,
+  RealmMismatchError,
   ReauthorizationRequiredError,
   Scopes,
   TokenNotFoundError,
+  UnverifiedRealmError,
   type AuthClient,
   type ScopeLike,
   type TokenManager,
@@ -82,15 +84,18 @@ export function createApp(options: AppOptions): express.Express {
     const pending = cookies.get<PendingConnect>(req, PENDING_COOKIE);
     cookies.clear(res, PENDING_COOKIE); // one use only, whatever happens next
     const token = await authClient.handleCallback(req.originalUrl, {
-      // Never undefined: the client would fall back to the state of its own last request, which on
-      // a server belongs to some other user. "" fails as "no_expected_state" instead.
+      // The state this browser's own /connect kept. "" (no cookie) fails as "no_expected_state".
       expectedState: pending?.state ?? "",
       nonce: pending?.nonce,
+      // The callback's realmId is only a URL parameter the user can edit. The ID token's realmid
+      // proves it (openid scope); without one, a CompanyInfo call with the new token does.
+      verifyRealm: true,
       // One AuthClient serves every user, so tokens must not be kept on it.
       updateClient: false,
     });
     const realmId = token.realmId;
     if (!realmId) throw new CallbackError("malformed", "Intuit did not say which company was connected");
+    // save() refuses a realm that was not proven, so a tampered callback cannot overwrite a grant.
     await tokens.save(realmId, token); // the TokenManager refreshes and persists from now on
     cookies.set(res, REALM_COOKIE, realmId, THIRTY_DAYS);
     res.redirect(303, "/");
@@ -188,7 +193,11 @@ export function createApp(options: AppOptions): express.Express {
         400,
         errorPage("Not connected", `QuickBooks refused the connection (${err.error}).`, "Try again"),
       );
-    if (err instanceof CallbackError)
+    if (
+      err instanceof CallbackError ||
+      err instanceof UnverifiedRealmError ||
+      err instanceof RealmMismatchError
+    )
       return send(
         400,
         errorPage(

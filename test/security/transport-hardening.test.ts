@@ -1,11 +1,22 @@
 // Security review findings 2 and 8: a bad header value is a typed rejection that leaves no timer
 // behind (it used to crash the process), and the fetch transport stops reading at maxBodyBytes.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { AuthClient, ConfigurationError, IntuitOAuthError, NetworkError } from "../../src/index.js";
+import {
+  AuthClient,
+  AuthClientError,
+  ConfigurationError,
+  IntuitOAuthError,
+  NetworkError,
+} from "../../src/index.js";
 import { TRANSPORTS, rejection, startFakeIntuit, type FakeIntuit } from "../support/fake-intuit.js";
 
 let server: FakeIntuit;
@@ -49,7 +60,7 @@ describe("finding 2: invalid header values", () => {
       }, 120);
     });
 
-    test(`a NUL in a refresh token is a typed rejection over ${name}`, async () => {
+    test(`a NUL in an access token is a typed rejection over ${name}`, async () => {
       const c = new AuthClient(server.clientOptions({ ...options, timeout: 30 }));
       // A form body encodes it safely, so the request goes out and the server answers.
       const err = await rejection(c.getUserInfo("a\u0000b"));
@@ -81,18 +92,97 @@ describe("finding 8: the fetch transport enforces maxBodyBytes while it reads", 
   });
   after(() => new Promise<void>((r) => big.close(() => r())));
 
-  test("an endless body is cut at the limit: a NetworkError, and the server stops well short of 256 MiB", async () => {
-    const c = new AuthClient(
-      server.clientOptions({
-        fetch: globalThis.fetch,
-        maxBodyBytes: 1024 * 1024,
-        environment: { ...server.endpoints(), userinfoEndpoint: url },
-      }),
+  for (const { name, options } of TRANSPORTS)
+    test(`an endless body is cut at the limit over ${name}: a NetworkError, and the server stops well short of 256 MiB`, async () => {
+      written = 0;
+      const c = new AuthClient(
+        server.clientOptions({
+          ...options,
+          maxBodyBytes: 1024 * 1024,
+          environment: { ...server.endpoints(), userinfoEndpoint: url },
+        }),
+      );
+      const err = await rejection(c.getUserInfo("token"));
+      assert.ok(err instanceof NetworkError, String(err));
+      assert.match((err as Error).message, /larger than 1048576 bytes/);
+      await delay(50);
+      assert.ok(written < 32 * 1024 * 1024, `server wrote ${written} bytes before the client stopped`);
+    });
+});
+
+describe("what the review confirmed, kept under test: no redirects, verified TLS", () => {
+  for (const { name, options } of TRANSPORTS) {
+    test(`a redirect from the token endpoint is not followed over ${name}`, async () => {
+      server.on("/token", () => ({
+        status: 302,
+        headers: { location: `${server.url}/elsewhere` },
+        body: "",
+      }));
+      server.requests.length = 0;
+      const err = await rejection(new AuthClient(server.clientOptions(options)).refresh("RT1-x"));
+      assert.ok(err instanceof AuthClientError, String(err));
+      assert.equal(err.statusCode, 302);
+      assert.equal(server.requestsTo("/elsewhere").length, 0);
+      server.on("/token", () => ({ body: {} }));
+    });
+  }
+
+  let dir: string;
+  let tls: ReturnType<typeof createTlsServer>;
+  let tlsUrl: string;
+  let reached = 0;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tls-"));
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
     );
-    const err = await rejection(c.getUserInfo("token"));
-    assert.ok(err instanceof NetworkError, String(err));
-    assert.match((err as Error).message, /larger than 1048576 bytes/);
-    await delay(50);
-    assert.ok(written < 32 * 1024 * 1024, `server wrote ${written} bytes before the client stopped`);
+    tls = createTlsServer(
+      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+      (_req, res) => {
+        reached++;
+        res.end("{}");
+      },
+    );
+    await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+    tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
   });
+  after(async () => {
+    await new Promise<void>((r) => tls.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const { name, options } of TRANSPORTS) {
+    test(`a self-signed certificate is refused over ${name}; nothing reaches the server`, async () => {
+      const c = new AuthClient(
+        server.clientOptions({
+          ...options,
+          retry: false,
+          environment: { ...server.endpoints(), userinfoEndpoint: `${tlsUrl}/userinfo` },
+        }),
+      );
+      const err = await rejection(c.getUserInfo("token"));
+      assert.ok(err instanceof NetworkError, String(err));
+      assert.equal(reached, 0);
+    });
+  }
 });

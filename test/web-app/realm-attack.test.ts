@@ -1,0 +1,110 @@
+// Security review finding 1, end to end through the example app: an attacker who connects their
+// own company and edits the callback's realmId to another tenant's must not overwrite that
+// tenant's stored grant, nor get that company into their own session. Plain HTTP with a cookie
+// jar (the browser test covers the pages themselves).
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, test } from "node:test";
+import { createApp } from "../../examples/web-app/app.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { AuthClient, MemoryTokenStore, Scopes, TokenManager, type ScopeLike } from "../../src/index.js";
+
+/** A browser, as far as cookies and redirects matter here. */
+class Browser {
+  readonly cookies = new Map<string, string>();
+  async get(url: string): Promise<Response> {
+    const res = await fetch(url, { redirect: "manual", headers: { cookie: this.header() } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+}
+
+/** Connect at the app, approve `realmId` at the emulator's consent page; returns the callback URL. */
+async function consent(browser: Browser, appUrl: string, realmId: string): Promise<string> {
+  const start = await browser.get(`${appUrl}/connect`);
+  const authUrl = start.headers.get("location")!;
+  const page = await (await browser.get(authUrl)).text();
+  const pending = /name="pending" value="([^"]+)"/.exec(page)?.[1];
+  assert.ok(pending, "consent form");
+  const decision = await fetch(new URL("/connect/oauth2/consent", authUrl), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ pending, realmId, decision: "approve" }).toString(),
+    redirect: "manual",
+  });
+  return decision.headers.get("location")!;
+}
+
+for (const [name, scopes] of [
+  ["with the openid scope (the ID token's realmid decides)", undefined],
+  ["without openid (a CompanyInfo call with the new token decides)", [Scopes.Accounting]],
+] as Array<[string, ScopeLike[] | undefined]>) {
+  describe(`the realmId swap attack fails ${name}`, () => {
+    let emu: Emulator;
+    let server: Server;
+    let appUrl: string;
+    let store: MemoryTokenStore;
+
+    before(async () => {
+      server = createServer();
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      emu = await startEmulator({ port: 0, redirectUris: [`${appUrl}/callback`] });
+      const authClient = await AuthClient.create({
+        clientId: emu.defaultClient.clientId,
+        clientSecret: emu.defaultClient.clientSecret,
+        redirectUri: `${appUrl}/callback`,
+        environment: emu.discoveryUrl,
+      });
+      store = new MemoryTokenStore();
+      const tokens = new TokenManager({ authClient, store });
+      server.on(
+        "request",
+        createApp({ authClient, tokens, cookieSecret: randomBytes(32), ...(scopes ? { scopes } : {}) }),
+      );
+    });
+    after(async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await emu.close();
+    });
+
+    test("the victim's grant is untouched and the attacker's session has no company", async () => {
+      const [attackerCompany, victimCompany] = [emu.companies[0]!.realmId, emu.companies[1]!.realmId];
+      // The victim connects their company.
+      const victim = new Browser();
+      const victimCallback = await consent(victim, appUrl, victimCompany);
+      const victimDone = await victim.get(victimCallback);
+      assert.equal(victimDone.status, 303, await victimDone.text());
+      assert.ok(await store.get(victimCompany), "the victim's grant is stored");
+      const before = JSON.stringify(await store.get(victimCompany));
+
+      // The attacker connects their own company, then edits realmId in their own redirect.
+      const attacker = new Browser();
+      const callback = new URL(await consent(attacker, appUrl, attackerCompany));
+      assert.equal(callback.searchParams.get("realmId"), attackerCompany);
+      callback.searchParams.set("realmId", victimCompany);
+      const res = await attacker.get(callback.href);
+      assert.equal(res.status, 400, await res.text());
+      assert.equal(JSON.stringify(await store.get(victimCompany)), before, "the victim's grant changed");
+      assert.equal(attacker.cookies.has("qbo_realm"), false, "the attacker's session names a company");
+      // Nothing was stored under the attacker's own company either from this callback.
+      assert.equal(await store.get(attackerCompany), undefined);
+      // The attacker's home page is the Connect page, not the victim's dashboard.
+      const home = await (await attacker.get(`${appUrl}/`)).text();
+      assert.doesNotMatch(home, new RegExp(emu.companies[1]!.companyName));
+    });
+  });
+}
