@@ -227,14 +227,15 @@ export function commandsTaking(option: string, except: string): string[] {
 /** The `--issuer` flag: absent, `self` (the emulator's URL), or an absolute http(s) URL. */
 function issuerFlag(value: string | undefined): string | undefined {
   if (value === undefined || value === "self") return value;
-  let ok = false;
-  try {
-    const url = new URL(value);
-    ok = url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    ok = false;
-  }
-  if (!ok)
+  if (!isHttpUrl(value))
     throw new UsageError(`--issuer must be an absolute http(s) URL or self, not ${JSON.stringify(value)}`);
   return value;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
