@@ -1,12 +1,19 @@
 import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Plugin } from "esbuild";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
+
+// `BUILD_DTS=0` (npm run build:js, used by the demo) skips type declarations, which are most of
+// the build time.
+const dts = process.env["BUILD_DTS"] !== "0";
 
 const library: Record<string, string> = {
   index: "src/index.ts",
   emulator: "src/emulator/index.ts",
   redis: "src/tokens/stores/redis.ts",
   postgres: "src/tokens/stores/postgres.ts",
+  // The store conformance suite (`intuit-oauth-client/testing`).
+  testing: "src/testing/index.ts",
 };
 
 // The CLI uses the library only through its public faces; point those imports at the built
@@ -21,40 +28,54 @@ const usePublishedFaces: Plugin = {
   },
 };
 
+// The portable build: a module with a `.web.ts` sibling (bytes, digests, RSA, the default
+// transport) is replaced by that sibling, which uses only fetch, TextEncoder and Web Crypto.
+const useWebSiblings: Plugin = {
+  name: "use-web-siblings",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const web = resolve(dirname(args.importer), args.path.replace(/\.js$/, ".web.ts"));
+      return existsSync(web) ? { path: web } : undefined;
+    });
+  },
+};
+
+const common: Options = {
+  clean: false, // `npm run build` empties dist first; the configs must not clean each other's output
+  sourcemap: false,
+  splitting: false,
+};
+
 export default defineConfig([
   {
+    ...common,
     entry: Object.fromEntries(Object.entries(library).filter(([, file]) => existsSync(file))),
     format: ["esm", "cjs"],
-    dts: true,
-    clean: false, // `npm run build` empties dist first; two configs must not clean each other's output
-    sourcemap: false,
-    splitting: false,
+    dts,
     target: "node20",
     platform: "node",
+    // Deno and bundlers need the `node:` prefix to tell built-ins from packages.
+    removeNodeProtocol: false,
     external: ["redis", "pg"],
   },
   {
-    // The store conformance suite (`intuit-oauth-client/testing`). `node:test` exists only under its
-    // `node:` name, so this build keeps the prefix that tsup strips by default.
-    entry: { testing: "src/testing/index.ts" },
-    format: ["esm", "cjs"],
-    dts: true,
-    clean: false,
-    sourcemap: false,
-    splitting: false,
-    target: "node20",
-    platform: "node",
-    removeNodeProtocol: false,
+    // Workers, Deno without npm mode, edge runtimes and browsers: no Node built-in at all.
+    ...common,
+    entry: { "edge/index": "src/index.portable.ts" },
+    format: ["esm"],
+    dts,
+    target: "es2022",
+    platform: "neutral",
+    esbuildPlugins: [useWebSiblings],
   },
   {
+    ...common,
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"], // the `intuit-oauth` bin; nothing imports it
     dts: false,
-    clean: false,
-    sourcemap: false,
-    splitting: false,
     target: "node20",
     platform: "node",
+    removeNodeProtocol: false,
     esbuildPlugins: [usePublishedFaces],
   },
 ]);

@@ -14,6 +14,7 @@ import {
   type AuthClient,
   type ScopeLike,
   type TokenManager,
+  quickbooks,
 } from "../../src/index.js";
 import { SignedCookies } from "./cookies.js";
 import { dashboardPage, errorPage, homePage } from "./pages.js";
@@ -105,9 +106,9 @@ export function createApp(options: AppOptions): express.Express {
   // Both ask the TokenManager for the access token, which refreshes it first if it is about to expire.
   async function dashboard(realmId: string, notice?: string): Promise<string> {
     const [companyInfo, user, info] = await Promise.all([
-      tokens
-        .api(realmId)
-        .get<{ CompanyInfo: { CompanyName: string } }>(`companyinfo/${encodeURIComponent(realmId)}`),
+      quickbooks(tokens, realmId).get<{ CompanyInfo: { CompanyName: string } }>(
+        `companyinfo/${encodeURIComponent(realmId)}`,
+      ),
       userInfo(realmId),
       tokens.get(realmId),
     ]);

@@ -23,7 +23,7 @@ const MAX_BODY = 5 * 1024 * 1024;
 const queue: WebhookEvent[] = [];
 async function processEvents(): Promise<void> {
   for (let e = queue.shift(); e; e = queue.shift()) {
-    // e.g. `await tokens.api(e.realmId).get(`${e.entityName.toLowerCase()}/${e.entityId}`)`
+    // e.g. `await quickbooks(tokens, e.realmId).get(`${e.entityName.toLowerCase()}/${e.entityId}`)`
     console.log(`${e.occurredAt} realm ${e.realmId}: ${e.entityName} ${e.entityId} ${e.operation}`);
   }
 }

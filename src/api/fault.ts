@@ -1,7 +1,7 @@
 // QuickBooksError and the tolerant reader of QuickBooks `Fault` bodies, in JSON (either case) or XML.
 // It must never throw while reading a body: anything it cannot read stays available as text.
-import { IntuitOAuthError } from "../http/errors.js";
-import { redactText } from "../http/redact.js";
+import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { redactText } from "../common/redact.js";
 
 /** One entry of a Fault's `Error` list. */
 export interface QuickBooksErrorDetail {
@@ -46,7 +46,7 @@ export interface QuickBooksErrorDetails {
  * }
  */
 export class QuickBooksError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_QUICKBOOKS";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_QUICKBOOKS";
   /** HTTP status (200 when a 200 carried a Fault). */
   readonly statusCode: number;
   /** The Fault's `type`, e.g. `ValidationFault`; undefined when the body held no Fault. */

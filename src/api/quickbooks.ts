@@ -2,16 +2,16 @@
 // TokenManager, refreshing once on a 401, waiting out 429s (idempotent requests only), keeping under
 // the realm's client-side limits, and turning every Fault into a QuickBooksError.
 // It never retries a write on its own, and never logs a token or a body.
-import type { TokenManager } from "../tokens/token-manager.js";
-import { assertSafeUrl } from "../client/environments.js";
-import { ConfigurationError, NetworkError, AbortError } from "../http/errors.js";
-import { lowerKeys, parseRetryAfter, type HttpClient, type HttpResponse } from "../http/request.js";
-import { backoff } from "../http/sleep.js";
+import { ConfigurationError } from "../common/errors.js";
+import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
+import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
+import { assertSafeUrl } from "../oauth/environments.js";
+import type { QuickBooksTokens } from "./access-tokens.js";
 import { faultFromJson, isTokenOfAnotherCompany, parseFault, QuickBooksError } from "./fault.js";
 import { realmLimiter, realSleep, type RealmLimiter, type RealmLimits, type Sleep } from "./rate-limit.js";
 import { apiUrl, type ApiBases, type QueryValues, type QuickBooksApi } from "./url.js";
 
-/** Options of {@link QuickBooksClient} (and `tokens.api(realmId, options)`). */
+/** Options of {@link QuickBooksClient} (and `quickbooks(tokens, realmId, options)`). */
 export interface QuickBooksClientOptions {
   /** `minorversion` added to `/v3/` calls that do not set one. Default 75; `false` sends none. */
   minorVersion?: number | string | false;
@@ -25,7 +25,7 @@ export interface QuickBooksClientOptions {
   maxConcurrent?: number;
   /** Most requests started per 60 s for the realm, shared likewise. Default 500. */
   perMinute?: number;
-  /** How many times an idempotent request is retried after a 429. Default 2. */
+  /** How many times an idempotent request is retried (after a 429, a 5xx or a network failure). Default: the HTTP client's (2). */
   rateLimitRetries?: number;
   /** Longest 429 wait honoured, in ms; a longer `Retry-After` fails at once. Default 60000. */
   maxRetryAfterMs?: number;
@@ -33,6 +33,8 @@ export interface QuickBooksClientOptions {
   defaultRetryAfterMs?: number;
   /** Per-attempt timeout in ms. Default: the AuthClient's HTTP timeout. */
   timeout?: number;
+  /** The HTTP client to send through. Default: the token source's (the AuthClient's), else a new one. */
+  http?: HttpClient;
   /** Waits between attempts; inject with {@link clock} in tests. Default: a timer. */
   sleep?: Sleep;
   /** The clock (epoch ms) for waits and the minute budget. Default `Date.now`. */
@@ -104,13 +106,11 @@ export interface QuickBooksResponse<B> {
 /** A JSON object answer. */
 export type JsonObject = Record<string, unknown>;
 
-const RETRY_STATUSES = new Set([408, 500, 502, 503, 504]);
-
 /**
- * The QuickBooks Accounting API for one realm. Create it with `tokens.api(realmId)`.
+ * The QuickBooks Accounting API for one realm. Create it with `quickbooks(tokens, realmId)`.
  *
  * @example
- * const qb = tokens.api(realmId);
+ * const qb = quickbooks(tokens, realmId);
  * const company = await qb.get(`companyinfo/${realmId}`);
  * const customers = await qb.query("select * from Customer maxresults 10");
  * await qb.post("invoice", invoice);
@@ -124,39 +124,41 @@ export class QuickBooksClient {
   readonly bases: Readonly<ApiBases>;
   readonly minorVersion: number | string | false;
   readonly #limits: Partial<RealmLimits>;
-  readonly #tokens: TokenManager;
+  readonly #tokens: QuickBooksTokens;
   readonly #http: HttpClient;
-  readonly #rateLimitRetries: number;
-  readonly #maxRetryAfterMs: number;
-  readonly #defaultRetryAfterMs: number;
+  readonly #retry: Partial<RetryPolicy> & { defaultRetryAfterMs: number };
   readonly #timeout: number | undefined;
   readonly #sleep: Sleep;
   readonly #clock: () => number;
 
-  constructor(tokens: TokenManager, realmId: string, options: QuickBooksClientOptions = {}) {
+  constructor(tokens: QuickBooksTokens, realmId: string, options: QuickBooksClientOptions = {}) {
     if (typeof realmId !== "string" || realmId === "" || realmId === "." || realmId === "..")
       throw new ConfigurationError("realmId is required");
     this.#tokens = tokens;
     this.realmId = realmId;
-    const base = options.baseUrl ?? tokens.authClient.apiBaseUrl;
+    const endpoints = tokens.endpoints;
+    const base = options.baseUrl ?? endpoints?.apiBaseUrl;
     if (!base)
       throw new ConfigurationError(
         "This environment has no QuickBooks API base URL: pass baseUrl, e.g. https://sandbox-quickbooks.api.intuit.com",
       );
     this.baseUrl = assertSafeUrl(base, "baseUrl").replace(/\/+$/, "");
-    const endpoints = tokens.authClient.endpoints;
-    const payments = options.paymentsBaseUrl ?? endpoints.paymentsBaseUrl;
-    const graphql = options.graphqlUrl ?? endpoints.graphqlUrl;
+    const payments = options.paymentsBaseUrl ?? endpoints?.paymentsBaseUrl;
+    const graphql = options.graphqlUrl ?? endpoints?.graphqlUrl;
     this.bases = Object.freeze({
       accounting: this.baseUrl,
       ...(payments ? { payments: assertSafeUrl(payments, "paymentsBaseUrl").replace(/\/+$/, "") } : {}),
       ...(graphql ? { graphql: assertSafeUrl(graphql, "graphqlUrl").replace(/\/+$/, "") } : {}),
     });
     this.minorVersion = options.minorVersion ?? 75;
-    this.#http = tokens.authClient.http;
-    this.#rateLimitRetries = nonNegative(options.rateLimitRetries ?? 2, "rateLimitRetries");
-    this.#maxRetryAfterMs = nonNegative(options.maxRetryAfterMs ?? 60_000, "maxRetryAfterMs");
-    this.#defaultRetryAfterMs = nonNegative(options.defaultRetryAfterMs ?? 60_000, "defaultRetryAfterMs");
+    this.#http = options.http ?? tokens.http ?? new HttpClient();
+    this.#retry = {
+      ...(options.rateLimitRetries !== undefined
+        ? { retries: nonNegative(options.rateLimitRetries, "rateLimitRetries") }
+        : {}),
+      maxRetryAfterMs: nonNegative(options.maxRetryAfterMs ?? 60_000, "maxRetryAfterMs"),
+      defaultRetryAfterMs: nonNegative(options.defaultRetryAfterMs ?? 60_000, "defaultRetryAfterMs"),
+    };
     this.#timeout = options.timeout;
     this.#sleep = options.sleep ?? realSleep;
     this.#clock = options.clock ?? Date.now;
@@ -246,106 +248,77 @@ export class QuickBooksClient {
       ...lowerKeys(options.headers),
     };
     const signal = options.signal;
-    const policy = this.#http.retry;
-    let refreshed = false;
-    let throttled = 0;
-    let failures = 0;
-    for (let attempt = 1; ; attempt++) {
-      let accessToken: string;
-      let res: HttpResponse | undefined;
-      let failure: unknown;
-      const limiter = this.limiter;
-      const release = await limiter.acquire(signal);
-      try {
-        accessToken = auth ? await this.#tokens.getAccessToken(this.realmId) : "";
+    let accessToken = "";
+    let limiter: RealmLimiter | undefined;
+    // One loop (HttpClient.send): each attempt takes a slot of the realm's limits and the current
+    // token; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
+    const res = await this.#http.send({
+      method,
+      url,
+      headers,
+      body: bytes,
+      idempotent,
+      signal,
+      timeout: options.timeout ?? this.#timeout,
+      stream: responseType === "stream",
+      retry: this.#retry,
+      sleep: this.#sleep,
+      clock: this.#clock,
+      beforeAttempt: async () => {
+        limiter = this.limiter;
+        const release = await limiter.acquire(signal);
         try {
-          res = await this.#http.send({
-            method,
-            url,
-            headers: auth ? { ...headers, authorization: `Bearer ${accessToken}` } : headers,
-            body: bytes,
-            idempotent,
-            signal,
-            timeout: options.timeout ?? this.#timeout,
-            retry: false, // retries happen here, so each attempt passes the realm's limits
-            stream: responseType === "stream",
-          });
+          if (!auth) return { release };
+          accessToken = await this.#tokens.getAccessToken(this.realmId);
+          return { headers: { authorization: `Bearer ${accessToken}` }, release };
         } catch (err) {
-          failure = err;
+          release();
+          throw err;
         }
-      } finally {
-        release();
-      }
-
-      if (!res) {
-        const mayResend = idempotent || (failure instanceof NetworkError && !failure.requestMayHaveBeenSent);
-        if (
-          failure instanceof NetworkError &&
-          !(failure instanceof AbortError) &&
-          mayResend &&
-          failures < policy.retries
-        ) {
-          failures++;
-          this.#log("network error, retrying", { attempt, error: failure.code });
-          await this.#sleep(backoff(policy, failures), signal);
-          continue;
+      },
+      afterAnswer: async (answer) => {
+        // Every request of the realm holds off after a 429 (a write too, though it is not retried).
+        if (answer.status === 429) {
+          const waitMs =
+            parseRetryAfter(answer.headers["retry-after"], this.#clock()) ?? this.#retry.defaultRetryAfterMs;
+          if (waitMs <= (this.#retry.maxRetryAfterMs ?? Infinity)) limiter?.pause(waitMs);
+          return undefined;
         }
-        throw failure;
-      }
-
-      // A token of another company (code 100) is valid, so a refresh would only repeat the refusal.
-      if (
-        res.status === 401 &&
-        auth &&
-        !refreshed &&
-        !isTokenOfAnotherCompany(parseFault(res.body.toString("utf8")))
-      ) {
+        // A token of another company (code 100) is valid, so a refresh would only repeat the refusal.
+        if (answer.status !== 401 || !auth || isTokenOfAnotherCompany(parseFault(bodyText(answer))))
+          return undefined;
         // The request was refused before it ran, so even a write is safe to send again.
-        refreshed = true;
-        this.#log("401, refreshing and retrying once", { attempt, intuitTid: res.intuitTid });
+        this.#log("401, refreshing and retrying once", { intuitTid: answer.intuitTid });
         await this.#tokens.refresh(this.realmId, { rejectedAccessToken: accessToken });
-        continue;
-      }
-      if (res.status === 429) {
-        const waitMs =
-          parseRetryAfter(res.headers["retry-after"], this.#clock()) ?? this.#defaultRetryAfterMs;
-        const honoured = waitMs <= this.#maxRetryAfterMs;
-        if (honoured) limiter.pause(waitMs); // every request of the realm holds off, not just this one
-        if (idempotent && honoured && throttled < this.#rateLimitRetries) {
-          throttled++;
-          this.#log("429, waiting before retrying", { attempt, waitMs, intuitTid: res.intuitTid });
-          continue; // the limiter waits out the pause
-        }
-        throw this.#error(res, waitMs);
-      }
-      if (idempotent && RETRY_STATUSES.has(res.status) && failures < policy.retries) {
-        failures++;
-        const retryAfter = parseRetryAfter(res.headers["retry-after"], this.#clock());
-        const waitMs =
-          retryAfter !== undefined && retryAfter <= policy.maxRetryAfterMs
-            ? retryAfter
-            : backoff(policy, failures);
-        this.#log(`${res.status}, retrying`, { attempt, waitMs, intuitTid: res.intuitTid });
-        await this.#sleep(waitMs, signal);
-        continue;
-      }
-      if (res.status < 200 || res.status >= 300) throw this.#error(res);
-      const body = this.#successBody(res, responseType);
-      return {
-        status: res.status,
-        headers: res.headers,
-        intuitTid: res.intuitTid,
-        body,
-        attempts: attempt,
-      } as QuickBooksResponse<QuickBooksBody<R, T>>;
-    }
+        return "resend";
+      },
+      onRetry: (waitMs, answer) => {
+        this.#log(answer ? `${answer.status}, retrying` : "network error, retrying", {
+          waitMs,
+          intuitTid: answer?.intuitTid,
+        });
+      },
+    });
+    if (res.status < 200 || res.status >= 300)
+      throw this.#error(
+        res,
+        res.status === 429 ? (res.retryAfterMs ?? this.#retry.defaultRetryAfterMs) : undefined,
+      );
+    const body = this.#successBody(res, responseType);
+    return {
+      status: res.status,
+      headers: res.headers,
+      intuitTid: res.intuitTid,
+      body,
+      attempts: res.attempts,
+    } as QuickBooksResponse<QuickBooksBody<R, T>>;
   }
 
   #successBody(res: HttpResponse, responseType: QuickBooksResponseType): unknown {
     if (responseType === "stream") return res.stream ?? streamOf(res.body);
     // Intuit sometimes answers 200 with a Fault inside.
     if (responseType === "json") {
-      const text = res.body.toString("utf8");
+      const text = bodyText(res);
       if (text.trim() === "") return undefined;
       let doc: unknown;
       try {
@@ -358,15 +331,15 @@ export class QuickBooksClient {
     }
     const type = (res.headers["content-type"] ?? "").toLowerCase();
     if (responseType === "text" || /json|xml/.test(type)) {
-      const text = res.body.toString("utf8");
+      const text = bodyText(res);
       if (parseFault(text)) throw this.#error(res);
       if (responseType === "text") return text;
     }
-    return new Uint8Array(res.body).buffer; // a copy of exactly these bytes, not the pooled slab
+    return res.body.slice().buffer; // a copy of exactly these bytes, not the pooled slab
   }
 
   #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
-    const content = res.body.toString("utf8");
+    const content = bodyText(res);
     return new QuickBooksError({
       statusCode: res.status,
       content,
@@ -412,4 +385,21 @@ function nonNegative(value: number, name: string): number {
   if (!(typeof value === "number" && value >= 0 && Number.isFinite(value)))
     throw new ConfigurationError(`${name} must be a non-negative number`);
   return value;
+}
+
+/**
+ * The QuickBooks API helper for one realm of a token source (a TokenManager): Bearer token from the
+ * source, one refresh-and-retry on 401, bounded 429 waits, and the realm's request limits shared by
+ * every helper of that source.
+ *
+ * @example
+ * const qb = quickbooks(tokens, realmId);
+ * const company = await qb.get(`companyinfo/${realmId}`);
+ */
+export function quickbooks(
+  tokens: QuickBooksTokens,
+  realmId: string,
+  options?: QuickBooksClientOptions,
+): QuickBooksClient {
+  return new QuickBooksClient(tokens, realmId, options);
 }

@@ -2,9 +2,10 @@
 // instead of provoking them: requests in flight, a sliding one-minute budget, and a pause that every
 // request of the realm honours after a 429. One limiter per (TokenManager, realm): all helpers of a
 // manager share it. It knows nothing of HTTP or tokens.
-import { AbortError, ConfigurationError } from "../http/errors.js";
-import { Semaphore } from "../http/semaphore.js";
-import { sleep } from "../http/sleep.js";
+import { ConfigurationError } from "../common/errors.js";
+import { AbortError } from "../http/errors.js";
+import { Semaphore } from "../common/semaphore.js";
+import { sleep } from "../common/sleep.js";
 
 /** The limits of one realm. */
 export interface RealmLimits {

@@ -1,7 +1,7 @@
 // Builds QuickBooks API URLs and decides where a Bearer token may go: each API (Accounting,
 // Payments, GraphQL) has a base URL, and a call's final, parsed URL must stay on that API's origin
 // and under its path prefix (`/v3/company/{realmId}/` for Accounting). Pure string work; sends nothing.
-import { ConfigurationError } from "../http/errors.js";
+import { ConfigurationError, type IntuitOAuthErrorCode } from "../common/errors.js";
 
 /** Query values; `undefined` ones are left out. */
 export type QueryValues = Record<string, string | number | boolean | undefined>;
@@ -14,7 +14,7 @@ export type ApiBases = { accounting: string } & Partial<Record<Exclude<QuickBook
 
 /** A URL that would carry the Bearer token to a host that is not one of the API origins. */
 export class ForbiddenOriginError extends ConfigurationError {
-  static override readonly code: string = "ERR_FORBIDDEN_ORIGIN";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_FORBIDDEN_ORIGIN";
 }
 
 /** What {@link apiUrl} needs besides the path. */

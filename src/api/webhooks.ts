@@ -1,8 +1,10 @@
 // QuickBooks webhooks: the `intuit-signature` check (HMAC-SHA256 of the raw body, constant time) and
 // one normalised event list from either payload format (legacy `eventNotifications` or CloudEvents).
 // Verify before parsing; neither function ever throws SyntaxError or TypeError on bad input.
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { ConfigurationError, IntuitOAuthError } from "../http/errors.js";
+import { fromUtf8, toBase64, utf8 } from "../common/bytes.js";
+import { safeEqual } from "../crypto/compare.js";
+import { hmacSha256 } from "../crypto/digest.js";
+import { ConfigurationError, IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 
 /** What a change was; Intuit may add more, so other strings can appear. */
 export type WebhookOperation = "Create" | "Update" | "Delete" | "Merge" | "Void" | "Emailed" | (string & {});
@@ -29,20 +31,18 @@ export interface WebhookEvent {
 
 /** The body is not a webhook payload Intuit sends. */
 export class WebhookPayloadError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_WEBHOOK_PAYLOAD";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_WEBHOOK_PAYLOAD";
 }
 
 /** The `intuit-signature` header is missing or does not match the body. */
 export class WebhookSignatureError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_WEBHOOK_SIGNATURE";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_WEBHOOK_SIGNATURE";
 }
 
 type RawBody = string | Uint8Array;
 
-function bytesOf(rawBody: RawBody): Buffer {
-  return typeof rawBody === "string"
-    ? Buffer.from(rawBody, "utf8")
-    : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+function bytesOf(rawBody: RawBody): Uint8Array {
+  return typeof rawBody === "string" ? utf8(rawBody) : rawBody;
 }
 
 /**
@@ -64,13 +64,9 @@ export function verifyWebhookSignature(
     throw new ConfigurationError("rawBody must be the raw body as a string or bytes");
   const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
   if (typeof header !== "string") return false;
-  const expected = Buffer.from(
-    createHmac("sha256", verifierToken).update(bytesOf(rawBody)).digest("base64"),
-    "latin1",
-  );
-  const given = Buffer.from(header.trim(), "latin1");
+  const expected = toBase64(hmacSha256(utf8(verifierToken), bytesOf(rawBody)));
   // Comparing the canonical text (not decoded bytes) also refuses altered padding bits.
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return safeEqual(header.trim(), expected);
 }
 
 /**
@@ -85,7 +81,7 @@ export function parseWebhook(rawBody: RawBody): WebhookEvent[] {
     throw new WebhookPayloadError("webhook body must be a string or bytes");
   let doc: unknown;
   try {
-    doc = JSON.parse(typeof rawBody === "string" ? rawBody : bytesOf(rawBody).toString("utf8"));
+    doc = JSON.parse(typeof rawBody === "string" ? rawBody : fromUtf8(rawBody));
   } catch {
     throw new WebhookPayloadError("webhook body is not JSON");
   }

@@ -1,7 +1,7 @@
 // `intuit-oauth call <path>`: a GET of a QuickBooks API path with the stored token.
 // `call` goes through the library's QuickBooks API helper (tokens.api); the demo uses the raw GET
 // helpers here, to show the tutorial's Bearer header as it is.
-import { parseFault, type AuthClient, type TokenManager } from "../index.js";
+import { parseFault, type AuthClient, type TokenManager, quickbooks } from "../index.js";
 import { chooseRealm, UsageError } from "./config.js";
 
 /** What a GET of the QuickBooks API answered. */
@@ -27,7 +27,7 @@ export async function apiGet(client: AuthClient, url: string, accessToken: strin
     headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" },
     idempotent: true,
   });
-  return { status: res.status, body: res.body.toString("utf8"), intuitTid: res.intuitTid };
+  return { status: res.status, body: new TextDecoder().decode(res.body), intuitTid: res.intuitTid };
 }
 
 /** The QuickBooks `Fault` message of an error body, if it has one. */
@@ -41,7 +41,7 @@ export function faultMessage(body: string): string | undefined {
 }
 
 /**
- * Checks a `call` path before anything is sent. Like `tokens.api(realmId).get`, a path without a
+ * Checks a `call` path before anything is sent. Like `quickbooks(tokens, realmId).get`, a path without a
  * leading "/" is relative to `/v3/company/{realmId}/`. A full URL is refused: the stored token goes
  * only to the environment's API host.
  */
@@ -69,7 +69,7 @@ export async function callApi(
 ): Promise<string> {
   const realmId = chooseRealm(await tokens.store.list(), realm);
   const filled = path.replaceAll("{realmId}", encodeURIComponent(realmId));
-  return tokens.api(realmId).request({ path: filled, responseType: "text" });
+  return quickbooks(tokens, realmId).request({ path: filled, responseType: "text" });
 }
 
 /** Pretty-prints JSON, leaves anything else as it is. */

@@ -5,6 +5,7 @@ import type { OptionSpecs } from "./args.js";
 import { callApi, checkApiPath, prettyBody } from "./call.js";
 import {
   APP_OPTIONS,
+  clientAndTokens,
   HELP_OPTION,
   REDIRECT_OPTION,
   STORE_OPTION,
@@ -135,7 +136,10 @@ phone, address, intuit_name, payroll, …) or raw scope strings
     summary: "Print the connected user's OpenID profile as JSON",
     about: "Needs the openid scope (plus profile, email, phone or address for those claims).",
     options: TOKEN_COMMAND_OPTIONS,
-    run: async (flags) => printUserInfo(await tokenManager(flags), realm(flags)),
+    run: async (flags) => {
+      const { client, tokens } = await clientAndTokens(flags);
+      return printUserInfo(client, tokens, realm(flags));
+    },
   },
   {
     name: "status",
@@ -150,7 +154,7 @@ phone, address, intuit_name, payroll, …) or raw scope strings
     name: "call",
     usage: "call <path> [--realm ID]",
     summary: "GET a QuickBooks API path with the stored token and print the JSON",
-    about: `The path is relative to /v3/company/{realmId}/ (companyinfo/{realmId}), as with tokens.api(realmId),
+    about: `The path is relative to /v3/company/{realmId}/ (companyinfo/{realmId}), as with quickbooks(tokens, realmId),
 or absolute (/v3/company/{realmId}/...); {realmId} is replaced by the realm id. A 401 refreshes
 the token and retries once.`,
     example: `Examples:

@@ -149,8 +149,13 @@ export function tokenStore(flags: Flags): FileTokenStore {
 
 /** AuthClient + TokenManager on the file store: what every stored-token command needs. */
 export async function tokenManager(flags: Flags): Promise<TokenManager> {
+  return (await clientAndTokens(flags)).tokens;
+}
+
+/** The AuthClient and a TokenManager on the CLI's store, for commands that need both. */
+export async function clientAndTokens(flags: Flags): Promise<{ client: AuthClient; tokens: TokenManager }> {
   const client = await authClient(credentials(flags, "unused"));
-  return new TokenManager({ authClient: client, store: tokenStore(flags) });
+  return { client, tokens: new TokenManager({ authClient: client, store: tokenStore(flags) }) };
 }
 
 /** The realm a command acts on: `--realm` (which must be stored), or the only stored one. */

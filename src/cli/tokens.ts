@@ -3,6 +3,7 @@
 import {
   isAccessTokenExpired,
   isRefreshTokenExpired,
+  type AuthClient,
   type TokenManager,
   type TokenRecord,
 } from "../index.js";
@@ -52,14 +53,18 @@ export async function revokeRealm(tokens: TokenManager, realm: string | undefine
 }
 
 /** `userinfo`: the OpenID profile of whoever connected the app, as JSON. */
-export async function printUserInfo(tokens: TokenManager, realm: string | undefined): Promise<number> {
+export async function printUserInfo(
+  client: AuthClient,
+  tokens: TokenManager,
+  realm: string | undefined,
+): Promise<number> {
   const realmId = await realmOf(tokens, realm);
   const accessToken = await tokens.getAccessToken(realmId);
-  const info = await tokens.authClient.getUserInfo(accessToken).catch(async (err: unknown) => {
+  const info = await client.getUserInfo(accessToken).catch(async (err: unknown) => {
     // One retry with a fresh token when this one was refused (revoked or expired early).
     if ((err as { statusCode?: number }).statusCode !== 401) throw err;
     const fresh = await tokens.refresh(realmId, { rejectedAccessToken: accessToken });
-    return tokens.authClient.getUserInfo(fresh.accessToken);
+    return client.getUserInfo(fresh.accessToken);
   });
   console.log(JSON.stringify(info, null, 2));
   return 0;

@@ -1,48 +1,40 @@
-// AuthClient: everything Intuit's Python AuthClient does, with the same names in camelCase,
-// plus a verified state, id-token verification, timeouts and typed errors.
-// It holds the tokens of the last successful call (as Python does) but never logs or prints them.
-import { inspect } from "node:util";
-import { ConfigurationError, MissingTokenError } from "../http/errors.js";
-import { HttpClient, type HttpOptions } from "../http/request.js";
-import { decodePayloadUnverified } from "./id-token-payload.js";
+// AuthClient: everything Intuit's Python AuthClient does, with the same names in camelCase, as a
+// thin stateful facade over the stateless protocol layer (src/oauth). It keeps what Python keeps
+// (the tokens of the last call, the state of the last URL) for one-user scripts; a server passes
+// each user's values in and keeps nothing on it. It never logs or prints a token.
+import { ConfigurationError, MissingTokenError } from "../common/errors.js";
+import { redactInspection } from "../common/inspect.js";
+import type { HttpClient } from "../http/request.js";
 import {
   buildAuthorizationRequest,
+  type AuthorizationRequest,
+  type AuthorizationUrlOptions,
+} from "../oauth/authorization-request.js";
+import {
   CallbackError,
   isValidatedCallback,
   validateCallback,
-  type AuthorizationRequest,
-  type AuthorizationUrlOptions,
   type ValidatedCallback,
-} from "./authorization.js";
-import {
-  assertSafeUrl,
-  builtInEnvironmentName,
-  discover,
-  INTUIT_ENVIRONMENTS,
-  isLoopbackHost,
-  validateEndpoints,
-  type EnvironmentName,
-  type IntuitEndpoints,
-} from "./environments.js";
-import { verifyIdToken, type IdTokenClaims } from "./id-token.js";
-import { DEFAULT_JWKS_OPTIONS, type JwksCacheOptions } from "./jwks.js";
-import { migrateOAuth1, type MigrateOptions } from "./migrate.js";
-import type { ScopeLike } from "./scopes.js";
-import { errorFromResponse, readJsonObject, readTokenResponse } from "./token-endpoint.js";
-import type { TokenSet } from "./token-set.js";
-import { parseUserInfo, UserInfoFormatError, type UserInfo } from "./user-info.js";
+} from "../oauth/callback.js";
+import { createOAuthConfig, type OAuthConfig, type OAuthConfigOptions } from "../oauth/config.js";
+import { sharedDiscoveryCache, type DiscoveryCache } from "../oauth/discovery.js";
+import { builtInEnvironmentName, isLoopbackHost, type IntuitEndpoints } from "../oauth/environments.js";
+import type { IdTokenClaims } from "../oauth/id-token.js";
+import { migrateOAuth1, type MigrateOptions } from "../oauth/migrate.js";
+import { revokeToken } from "../oauth/revoke.js";
+import type { ScopeLike } from "../oauth/scopes.js";
+import { exchangeCode, refreshGrant, type GrantResult } from "../oauth/token-endpoint.js";
+import type { TokenSet } from "../oauth/token-set.js";
+import { fetchUserInfo, type UserInfo } from "../oauth/user-info.js";
+import { verifyClientIdToken } from "../oauth/verify.js";
 
 /** Options of {@link AuthClient}. */
-export interface AuthClientOptions extends HttpOptions {
-  clientId: string;
-  clientSecret: string;
-  /** Must exactly match a redirect URI registered for the app. */
-  redirectUri: string;
+export interface AuthClientOptions extends OAuthConfigOptions {
   /**
    * `"sandbox"`, `"sand"`, `"production"`, `"prod"`, an endpoint object, or (with
    * {@link AuthClient.create} only) a discovery document URL.
    */
-  environment: EnvironmentName | (string & {}) | IntuitEndpoints;
+  environment: OAuthConfigOptions["environment"];
   /** Initial state, as Python's `state_token`. */
   stateToken?: string;
   accessToken?: string;
@@ -51,18 +43,6 @@ export interface AuthClientOptions extends HttpOptions {
   realmId?: string;
   /** A token set to start from (e.g. read from a store). */
   token?: TokenSet;
-  /** Send `x-include-refresh-token-hard-expires-in: true` to learn the five-year cap. */
-  includeRefreshTokenHardExpiresIn?: boolean;
-  /** How the client authenticates at the token endpoint. Default `client_secret_basic`. */
-  tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post";
-  /** Body format of revoke requests. Intuit's SDKs send JSON (default); Java sends a form. */
-  revokeBodyFormat?: "json" | "form";
-  /** Clock skew tolerated in id-token time checks, seconds. Default 30. */
-  clockTolerance?: number;
-  /** JWKS cache tuning. */
-  jwks?: JwksCacheOptions;
-  /** The current time in ms; injectable for tests and emulators. Default `Date.now`. */
-  clock?: () => number;
   /**
    * Whether this client serves one user (a script, the CLI): then `handleCallback(url)` without
    * `expectedState` checks the state of this client's last `getAuthorizationUrl`, as a Python
@@ -77,6 +57,16 @@ export interface AuthClientOptions extends HttpOptions {
    * and `TokenManager.save` refuses it unless told otherwise.
    */
   verifyRealm?: boolean;
+}
+
+/** Options of {@link AuthClient.create}. */
+export interface CreateOptions extends AuthClientOptions {
+  /** How long a discovery document is cached, ms. Default one hour. */
+  discoveryTtlMs?: number;
+  /** Where discovery documents are cached. Default: one cache shared in the process. */
+  discoveryCache?: DiscoveryCache;
+  /** Origins a discovery document may point at besides its own (an explicit, rare switch). */
+  allowedOrigins?: readonly string[];
 }
 
 /** Per-call options shared by the network methods. */
@@ -114,105 +104,52 @@ export interface BearerTokenOptions extends CallOptions {
 export interface RefreshOptions extends CallOptions {
   /** The grant's company, kept on the returned token set. */
   realmId?: string;
-  /** The grant's previous ID token: a refreshed one may carry only its nonce. */
+  /** The grant's previous ID token: kept when the answer has none; a new one may carry only its nonce. */
   idToken?: string;
 }
 
 const REDACTED = "[redacted]";
 const MAX_USED_STATES = 10_000;
 
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new ConfigurationError(`${name} is required`);
-  return value;
-}
-
 /**
  * An OAuth 2.0 / OpenID Connect client for Intuit (QuickBooks Online).
  *
  * @example
  * const authClient = new AuthClient({ clientId, clientSecret, redirectUri, environment: "sandbox" });
- * const url = authClient.getAuthorizationUrl([Scopes.Accounting, Scopes.OpenId]);
- * // ...redirect the user, then on the callback:
- * const token = await authClient.handleCallback(req.url, { expectedState: session.state });
+ * const { url, state } = authClient.createAuthorizationRequest([Scopes.Accounting, Scopes.OpenId]);
+ * // ...keep `state` in the user's session, redirect, then on the callback:
+ * const token = await authClient.handleCallback(req.url, { expectedState: session.state, updateClient: false });
  */
 export class AuthClient {
-  readonly clientId: string;
-  readonly redirectUri: string;
-  /** `sandbox`, `production`, or `custom`. */
-  readonly environment: "sandbox" | "production" | "custom";
-  readonly endpoints: Readonly<IntuitEndpoints>;
-  /** The state put in the last authorization URL. */
+  /** The protocol layer's config: endpoints, credentials (hidden), HTTP client, clock, caches. */
+  readonly config: OAuthConfig;
+  /** Whether `handleCallback` may fall back to this client's own last state. */
+  readonly singleUser: boolean;
+  /** The state put in the last URL from {@link getAuthorizationUrl}. */
   stateToken: string | undefined;
-  /** The nonce of the last authorization URL, if one was requested. */
+  /** The nonce of the last URL from {@link getAuthorizationUrl}, if one was requested. */
   nonce: string | undefined;
-  /** The PKCE verifier of the last authorization URL, if PKCE was requested. */
+  /** The PKCE verifier of the last URL from {@link getAuthorizationUrl}, if PKCE was requested. */
   codeVerifier: string | undefined;
   realmId: string | undefined;
   expiresIn: number | undefined;
   xRefreshTokenExpiresIn: number | undefined;
   xRefreshTokenHardExpiresIn: number | undefined;
-  readonly includeRefreshTokenHardExpiresIn: boolean;
-  /** The HTTP client (timeouts, retries, logger) every call goes through. */
-  readonly http: HttpClient;
 
-  #clientSecret: string;
-  #basicAuthHeader: string | undefined;
+  readonly #verifyRealm: boolean;
   #accessToken: string | undefined;
   #refreshToken: string | undefined;
   #idToken: string | undefined;
   #token: TokenSet | undefined;
-  readonly #authMethod: "client_secret_basic" | "client_secret_post";
-  readonly #revokeFormat: "json" | "form";
-  readonly #clockTolerance: number;
-  readonly #jwksOptions: JwksCacheOptions;
-  /** The clock used for expiry times, in epoch ms. */
-  readonly clock: () => number;
-  /** Whether `handleCallback` may fall back to this client's own last state. */
-  readonly singleUser: boolean;
-  readonly #verifyRealm: boolean;
-  readonly #usedStates = new Set<string>();
   /** Claims of the client's own ID token and the nonce it was checked with. */
   #idTokenClaims: IdTokenClaims | undefined;
   #idTokenNonce: string | undefined;
+  readonly #usedStates = new Set<string>();
 
   constructor(options: AuthClientOptions) {
-    if (typeof options !== "object" || options === null)
-      throw new ConfigurationError("AuthClient options are required");
-    this.clientId = requireString(options.clientId, "clientId");
-    this.#clientSecret = requireString(options.clientSecret, "clientSecret");
-    const redirect = new URL(assertSafeUrl(requireString(options.redirectUri, "redirectUri"), "redirectUri"));
-    // RFC 6749 §3.1.2: a redirection URI must not include a fragment.
-    if (options.redirectUri.includes("#"))
-      throw new ConfigurationError("redirectUri must not contain a #fragment");
-    // Keep the exact string the user registered; URL normalisation could add a trailing slash.
-    this.redirectUri = options.redirectUri;
-    this.singleUser = options.singleUser ?? isLoopbackHost(redirect.hostname);
+    this.config = createOAuthConfig(options);
+    this.singleUser = options.singleUser ?? isLoopbackHost(new URL(this.config.redirectUri).hostname);
     this.#verifyRealm = options.verifyRealm ?? false;
-    const env = options.environment;
-    if (typeof env === "string") {
-      const name = builtInEnvironmentName(env);
-      if (!name)
-        throw new ConfigurationError(
-          `environment "${env}" is not sandbox or production. For a discovery document URL use ` +
-            "`await AuthClient.create({ ...options, environment: url })`, which fetches it once.",
-        );
-      this.environment = name;
-      this.endpoints = INTUIT_ENVIRONMENTS[name];
-    } else if (typeof env === "object" && env !== null) {
-      this.environment = "custom";
-      this.endpoints = Object.freeze(validateEndpoints(env));
-    } else {
-      throw new ConfigurationError(
-        "environment is required: sandbox, production, an endpoint object, or a discovery URL",
-      );
-    }
-    this.http = new HttpClient(options);
-    this.includeRefreshTokenHardExpiresIn = options.includeRefreshTokenHardExpiresIn ?? false;
-    this.#authMethod = options.tokenEndpointAuthMethod ?? "client_secret_basic";
-    this.#revokeFormat = options.revokeBodyFormat ?? "json";
-    this.#clockTolerance = options.clockTolerance ?? 30;
-    this.#jwksOptions = options.jwks ? { ...DEFAULT_JWKS_OPTIONS, ...options.jwks } : DEFAULT_JWKS_OPTIONS;
-    this.clock = options.clock ?? Date.now;
     this.stateToken = options.stateToken;
     this.nonce = undefined;
     this.codeVerifier = undefined;
@@ -224,37 +161,59 @@ export class AuthClient {
     if (options.accessToken) this.#accessToken = options.accessToken;
     if (options.refreshToken) this.#refreshToken = options.refreshToken;
     if (options.idToken) this.#idToken = options.idToken;
+    redactInspection(this, "AuthClient", () => this.toJSON());
   }
 
   /**
    * Creates a client whose environment is a discovery document URL (or any environment).
-   * The document is fetched, validated and cached per URL in this process.
+   * The document is fetched, validated and cached per URL.
    *
    * @example
    * const client = await AuthClient.create({ ...options, environment: "http://127.0.0.1:4010/.well-known/openid-configuration" });
    */
-  static async create(
-    options: AuthClientOptions & {
-      discoveryTtlMs?: number;
-      /** Origins a discovery document may point at besides its own (an explicit, rare switch). */
-      allowedOrigins?: readonly string[];
-    },
-  ): Promise<AuthClient> {
+  static async create(options: CreateOptions): Promise<AuthClient> {
     const env = options.environment;
-    if (typeof env === "string" && !builtInEnvironmentName(env)) {
-      // A bare word is a mistyped environment name, not a URL: say so, as the constructor does.
-      if (!/^[a-z][a-z0-9+.-]*:/i.test(env.trim())) return new AuthClient(options);
-      const endpoints = await discover(
-        env,
-        new HttpClient(options),
-        options.discoveryTtlMs,
-        options.allowedOrigins,
-      );
+    // A bare word is a mistyped environment name, not a URL: the constructor says so.
+    if (typeof env === "string" && !builtInEnvironmentName(env) && /^[a-z][a-z0-9+.-]*:/i.test(env.trim())) {
+      const probe = createOAuthConfig({ ...options, environment: "sandbox" });
+      const endpoints = await (options.discoveryCache ?? sharedDiscoveryCache).discover(env, probe.http, {
+        ttlMs: options.discoveryTtlMs,
+        allowedOrigins: options.allowedOrigins,
+      });
       return new AuthClient({ ...options, environment: endpoints });
     }
     return new AuthClient(options);
   }
 
+  get clientId(): string {
+    return this.config.clientId;
+  }
+  /** Exactly the redirect URI the client was created with. */
+  get redirectUri(): string {
+    return this.config.redirectUri;
+  }
+  /** `sandbox`, `production`, or `custom`. */
+  get environment(): "sandbox" | "production" | "custom" {
+    return this.config.environment;
+  }
+  get endpoints(): Readonly<IntuitEndpoints> {
+    return this.config.endpoints;
+  }
+  /** The HTTP client (timeouts, retries, logger) every call goes through. */
+  get http(): HttpClient {
+    return this.config.http;
+  }
+  /** The clock used for expiry times, in epoch ms. */
+  get clock(): () => number {
+    return this.config.clock;
+  }
+  get includeRefreshTokenHardExpiresIn(): boolean {
+    return this.config.includeRefreshTokenHardExpiresIn;
+  }
+  /** The QuickBooks Accounting API base URL of this environment, when known. */
+  get apiBaseUrl(): string | undefined {
+    return this.config.endpoints.apiBaseUrl;
+  }
   /** The access token of the last successful call. */
   get accessToken(): string | undefined {
     return this.#accessToken;
@@ -278,10 +237,6 @@ export class AuthClient {
   /** The full token set of the last successful call, with absolute expiry times. */
   get token(): TokenSet | undefined {
     return this.#token;
-  }
-  /** The QuickBooks Accounting API base URL of this environment, when known. */
-  get apiBaseUrl(): string | undefined {
-    return this.endpoints.apiBaseUrl;
   }
 
   /**
@@ -308,13 +263,8 @@ export class AuthClient {
     scopes: readonly ScopeLike[] | ScopeLike,
     options: AuthorizationUrlOptions = {},
   ): AuthorizationRequest {
-    return buildAuthorizationRequest(
-      this.endpoints.authorizationEndpoint,
-      this.clientId,
-      this.redirectUri,
-      scopes,
-      options,
-    );
+    const { endpoints, clientId, redirectUri } = this.config;
+    return buildAuthorizationRequest(endpoints.authorizationEndpoint, clientId, redirectUri, scopes, options);
   }
 
   /**
@@ -338,22 +288,12 @@ export class AuthClient {
     if (this.#usedStates.has(params.state))
       throw new CallbackError("state_reused", "This state was already used");
     this.#rememberState(params.state);
-    // The client's own nonce and verifier belong to its own last request, and only to that.
-    const own = fallback || params.state === this.stateToken;
-    const nonce = options.nonce ?? (own && this.singleUser ? this.nonce : undefined);
-    const codeVerifier = options.codeVerifier ?? (own && this.singleUser ? this.codeVerifier : undefined);
-    if (this.stateToken === params.state) this.#forgetRequest();
-    return this.#exchange(params.code, {
-      ...options,
-      realmId: params.realmId,
-      nonce,
-      codeVerifier,
-    });
+    return this.exchangeCallback(params, options);
   }
 
   /**
-   * Exchanges parameters returned by {@link validateCallback}. Unvalidated input is refused. Pass
-   * the nonce and PKCE verifier of this user's request.
+   * Exchanges parameters returned by `validateCallback`. Unvalidated input is refused. Pass the
+   * nonce and PKCE verifier of this user's request; a single-user client uses its own for its own state.
    */
   async exchangeCallback(
     params: ValidatedCallback,
@@ -361,11 +301,22 @@ export class AuthClient {
   ): Promise<TokenSet> {
     if (!isValidatedCallback(params))
       throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
+    // The client's own nonce and verifier belong to its own last request, and only to that.
     const own = this.singleUser && params.state === this.stateToken;
     const nonce = options.nonce ?? (own ? this.nonce : undefined);
     const codeVerifier = options.codeVerifier ?? (own ? this.codeVerifier : undefined);
-    if (own) this.#forgetRequest();
-    return this.#exchange(params.code, { ...options, realmId: params.realmId, nonce, codeVerifier });
+    if (params.state === this.stateToken) this.#forgetRequest();
+    return this.#keep(
+      await exchangeCode(this.config, params.code, {
+        realmId: params.realmId,
+        nonce,
+        codeVerifier,
+        verifyRealm: options.verifyRealm ?? this.#verifyRealm,
+        signal: options.signal,
+      }),
+      options.updateClient,
+      nonce,
+    );
   }
 
   /**
@@ -375,121 +326,43 @@ export class AuthClient {
    * `realmid` (or, with `verifyRealm`, a CompanyInfo call) proves it.
    */
   async getBearerToken(authCode: string, options: BearerTokenOptions = {}): Promise<TokenSet> {
-    return this.#exchange(authCode, options);
-  }
-
-  async #exchange(authCode: string, options: BearerTokenOptions): Promise<TokenSet> {
-    if (typeof authCode !== "string" || authCode === "")
-      throw new MissingTokenError("Authorization code not specified");
-    const form = new URLSearchParams({
-      grant_type: "authorization_code",
-      code: authCode,
-      redirect_uri: this.redirectUri,
-    });
-    if (options.codeVerifier) form.set("code_verifier", options.codeVerifier);
-    const sent = [authCode, options.codeVerifier];
-    const res = await this.#tokenRequest(form, false, options.signal);
-    const token = readTokenResponse(res, { receivedAt: this.clock() }, sent);
-    const callbackRealm = options.realmId || undefined;
-    let claims: IdTokenClaims | undefined;
-    if (token.idToken) {
-      claims = await this.#verify(token.idToken, options.nonce);
-      const claimed =
-        typeof claims.realmid === "string" && claims.realmid !== "" ? claims.realmid : undefined;
-      if (claimed !== undefined) {
-        if (callbackRealm !== undefined && callbackRealm !== claimed)
-          throw new CallbackError(
-            "realm_mismatch",
-            "The callback's realmId is not the company this grant is for (the ID token's realmid differs)",
-          );
-        token.realmId = claimed;
-        token.realmIdVerified = true;
-      }
-    }
-    if (token.realmIdVerified !== true && callbackRealm !== undefined) {
-      token.realmId = callbackRealm;
-      token.realmIdVerified =
-        (options.verifyRealm ?? this.#verifyRealm)
-          ? await this.#proveRealm(token.accessToken, callbackRealm, options.signal)
-          : false;
-    }
-    if (options.updateClient !== false) {
-      this.#setToken(token);
-      this.#idTokenClaims = claims;
-      this.#idTokenNonce = options.nonce;
-    }
-    return token;
+    return this.#keep(
+      await exchangeCode(this.config, authCode, {
+        realmId: options.realmId,
+        nonce: options.nonce,
+        codeVerifier: options.codeVerifier,
+        verifyRealm: options.verifyRealm ?? this.#verifyRealm,
+        signal: options.signal,
+      }),
+      options.updateClient,
+      options.nonce,
+    );
   }
 
   /**
-   * One CompanyInfo call with the new access token: Intuit binds an access token to one company
-   * and refuses it for any other, so a 200 proves the realm. A 401 or 403 is a `realm_mismatch`.
+   * Refreshes tokens with the given or the client's refresh token (Python's `refresh`). Safe to
+   * retry. A refreshed ID token that cannot be verified is dropped, never the rotated tokens.
    */
-  async #proveRealm(accessToken: string, realmId: string, signal: AbortSignal | undefined): Promise<true> {
-    const base = this.endpoints.apiBaseUrl;
-    if (!base)
-      throw new ConfigurationError(
-        "verifyRealm needs the environment's QuickBooks API base URL (apiBaseUrl)",
-      );
-    const realm = encodeURIComponent(realmId);
-    const res = await this.http.send({
-      method: "GET",
-      url: `${base.replace(/\/+$/, "")}/v3/company/${realm}/companyinfo/${realm}?minorversion=75`,
-      headers: { authorization: `Bearer ${accessToken}` },
-      idempotent: true,
-      signal,
-    });
-    if (res.status === 401 || res.status === 403)
-      throw new CallbackError(
-        "realm_mismatch",
-        `The callback's realmId is not the company this grant is for (CompanyInfo answered HTTP ${res.status})`,
-      );
-    const body = readJsonObject(res, [accessToken]);
-    if (typeof body["CompanyInfo"] !== "object" || body["CompanyInfo"] === null)
-      throw new CallbackError("realm_mismatch", "CompanyInfo did not confirm the callback's realmId");
-    return true;
-  }
-
-  /** Refreshes tokens with the given or the client's refresh token (Python's `refresh`). Safe to retry. */
   async refresh(refreshToken?: string, options: RefreshOptions = {}): Promise<TokenSet> {
     const own = refreshToken === undefined;
     const token = refreshToken ?? this.#refreshToken;
     if (!token) throw new MissingTokenError("Refresh token not specified");
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: token });
-    const res = await this.#tokenRequest(form, true, options.signal);
-    const realmId = options.realmId ?? (own ? this.realmId : undefined);
-    const previousIdToken = options.idToken ?? (own ? this.#idToken : undefined);
-    const previous = { refreshToken: token, ...(previousIdToken ? { idToken: previousIdToken } : {}) };
-    const body = readTokenResponse(res, { receivedAt: this.clock(), realmId, previous }, [token]);
-    // Validate only a freshly issued id token, not one carried over from before. It may carry
-    // the nonce of the grant's first ID token (OpenID Core §12.2), and no other.
-    let claims: IdTokenClaims | undefined;
-    if (body.idToken && body.idToken !== previous.idToken) {
-      const nonce = previousIdToken ? nonceOf(previousIdToken) : undefined;
-      try {
-        claims = await this.#verify(body.idToken, nonce);
-      } catch (err) {
-        // The rotated refresh token is already issued: failing here would lose it. The tokens came
-        // from the token endpoint itself; only the unverifiable ID token is dropped.
-        this.http.logger.warn(
-          { error: (err as { code?: unknown })?.code ?? (err as Error)?.name },
-          "intuit-oauth-client: a refreshed ID token could not be verified and was not kept",
-        );
-        if (previous.idToken) body.idToken = previous.idToken;
-        else delete body.idToken;
-      }
-    }
+    const result = await refreshGrant(this.config, token, {
+      realmId: options.realmId ?? (own ? this.realmId : undefined),
+      idToken: options.idToken ?? (own ? this.#idToken : undefined),
+      signal: options.signal,
+    });
     if (options.updateClient !== false) {
-      this.#setToken(body);
-      if (claims) this.#idTokenClaims = claims;
+      this.#setToken(result.token);
+      if (result.claims) this.#idTokenClaims = result.claims;
     }
-    return body;
+    return result.token;
   }
 
   /**
    * Revokes a token; revoking either token of a grant disconnects the app. Without an argument,
    * revokes the client's refresh token (else its access token) and then clears the client's tokens.
-   * Resolves `true`. Where Python returns False, this throws a typed {@link AuthClientError}: Intuit
+   * Resolves `true`. Where Python returns False, this throws a typed `AuthClientError`: Intuit
    * answers an unknown or already-revoked token with HTTP 400 and an empty body (`statusCode` 400).
    * When that 400 answers a retry whose first attempt's answer was lost, the token is revoked and
    * this resolves `true`.
@@ -497,31 +370,7 @@ export class AuthClient {
   async revoke(token?: string, options: CallOptions = {}): Promise<true> {
     const value = token ?? this.#refreshToken ?? this.#accessToken;
     if (!value) throw new MissingTokenError("Token to revoke not specified");
-    const fields: Record<string, string> = { token: value };
-    const headers: Record<string, string> = {
-      "content-type":
-        this.#revokeFormat === "json" ? "application/json" : "application/x-www-form-urlencoded",
-    };
-    if (this.#authMethod === "client_secret_basic") headers["authorization"] = this.#basicAuth();
-    else {
-      fields["client_id"] = this.clientId;
-      fields["client_secret"] = this.#clientSecret;
-    }
-    const body =
-      this.#revokeFormat === "json" ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
-    const res = await this.http.send({
-      method: "POST",
-      url: this.endpoints.revocationEndpoint,
-      headers,
-      body,
-      idempotent: true,
-      signal: options.signal,
-    });
-    // Intuit answers 400 with an empty body for a token it does not know (already revoked). After a
-    // retry, that means the lost first attempt did the revoking: the caller's goal is met.
-    const alreadyRevoked = res.status === 400 && res.body.length === 0 && res.attempts > 1;
-    if ((res.status < 200 || res.status >= 300) && !alreadyRevoked)
-      throw errorFromResponse(res, undefined, [value, this.#clientSecret]);
+    await revokeToken(this.config, value, options.signal);
     const ownToken = value === this.#refreshToken || value === this.#accessToken;
     if (ownToken && options.updateClient !== false) this.#clearTokens();
     return true;
@@ -537,24 +386,14 @@ export class AuthClient {
   ): Promise<UserInfo> {
     const token = accessToken ?? this.#accessToken;
     if (!token) throw new MissingTokenError("Access token not specified");
-    const res = await this.http.send({
-      method: "GET",
-      url: this.endpoints.userinfoEndpoint,
-      headers: { authorization: `Bearer ${token}` },
-      idempotent: true,
-      signal: options.signal,
-    });
-    const info = parseUserInfo(readJsonObject(res, [token]));
-    const expected =
+    const expectedSubject =
       options.expectedSubject ?? (token === this.#accessToken ? this.#idTokenClaims?.sub : undefined);
-    if (expected !== undefined && info.sub !== expected)
-      throw new UserInfoFormatError("userinfo sub does not match the ID token's sub");
-    return info;
+    return fetchUserInfo(this.config, token, { expectedSubject, signal: options.signal });
   }
 
   /**
    * Verifies an id token (the given one or the client's) and returns its claims: RS256 with a
-   * key from the cached JWKS, issuer, audience, azp, expiry with tolerance and optional nonce.
+   * key from the cached JWKS, issuer, audience, azp, expiry with tolerance and nonce.
    */
   validateIdToken(
     idToken?: string,
@@ -565,64 +404,23 @@ export class AuthClient {
     if (!token) return Promise.reject(new MissingTokenError("ID token not specified"));
     // The client's own token was issued for its own request: check it against that nonce.
     const nonce = options.nonce ?? (token === this.#idToken ? this.#idTokenNonce : undefined);
-    return this.#verify(token, nonce, options.clockTolerance);
+    return verifyClientIdToken(this.config, token, nonce, options.clockTolerance);
   }
 
-  #verify(token: string, nonce: string | undefined, clockTolerance?: number): Promise<IdTokenClaims> {
-    return verifyIdToken(
-      token,
-      this.endpoints.jwksUri,
-      this.http,
-      {
-        issuer: this.endpoints.issuer,
-        clientId: this.clientId,
-        nonce,
-        clockTolerance: clockTolerance ?? this.#clockTolerance,
-        now: this.clock(),
-      },
-      this.#jwksOptions,
-    );
-  }
-
-  /** Legacy OAuth 1.0a → 2.0 migration. Returns a token set with `realmId`. */
+  /** Legacy OAuth 1.0a → 2.0 migration. Returns a token set with Intuit's `realmId`. */
   async migrate(options: MigrateOptions): Promise<TokenSet> {
-    const endpoint = this.endpoints.migrationEndpoint;
-    if (!endpoint) throw new ConfigurationError("This environment has no migration endpoint");
-    const res = await migrateOAuth1(this.http, endpoint, {
-      ...options,
-      clientId: this.clientId,
-      clientSecret: this.#clientSecret,
-      redirectUri: options.redirectUri ?? this.redirectUri,
-    });
-    const token = readTokenResponse(res, { receivedAt: this.clock() }, [
-      options.accessSecret,
-      this.#clientSecret,
-    ]);
+    const token = await migrateOAuth1(this.config, options);
     if (options.updateClient !== false) this.#setToken(token);
     return token;
   }
 
-  #tokenRequest(form: URLSearchParams, idempotent: boolean, signal: AbortSignal | undefined) {
-    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
-    if (this.#authMethod === "client_secret_basic") headers["authorization"] = this.#basicAuth();
-    else {
-      form.set("client_id", this.clientId);
-      form.set("client_secret", this.#clientSecret);
+  #keep(result: GrantResult, updateClient: boolean | undefined, nonce: string | undefined): TokenSet {
+    if (updateClient !== false) {
+      this.#setToken(result.token);
+      this.#idTokenClaims = result.claims;
+      this.#idTokenNonce = nonce;
     }
-    if (this.includeRefreshTokenHardExpiresIn) headers["x-include-refresh-token-hard-expires-in"] = "true";
-    return this.http.send({
-      method: "POST",
-      url: this.endpoints.tokenEndpoint,
-      headers,
-      body: form.toString(),
-      idempotent,
-      signal,
-    });
-  }
-
-  #basicAuth(): string {
-    this.#basicAuthHeader ??= `Basic ${Buffer.from(`${this.clientId}:${this.#clientSecret}`).toString("base64")}`;
-    return this.#basicAuthHeader;
+    return result.token;
   }
 
   #setToken(token: TokenSet): void {
@@ -678,14 +476,4 @@ export class AuthClient {
       xRefreshTokenExpiresIn: this.xRefreshTokenExpiresIn,
     };
   }
-
-  [inspect.custom](): string {
-    return `AuthClient ${inspect(this.toJSON())}`;
-  }
-}
-
-/** The `nonce` claim of an ID token this client verified earlier, if it has one. */
-function nonceOf(idToken: string): string | undefined {
-  const nonce = decodePayloadUnverified(idToken)?.["nonce"];
-  return typeof nonce === "string" ? nonce : undefined;
 }

@@ -1,32 +1,18 @@
-// The one request path: every HTTP call of the library (discovery, JWKS, tokens, userinfo, API)
-// goes through HttpClient.send. It adds User-Agent and Accept, enforces the timeout, retries
-// only when the caller says the request is safe to repeat, and captures intuit_tid.
+// The one request path: every HTTP call of the library (discovery, JWKS, tokens, userinfo, the
+// QuickBooks API) goes through HttpClient.send, and its one loop retries as decideRetry says. It
+// adds User-Agent and Accept, checks header values, enforces the timeout and captures intuit_tid.
 // It never turns a status into an error: callers decide what a status means.
-import { AbortError, ConfigurationError, NetworkError, TimeoutError } from "./errors.js";
-import { toLogger, type Logger, type LoggerLike } from "./logger.js";
-import { fetchTransport, nodeTransport, type FetchLike, type Transport } from "./transport.js";
+import { fromUtf8 } from "../common/bytes.js";
+import { ConfigurationError } from "../common/errors.js";
+import { toLogger, type Logger, type LoggerLike } from "../common/logger.js";
+import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetryPolicy } from "../common/retry.js";
+import { runtimeDescription } from "../common/runtime.js";
+import { sleep, type Sleep } from "../common/sleep.js";
 import { VERSION } from "../version.js";
-import { backoff, sleep } from "./sleep.js";
-
-/** How failed requests are retried. Only requests marked idempotent are retried after being sent. */
-export interface RetryPolicy {
-  /** Retries after the first attempt. Default 2. */
-  retries: number;
-  /** First backoff delay in ms, doubled each time. Default 200. */
-  minDelayMs: number;
-  /** Largest backoff delay in ms. Default 5000. */
-  maxDelayMs: number;
-  /** Largest `Retry-After` honoured, in ms; a longer one is not waited for. Default 60000. */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  retries: 2,
-  minDelayMs: 200,
-  maxDelayMs: 5000,
-  maxRetryAfterMs: 60_000,
-};
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+import { defaultTransport } from "./default-transport.js";
+import { AbortError, NetworkError, TimeoutError } from "./errors.js";
+import { fetchTransport } from "./fetch-transport.js";
+import type { FetchLike, Transport } from "./transport.js";
 
 /** Options shared by everything that makes HTTP requests. */
 export interface HttpOptions {
@@ -34,7 +20,7 @@ export interface HttpOptions {
   timeout?: number;
   /** Retry policy overrides. `false` disables retries. */
   retry?: Partial<RetryPolicy> | false;
-  /** Use this fetch instead of node:http (proxies, other runtimes, test doubles). */
+  /** Use this fetch instead of the runtime's default transport (node:http on Node). */
   fetch?: FetchLike;
   /** A logger; receives no secrets. */
   logger?: LoggerLike;
@@ -42,6 +28,13 @@ export interface HttpOptions {
   userAgent?: string;
   /** Largest response body accepted. Default 64 MiB. */
   maxBodyBytes?: number;
+}
+
+/** What a caller's hook may add to one attempt: headers (a fresh Bearer token) and a release. */
+export interface AttemptContext {
+  headers?: Record<string, string>;
+  /** Called once the attempt is over, whatever its outcome (a limiter slot). */
+  release?: () => void;
 }
 
 /** One request as callers describe it. */
@@ -61,6 +54,19 @@ export interface SendOptions {
    * are buffered as usual). `timeout` then covers only the wait for headers; `signal` still aborts the body.
    */
   stream?: boolean | undefined;
+  /** Runs before each attempt; its headers are added to that attempt only. */
+  beforeAttempt?: ((attempt: number) => Promise<AttemptContext | undefined>) | undefined;
+  /**
+   * Sees each answer before the retry policy. `"resend"` sends again at once without counting a
+   * retry (the API helper after refreshing on a 401); at most once per call.
+   */
+  afterAnswer?: ((response: HttpResponse) => Promise<"resend" | undefined>) | undefined;
+  /** Told of each wait before a retry, and of its answer (the API helper pauses its realm on a 429). */
+  onRetry?: ((waitMs: number, response: HttpResponse | undefined) => void) | undefined;
+  /** Waits between attempts (tests move a fake clock). Default: a timer. */
+  sleep?: Sleep | undefined;
+  /** The clock for `Retry-After` dates. Default `Date.now`. */
+  clock?: (() => number) | undefined;
 }
 
 /** A complete answer, with Intuit's diagnostics pulled out. */
@@ -68,21 +74,20 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   /** The whole body; empty when {@link stream} is set. */
-  body: Buffer;
+  body: Uint8Array;
   /** The unread body of a 2xx answer to a request sent with `stream: true`. */
   stream?: ReadableStream<Uint8Array>;
   intuitTid: string | undefined;
   date: string | undefined;
   /** How many attempts were made (1 = no retry). */
   attempts: number;
+  /** For an answer the policy would have retried but for its `Retry-After`: the wait asked for, ms. */
+  retryAfterMs?: number | undefined;
 }
 
-/** Parses a Retry-After header (seconds or HTTP date) into ms, or undefined. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === "") return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+/** The body of an answer as text (UTF-8). */
+export function bodyText(response: Pick<HttpResponse, "body">): string {
+  return fromUtf8(response.body);
 }
 
 // An abort during the wait between attempts is the same typed AbortError as one mid-request.
@@ -93,7 +98,8 @@ function callerAbort(signal: AbortSignal | undefined): AbortError {
   });
 }
 
-const BASE_USER_AGENT = `intuit-oauth-client/${VERSION} (Node.js ${process.version}; ${process.platform} ${process.arch})`;
+const BASE_USER_AGENT = `intuit-oauth-client/${VERSION} (${runtimeDescription()})`;
+const timerSleep: Sleep = (ms, signal) => sleep(ms, signal, callerAbort);
 
 /** Sends requests for one client configuration. Cheap to create; shares keep-alive sockets. */
 export class HttpClient {
@@ -117,7 +123,7 @@ export class HttpClient {
         "userAgent has characters a header value cannot hold (CR, LF, NUL or non-Latin-1)",
       );
     this.userAgent = options.userAgent ? `${BASE_USER_AGENT} ${options.userAgent}` : BASE_USER_AGENT;
-    this.transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
+    this.transport = options.fetch ? fetchTransport(options.fetch) : defaultTransport;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   }
 
@@ -137,24 +143,36 @@ export class HttpClient {
     // Checked here, so a CR/LF in a token is a typed rejection instead of a throw from deep
     // inside http.request (or a fetch error that quotes the value).
     assertValidHeaders(headers);
+    const wait = options.sleep ?? timerSleep;
+    let resent = false;
+    let retries = 0;
     for (let attempt = 1; ; attempt++) {
-      const canRetry = attempt <= policy.retries;
+      const context = options.beforeAttempt ? await options.beforeAttempt(attempt) : undefined;
       const started = this.logging ? performance.now() : 0;
       let response: HttpResponse;
       try {
-        response = await this.attempt(options, headers, attempt);
+        const sent = context?.headers ? { ...headers, ...lowerKeys(context.headers) } : headers;
+        if (context?.headers) assertValidHeaders(sent);
+        response = await this.attempt(options, sent, attempt);
       } catch (err) {
-        const safe = options.idempotent || (err instanceof NetworkError && !err.requestMayHaveBeenSent);
-        const retryable = err instanceof NetworkError && !(err instanceof AbortError);
+        context?.release?.();
         if (this.logging)
           this.logger.debug(
             { method: options.method, url: stripQuery(options.url), attempt, error: (err as Error).name },
             "intuit-oauth-client request failed",
           );
-        if (!(canRetry && safe && retryable)) throw err;
-        await sleep(backoff(policy, attempt), options.signal, callerAbort);
+        const failure = {
+          retryable: err instanceof NetworkError && !(err instanceof AbortError),
+          requestMayHaveBeenSent: !(err instanceof NetworkError) || err.requestMayHaveBeenSent,
+        };
+        const decision = decideRetry({ failure }, policy, options.idempotent, retries + 1);
+        if (!decision.retry) throw err;
+        retries++;
+        options.onRetry?.(decision.afterMs, undefined);
+        await wait(decision.afterMs, options.signal);
         continue;
       }
+      context?.release?.();
       if (this.logging)
         this.logger.debug(
           {
@@ -167,10 +185,24 @@ export class HttpClient {
           },
           "intuit-oauth-client request",
         );
-      if (!(canRetry && options.idempotent && RETRY_STATUSES.has(response.status))) return response;
-      const retryAfter = parseRetryAfter(response.headers["retry-after"]);
-      if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return response;
-      await sleep(retryAfter ?? backoff(policy, attempt), options.signal, callerAbort);
+      if (options.afterAnswer && !resent && (await options.afterAnswer(response)) === "resend") {
+        resent = true;
+        continue;
+      }
+      const retryAfterMs = parseRetryAfter(response.headers["retry-after"], (options.clock ?? Date.now)());
+      const decision = decideRetry(
+        { status: response.status, retryAfterMs },
+        policy,
+        options.idempotent,
+        retries + 1,
+      );
+      if (!decision.retry) {
+        if (decision.retryAfterMs !== undefined) response.retryAfterMs = decision.retryAfterMs;
+        return response;
+      }
+      retries++;
+      options.onRetry?.(decision.afterMs, response);
+      await wait(decision.afterMs, options.signal);
     }
   }
 

@@ -27,7 +27,7 @@ export function assertUnreadable(error: unknown, expected: ExpectedUnreadable): 
   assert.ok(error instanceof Error, "an Error");
   const e = error as Error & { code?: unknown; realmId?: unknown; location?: unknown; reason?: unknown };
   assert.equal(e.name, "UnreadableRecordError", `${e.name}: ${e.message}`);
-  assert.equal(e.code, "ERR_TOKEN_RECORD_UNREADABLE");
+  assert.equal(e.code, "ERR_UNREADABLE_RECORD");
   assert.ok(prototypeNames(e).includes("TokenStoreError"), "a TokenStoreError subclass");
   assert.equal(e.realmId, expected.realmId);
   assert.ok(e.location === undefined || typeof e.location === "string", "location is a string or undefined");

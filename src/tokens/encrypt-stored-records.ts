@@ -51,7 +51,7 @@ export async function encryptStoredRecords(
     try {
       // Re-read under the lock: a refresh may have written a newer record since list().
       const current = await store.get(realmId).catch((e: unknown) => {
-        if ((e as { code?: unknown })?.code !== "ERR_TOKEN_RECORD_UNREADABLE") throw e;
+        if ((e as { code?: unknown })?.code !== "ERR_UNREADABLE_RECORD") throw e;
         result.unreadable.push(e as UnreadableRecordError);
         return undefined;
       });

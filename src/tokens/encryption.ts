@@ -2,7 +2,7 @@
 // associated data and a full 16-byte tag. Anything that does not authenticate is an
 // UnreadableRecordError, never garbage. It knows nothing of record fields or of stores.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { ConfigurationError } from "../http/errors.js";
+import { ConfigurationError } from "../common/errors.js";
 import { UnreadableRecordError } from "./store-errors.js";
 
 /** A 32-byte key as a Buffer or Uint8Array, or as 64 hex digits, base64 or base64url text. */

@@ -1,10 +1,10 @@
 // Errors of token stores. Each has a stable code; none ever holds a token value (messages name the
 // realm, the location and what is wrong, never stored contents).
-import { IntuitOAuthError } from "../http/errors.js";
+import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 
 /** A store failed to read or write. The previous record is intact. */
 export class TokenStoreError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_TOKEN_STORE";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_TOKEN_STORE";
 }
 
 /**
@@ -45,7 +45,7 @@ export interface UnreadableRecordDetails {
  * const records = await store.list({ onUnreadable: (e) => log.warn(e.realmId, e.reason, e.location) });
  */
 export class UnreadableRecordError extends TokenStoreError {
-  static override readonly code: string = "ERR_TOKEN_RECORD_UNREADABLE";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_UNREADABLE_RECORD";
   /** The realm it belongs to (for an undecodable file name: the raw name stem). */
   readonly realmId: string;
   /** File path, Redis key or table/row description; never token values. */
@@ -62,7 +62,7 @@ export class UnreadableRecordError extends TokenStoreError {
 
 /** A realm id that no store accepts: see {@link checkRealmId} for the rule. */
 export class InvalidRealmIdError extends TokenStoreError {
-  static override readonly code: string = "ERR_INVALID_REALM_ID";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_INVALID_REALM_ID";
 }
 
 /**
@@ -70,7 +70,7 @@ export class InvalidRealmIdError extends TokenStoreError {
  * other users, or owned by another user. The message names the path and the fix.
  */
 export class UnsafeTokenDirectoryError extends TokenStoreError {
-  static override readonly code: string = "ERR_TOKEN_DIRECTORY_UNSAFE";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_UNSAFE_TOKEN_DIRECTORY";
   /** The directory as configured. */
   readonly path: string;
   constructor(path: string, message: string) {

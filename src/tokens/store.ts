@@ -1,7 +1,7 @@
 // The storage contract the TokenManager owns. Stores (memory, file, Redis, PostgreSQL, or yours)
 // implement it; they know nothing of OAuth. A store must make `set` atomic: a reader sees the whole
 // previous record or the whole new one, never a mix, and a failed `set` leaves the previous one.
-import type { TokenSet } from "../client/token-set.js";
+import type { TokenSet } from "../oauth/token-set.js";
 import type { UnreadableRecordError } from "./store-errors.js";
 
 export { TokenStoreError } from "./store-errors.js";

@@ -2,14 +2,17 @@
 // Guarantees: one refresh per realm at a time in this process (shared promise) and across
 // processes (the store's leased lock); the new refresh token is stored before anyone gets the new
 // access token; invalid_grant is recorded once and never retried until a new grant is saved.
-import { EventEmitter } from "node:events";
-import { QuickBooksClient, type QuickBooksClientOptions } from "../api/quickbooks.js";
-import type { AuthClient } from "../client/auth-client.js";
-import type { TokenSet } from "../client/token-set.js";
-import { AuthClientError, ConfigurationError } from "../http/errors.js";
-import type { Logger } from "../http/logger.js";
-import { Semaphore } from "../http/semaphore.js";
-import { sleep } from "../http/sleep.js";
+import { TypedEmitter } from "../common/events.js";
+import { decideRetry, type RetryPolicy } from "../common/retry.js";
+import { HttpClient } from "../http/request.js";
+import type { IntuitEndpoints } from "../oauth/environments.js";
+import type { TokenSet } from "../oauth/token-set.js";
+import { ConfigurationError } from "../common/errors.js";
+import { AuthClientError } from "../oauth/errors.js";
+import type { Logger } from "../common/logger.js";
+import { Semaphore } from "../common/semaphore.js";
+import { sleep } from "../common/sleep.js";
+import type { TokenClient } from "./token-client.js";
 import {
   LockTimeoutError,
   RealmMismatchError,
@@ -23,7 +26,8 @@ import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";
 
 /** Options of {@link TokenManager}. */
 export interface TokenManagerOptions {
-  authClient: AuthClient;
+  /** The OAuth client that refreshes and revokes (an AuthClient, or anything with `refresh` and `revoke`). */
+  authClient: TokenClient;
   /** Where tokens live. Default: a MemoryTokenStore (lost on exit). */
   store?: TokenStore;
   /** Refresh when the access token expires within this many ms. Default 5 minutes. */
@@ -58,6 +62,8 @@ export interface RefreshDueResult {
 }
 
 const DAY_MS = 86_400_000;
+// Waiting for another holder's lock: short, doubling waits (5–10 ms up to 100–200 ms), bounded by lockWaitMs.
+const LOCK_WAIT: RetryPolicy = { retries: Infinity, minDelayMs: 10, maxDelayMs: 200, maxRetryAfterMs: 0 };
 const SAFE_CODE = /^[a-z_]{1,64}$/;
 const SAFE_TID = /^[A-Za-z0-9-]{1,80}$/;
 
@@ -69,8 +75,12 @@ const SAFE_TID = /^[A-Za-z0-9-]{1,80}$/;
  * await tokens.save(realmId, await authClient.handleCallback(url, { expectedState }));
  * const accessToken = await tokens.getAccessToken(realmId); // always valid
  */
-export class TokenManager extends EventEmitter<TokenManagerEvents> {
-  readonly authClient: AuthClient;
+export class TokenManager extends TypedEmitter<TokenManagerEvents> {
+  readonly authClient: TokenClient;
+  /** The HTTP client API helpers share (the OAuth client's, when it has one). */
+  readonly http: HttpClient;
+  /** The endpoints API helpers take their base URLs from, when the OAuth client has them. */
+  readonly endpoints: Readonly<IntuitEndpoints> | undefined;
   readonly store: TokenStore;
   readonly refreshMarginMs: number;
   readonly lockLeaseMs: number;
@@ -90,25 +100,16 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
     this.lockLeaseMs = options.lockLeaseMs ?? 60_000;
     this.lockWaitMs = options.lockWaitMs ?? this.lockLeaseMs + 10_000;
     this.#warningDays = [...(options.hardExpiryWarningDays ?? [30, 7])].sort((a, b) => b - a);
-    this.#clock = options.clock ?? this.authClient.clock;
+    this.#clock = options.clock ?? this.authClient.clock ?? Date.now;
     this.#refreshSlots = new Semaphore(options.maxConcurrentRefreshes ?? 16);
-    this.#log = this.authClient.http.logger;
+    this.http = this.authClient.http ?? new HttpClient();
+    this.endpoints = this.authClient.endpoints;
+    this.#log = this.http.logger;
   }
 
   /** Most refresh requests seen in flight at once (for monitoring and benchmarks). */
   get peakConcurrentRefreshes(): number {
     return this.#refreshSlots.peak;
-  }
-
-  /**
-   * A QuickBooks API helper for the realm: Bearer token from this manager, one refresh-and-retry on
-   * 401, bounded 429 waits, and the realm's request limits shared by every helper of this manager.
-   *
-   * @example
-   * const company = await tokens.api(realmId).get(`companyinfo/${realmId}`);
-   */
-  api(realmId: string, options?: QuickBooksClientOptions): QuickBooksClient {
-    return new QuickBooksClient(this, realmId, options);
   }
 
   /**
@@ -329,12 +330,15 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
   /** Runs `fn` holding the realm's store lock, waiting (with backoff) for another holder. */
   async #withLock<T>(realmId: string, fn: () => Promise<T>): Promise<T> {
     const started = Date.now();
-    let delay = 10;
     let owner: string | undefined;
-    while ((owner = await this.store.tryLock(realmId, this.lockLeaseMs)) === undefined) {
+    for (
+      let attempt = 1;
+      (owner = await this.store.tryLock(realmId, this.lockLeaseMs)) === undefined;
+      attempt++
+    ) {
       if (Date.now() - started >= this.lockWaitMs) throw new LockTimeoutError(realmId, Date.now() - started);
-      await sleep(delay / 2 + Math.random() * delay);
-      delay = Math.min(delay * 2, 200);
+      const decision = decideRetry({ busy: true }, LOCK_WAIT, true, attempt);
+      if (decision.retry) await sleep(decision.afterMs);
     }
     try {
       return await fn();
@@ -348,7 +352,7 @@ export class TokenManager extends EventEmitter<TokenManagerEvents> {
 
   #emit<K extends keyof TokenManagerEvents>(event: K, ...args: TokenManagerEvents[K]): void {
     try {
-      (this.emit as (e: K, ...a: TokenManagerEvents[K]) => boolean)(event, ...args);
+      this.emit(event, ...args);
     } catch (err) {
       this.#log.error({ event, error: (err as Error)?.name }, "intuit-oauth-client: an event listener threw");
     }

@@ -1,5 +1,5 @@
 // What state a stored grant is in, computed from the record and the clock. Pure; no I/O.
-import type { TokenSet } from "../client/token-set.js";
+import type { TokenSet } from "../oauth/token-set.js";
 import type { ReauthorizationReason, TokenRecord } from "./store.js";
 
 /** `valid`, `needs-refresh` (access token expires within the margin), or `reauthorization-required`. */

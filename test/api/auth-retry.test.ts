@@ -2,6 +2,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { QuickBooksError } from "../../src/api/fault.js";
 import { connected, type Connected } from "./helpers.js";
+import { quickbooks } from "../../src/api/quickbooks.js";
 
 const TID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 let c: Connected;
@@ -15,7 +16,7 @@ function delta(before: Record<string, number>, now: Record<string, number>, key:
 }
 
 test("401 after the emulator expires the token: one refresh, one retry, counted at the emulator", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const oldToken = await c.tokens.getAccessToken(c.realmId);
   const before = c.emu.counters();
   c.emu.expireAccessTokens(c.realmId);
@@ -30,7 +31,7 @@ test("401 after the emulator expires the token: one refresh, one retry, counted 
 });
 
 test("a burst of 20 concurrent calls after expiry causes exactly one refresh", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const before = c.emu.counters();
   c.emu.expireAccessTokens(c.realmId);
   const results = await Promise.all(
@@ -50,7 +51,7 @@ test("a burst of 20 concurrent calls after expiry causes exactly one refresh", a
 });
 
 test("a 401 on the retry too becomes a QuickBooksError (AUTHENTICATION 3200); only one refresh", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const before = c.emu.counters();
   c.emu.injectFault("api", { type: "status", status: 401 }, 2);
   const err = await qb.get(`companyinfo/${c.realmId}`).then(
@@ -76,7 +77,7 @@ test("a 401 on the retry too becomes a QuickBooksError (AUTHENTICATION 3200); on
 });
 
 test("a POST refused with 401 is refreshed and sent again once (it never ran)", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const before = c.emu.counters();
   c.emu.expireAccessTokens(c.realmId);
   const created = await qb.post<{ Invoice: { Id: string; CustomerRef: { value: string } } }>("invoice", {

@@ -2,6 +2,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { isTokenOfAnotherCompany, parseFault, QuickBooksError } from "../../src/api/fault.js";
 import { connected, fakeTime, type Connected } from "./helpers.js";
+import { quickbooks } from "../../src/api/quickbooks.js";
 
 const TID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 let c: Connected;
@@ -194,7 +195,7 @@ const cases: Array<{
 for (const k of cases) {
   test(`Fault → QuickBooksError: ${k.name}`, async () => {
     const time = fakeTime();
-    const qb = c.tokens.api(c.realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
     k.setup();
     const before = c.emu.counters();
     const err = await rejection(qb.get(k.path));
@@ -241,7 +242,7 @@ const XML_FAULT =
   '</Error><Error code="2020"><Message><![CDATA[Required param missing]]></Message></Error></Fault></IntuitResponse>';
 
 test("an XML Fault body is parsed (entities, CDATA, several errors, the time attribute)", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   c.emu.injectFault("api", { type: "status", status: 400, body: XML_FAULT }, 1);
   const err = await rejection(qb.get("customer/1"));
   assert.equal(err.statusCode, 400);
@@ -315,7 +316,7 @@ test("parseFault returns undefined for non-Fault bodies and never throws", () =>
 });
 
 test("a non-JSON error body is kept as text (POST with 503: not retried)", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   c.emu.injectFault(
     "api",
     { type: "status", status: 503, body: "upstream connect error or disconnect/reset" },
@@ -336,7 +337,7 @@ test("a non-JSON error body is kept as text (POST with 503: not retried)", async
 
 test("a GET answered 503 is retried with backoff and then succeeds", async () => {
   const time = fakeTime();
-  const qb = c.tokens.api(c.realmId, { sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
   c.emu.injectFault("api", { type: "status", status: 503 }, 1);
   const res = await qb.send<{ Customer: { Id: string } }>({ path: "customer/4" });
   assert.equal(res.body.Customer.Id, "4");
@@ -348,7 +349,7 @@ test("a GET answered 503 is retried with backoff and then succeeds", async () =>
 
 test("a GET still failing with 502 HTML after the retries keeps the page as content", async () => {
   const time = fakeTime();
-  const qb = c.tokens.api(c.realmId, { sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
   c.emu.injectFault("api", { type: "status", status: 502 }, 3);
   const before = c.emu.counters().api;
   const err = await rejection(qb.get("customer/1"));
@@ -360,7 +361,7 @@ test("a GET still failing with 502 HTML after the retries keeps the page as cont
 });
 
 test("a Fault inside a 200 answer is an error", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const body = JSON.stringify({
     Fault: {
       Error: [
@@ -389,7 +390,7 @@ test("a Fault inside a 200 answer is an error", async () => {
 });
 
 test("a 200 that is not JSON is an error when JSON was asked for, and plain text when text was", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   c.emu.injectFault("api", { type: "status", status: 200, body: "not json" }, 2);
   const err = await rejection(qb.get("customer/1"));
   assert.equal(err.statusCode, 200);

@@ -1,7 +1,7 @@
 // Shared setup for the API helper tests: an emulator, an AuthClient discovered from it, and a
 // TokenManager holding a fresh grant for the first company.
 import { AuthClient } from "../../src/client/auth-client.js";
-import { Scopes } from "../../src/client/scopes.js";
+import { Scopes } from "../../src/oauth/scopes.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
 import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";

@@ -6,10 +6,11 @@ import type { AddressInfo } from "node:net";
 import { AuthClient } from "../../src/client/auth-client.js";
 import { invoicePdf } from "../../src/emulator/quickbooks.js";
 import { QuickBooksError } from "../../src/api/fault.js";
-import { ConfigurationError } from "../../src/http/errors.js";
+import { ConfigurationError } from "../../src/common/errors.js";
 import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
 import { connected, type Connected } from "./helpers.js";
+import { quickbooks } from "../../src/api/quickbooks.js";
 
 interface Seen {
   method: string;
@@ -66,7 +67,7 @@ function last(): Seen {
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 test("GET: company-relative path, minorversion=75, Bearer, Accept, User-Agent, no Content-Type", async () => {
-  const qb = c.tokens.api(c.realmId, { baseUrl: serverUrl });
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
   assert.deepEqual(await qb.get("customer/1"), { ok: true });
   const s = last();
   assert.equal(s.method, "GET");
@@ -79,7 +80,7 @@ test("GET: company-relative path, minorversion=75, Bearer, Accept, User-Agent, n
 });
 
 test("query: the SQL is percent-encoded into ?query= (the WHATWG URL also escapes ')", async () => {
-  const qb = c.tokens.api(c.realmId, { baseUrl: serverUrl });
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
   await qb.query("select * from Customer where DisplayName = 'Amy''s Bird' and Balance > 0");
   assert.equal(
     last().url,
@@ -88,7 +89,7 @@ test("query: the SQL is percent-encoded into ?query= (the WHATWG URL also escape
 });
 
 test("POST: JSON body with Content-Type application/json", async () => {
-  const qb = c.tokens.api(c.realmId, { baseUrl: serverUrl });
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
   await qb.post("invoice", { Line: [{ Amount: 1.5 }], CustomerRef: { value: "1" } });
   const s = last();
   assert.equal(s.method, "POST");
@@ -106,7 +107,7 @@ test("POST: JSON body with Content-Type application/json", async () => {
 });
 
 test("paths: own query kept, minorversion not doubled, absolute paths, full URLs, query option", async () => {
-  const qb = c.tokens.api(c.realmId, { baseUrl: `${serverUrl}/` });
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: `${serverUrl}/` });
   const cases: Array<[Parameters<typeof qb.get>[0], Parameters<typeof qb.get>[1], string]> = [
     ["customer/1?minorversion=70", {}, `/v3/company/${c.realmId}/customer/1?minorversion=70`],
     ["invoice?operation=delete", {}, `/v3/company/${c.realmId}/invoice?operation=delete&minorversion=75`],
@@ -123,27 +124,30 @@ test("paths: own query kept, minorversion not doubled, absolute paths, full URLs
     assert.equal(last().url, expected, path);
   }
   // Payments calls go to the Payments base (its own host in production), without minorversion.
-  const pay = c.tokens.api(c.realmId, { baseUrl: serverUrl, paymentsBaseUrl: `${serverUrl}/quickbooks/v4` });
+  const pay = quickbooks(c.tokens, c.realmId, {
+    baseUrl: serverUrl,
+    paymentsBaseUrl: `${serverUrl}/quickbooks/v4`,
+  });
   await pay.get("payments/charges/1", { api: "payments" });
   assert.equal(last().url, "/quickbooks/v4/payments/charges/1");
   await pay.get("/quickbooks/v4/payments/charges/2", { api: "payments" });
   assert.equal(last().url, "/quickbooks/v4/payments/charges/2");
   // An Accounting call may not wander into another API's paths.
   await assert.rejects(pay.get("/quickbooks/v4/payments/charges/1"), ConfigurationError);
-  await c.tokens.api(c.realmId, { baseUrl: serverUrl, minorVersion: false }).get("customer/1");
+  await quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl, minorVersion: false }).get("customer/1");
   assert.equal(last().url, `/v3/company/${c.realmId}/customer/1`);
-  await c.tokens.api(c.realmId, { baseUrl: serverUrl, minorVersion: 70 }).get("customer/1");
+  await quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl, minorVersion: 70 }).get("customer/1");
   assert.equal(last().url, `/v3/company/${c.realmId}/customer/1?minorversion=70`);
 });
 
 test("refused before sending: dot segments, unsafe URLs, unknown base URL", async () => {
-  const qb = c.tokens.api(c.realmId, { baseUrl: serverUrl });
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
   const count = seen.length;
   await assert.rejects(qb.get("customer/../../9999/customer/1"), ConfigurationError);
   await assert.rejects(qb.get("http://example.com/v3/company/1/customer/1"), ConfigurationError);
   await assert.rejects(qb.get(""), ConfigurationError);
   assert.equal(seen.length, count);
-  assert.throws(() => c.tokens.api(c.realmId, { baseUrl: "http://example.com" }), ConfigurationError);
+  assert.throws(() => quickbooks(c.tokens, c.realmId, { baseUrl: "http://example.com" }), ConfigurationError);
   const noApi = new AuthClient({
     clientId: c.emu.defaultClient.clientId,
     clientSecret: c.emu.defaultClient.clientSecret,
@@ -151,7 +155,7 @@ test("refused before sending: dot segments, unsafe URLs, unknown base URL", asyn
     environment: { ...c.authClient.endpoints, apiBaseUrl: undefined },
   });
   const tokens = new TokenManager({ authClient: noApi, store: new MemoryTokenStore() });
-  assert.throws(() => tokens.api("1"), {
+  assert.throws(() => quickbooks(tokens, "1"), {
     code: "ERR_CONFIGURATION",
     message:
       "This environment has no QuickBooks API base URL: pass baseUrl, e.g. https://sandbox-quickbooks.api.intuit.com",
@@ -159,7 +163,7 @@ test("refused before sending: dot segments, unsafe URLs, unknown base URL", asyn
 });
 
 test("the base URL comes from the environment (the emulator's discovery document)", () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   assert.equal(qb.baseUrl, c.emu.url);
   assert.equal(c.authClient.apiBaseUrl, c.emu.url);
   const sandbox = new AuthClient({
@@ -169,13 +173,13 @@ test("the base URL comes from the environment (the emulator's discovery document
     environment: "sandbox",
   });
   assert.equal(
-    new TokenManager({ authClient: sandbox }).api("1").baseUrl,
+    quickbooks(new TokenManager({ authClient: sandbox }), "1").baseUrl,
     "https://sandbox-quickbooks.api.intuit.com",
   );
 });
 
 test("PDF as arrayBuffer is byte-for-byte the emulator's answer (sha256), Accept: application/pdf", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const pdf = await qb.request({ path: "invoice/130/pdf", responseType: "arrayBuffer" });
   assert.ok(pdf instanceof ArrayBuffer);
   assert.equal(pdf.byteLength, 65536);
@@ -189,7 +193,7 @@ test("PDF as arrayBuffer is byte-for-byte the emulator's answer (sha256), Accept
   assert.equal(sha256(new Uint8Array(pdf)), expected);
   assert.equal(sha256(invoicePdf("130")), expected);
   assert.equal(new Set(new Uint8Array(pdf)).size, 256);
-  const other = c.tokens.api(c.realmId, { baseUrl: serverUrl });
+  const other = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
   await other.request({ path: "invoice/130/pdf", responseType: "arrayBuffer" });
   assert.equal(last().headers.accept, "application/pdf");
   await other.request({ path: "attachable/1", responseType: "stream" });
@@ -212,18 +216,22 @@ test("responseType stream gives a web ReadableStream with the exact bytes (node:
   });
   const fetchTokens = new TokenManager({ authClient: viaFetch, store: c.tokens.store });
   for (const tokens of [c.tokens, fetchTokens]) {
-    const stream = await tokens.api(c.realmId).request({ path: "invoice/131/pdf", responseType: "stream" });
+    const stream = await quickbooks(tokens, c.realmId).request({
+      path: "invoice/131/pdf",
+      responseType: "stream",
+    });
     assert.ok(stream instanceof ReadableStream);
     assert.equal(sha256(await readAll(stream)), sha256(invoicePdf("131")));
-    const bytes = await tokens
-      .api(c.realmId)
-      .request({ path: "invoice/131/pdf", responseType: "arrayBuffer" });
+    const bytes = await quickbooks(tokens, c.realmId).request({
+      path: "invoice/131/pdf",
+      responseType: "arrayBuffer",
+    });
     assert.equal(sha256(new Uint8Array(bytes)), sha256(invoicePdf("131")));
   }
 });
 
 test("a streamed call that fails is a QuickBooksError with the Fault read from the buffered body", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const err = await qb.request({ path: "invoice/131/nope", responseType: "stream" }).then(
     () => assert.fail("expected an error"),
     (e: unknown) => e,
@@ -237,7 +245,7 @@ test("a streamed call that fails is a QuickBooksError with the Fault read from t
 });
 
 test("the caller's signal aborts a stream after the response has arrived", async () => {
-  const qb = c.tokens.api(c.realmId, { baseUrl: serverUrl });
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
   const controller = new AbortController();
   const stream = await qb.request({ path: "slow", responseType: "stream", signal: controller.signal });
   const reader = stream.getReader();
@@ -248,7 +256,7 @@ test("the caller's signal aborts a stream after the response has arrived", async
 });
 
 test("send() returns status, headers and intuit_tid with the body", async () => {
-  const qb = c.tokens.api(c.realmId);
+  const qb = quickbooks(c.tokens, c.realmId);
   const res = await qb.send<{ Customer: { DisplayName: string } }>({ path: "customer/2" });
   assert.equal(res.status, 200);
   assert.equal(res.attempts, 1);

@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { QuickBooksError } from "../../src/api/fault.js";
-import { ConfigurationError } from "../../src/http/errors.js";
+import { ConfigurationError } from "../../src/common/errors.js";
 import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
 import { connected, fakeTime, type Connected } from "./helpers.js";
+import { quickbooks } from "../../src/api/quickbooks.js";
 
 async function withEmulator(fn: (c: Connected) => Promise<void>, options = {}): Promise<void> {
   const c = await connected(options);
@@ -38,7 +39,7 @@ const INVOICE = { CustomerRef: { value: "1" }, Line: [{ Amount: 10, DetailType: 
 test("429 with Retry-After: waits exactly that long each time, then succeeds", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 2 }, 2);
     const before = emu.counters().api;
     const res = await qb.send<{ Customer: { Id: string } }>({ path: "customer/3" });
@@ -50,7 +51,7 @@ test("429 with Retry-After: waits exactly that long each time, then succeeds", (
 
 test("429 with a real Retry-After: 1 is really waited for", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
-    const qb = tokens.api(realmId);
+    const qb = quickbooks(tokens, realmId);
     emu.injectFault("api", { type: "rateLimit", retryAfter: 1 }, 1);
     const started = performance.now();
     const body = await qb.get<{ Customer: { Id: string } }>("customer/2");
@@ -62,7 +63,7 @@ test("429 with a real Retry-After: 1 is really waited for", () =>
 test("429 without Retry-After waits the 60 s default (recorded, not waited)", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
     emu.injectFault("api", { type: "rateLimit" }, 1);
     assert.deepEqual(await qb.get("customer/1").then((b) => Object.keys(b)), ["Customer", "time"]);
     assert.deepEqual(time.waits, [60_000]);
@@ -71,7 +72,11 @@ test("429 without Retry-After waits the 60 s default (recorded, not waited)", ()
 test("429 retries are bounded: after rateLimitRetries the Fault is thrown", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock, defaultRetryAfterMs: 30_000 });
+    const qb = quickbooks(tokens, realmId, {
+      sleep: time.sleep,
+      clock: time.clock,
+      defaultRetryAfterMs: 30_000,
+    });
     emu.injectFault("api", { type: "rateLimit" }, 3);
     const before = emu.counters().api;
     const err = await rejection(qb.get("customer/1"));
@@ -86,7 +91,7 @@ test("429 retries are bounded: after rateLimitRetries the Fault is thrown", () =
 test("rateLimitRetries: 0 fails on the first 429 without waiting", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock, rateLimitRetries: 0 });
+    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock, rateLimitRetries: 0 });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 3 }, 1);
     const err = await rejection(qb.get("customer/1"));
     assert.equal(err.statusCode, 429);
@@ -97,7 +102,7 @@ test("rateLimitRetries: 0 fails on the first 429 without waiting", () =>
 test("a Retry-After beyond maxRetryAfterMs is not waited for, and does not pause the realm", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock, maxRetryAfterMs: 10_000 });
+    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock, maxRetryAfterMs: 10_000 });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 120 }, 1);
     const err = await rejection(qb.get("customer/1"));
     assert.equal(err.retryAfterMs, 120_000);
@@ -108,7 +113,7 @@ test("a Retry-After beyond maxRetryAfterMs is not waited for, and does not pause
 test("a POST is never retried on 429, but the realm's next request waits out the Retry-After", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 5 }, 1);
     const before = emu.counters().api;
     const err = await rejection(qb.post("invoice", INVOICE));
@@ -124,7 +129,7 @@ test("a POST is never retried on 429, but the realm's next request waits out the
 test("a POST marked idempotent is retried after a 429", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 1 }, 1);
     const body = await qb.post<{ Invoice: { Id: string } }>("invoice", INVOICE, { idempotent: true });
     assert.equal(body.Invoice.Id, "1001");
@@ -134,7 +139,7 @@ test("a POST marked idempotent is retried after a 429", () =>
 test("never more than maxConcurrent in flight at the emulator, and the limit is reached", () =>
   withEmulator(
     async ({ emu, tokens, realmId }) => {
-      const qb = tokens.api(realmId, { maxConcurrent: 4 });
+      const qb = quickbooks(tokens, realmId, { maxConcurrent: 4 });
       const results = await Promise.all(Array.from({ length: 30 }, () => qb.send({ path: "customer/1" })));
       assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
       assert.deepEqual(new Set(results.map((r) => r.attempts)), new Set([1]));
@@ -148,7 +153,7 @@ test("the default limit (10) keeps 30 concurrent calls under the emulator's thro
   withEmulator(
     async ({ emu, tokens, realmId }) => {
       const before = emu.counters().api;
-      const qb = tokens.api(realmId);
+      const qb = quickbooks(tokens, realmId);
       await Promise.all(Array.from({ length: 30 }, () => qb.get("customer/1")));
       assert.deepEqual(emu.apiStats(realmId), { inFlight: 0, maxInFlight: 10 });
       assert.equal(emu.counters().api - before, 30); // no 429, so no retry
@@ -159,14 +164,14 @@ test("the default limit (10) keeps 30 concurrent calls under the emulator's thro
 test("helpers of one TokenManager share the realm's limit; another manager has its own", () =>
   withEmulator(
     async ({ emu, authClient, tokens, realmId }) => {
-      const a = tokens.api(realmId, { maxConcurrent: 3 });
-      const b = tokens.api(realmId);
+      const a = quickbooks(tokens, realmId, { maxConcurrent: 3 });
+      const b = quickbooks(tokens, realmId);
       assert.equal(b.limiter, a.limiter);
-      assert.throws(() => tokens.api(realmId, { maxConcurrent: 5 }), ConfigurationError);
+      assert.throws(() => quickbooks(tokens, realmId, { maxConcurrent: 5 }), ConfigurationError);
       await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).get("customer/1")));
       assert.deepEqual(emu.apiStats(realmId), { inFlight: 0, maxInFlight: 3 });
       const other = new TokenManager({ authClient, store: new MemoryTokenStore() });
-      assert.notEqual(other.api(realmId, { maxConcurrent: 5 }).limiter, a.limiter);
+      assert.notEqual(quickbooks(other, realmId, { maxConcurrent: 5 }).limiter, a.limiter);
     },
     { apiDelayMs: 40 },
   ));
@@ -174,7 +179,7 @@ test("helpers of one TokenManager share the realm's limit; another manager has i
 test("the per-minute budget: the fourth call in a 60 s window waits for the oldest to age out", () =>
   withEmulator(async ({ tokens, realmId }) => {
     const time = fakeTime();
-    const qb = tokens.api(realmId, { perMinute: 3, sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { perMinute: 3, sleep: time.sleep, clock: time.clock });
     await qb.get("customer/1"); // t = 0
     time.advance(30_000);
     await qb.get("customer/1"); // t = 30 s
@@ -187,15 +192,15 @@ test("the per-minute budget: the fourth call in a 60 s window waits for the olde
     assert.deepEqual(time.waits, [30_000, 30_000, 30_000]); // t = 90 s: one slot, the other waits
   }));
 
-test("an abort while queued for a slot rejects at once with ERR_ABORTED", () =>
+test("an abort while queued for a slot rejects at once with ERR_ABORT", () =>
   withEmulator(
     async ({ tokens, realmId }) => {
-      const qb = tokens.api(realmId, { maxConcurrent: 1 });
+      const qb = quickbooks(tokens, realmId, { maxConcurrent: 1 });
       const first = qb.get("customer/1");
       const controller = new AbortController();
       const second = qb.get("customer/2", { signal: controller.signal });
       controller.abort();
-      await assert.rejects(second, { code: "ERR_ABORTED" });
+      await assert.rejects(second, { code: "ERR_ABORT" });
       assert.equal(qb.limiter.active, 1);
       await first;
       assert.equal(qb.limiter.active, 0);

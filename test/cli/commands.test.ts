@@ -155,7 +155,7 @@ test("call fills {realmId}, prints the JSON body, and refreshes once on a 401", 
   );
 });
 
-test("call takes a path relative to the company, as tokens.api(realmId).get does", async () => {
+test("call takes a path relative to the company, as quickbooks(tokens, realmId).get does", async () => {
   const r = await cli("call", "companyinfo/{realmId}");
   assert.equal(r.code, 0, r.stderr);
   const body = JSON.parse(r.stdout) as { CompanyInfo: { CompanyName: string } };

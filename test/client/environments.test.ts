@@ -1,13 +1,7 @@
 // Construction, built-in environments, discovery (AuthClient.create) and the plain-http rule.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AuthClient,
-  ConfigurationError,
-  DiscoveryError,
-  INTUIT_ENVIRONMENTS,
-  clearDiscoveryCache,
-} from "../../src/index.js";
+import { AuthClient, ConfigurationError, DiscoveryError, INTUIT_ENVIRONMENTS } from "../../src/index.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -16,6 +10,7 @@ import {
   startFakeIntuit,
   type FakeIntuit,
 } from "../support/fake-intuit.js";
+import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 const base = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI };
 
@@ -174,7 +169,7 @@ describe("discovery with AuthClient.create", () => {
   });
   after(() => server.close());
   beforeEach(() => {
-    clearDiscoveryCache();
+    sharedDiscoveryCache.clear();
     server.requests.length = 0;
     server.on("/.well-known/openid-configuration", () => ({ body: server.discoveryDocument() }));
   });

@@ -4,13 +4,7 @@ import assert from "node:assert/strict";
 import { KeyObject, createPublicKey, sign } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { CompactSign, SignJWT, jwtVerify, createLocalJWKSet } from "jose";
-import {
-  AuthClient,
-  IdTokenError,
-  MissingTokenError,
-  clearJwksCache,
-  type IdTokenErrorReason,
-} from "../../src/index.js";
+import { AuthClient, IdTokenError, MissingTokenError, type IdTokenErrorReason } from "../../src/index.js";
 import {
   CLIENT_ID,
   newSigningKey,
@@ -20,6 +14,7 @@ import {
   type FakeIntuit,
   type SigningKey,
 } from "../support/fake-intuit.js";
+import { sharedJwksCache } from "../../src/oauth/jwks.js";
 
 let server: FakeIntuit;
 let stranger: SigningKey;
@@ -29,7 +24,7 @@ before(async () => {
 });
 after(() => server.close());
 beforeEach(() => {
-  clearJwksCache();
+  sharedJwksCache.clear();
   server.requests.length = 0;
   server.on("/token", () => ({ body: tokenBody() }));
 });

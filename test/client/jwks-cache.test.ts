@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthClient, IdTokenError, JwksError, clearJwksCache } from "../../src/index.js";
+import { AuthClient, IdTokenError, JwksError } from "../../src/index.js";
 import {
   newSigningKey,
   rejection,
@@ -11,6 +11,7 @@ import {
   type FakeIntuit,
   type SigningKey,
 } from "../support/fake-intuit.js";
+import { sharedJwksCache } from "../../src/oauth/jwks.js";
 
 let server: FakeIntuit;
 let original: SigningKey;
@@ -20,7 +21,7 @@ before(async () => {
 });
 after(() => server.close());
 beforeEach(() => {
-  clearJwksCache();
+  sharedJwksCache.clear();
   server.requests.length = 0;
   server.keys = [original];
   server.on("/jwks", () => ({ body: { keys: server.keys.map((k) => k.publicJwk) } }));
@@ -147,7 +148,7 @@ describe("JWKS cache", () => {
     const client = new AuthClient(server.clientOptions());
     const token = await server.signIdToken();
     await client.validateIdToken(token);
-    clearJwksCache();
+    sharedJwksCache.clear();
     await client.validateIdToken(token);
     assert.equal(jwksFetches(), 2);
   });

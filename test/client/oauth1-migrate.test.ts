@@ -7,7 +7,7 @@ import {
   oauth1AuthorizationHeader,
   percentEncode,
   signatureBaseString,
-} from "../../src/client/oauth1.js";
+} from "../../src/oauth/oauth1.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,

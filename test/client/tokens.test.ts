@@ -256,7 +256,7 @@ describe("missing tokens give Python's messages, with no request", () => {
       const err = await rejection(call(new AuthClient(server.clientOptions())));
       assert.ok(err instanceof MissingTokenError);
       assert.equal(err.message, message);
-      assert.equal(err.code, "ERR_TOKEN_NOT_SPECIFIED");
+      assert.equal(err.code, "ERR_MISSING_TOKEN");
       assert.equal(server.requests.length, 0);
     });
   }

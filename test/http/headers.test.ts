@@ -3,13 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AuthClient,
-  AuthClientError,
-  VERSION,
-  clearDiscoveryCache,
-  clearJwksCache,
-} from "../../src/index.js";
+import { AuthClient, AuthClientError, VERSION } from "../../src/index.js";
 import {
   DEFAULT_SUB,
   TRANSPORTS,
@@ -18,6 +12,8 @@ import {
   tokenBody,
   type FakeIntuit,
 } from "../support/fake-intuit.js";
+import { sharedJwksCache } from "../../src/oauth/jwks.js";
+import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -26,8 +22,8 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
-  clearDiscoveryCache();
-  clearJwksCache();
+  sharedDiscoveryCache.clear();
+  sharedJwksCache.clear();
 });
 
 test("VERSION equals package.json's version", () => {

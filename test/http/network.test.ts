@@ -63,7 +63,7 @@ for (const { name, options } of TRANSPORTS) {
       setTimeout(() => controller.abort(), 100);
       const err = await rejection(client.getBearerToken("code", { signal: controller.signal }));
       assert.ok(err instanceof AbortError, String(err));
-      assert.equal(err.code, "ERR_ABORTED");
+      assert.equal(err.code, "ERR_ABORT");
       assert.ok(performance.now() - started < 1000);
     });
 
@@ -90,7 +90,7 @@ for (const { name, options } of TRANSPORTS) {
       const started = performance.now();
       const err = await rejection(client.refresh(undefined, { signal: controller.signal }));
       assert.ok(err instanceof AbortError, `got ${String(err)}`);
-      assert.equal(err.code, "ERR_ABORTED");
+      assert.equal(err.code, "ERR_ABORT");
       assert.ok(performance.now() - started < 2500);
       assert.equal(n, 1);
     });

@@ -26,7 +26,7 @@ for (const url of urls) {
       idempotent: true,
       headers: { authorization: "Bearer SECRET-ACCESS-TOKEN" },
     });
-    results.push({ status: res.status, body: res.body.toString("utf8") });
+    results.push({ status: res.status, body: Buffer.from(res.body).toString("utf8") });
   } catch (err) {
     const e = err as { name?: string; message?: string; systemCode?: string };
     results.push({ error: e.name, message: e.message, systemCode: e.systemCode });

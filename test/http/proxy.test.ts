@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { NetworkError } from "../../src/index.js";
 import { parseNoProxy, parseProxyUrl, proxyFor } from "../../src/http/proxy.js";
-import { nodeTransport, type TransportRequest } from "../../src/http/transport.js";
+import { nodeTransport } from "../../src/http/node-transport.js";
+import type { TransportRequest } from "../../src/http/transport.js";
 
 const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
 afterEach(() => {

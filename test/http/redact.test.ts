@@ -1,7 +1,7 @@
 // redactText: the last line of defence for bodies kept on errors. Table-driven, exact outputs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { redactText } from "../../src/http/redact.js";
+import { redactText } from "../../src/common/redact.js";
 
 const cases: Array<[string, string, string]> = [
   [

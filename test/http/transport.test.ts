@@ -2,8 +2,10 @@
 // every request (otherwise the "both transports" tests would test node:http twice).
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
-import { AuthClient, clearDiscoveryCache, clearJwksCache, type FetchLike } from "../../src/index.js";
+import { AuthClient, type FetchLike } from "../../src/index.js";
 import { startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
+import { sharedJwksCache } from "../../src/oauth/jwks.js";
+import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -12,8 +14,8 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
-  clearDiscoveryCache();
-  clearJwksCache();
+  sharedDiscoveryCache.clear();
+  sharedJwksCache.clear();
 });
 
 test("node:http (the default) reuses one keep-alive connection for sequential requests", async () => {

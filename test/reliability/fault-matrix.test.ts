@@ -15,14 +15,15 @@ import {
   QuickBooksError,
   TimeoutError,
   TokenManager,
-  clearDiscoveryCache,
-  clearJwksCache,
   type AuthClientOptions,
   type LoggerLike,
+  quickbooks,
 } from "../../src/index.js";
 import type { EndpointName, Fault } from "../../src/emulator/index.js";
 import { emulatorSession, type Session } from "../support/emulator-session.js";
 import { writeSummary } from "./summary.js";
+import { sharedJwksCache } from "../../src/oauth/jwks.js";
+import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 const TIMEOUT_MS = 300;
 const PERSISTENT = 9; // more than any retry policy here will use
@@ -182,7 +183,7 @@ const OPERATIONS: Operation[] = [
     body: "json",
     answerError: DiscoveryError,
     async prepare(s) {
-      clearDiscoveryCache();
+      sharedDiscoveryCache.clear();
       const { clientId, clientSecret, redirectUri } = s.emu.defaultClient;
       const options = { clientId, clientSecret, redirectUri, environment: s.emu.discoveryUrl };
       return { run: () => AuthClient.create({ ...options, ...clientOptions(logger) }) };
@@ -196,7 +197,7 @@ const OPERATIONS: Operation[] = [
     answerError: JwksError,
     async prepare(s) {
       const token = await s.connect();
-      clearJwksCache();
+      sharedJwksCache.clear();
       return { run: () => s.authClient.validateIdToken(token.idToken) };
     },
   },
@@ -281,7 +282,7 @@ const OPERATIONS: Operation[] = [
     },
   },
   {
-    name: "QuickBooks API call (tokens.api().get)",
+    name: "QuickBooks API call (quickbooks(tokens, realmId).get)",
     endpoint: "api",
     retry: "retried",
     body: "json",
@@ -291,7 +292,7 @@ const OPERATIONS: Operation[] = [
       const realmId = token.realmId ?? "";
       const tokens = new TokenManager({ authClient: s.authClient });
       await tokens.save(realmId, token);
-      const api = tokens.api(realmId, { defaultRetryAfterMs: 5, maxRetryAfterMs: 60_000 });
+      const api = quickbooks(tokens, realmId, { defaultRetryAfterMs: 5, maxRetryAfterMs: 60_000 });
       return { run: () => api.get(`companyinfo/${realmId}`) };
     },
   },
@@ -335,7 +336,7 @@ for (const op of OPERATIONS) {
     test(`${op.name} × ${f.name} → ${outcome}`, { timeout: 8_000 }, async () => {
       s.emu.clearFaults();
       // A failed JWKS fetch is cached for the cooldown; each case starts from a healthy cache.
-      clearJwksCache();
+      sharedJwksCache.clear();
       const prepared = await op.prepare(s);
       s.emu.resetCounters();
       tids.length = 0;

@@ -6,7 +6,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { AuthClient, AuthorizationResponseError, CallbackError } from "../../src/index.js";
-import { validateCallback } from "../../src/client/authorization.js";
+import { validateCallback } from "../../src/oauth/callback.js";
 import { NUM_RUNS, writeSummary } from "./summary.js";
 
 const STATE = "Zs8-expected_state-3JqOw4mVd1";

@@ -5,14 +5,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import fc from "fast-check";
-import {
-  AuthClient,
-  IdTokenError,
-  MissingTokenError,
-  clearJwksCache,
-  type IdTokenErrorReason,
-} from "../../src/index.js";
+import { AuthClient, IdTokenError, MissingTokenError, type IdTokenErrorReason } from "../../src/index.js";
 import { NUM_RUNS, writeSummary } from "./summary.js";
+import { sharedJwksCache } from "../../src/oauth/jwks.js";
 
 const REASONS = new Set<IdTokenErrorReason>([
   "alg",
@@ -60,7 +55,7 @@ let jwksFetches = 0;
 let client: AuthClient;
 const counts: Record<string, number> = {};
 before(() => {
-  clearJwksCache();
+  sharedJwksCache.clear();
   client = new AuthClient({
     clientId: CLIENT_ID,
     clientSecret: "fuzz-secret",

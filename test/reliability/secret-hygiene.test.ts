@@ -15,6 +15,7 @@ import {
   TokenManager,
   type LoggerLike,
   type TokenSet,
+  quickbooks,
 } from "../../src/index.js";
 import { startEmulator, type Emulator, type EndpointName, type Fault } from "../../src/emulator/index.js";
 import { cliEnv, freePort, runCli, urlFromOutput } from "../cli/helpers.js";
@@ -108,7 +109,7 @@ test("every operation succeeds with a capturing logger", async () => {
   const tokens = new TokenManager({ authClient: client, store: new MemoryTokenStore() });
   await tokens.save(token.realmId ?? "", { ...keep(await connect()), accessTokenExpiresAt: 0 });
   keep((await tokens.getToken(token.realmId ?? "")) as TokenSet);
-  await tokens.api(token.realmId ?? "").get(`companyinfo/${token.realmId}`);
+  await quickbooks(tokens, token.realmId ?? "").get(`companyinfo/${token.realmId}`);
   keep(await client.migrate({ ...OAUTH1, scopes: [Scopes.Accounting], updateClient: false }));
   surfaces.push(["util.inspect(authClient) with tokens", inspect(client, { depth: 10, showHidden: true })]);
   surfaces.push(["JSON.stringify(authClient) with tokens", JSON.stringify(client)]);
@@ -168,7 +169,7 @@ const FAILING: Array<[string, EndpointName, () => Promise<() => Promise<unknown>
       const t = await connect();
       const tokens = new TokenManager({ authClient: client });
       await tokens.save(t.realmId ?? "", t);
-      const api = tokens.api(t.realmId ?? "", { defaultRetryAfterMs: 1 });
+      const api = quickbooks(tokens, t.realmId ?? "", { defaultRetryAfterMs: 1 });
       return () => api.get(`companyinfo/${t.realmId}`);
     },
   ],

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { ConfigurationError, IntuitOAuthError } from "../../src/index.js";
+import { ConfigurationError, IntuitOAuthError, quickbooks } from "../../src/index.js";
 import { connected, type Connected } from "../api/helpers.js";
 import { rejection } from "../support/fake-intuit.js";
 
@@ -31,7 +31,7 @@ after(async () => {
 
 describe("finding 3: credentials go only to the API origins", () => {
   test("an absolute URL on another host is refused before anything is sent", async () => {
-    const qb = c.tokens.api(c.realmId);
+    const qb = quickbooks(c.tokens, c.realmId);
     seen.length = 0;
     const err = await rejection(qb.get(`${otherUrl}/attachments/temp?sig=1`));
     assert.ok(err instanceof IntuitOAuthError, String(err));
@@ -40,7 +40,7 @@ describe("finding 3: credentials go only to the API origins", () => {
   });
 
   test("auth: false fetches it without the Bearer token (a TempDownloadUri)", async () => {
-    const qb = c.tokens.api(c.realmId);
+    const qb = quickbooks(c.tokens, c.realmId);
     seen.length = 0;
     const bytes = await qb.request({
       path: `${otherUrl}/attachments/temp?sig=1`,
@@ -65,7 +65,7 @@ describe("finding 4: the path guard works on the parsed URL", () => {
   ];
   for (const path of escapes) {
     test(`refuses ${JSON.stringify(path)}`, async () => {
-      const qb = c.tokens.api(c.realmId);
+      const qb = quickbooks(c.tokens, c.realmId);
       c.emu.resetCounters();
       const err = await rejection(qb.get(path));
       assert.ok(err instanceof ConfigurationError, `${path}: ${String(err)}`);
@@ -74,7 +74,7 @@ describe("finding 4: the path guard works on the parsed URL", () => {
   }
 
   test("an absolute path inside the realm still works", async () => {
-    const qb = c.tokens.api(c.realmId);
+    const qb = quickbooks(c.tokens, c.realmId);
     const info = await qb.get<{ CompanyInfo: { CompanyName: string } }>(
       `/v3/company/${c.realmId}/companyinfo/${c.realmId}`,
     );

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { AuthClient, AuthClientError, MemoryTokenStore, TokenManager } from "../../src/index.js";
-import { redactText } from "../../src/http/redact.js";
+import { redactText } from "../../src/common/redact.js";
 import { rejection, startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
 
 let server: FakeIntuit;

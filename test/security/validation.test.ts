@@ -13,6 +13,7 @@ import {
   MemoryTokenStore,
   Scopes,
   TokenManager,
+  quickbooks,
 } from "../../src/index.js";
 import { realmLimiterCount } from "../../src/api/rate-limit.js";
 import {
@@ -153,7 +154,7 @@ describe("configuration", () => {
       authClient: client({ environment: { ...server.endpoints(), apiBaseUrl: server.url } }),
       store: new MemoryTokenStore(),
     });
-    for (let i = 0; i < 200_000; i++) tokens.api(String(100000 + i));
+    for (let i = 0; i < 200_000; i++) quickbooks(tokens, String(100000 + i));
     const count = realmLimiterCount(tokens);
     assert.ok(count <= 10_000, `${count} limiters kept`);
   });

@@ -48,7 +48,7 @@ async function assertRefused(
       op(),
       (e: Error & { code?: string; path?: string }) => {
         assert.equal(e.name, "UnsafeTokenDirectoryError", `${name}: ${e.message}`);
-        assert.equal(e.code, "ERR_TOKEN_DIRECTORY_UNSAFE");
+        assert.equal(e.code, "ERR_UNSAFE_TOKEN_DIRECTORY");
         assert.equal(e.path, path);
         assert.ok(e.message.includes(path), `${name}: the message names ${path}: ${e.message}`);
         assert.match(e.message, problem);
@@ -155,36 +155,18 @@ test("bad file names and corrupt files never break list(); each is reported for 
       .map((e) => [e.name, e.code, e.realmId, e.reason, e.location])
       .sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
     [
-      ["UnreadableRecordError", "ERR_TOKEN_RECORD_UNREADABLE", "%00", "bad_name", join(dir, "%00.json")],
+      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "%00", "bad_name", join(dir, "%00.json")],
       [
         "UnreadableRecordError",
-        "ERR_TOKEN_RECORD_UNREADABLE",
+        "ERR_UNREADABLE_RECORD",
         "%34620816365",
         "bad_name",
         join(dir, "%34620816365.json"),
       ],
-      ["UnreadableRecordError", "ERR_TOKEN_RECORD_UNREADABLE", "%E0", "bad_name", join(dir, "%E0.json")],
-      [
-        "UnreadableRecordError",
-        "ERR_TOKEN_RECORD_UNREADABLE",
-        "corrupt",
-        "corrupt",
-        join(dir, "corrupt.json"),
-      ],
-      [
-        "UnreadableRecordError",
-        "ERR_TOKEN_RECORD_UNREADABLE",
-        "folder",
-        "io_error",
-        join(dir, "folder.json"),
-      ],
-      [
-        "UnreadableRecordError",
-        "ERR_TOKEN_RECORD_UNREADABLE",
-        "good.2",
-        "bad_name",
-        join(dir, "good.2.json"),
-      ],
+      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "%E0", "bad_name", join(dir, "%E0.json")],
+      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "corrupt", "corrupt", join(dir, "corrupt.json")],
+      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "folder", "io_error", join(dir, "folder.json")],
+      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "good.2", "bad_name", join(dir, "good.2.json")],
     ],
   );
   for (const e of reported) assert.equal(e.message.includes("SECRET-AT"), false);

@@ -7,7 +7,7 @@ import { promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { TokenStoreError, UnreadableRecordError, UnsafeTokenDirectoryError } from "../store-errors.js";
 import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
 

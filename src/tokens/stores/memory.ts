@@ -1,6 +1,6 @@
 // MemoryTokenStore: records in a Map, for tests and single-process scripts. Locks have real leases
 // and realm ids follow the one rule, so it behaves like the shared stores under the manager.
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../../crypto/random.js";
 import { checkRealmId, compareRealmIds } from "../realm-id.js";
 import { copyRecord } from "../record.js";
 import type { TokenRecord, TokenStore } from "../store.js";

@@ -13,9 +13,9 @@
 //     expires_at timestamptz NOT NULL                -- lease end, by the database clock
 //   );
 import { randomUUID } from "node:crypto";
-import { ConfigurationError } from "../../http/errors.js";
+import { ConfigurationError } from "../../common/errors.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { UnreadableRecordError } from "../store-errors.js";
 import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
 import { LazyConnection } from "./lazy-connection.js";

@@ -1,9 +1,9 @@
 // RedisTokenStore: token records and refresh locks in Redis, for fleets of app servers.
 // The only file that touches the `redis` package, and only lazily; it must never be imported by the core.
 import { randomUUID } from "node:crypto";
-import { ConfigurationError } from "../../http/errors.js";
+import { ConfigurationError } from "../../common/errors.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { UnreadableRecordError } from "../store-errors.js";
 import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
 import { LazyConnection } from "./lazy-connection.js";

@@ -1,6 +1,7 @@
 // Intuit's OAuth scopes (platform reference §9). Raw strings are accepted everywhere too,
 // because Intuit launches scopes faster than any enum can follow.
-import { ConfigurationError } from "../http/errors.js";
+import { ConfigurationError } from "../common/errors.js";
+import { PYTHON_SCOPE_NAMES } from "../common/python.js";
 
 const PASCAL = {
   Accounting: "com.intuit.quickbooks.accounting",
@@ -26,34 +27,23 @@ const PASCAL = {
   TaxComplianceWorkpapers: "tax-compliance.workpapers",
 } as const;
 
-/** Python's UPPER_SNAKE names, so code ported from `intuitlib.enums.Scopes` reads the same. */
-const PYTHON = {
-  ACCOUNTING: PASCAL.Accounting,
-  PAYMENT: PASCAL.Payment,
-  OPENID: PASCAL.OpenId,
-  PROFILE: PASCAL.Profile,
-  EMAIL: PASCAL.Email,
-  PHONE: PASCAL.Phone,
-  ADDRESS: PASCAL.Address,
-  INTUIT_NAME: PASCAL.IntuitName,
-  PAYROLL: PASCAL.Payroll,
-  PAYROLL_TIMETRACKING: PASCAL.PayrollTimetracking,
-  PAYROLL_BENEFITS: PASCAL.PayrollBenefits,
-  PAYSLIP_READ: PASCAL.PayslipRead,
-  PROJECT_MANAGEMENT: PASCAL.ProjectManagement,
-  CUSTOM_FIELDS: PASCAL.CustomFields,
-  CUSTOM_FIELDS_READ: PASCAL.CustomFieldsRead,
-  EMPLOYEE_COMPENSATION: PASCAL.EmployeeCompensation,
-  TAX: PASCAL.Tax,
-} as const;
-
 /**
  * Intuit OAuth scopes. PascalCase members, plus Python's UPPER_SNAKE names as aliases.
  *
  * @example
  * authClient.getAuthorizationUrl([Scopes.Accounting, Scopes.OpenId, Scopes.Email]);
  */
-export const Scopes = Object.freeze({ ...PASCAL, ...PYTHON });
+export const Scopes = Object.freeze({ ...PASCAL, ...pythonAliases(PASCAL) });
+
+/** Python's UPPER_SNAKE names (common/python.ts), so code ported from `intuitlib.enums.Scopes` reads the same. */
+function pythonAliases(pascal: typeof PASCAL) {
+  const aliases = {} as {
+    [K in keyof typeof PYTHON_SCOPE_NAMES]: (typeof PASCAL)[(typeof PYTHON_SCOPE_NAMES)[K]];
+  };
+  for (const [python, name] of Object.entries(PYTHON_SCOPE_NAMES))
+    (aliases as Record<string, string>)[python] = pascal[name];
+  return aliases;
+}
 
 /** A known scope's wire string. */
 export type Scope = (typeof PASCAL)[keyof typeof PASCAL];

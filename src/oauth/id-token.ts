@@ -1,11 +1,12 @@
 // OpenID id_token verification: RS256 only, key by `kid` from the cached JWKS, strict base64url,
 // exact issuer, audience (string or array), azp, time claims with tolerance, optional nonce.
-// With a warm JWKS the cost is one crypto.verify on a cached KeyObject plus a few JSON.parse calls.
-import { verify as cryptoVerify } from "node:crypto";
-import { IntuitOAuthError } from "../http/errors.js";
+// With a warm JWKS the cost is one verify with a cached key plus a few JSON.parse calls.
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from "../common/bytes.js";
+import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { safeEqual } from "../crypto/compare.js";
+import { verifyRs256 } from "../crypto/rsa.js";
 import type { HttpClient } from "../http/request.js";
-import { safeEqual } from "./authorization.js";
-import { DEFAULT_JWKS_OPTIONS, remoteJwks, type JwksCacheOptions } from "./jwks.js";
+import { DEFAULT_JWKS_OPTIONS, sharedJwksCache, type JwksCache, type JwksCacheOptions } from "./jwks.js";
 
 /** Stable reasons an id token is rejected. */
 export type IdTokenErrorReason =
@@ -22,7 +23,7 @@ export type IdTokenErrorReason =
 
 /** The id token failed verification. `reason` says which check. */
 export class IdTokenError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_ID_TOKEN";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_ID_TOKEN";
   readonly reason: IdTokenErrorReason;
   constructor(reason: IdTokenErrorReason, message: string) {
     super(`Invalid id_token (${reason}): ${message}`);
@@ -63,13 +64,13 @@ export interface IdTokenExpectations {
 const B64URL = /^[A-Za-z0-9_-]*$/;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
-function decodeSegment(segment: string, what: string): Buffer {
+function decodeSegment(segment: string, what: string): Uint8Array {
   if (!B64URL.test(segment) || segment.length % 4 === 1)
     throw new IdTokenError("malformed", `${what} is not base64url`);
-  const bytes = Buffer.from(segment, "base64url");
+  const bytes = fromBase64Url(segment);
   // Canonical only: unused low bits set in the last character would give a second spelling of
-  // the same bytes (Buffer ignores them), so one signature could be presented two ways.
-  if (bytes.toString("base64url") !== segment)
+  // the same bytes (decoders ignore them), so one signature could be presented two ways.
+  if (toBase64Url(bytes) !== segment)
     throw new IdTokenError("malformed", `${what} is not canonical base64url`);
   return bytes;
 }
@@ -77,7 +78,7 @@ function decodeSegment(segment: string, what: string): Buffer {
 function decodeJson(segment: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(decodeSegment(segment, what).toString("utf8"));
+    value = JSON.parse(fromUtf8(decodeSegment(segment, what)));
   } catch (err) {
     if (err instanceof IdTokenError) throw err;
     throw new IdTokenError("malformed", `${what} is not JSON`);
@@ -157,27 +158,34 @@ function parse(token: unknown) {
   };
 }
 
+/** Where the keys come from and how they are cached. */
+export interface IdTokenKeys {
+  jwksUri: string;
+  /** The cache the key set lives in (default: the shared one). */
+  cache?: JwksCache | undefined;
+  http: HttpClient;
+  /** Complete cache options (merged with the defaults once, by the caller). */
+  options?: Required<JwksCacheOptions> | undefined;
+}
+
 /**
  * Verifies an id token against the issuer's JWKS and returns its claims.
  * Throws {@link IdTokenError} with a stable `reason`, or a JwksError when the keys cannot be fetched.
  */
 export async function verifyIdToken(
   token: unknown,
-  jwksUri: string,
-  http: HttpClient,
+  keys: IdTokenKeys,
   expected: IdTokenExpectations,
-  jwksOptions: JwksCacheOptions = DEFAULT_JWKS_OPTIONS,
 ): Promise<IdTokenClaims> {
   const parts = parse(token);
-  // AuthClient passes complete options it merged once; merge here only for other callers.
-  const opts =
-    "maxAgeMs" in jwksOptions && "cooldownMs" in jwksOptions && "timeoutMs" in jwksOptions
-      ? (jwksOptions as typeof DEFAULT_JWKS_OPTIONS)
-      : { ...DEFAULT_JWKS_OPTIONS, ...jwksOptions };
-  const jwks = remoteJwks(jwksUri);
-  const key = jwks.peek(parts.kid, Date.now(), opts.maxAgeMs) ?? (await jwks.getKey(parts.kid, http, opts));
+  const opts = keys.options ?? DEFAULT_JWKS_OPTIONS;
+  const jwks = (keys.cache ?? sharedJwksCache).get(keys.jwksUri);
+  const key =
+    jwks.peek(parts.kid, Date.now(), opts.maxAgeMs) ?? (await jwks.getKey(parts.kid, keys.http, opts));
   if (!key) throw new IdTokenError("kid", "no key in the JWKS matches the token's kid");
-  if (!cryptoVerify("sha256", Buffer.from(parts.signingInput), key, parts.signature))
+  // Node verifies synchronously; Web Crypto answers with a promise.
+  const verified = verifyRs256(key, utf8(parts.signingInput), parts.signature);
+  if (!(typeof verified === "boolean" ? verified : await verified))
     throw new IdTokenError("signature", "signature verification failed");
   return checkClaims(decodeJson(parts.payload, "payload"), expected);
 }

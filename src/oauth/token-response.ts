@@ -1,12 +1,8 @@
 // Turning Intuit's HTTP answers into token sets or typed errors. Shared by the code exchange,
 // refresh, migrate, revoke and userinfo calls. Never lets a SyntaxError or TypeError escape.
-import {
-  AuthClientError,
-  InvalidGrantError,
-  IntuitOAuthError,
-  type HttpErrorDetails,
-} from "../http/errors.js";
-import type { HttpResponse } from "../http/request.js";
+import { IntuitOAuthError } from "../common/errors.js";
+import { AuthClientError, InvalidGrantError, type HttpErrorDetails } from "../oauth/errors.js";
+import { bodyText, type HttpResponse } from "../http/request.js";
 import { tokenSetFromResponse, type TokenResponseFields, type TokenSet } from "./token-set.js";
 
 function parseJson(text: string): unknown {
@@ -39,7 +35,7 @@ function details(res: HttpResponse, text: string, json: unknown, sent: SentSecre
 
 /** The typed error for a failed answer; `invalid_grant` gets its own class. */
 export function errorFromResponse(res: HttpResponse, message?: string, sent?: SentSecrets): AuthClientError {
-  const text = res.body.toString("utf8");
+  const text = bodyText(res);
   const d = details(res, text, parseJson(text), sent);
   return d.error === "invalid_grant" ? new InvalidGrantError(d, message) : new AuthClientError(d, message);
 }
@@ -56,7 +52,7 @@ function invalidResponse(res: HttpResponse, text: string, why: string, sent: Sen
 /** Reads a JSON object from a 200 answer, or throws a typed error. */
 export function readJsonObject(res: HttpResponse, sent?: SentSecrets): Record<string, unknown> {
   if (res.status !== 200) throw errorFromResponse(res, undefined, sent);
-  const text = res.body.toString("utf8");
+  const text = bodyText(res);
   const json = parseJson(text);
   if (json === undefined) throw invalidResponse(res, text, "the body is not JSON", sent);
   if (typeof json !== "object" || json === null || Array.isArray(json))
@@ -73,12 +69,11 @@ export function readTokenResponse(
   const body = readJsonObject(res, sent);
   if (typeof body["error"] === "string") throw errorFromResponse(res, undefined, sent);
   if (typeof body["access_token"] !== "string" || body["access_token"] === "")
-    throw invalidResponse(res, res.body.toString("utf8"), "the body has no access_token", sent);
+    throw invalidResponse(res, bodyText(res), "the body has no access_token", sent);
   try {
     return tokenSetFromResponse({ ...fields, body, intuitTid: res.intuitTid });
   } catch (err) {
-    if (err instanceof IntuitOAuthError)
-      throw invalidResponse(res, res.body.toString("utf8"), err.message, sent);
+    if (err instanceof IntuitOAuthError) throw invalidResponse(res, bodyText(res), err.message, sent);
     throw err;
   }
 }

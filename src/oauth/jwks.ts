@@ -1,53 +1,53 @@
-// Intuit's signing keys: a per-jwks_uri cache shared by every client in the process, with a
-// maximum age, single-flight fetches, and a cooldown so random `kid`s cannot cause a fetch storm.
-// Keys are imported to KeyObjects once, so a warm verification costs one crypto.verify.
-import { createPublicKey, type KeyObject } from "node:crypto";
-import { IntuitOAuthError } from "../http/errors.js";
-import type { HttpClient } from "../http/request.js";
+// Intuit's signing keys: one RemoteJwks per jwks_uri inside a JwksCache that a client owns (by
+// default one shared instance), with a maximum age, single-flight fetches, a cooldown so random
+// `kid`s cannot cause a fetch storm, and failures remembered for the cooldown. Keys are imported
+// once per `kid` (a KeyObject on Node, a CryptoKey elsewhere), so a warm verification is one verify.
+import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { importRsaKey, type RsaVerifyKey } from "../crypto/rsa.js";
+import { bodyText, type HttpClient } from "../http/request.js";
 
 /** The JWKS could not be fetched or holds no usable RS256 key. */
 export class JwksError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_JWKS";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_JWKS";
 }
 
 /** Cache behaviour for remote key sets. */
 export interface JwksCacheOptions {
   /** Keys older than this are refetched before use. Default 10 minutes. */
   maxAgeMs?: number;
-  /** Minimum time between fetches triggered by an unknown `kid`. Default 30 s. */
+  /** Minimum time between fetches triggered by an unknown `kid` or after a failure. Default 30 s. */
   cooldownMs?: number;
-  /** Timeout of a JWKS fetch. Default 5 s. */
+  /** Timeout of a JWKS fetch; a longer `Retry-After` is not waited for. Default 5 s. */
   timeoutMs?: number;
 }
 
-const MIN_RSA_BITS = 2048;
+export const DEFAULT_JWKS_OPTIONS: Required<JwksCacheOptions> = {
+  maxAgeMs: 10 * 60 * 1000,
+  cooldownMs: 30_000,
+  timeoutMs: 5_000,
+};
 
 /** Parses a JWKS document into RS256 verification keys by `kid` (RSA of 2048 bits or more only). */
-export function importJwks(doc: unknown): Map<string, KeyObject> {
-  const keys = new Map<string, KeyObject>();
+export async function importJwks(doc: unknown): Promise<Map<string, RsaVerifyKey>> {
   const list = (doc as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list)) throw new JwksError("JWKS document has no keys array");
+  const keys = new Map<string, RsaVerifyKey>();
   for (const jwk of list as Array<Record<string, unknown>>) {
     if (typeof jwk !== "object" || jwk === null) continue;
     if (jwk["kty"] !== "RSA" || typeof jwk["kid"] !== "string") continue;
     if (jwk["use"] !== undefined && jwk["use"] !== "sig") continue;
     if (jwk["alg"] !== undefined && jwk["alg"] !== "RS256") continue;
-    try {
-      const key = createPublicKey({ key: { kty: "RSA", n: jwk["n"], e: jwk["e"] } as never, format: "jwk" });
-      // RSA under 2048 bits is factorable by a determined attacker; such a key verifies nothing.
-      if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) continue;
-      keys.set(jwk["kid"], key);
-    } catch {
-      // An unusable key is skipped; the others still work.
-    }
+    // An unusable or short key is skipped; the others still work.
+    const key = await importRsaKey({ n: jwk["n"], e: jwk["e"] });
+    if (key) keys.set(jwk["kid"], key);
   }
   return keys;
 }
 
-/** One remote key set, shared by every client that uses the same jwks_uri. */
+/** One remote key set. */
 export class RemoteJwks {
   readonly uri: string;
-  private keys = new Map<string, KeyObject>();
+  private keys = new Map<string, RsaVerifyKey>();
   private fetchedAt = -Infinity;
   private lastAttemptAt = -Infinity;
   private pending: Promise<void> | undefined;
@@ -61,7 +61,7 @@ export class RemoteJwks {
   }
 
   /** The key for `kid` if the cache is warm and fresh; no I/O. */
-  peek(kid: string, now: number, maxAgeMs: number): KeyObject | undefined {
+  peek(kid: string, now: number, maxAgeMs: number): RsaVerifyKey | undefined {
     return now - this.fetchedAt < maxAgeMs ? this.keys.get(kid) : undefined;
   }
 
@@ -70,9 +70,9 @@ export class RemoteJwks {
     kid: string,
     http: HttpClient,
     options: Required<JwksCacheOptions>,
-  ): Promise<KeyObject | undefined> {
+  ): Promise<RsaVerifyKey | undefined> {
     const now = Date.now();
-    // A failing JWKS is not asked again for every token: the failure is cached for the cooldown.
+    // A failing JWKS is not asked again for every token: the failure is kept for the cooldown.
     if (this.failure !== undefined && now - this.lastAttemptAt < options.cooldownMs) {
       const stale = this.keys.get(kid);
       if (stale) return stale;
@@ -110,21 +110,18 @@ export class RemoteJwks {
           timeout: options.timeoutMs,
           retry: { maxRetryAfterMs: options.timeoutMs },
         });
-        if (res.status !== 200)
-          throw new JwksError(
-            `JWKS at ${this.uri} answered HTTP ${res.status}${res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : ""}`,
-          );
         // Every answer's intuit_tid goes into the error, for a support ticket.
         const tid = res.intuitTid ? ` (intuit_tid ${res.intuitTid})` : "";
+        if (res.status !== 200) throw new JwksError(`JWKS at ${this.uri} answered HTTP ${res.status}${tid}`);
         let doc: unknown;
         try {
-          doc = JSON.parse(res.body.toString("utf8"));
+          doc = JSON.parse(bodyText(res));
         } catch {
           throw new JwksError(`JWKS at ${this.uri} is not valid JSON${tid}`);
         }
-        let keys: Map<string, KeyObject>;
+        let keys: Map<string, RsaVerifyKey>;
         try {
-          keys = importJwks(doc);
+          keys = await importJwks(doc);
         } catch (err) {
           if (err instanceof JwksError) throw new JwksError(`JWKS at ${this.uri}: ${err.message}${tid}`);
           throw err;
@@ -144,29 +141,36 @@ export class RemoteJwks {
   }
 
   /** Seeds keys (e.g. from a JWKS document fetched elsewhere), marking them fresh. */
-  seed(doc: unknown): void {
-    this.keys = importJwks(doc);
+  async seed(doc: unknown): Promise<void> {
+    this.keys = await importJwks(doc);
     this.fetchedAt = Date.now();
     this.failure = undefined;
   }
 }
 
-const sets = new Map<string, RemoteJwks>();
+/**
+ * Key sets by jwks_uri. Every AuthClient uses one shared instance unless given its own (`jwksCache`),
+ * so clients of one issuer share keys and fetches.
+ *
+ * @example
+ * const jwksCache = new JwksCache(); // isolated: its own keys, fetches and failures
+ * const client = new AuthClient({ ...options, jwksCache });
+ */
+export class JwksCache {
+  readonly #sets = new Map<string, RemoteJwks>();
 
-/** The shared key set for a jwks_uri. */
-export function remoteJwks(uri: string): RemoteJwks {
-  let set = sets.get(uri);
-  if (!set) sets.set(uri, (set = new RemoteJwks(uri)));
-  return set;
+  /** The key set of `uri`, created on first use. */
+  get(uri: string): RemoteJwks {
+    let set = this.#sets.get(uri);
+    if (!set) this.#sets.set(uri, (set = new RemoteJwks(uri)));
+    return set;
+  }
+
+  /** Forgets every key set (to force a refetch). */
+  clear(): void {
+    this.#sets.clear();
+  }
 }
 
-/** Drops every cached key set (tests, or to force a refetch). */
-export function clearJwksCache(): void {
-  sets.clear();
-}
-
-export const DEFAULT_JWKS_OPTIONS: Required<JwksCacheOptions> = {
-  maxAgeMs: 10 * 60 * 1000,
-  cooldownMs: 30_000,
-  timeoutMs: 5_000,
-};
+/** The cache clients use when given none. */
+export const sharedJwksCache = new JwksCache();

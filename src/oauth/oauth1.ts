@@ -1,6 +1,8 @@
 // OAuth 1.0a HMAC-SHA1 request signing (RFC 5849), used only by the legacy migrate call.
 // Tested against the RFC's own published example (§1.2 / §3.4).
-import { createHmac, randomBytes } from "node:crypto";
+import { toBase64, utf8 } from "../common/bytes.js";
+import { hmacSha1 } from "../crypto/digest.js";
+import { randomBytes } from "../crypto/random.js";
 
 /** RFC 3986 percent-encoding as RFC 5849 §3.6 requires (unreserved characters kept). */
 export function percentEncode(value: string): string {
@@ -49,14 +51,14 @@ export function signatureBaseString(
 /** HMAC-SHA1 signature of a base string, base64. */
 export function hmacSha1Signature(baseString: string, consumerSecret: string, tokenSecret = ""): string {
   const key = `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`;
-  return createHmac("sha1", key).update(baseString).digest("base64");
+  return toBase64(hmacSha1(utf8(key), utf8(baseString)));
 }
 
 /** Builds the `Authorization: OAuth …` header value for a request. */
 export function oauth1AuthorizationHeader(input: OAuth1SignInput): string {
   const oauth: Record<string, string> = {
     oauth_consumer_key: input.consumerKey,
-    oauth_nonce: input.nonce ?? randomBytes(16).toString("hex"),
+    oauth_nonce: input.nonce ?? [...randomBytes(16)].map((b) => b.toString(16).padStart(2, "0")).join(""),
     oauth_signature_method: "HMAC-SHA1",
     oauth_timestamp: input.timestamp ?? String(Math.floor(Date.now() / 1000)),
     oauth_version: "1.0",

@@ -1,9 +1,8 @@
-// The front channel: state, nonce and PKCE generation, the authorization URL, and the callback
-// validator. Only parameters produced by validateCallback can be exchanged (a WeakSet brand),
-// so the state check cannot be skipped by accident.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { ConfigurationError, IntuitOAuthError } from "../http/errors.js";
-import { formatScopes, type ScopeLike } from "./scopes.js";
+// The front channel's second half: the callback validator. It checks the state first (constant
+// time), then `error=`, then the code and the realm id's shape. Only parameters it produced can be
+// exchanged (a WeakSet brand), so the state check cannot be skipped by accident. Sends nothing.
+import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { safeEqual } from "../crypto/compare.js";
 
 /** Why a callback was rejected before any code was exchanged. */
 export type CallbackErrorReason =
@@ -18,7 +17,7 @@ export type CallbackErrorReason =
 
 /** The callback URL failed validation; nothing was exchanged. */
 export class CallbackError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_CALLBACK";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_CALLBACK";
   /** Stable reason code. */
   readonly reason: CallbackErrorReason;
   constructor(reason: CallbackErrorReason, message: string) {
@@ -29,7 +28,7 @@ export class CallbackError extends IntuitOAuthError {
 
 /** The authorization server redirected back with `error=…` (e.g. the user clicked Cancel). */
 export class AuthorizationResponseError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_AUTHORIZATION_RESPONSE";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_AUTHORIZATION_RESPONSE";
   /** The OAuth error code, e.g. `access_denied`. */
   readonly error: string;
   readonly errorDescription: string | undefined;
@@ -46,87 +45,6 @@ export class AuthorizationResponseError extends IntuitOAuthError {
   get accessDenied(): boolean {
     return this.error === "access_denied";
   }
-}
-
-/** A fresh random value from the CSPRNG: 32 bytes (256 bits), base64url. */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString("base64url");
-}
-
-/** The S256 code challenge of a PKCE verifier (RFC 7636). */
-export function codeChallengeS256(verifier: string): string {
-  return createHash("sha256").update(verifier).digest("base64url");
-}
-
-/** Constant-time string comparison. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  if (x.length !== y.length) {
-    timingSafeEqual(x, x); // spend comparable time
-    return false;
-  }
-  return timingSafeEqual(x, y);
-}
-
-/** Options of {@link AuthClient.getAuthorizationUrl}. */
-export interface AuthorizationUrlOptions {
-  /** Use this state instead of a fresh random one. */
-  state?: string;
-  /** Put an OpenID nonce in the request (`true` generates one). Intuit does not document nonce. */
-  nonce?: string | true;
-  /** Opt in to PKCE S256 (not documented by Intuit; supported by the emulator). */
-  pkce?: boolean;
-  /** Extra query parameters, e.g. `{ prompt: "login" }`. They cannot override the core ones. */
-  params?: Record<string, string>;
-}
-
-/** Everything a server must remember between redirect and callback. */
-export interface AuthorizationRequest {
-  url: string;
-  state: string;
-  nonce?: string | undefined;
-  /** The PKCE verifier, when `pkce: true`; pass it to the callback. */
-  codeVerifier?: string | undefined;
-}
-
-const CORE_PARAMS = new Set(["client_id", "response_type", "scope", "redirect_uri", "state"]);
-
-export function buildAuthorizationRequest(
-  endpoint: string,
-  clientId: string,
-  redirectUri: string,
-  scopes: readonly ScopeLike[] | ScopeLike,
-  options: AuthorizationUrlOptions = {},
-): AuthorizationRequest {
-  const scope = formatScopes(scopes);
-  // An empty state would make every callback look "matching"; omit it to get a random one.
-  if (options.state !== undefined && (typeof options.state !== "string" || options.state === ""))
-    throw new ConfigurationError("state must be a non-empty string (omit it to get a random one)");
-  const state = options.state ?? randomToken();
-  const url = new URL(endpoint);
-  const q = url.searchParams;
-  // Python's order: client_id, response_type, scope, redirect_uri, state.
-  q.set("client_id", clientId);
-  q.set("response_type", "code");
-  q.set("scope", scope);
-  q.set("redirect_uri", redirectUri);
-  q.set("state", state);
-  const req: AuthorizationRequest = { url: "", state };
-  if (options.nonce !== undefined) {
-    req.nonce = options.nonce === true ? randomToken() : options.nonce;
-    q.set("nonce", req.nonce);
-  }
-  if (options.pkce) {
-    req.codeVerifier = randomToken();
-    q.set("code_challenge", codeChallengeS256(req.codeVerifier));
-    q.set("code_challenge_method", "S256");
-  }
-  for (const [k, v] of Object.entries(options.params ?? {})) {
-    if (!CORE_PARAMS.has(k) && !q.has(k)) q.set(k, v);
-  }
-  req.url = url.href;
-  return req;
 }
 
 /** Callback parameters that passed validation. Only these can be exchanged for tokens. */

@@ -1,7 +1,7 @@
 // The token set: Intuit's token response plus absolute expiry times, and its JSON round trip.
 // Reading back is tolerant of numeric strings (databases hand BIGINTs back as strings) but
 // strict about anything else, so a corrupt record is an error, never a token that looks valid.
-import { IntuitOAuthError } from "../http/errors.js";
+import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 
 /** Bearer tokens for one grant, with absolute expiry times in epoch milliseconds. */
 export interface TokenSet {
@@ -40,7 +40,7 @@ export interface TokenSet {
 
 /** A stored token set could not be read back. */
 export class TokenSetFormatError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_TOKEN_SET_FORMAT";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_TOKEN_SET_FORMAT";
 }
 
 const MAX_SECONDS = 1e10;

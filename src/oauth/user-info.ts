@@ -1,6 +1,8 @@
 // Intuit's userinfo response, typed. Keys are Intuit's camelCase; `*Verified` arrive as booleans
 // or strings depending on the service, so they are normalised to booleans.
-import { IntuitOAuthError } from "../http/errors.js";
+import type { OAuthConfig } from "./config.js";
+import { readJsonObject } from "./token-response.js";
+import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 
 /** A postal address from the `address` scope. */
 export interface UserAddress {
@@ -27,7 +29,7 @@ export interface UserInfo {
 
 /** The userinfo body was not the expected JSON object. */
 export class UserInfoFormatError extends IntuitOAuthError {
-  static override readonly code: string = "ERR_USERINFO_FORMAT";
+  static override readonly code: IntuitOAuthErrorCode = "ERR_USERINFO_FORMAT";
 }
 
 function toBool(v: unknown): boolean | undefined {
@@ -50,5 +52,27 @@ export function parseUserInfo(body: unknown): UserInfo {
       else info[k] = v;
     }
   }
+  return info;
+}
+
+/**
+ * Fetches the user's profile with an access token. Its `sub` must equal `expectedSubject` (the ID
+ * token's) when that is known: otherwise a UserInfoFormatError.
+ */
+export async function fetchUserInfo(
+  config: OAuthConfig,
+  accessToken: string,
+  options: { expectedSubject?: string | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<UserInfo> {
+  const res = await config.http.send({
+    method: "GET",
+    url: config.endpoints.userinfoEndpoint,
+    headers: { authorization: `Bearer ${accessToken}` },
+    idempotent: true,
+    signal: options.signal,
+  });
+  const info = parseUserInfo(readJsonObject(res, [accessToken]));
+  if (options.expectedSubject !== undefined && info.sub !== options.expectedSubject)
+    throw new UserInfoFormatError("userinfo sub does not match the ID token's sub");
   return info;
 }

@@ -1,5 +1,8 @@
 // Legacy OAuth 1.0a → 2.0 migration: one signed POST. The JSON body is not part of the signature.
-import type { HttpClient, HttpResponse } from "../http/request.js";
+import { ConfigurationError } from "../common/errors.js";
+import type { OAuthConfig } from "./config.js";
+import { readTokenResponse } from "./token-response.js";
+import type { TokenSet } from "./token-set.js";
 import { oauth1AuthorizationHeader } from "./oauth1.js";
 import { formatScopes, type ScopeLike } from "./scopes.js";
 
@@ -16,11 +19,10 @@ export interface MigrateOptions {
   updateClient?: boolean;
 }
 
-export function migrateOAuth1(
-  http: HttpClient,
-  endpoint: string,
-  o: MigrateOptions & { clientId: string; clientSecret: string; redirectUri: string },
-): Promise<HttpResponse> {
+/** Exchanges OAuth 1.0a credentials for an OAuth 2.0 token set (with Intuit's `realmId`). */
+export async function migrateOAuth1(config: OAuthConfig, o: MigrateOptions): Promise<TokenSet> {
+  const endpoint = config.endpoints.migrationEndpoint;
+  if (!endpoint) throw new ConfigurationError("This environment has no migration endpoint");
   const authorization = oauth1AuthorizationHeader({
     method: "POST",
     url: endpoint,
@@ -30,18 +32,22 @@ export function migrateOAuth1(
     tokenSecret: o.accessSecret,
   });
   // Key order as documented: scope, redirect_uri, client_id, client_secret.
-  const body = JSON.stringify({
+  const fields: Record<string, string> = {
     scope: formatScopes(o.scopes),
-    redirect_uri: o.redirectUri,
-    client_id: o.clientId,
-    client_secret: o.clientSecret,
-  });
-  return http.send({
+    redirect_uri: o.redirectUri ?? config.redirectUri,
+  };
+  config.auth.addFields(fields);
+  const res = await config.http.send({
     method: "POST",
     url: endpoint,
     headers: { authorization, "content-type": "application/json" },
-    body,
+    body: JSON.stringify(fields),
     idempotent: false,
     signal: o.signal,
   });
+  return readTokenResponse(res, { receivedAt: config.clock() }, [
+    o.accessSecret,
+    o.consumerSecret,
+    ...config.auth.secretValues(),
+  ]);
 }

@@ -1,6 +1,5 @@
-// Waiting: a timer that an AbortSignal can cut short, and the jittered exponential backoff of the
-// retry policy. Shared by the request path, the API helper and the token manager's lock wait.
-import type { RetryPolicy } from "./request.js";
+// Waiting: a timer that an AbortSignal can cut short. Shared by the request path, the API helper's
+// limiter and the token manager's lock wait.
 
 /** Resolves after `ms`; rejects with `abortError(signal)` (default: its reason) if `signal` fires first. */
 export function sleep(
@@ -22,8 +21,5 @@ export function sleep(
   });
 }
 
-/** The delay before retry number `attempt` (1-based): doubling from minDelayMs, capped, half jitter. */
-export function backoff(policy: RetryPolicy, attempt: number): number {
-  const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1));
-  return base / 2 + (Math.random() * base) / 2;
-}
+/** Waits `ms`, rejecting early when `signal` aborts. Injectable where tests move a fake clock. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

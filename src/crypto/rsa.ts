@@ -1,0 +1,24 @@
+// RS256 verification keys and checks: node:crypto KeyObjects in the Node build (one synchronous
+// crypto.verify per token once the key is cached). rsa.web.ts is the Web Crypto version.
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
+
+/** A key imported once and reused for every token signed with its `kid`. */
+export type RsaVerifyKey = KeyObject;
+
+/** RSA keys shorter than this are refused: they verify nothing. */
+export const MIN_RSA_BITS = 2048;
+
+/** Imports an RSA public JWK (`n`, `e`), or undefined when it is unusable or under 2048 bits. */
+export async function importRsaKey(jwk: { n?: unknown; e?: unknown }): Promise<RsaVerifyKey | undefined> {
+  try {
+    const key = createPublicKey({ key: { kty: "RSA", n: jwk.n, e: jwk.e } as never, format: "jwk" });
+    return (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `signature` is a valid RS256 (RSASSA-PKCS1-v1_5, SHA-256) signature of `data`. */
+export function verifyRs256(key: RsaVerifyKey, data: Uint8Array, signature: Uint8Array): boolean {
+  return verify("sha256", data, key, signature);
+}

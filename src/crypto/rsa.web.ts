@@ -1,0 +1,33 @@
+// RS256 verification through Web Crypto (crypto.subtle), for runtimes without node:crypto. Keys are
+// imported once per `kid` by the JWKS cache. Same API as rsa.ts, which the Node build uses instead.
+
+/** A key imported once and reused for every token signed with its `kid`. */
+export type RsaVerifyKey = CryptoKey;
+
+/** RSA keys shorter than this are refused: they verify nothing. */
+export const MIN_RSA_BITS = 2048;
+
+const ALGORITHM = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
+
+/** Imports an RSA public JWK (`n`, `e`), or undefined when it is unusable or under 2048 bits. */
+export async function importRsaKey(jwk: { n?: unknown; e?: unknown }): Promise<RsaVerifyKey | undefined> {
+  if (typeof jwk.n !== "string" || typeof jwk.e !== "string") return undefined;
+  try {
+    const key = await globalThis.crypto.subtle.importKey(
+      "jwk",
+      { kty: "RSA", n: jwk.n, e: jwk.e, alg: "RS256", ext: true },
+      ALGORITHM,
+      false,
+      ["verify"],
+    );
+    const bits = (key.algorithm as { modulusLength?: number }).modulusLength ?? 0;
+    return bits >= MIN_RSA_BITS ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `signature` is a valid RS256 (RSASSA-PKCS1-v1_5, SHA-256) signature of `data`. */
+export function verifyRs256(key: RsaVerifyKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return globalThis.crypto.subtle.verify(ALGORITHM, key, signature as BufferSource, data as BufferSource);
+}

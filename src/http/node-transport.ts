@@ -1,0 +1,147 @@
+// The default transport on Node: node:http/node:https with shared keep-alive agents, through the
+// environment's proxy when one is set (proxy.ts). Node only; fetch-transport.ts serves the rest.
+import http from "node:http";
+import https from "node:https";
+import { Readable } from "node:stream";
+import { routeThroughProxy } from "./proxy.js";
+import { isSuccess, networkError, type Transport, type TransportResponse } from "./transport.js";
+
+const agents = {
+  http: new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo" }),
+  https: new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo" }),
+};
+
+function headersOf(raw: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+interface Target {
+  protocol: string;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+// Parsed request targets by URL string: the same token endpoint is requested over and over.
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 512;
+
+function targetOf(url: string): Target {
+  let t = targets.get(url);
+  if (!t) {
+    const u = new URL(url);
+    // URL keeps IPv6 hosts in brackets; node:http wants them bare.
+    const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
+    t = { protocol: u.protocol, hostname, port: u.port, path: u.pathname + u.search };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, t);
+  }
+  return t;
+}
+
+/** The default transport on Node: `node:http`/`node:https` with shared keep-alive agents. */
+export const nodeTransport: Transport = (request) =>
+  new Promise<TransportResponse>((resolve, reject) => {
+    const target = targetOf(request.url);
+    const isHttps = target.protocol === "https:";
+    const mod = isHttps ? https : http;
+    const { signal } = request;
+    let sent = false;
+    let settled = false;
+    // Set once the answer's headers arrive, so a body cut short still names Intuit's transaction.
+    let intuitTid: string | undefined;
+    let req: http.ClientRequest | undefined;
+    // One plain timer, not an AbortController per request: this is the hot path of every call.
+    const timer = setTimeout(() => {
+      req?.destroy();
+      finish(request.timeoutError());
+    }, request.timeoutMs);
+    const finish = (reason: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      reject(reason);
+    };
+    const fail = (err: unknown) =>
+      finish(signal?.aborted ? signal.reason : networkError(err, sent, intuitTid));
+    const onAbort = () => {
+      req?.destroy();
+      finish(signal?.reason);
+    };
+    const done = () => {
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const body = request.body === undefined ? undefined : Buffer.from(request.body);
+    const headers: Record<string, string> = { ...request.headers };
+    if (body !== undefined) headers["content-length"] = String(body.length);
+    try {
+      req = mod.request(
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY decide; with none of them set, these options go as they are.
+        routeThroughProxy(
+          { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
+          { signal, timeoutMs: request.timeoutMs },
+        ),
+        (res) => {
+          const tid = res.headers["intuit_tid"];
+          intuitTid = typeof tid === "string" ? tid : undefined;
+          if (request.stream && isSuccess(res.statusCode ?? 0)) {
+            done();
+            const { bodySignal } = request;
+            if (bodySignal?.aborted) res.destroy(bodySignal.reason as Error);
+            const onBodyAbort = () => res.destroy(bodySignal?.reason as Error);
+            bodySignal?.addEventListener("abort", onBodyAbort, { once: true });
+            res.once("close", () => bodySignal?.removeEventListener("abort", onBodyAbort));
+            const stream = Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>;
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: headersOf(res.headers),
+              body: Buffer.alloc(0),
+              stream,
+            });
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > request.maxBodyBytes) {
+              req?.destroy();
+              fail(new Error(`response body larger than ${request.maxBodyBytes} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on("error", fail);
+          res.on("aborted", () => fail(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
+          res.on("end", () => {
+            if (!res.complete)
+              return fail(Object.assign(new Error("response truncated"), { code: "ECONNRESET" }));
+            if (settled) return;
+            done();
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: headersOf(res.headers),
+              body: Buffer.concat(chunks),
+            });
+          });
+        },
+      );
+    } catch (err) {
+      // http.request throws synchronously on a header it cannot send; nothing went out.
+      return fail(err);
+    }
+    req.on("socket", (socket) => {
+      // A reused keep-alive socket is already connected: the request may reach the server at once.
+      if (!socket.connecting) sent = true;
+      else socket.once("connect", () => (sent = true));
+    });
+    req.on("error", fail);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.end(body);
+  });

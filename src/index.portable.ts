@@ -1,0 +1,102 @@
+// The public face on every runtime (Node, Bun, Deno, workerd, edge runtimes): everything that needs
+// only fetch, URL, TextEncoder and Web Crypto. It only re-exports. index.ts adds the Node-only parts.
+export { AuthClient } from "./client/auth-client.js";
+export type {
+  AuthClientOptions,
+  BearerTokenOptions,
+  CallbackOptions,
+  CallOptions,
+  CreateOptions,
+  RefreshOptions,
+} from "./client/auth-client.js";
+export { Scopes, COMPANY_SCOPES } from "./oauth/scopes.js";
+export type { Scope, ScopeLike } from "./oauth/scopes.js";
+export { codeChallengeS256 } from "./oauth/authorization-request.js";
+export type { AuthorizationRequest, AuthorizationUrlOptions } from "./oauth/authorization-request.js";
+export { AuthorizationResponseError, CallbackError, validateCallback } from "./oauth/callback.js";
+export type { CallbackErrorReason, ValidatedCallback } from "./oauth/callback.js";
+export { ClientAuth } from "./oauth/client-auth.js";
+export type { TokenEndpointAuthMethod } from "./oauth/client-auth.js";
+export type { OAuthConfig, OAuthConfigOptions } from "./oauth/config.js";
+export { INTUIT_ENVIRONMENTS, DISCOVERY_URLS } from "./oauth/environments.js";
+export type { EnvironmentName, IntuitEndpoints } from "./oauth/environments.js";
+export { DiscoveryCache } from "./oauth/discovery.js";
+export { IdTokenError } from "./oauth/id-token.js";
+export type { IdTokenClaims, IdTokenErrorReason } from "./oauth/id-token.js";
+export { JwksCache, JwksError } from "./oauth/jwks.js";
+export type { JwksCacheOptions } from "./oauth/jwks.js";
+export type { MigrateOptions } from "./oauth/migrate.js";
+export {
+  TokenSetFormatError,
+  tokenSetFromJSON,
+  isAccessTokenExpired,
+  isRefreshTokenExpired,
+} from "./oauth/token-set.js";
+export type { TokenSet } from "./oauth/token-set.js";
+export { UserInfoFormatError } from "./oauth/user-info.js";
+export type { UserInfo, UserAddress } from "./oauth/user-info.js";
+export { IntuitOAuthError, ConfigurationError, MissingTokenError } from "./common/errors.js";
+export type { IntuitOAuthErrorCode } from "./common/errors.js";
+export { AuthClientError, InvalidGrantError, DiscoveryError } from "./oauth/errors.js";
+export type { HttpErrorDetails } from "./oauth/errors.js";
+export { NetworkError, TimeoutError, AbortError } from "./http/errors.js";
+export { HttpClient } from "./http/request.js";
+export type { HttpOptions } from "./http/request.js";
+export type { RetryPolicy } from "./common/retry.js";
+export type { Logger, LoggerLike } from "./common/logger.js";
+export type { Sleep } from "./common/sleep.js";
+export type { FetchLike } from "./http/transport.js";
+export { VERSION } from "./version.js";
+export { TokenManager } from "./tokens/token-manager.js";
+export type { TokenManagerOptions, TokenManagerEvents, RefreshDueResult } from "./tokens/token-manager.js";
+export type { TokenClient } from "./tokens/token-client.js";
+export {
+  TokenNotFoundError,
+  ReauthorizationRequiredError,
+  LockTimeoutError,
+  RealmMismatchError,
+  UnverifiedRealmError,
+} from "./tokens/errors.js";
+export {
+  TokenStoreError,
+  UnreadableRecordError,
+  InvalidRealmIdError,
+  UnsafeTokenDirectoryError,
+} from "./tokens/store-errors.js";
+export type { UnreadableRecordDetails, UnreadableRecordReason } from "./tokens/store-errors.js";
+export type { ListOptions, TokenStore, TokenRecord, ReauthorizationReason } from "./tokens/store.js";
+export { checkRealmId, compareRealmIds, MAX_REALM_ID_BYTES } from "./tokens/realm-id.js";
+export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";
+export { MemoryTokenStore } from "./tokens/stores/memory.js";
+export { copyRecord, parseRecord, serializeRecord } from "./tokens/record.js";
+export { encryptStoredRecords } from "./tokens/encrypt-stored-records.js";
+export type {
+  EncryptStoredRecordsOptions,
+  EncryptStoredRecordsResult,
+} from "./tokens/encrypt-stored-records.js";
+export { QuickBooksClient, quickbooks } from "./api/quickbooks.js";
+export type {
+  JsonObject,
+  QuickBooksBody,
+  QuickBooksCallOptions,
+  QuickBooksClientOptions,
+  QuickBooksMethod,
+  QuickBooksRequest,
+  QuickBooksResponse,
+  QuickBooksResponseType,
+} from "./api/quickbooks.js";
+export type { QuickBooksTokens } from "./api/access-tokens.js";
+export { QuickBooksError, parseFault, isTokenOfAnotherCompany } from "./api/fault.js";
+export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from "./api/fault.js";
+export { RealmLimiter } from "./api/rate-limit.js";
+export type { RealmLimits } from "./api/rate-limit.js";
+export { ForbiddenOriginError } from "./api/url.js";
+export type { QueryValues, QuickBooksApi } from "./api/url.js";
+export {
+  verifyWebhookSignature,
+  parseWebhook,
+  handleWebhook,
+  WebhookPayloadError,
+  WebhookSignatureError,
+} from "./api/webhooks.js";
+export type { WebhookEvent, WebhookOperation } from "./api/webhooks.js";

@@ -1,0 +1,147 @@
+// The token endpoint: exchanging a code (never retried once it may have reached Intuit: a second
+// exchange poisons the grant) and refreshing (safe to retry). Each returns the token set and the
+// verified ID-token claims; nothing is kept here.
+import type { IdTokenClaims } from "./id-token.js";
+import { decodePayloadUnverified } from "./id-token-payload.js";
+import { CallbackError } from "./callback.js";
+import type { OAuthConfig } from "./config.js";
+import { proveRealm } from "./realm.js";
+import { readTokenResponse } from "./token-response.js";
+import type { TokenSet } from "./token-set.js";
+import { verifyClientIdToken } from "./verify.js";
+import { MissingTokenError } from "../common/errors.js";
+
+/** Options of {@link exchangeCode}. */
+export interface ExchangeOptions {
+  /** The callback's `realmId`: unverified until the ID token's realmid or CompanyInfo proves it. */
+  realmId?: string | undefined;
+  /** The nonce this user's request sent. */
+  nonce?: string | undefined;
+  /** The PKCE verifier of this user's request. */
+  codeVerifier?: string | undefined;
+  /** Prove the realm with a CompanyInfo call when no ID token proves it. */
+  verifyRealm?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A token set with the claims of the ID token that came with it, when one did and was verified. */
+export interface GrantResult {
+  token: TokenSet;
+  claims: IdTokenClaims | undefined;
+}
+
+function post(
+  config: OAuthConfig,
+  form: URLSearchParams,
+  idempotent: boolean,
+  signal: AbortSignal | undefined,
+) {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  config.auth.apply(headers, form);
+  if (config.includeRefreshTokenHardExpiresIn) headers["x-include-refresh-token-hard-expires-in"] = "true";
+  return config.http.send({
+    method: "POST",
+    url: config.endpoints.tokenEndpoint,
+    headers,
+    body: form.toString(),
+    idempotent,
+    signal,
+  });
+}
+
+/**
+ * Exchanges an authorization code. The realm is bound to the grant: a callback `realmId` that
+ * differs from the verified ID token's `realmid` is a CallbackError `realm_mismatch`.
+ */
+export async function exchangeCode(
+  config: OAuthConfig,
+  code: string,
+  options: ExchangeOptions = {},
+): Promise<GrantResult> {
+  if (typeof code !== "string" || code === "")
+    throw new MissingTokenError("Authorization code not specified");
+  const form = new URLSearchParams({
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: config.redirectUri,
+  });
+  if (options.codeVerifier) form.set("code_verifier", options.codeVerifier);
+  const sent = [code, options.codeVerifier, ...config.auth.secretValues()];
+  const res = await post(config, form, false, options.signal);
+  const token = readTokenResponse(res, { receivedAt: config.clock() }, sent);
+  const callbackRealm = options.realmId || undefined;
+  let claims: IdTokenClaims | undefined;
+  if (token.idToken) {
+    claims = await verifyClientIdToken(config, token.idToken, options.nonce);
+    const claimed = typeof claims.realmid === "string" && claims.realmid !== "" ? claims.realmid : undefined;
+    if (claimed !== undefined) {
+      if (callbackRealm !== undefined && callbackRealm !== claimed)
+        throw new CallbackError(
+          "realm_mismatch",
+          "The callback's realmId is not the company this grant is for (the ID token's realmid differs)",
+        );
+      token.realmId = claimed;
+      token.realmIdVerified = true;
+    }
+  }
+  if (token.realmIdVerified !== true && callbackRealm !== undefined) {
+    token.realmId = callbackRealm;
+    token.realmIdVerified = false;
+    if (options.verifyRealm) {
+      await proveRealm(config, token.accessToken, callbackRealm, options.signal);
+      token.realmIdVerified = true;
+    }
+  }
+  return { token, claims };
+}
+
+/** Options of {@link refreshGrant}. */
+export interface RefreshGrantOptions {
+  /** The grant's company, kept on the returned token set. */
+  realmId?: string | undefined;
+  /** The grant's previous ID token: kept when the answer has none; a new one may carry only its nonce. */
+  idToken?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Refreshes a grant. A new ID token that cannot be verified is dropped (and logged), never the
+ * rotated refresh token: that one is already issued at Intuit.
+ */
+export async function refreshGrant(
+  config: OAuthConfig,
+  refreshToken: string,
+  options: RefreshGrantOptions = {},
+): Promise<GrantResult> {
+  if (typeof refreshToken !== "string" || refreshToken === "")
+    throw new MissingTokenError("Refresh token not specified");
+  const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken });
+  const sent = [refreshToken, ...config.auth.secretValues()];
+  const res = await post(config, form, true, options.signal);
+  const previous = { refreshToken, ...(options.idToken ? { idToken: options.idToken } : {}) };
+  const token = readTokenResponse(
+    res,
+    { receivedAt: config.clock(), realmId: options.realmId, previous },
+    sent,
+  );
+  let claims: IdTokenClaims | undefined;
+  if (token.idToken && token.idToken !== options.idToken) {
+    // OpenID Core §12.2: a refreshed ID token may carry the nonce of the grant's first one, no other.
+    const nonce = options.idToken ? decodePayloadUnverified(options.idToken)?.["nonce"] : undefined;
+    try {
+      claims = await verifyClientIdToken(
+        config,
+        token.idToken,
+        typeof nonce === "string" ? nonce : undefined,
+      );
+    } catch (err) {
+      config.http.logger.warn(
+        { error: (err as { code?: unknown })?.code ?? (err as Error)?.name },
+        "intuit-oauth-client: a refreshed ID token could not be verified and was not kept",
+      );
+      if (options.idToken) token.idToken = options.idToken;
+      else delete token.idToken;
+    }
+  }
+  return { token, claims };
+}
