@@ -1,6 +1,8 @@
-// The example web app: "Connect to QuickBooks", the OAuth callback, and a dashboard that calls the
-// QuickBooks API and userinfo. createApp returns an Express app; server.ts decides where it listens.
-// Read it top to bottom: connect -> callback -> dashboard -> actions -> error pages.
+// The example web app: "Connect to QuickBooks", the OAuth callback, a dashboard that calls the
+// QuickBooks API and userinfo, and the Launch, Reconnect and Disconnect pages Intuit's developer
+// portal asks for. createApp returns an Express app; server.ts decides where it listens.
+// Read it top to bottom: host and origin checks -> connect -> callback -> dashboard -> buttons ->
+// error pages. It never puts a token in a page, a cookie or a log line.
 import express, { type NextFunction, type Request, type Response } from "express";
 import {
   AuthClientError,
@@ -16,8 +18,18 @@ import {
   type TokenManager,
   quickbooks,
 } from "../../src/index.js";
+import { watchConnections } from "./connection-alerts.js";
 import { SignedCookies } from "./cookies.js";
-import { dashboardPage, errorPage, homePage } from "./pages.js";
+import {
+  dashboardPage,
+  disconnectedPage,
+  errorPage,
+  homePage,
+  notFoundPage,
+  reconnectPage,
+  type ApiCall,
+} from "./pages.js";
+import { sameHostAs } from "./same-host.js";
 
 export interface AppOptions {
   authClient: AuthClient;
@@ -27,32 +39,54 @@ export interface AppOptions {
   cookieSecret: string | Buffer;
   /** Default: accounting, plus OpenID profile and email for the user's name. */
   scopes?: readonly ScopeLike[];
+  /** Where the TokenManager's alerts are reported (a real app emails the customer). Default: console.log. */
+  log?: (line: string) => void;
 }
 
-/** What the browser keeps between /connect and /callback (signed, ten minutes). */
+/** What the browser keeps between /connect and the callback (signed, ten minutes). */
 interface PendingConnect {
   state: string;
   nonce?: string | undefined;
+  /** Started from the Reconnect URL: the callback then says "Reconnected". */
+  reconnect?: boolean | undefined;
 }
 
 const PENDING_COOKIE = "qbo_connect";
 const REALM_COOKIE = "qbo_realm";
-const TEN_MINUTES = 10 * 60 * 1000;
-const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
+const NOTICE_COOKIE = "qbo_notice";
+const ONE_MINUTE = 60 * 1000;
+const TEN_MINUTES = 10 * ONE_MINUTE;
+const THIRTY_DAYS = 30 * 24 * 60 * ONE_MINUTE;
+const DAY_MS = 24 * 60 * ONE_MINUTE;
+/** The dashboard warns this many days before the five-year limit (TokenManager's first default warning). */
+const HARD_EXPIRY_WARNING_DAYS = 30;
 
 /** An Express app for one AuthClient and TokenManager. */
 export function createApp(options: AppOptions): express.Express {
   const { authClient, tokens } = options;
   const scopes = options.scopes ?? [Scopes.Accounting, Scopes.OpenId, Scopes.Profile, Scopes.Email];
-  const cookies = new SignedCookies(options.cookieSecret, {
-    secure: new URL(authClient.redirectUri).protocol === "https:",
-  });
+  const redirectUri = new URL(authClient.redirectUri);
+  if (redirectUri.pathname === "/")
+    throw new Error("The redirect URI needs a path of its own, such as /callback: / is the home page");
+  const cookies = new SignedCookies(options.cookieSecret, { secure: redirectUri.protocol === "https:" });
+  const alerts = watchConnections(tokens, options.log ?? ((line) => console.log(line)));
   // Which company this browser connected. A real app would keep it on its own user account; a
   // signed cookie keeps the example free of a user database.
   const connectedRealm = (req: Request) => cookies.get<string>(req, REALM_COOKIE);
+  // The result of a button, shown once by the page the button redirects to (post/redirect/get).
+  const setNotice = (res: Response, text: string) => cookies.set(res, NOTICE_COOKIE, text, ONE_MINUTE);
+  const takeNotice = (req: Request, res: Response) => {
+    const text = cookies.get<string>(req, NOTICE_COOKIE);
+    if (text !== undefined) cookies.clear(res, NOTICE_COOKIE);
+    return text;
+  };
 
   const app = express();
   app.disable("x-powered-by");
+
+  // Cookies belong to a host: ones set on 127.0.0.1 are not sent to localhost. Intuit always comes
+  // back to the redirect URI's host, so a sign-in started on another host could never finish.
+  app.use(sameHostAs(redirectUri));
 
   // CSRF defence for the POST buttons, in two layers:
   // 1. the realm cookie is SameSite=Lax, so a form on another site posts without it and acts on nothing;
@@ -66,24 +100,39 @@ export function createApp(options: AppOptions): express.Express {
 
   // Home: the Connect button, or the dashboard when this browser has connected a company.
   app.get("/", async (req, res) => {
+    const notice = takeNotice(req, res);
     const realmId = connectedRealm(req);
-    if (!realmId) return void res.type("html").send(homePage());
-    res.type("html").send(await dashboard(realmId));
+    if (!realmId) return void res.type("html").send(homePage(notice));
+    res.type("html").send(await dashboard(realmId, notice));
   });
 
   // Step 1: send the user to Intuit. The state (and the OpenID nonce) go in a signed cookie so the
   // callback can check that it answers a request this browser started.
-  app.get("/connect", (_req, res) => {
+  function startConnect(res: Response, reconnect: boolean): void {
     const request = authClient.createAuthorizationRequest(scopes, { nonce: true });
-    const pending: PendingConnect = { state: request.state, nonce: request.nonce };
+    const pending: PendingConnect = { state: request.state, nonce: request.nonce, reconnect };
     cookies.set(res, PENDING_COOKIE, pending, TEN_MINUTES);
     res.redirect(302, request.url);
-  });
+  }
+  app.get("/connect", (_req, res) => startConnect(res, false));
+
+  // The three URLs to register in Intuit's developer portal (see README.md). They are links from
+  // Intuit, so they are GETs that change nothing here: nothing in their query is trusted.
+  // Reconnect URL: a fresh connect, which gives the company a new grant and a new five-year limit.
+  app.get("/reconnect", (_req, res) => startConnect(res, true));
+  // Launch URL: QuickBooks' "Launch" button. Connected browsers see the dashboard, others connect.
+  app.get("/launch", (req, res) => res.redirect(303, connectedRealm(req) ? "/" : "/connect"));
+  // Disconnect URL: where QuickBooks sends the user after they disconnected the app there. The
+  // grant is revoked already; the TokenManager marks it on its next refresh (invalid_grant).
+  app.get("/disconnected", (_req, res) => res.type("html").send(disconnectedPage()));
 
   // Step 2: Intuit sends the user back with ?code&state&realmId (or ?error=access_denied).
-  app.get("/callback", async (req, res) => {
+  // Served at the redirect URI's own path, matched literally (a ":" or "*" in it is not a pattern).
+  const callbackPath = new RegExp(`^${redirectUri.pathname.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+  app.get(callbackPath, async (req, res) => {
     const pending = cookies.get<PendingConnect>(req, PENDING_COOKIE);
     cookies.clear(res, PENDING_COOKIE); // one use only, whatever happens next
+    if (!pending) res.locals["noPendingConnect"] = true; // for the error page's explanation
     const token = await authClient.handleCallback(req.originalUrl, {
       // The state this browser's own /connect kept. "" (no cookie) fails as "no_expected_state".
       expectedState: pending?.state ?? "",
@@ -96,31 +145,60 @@ export function createApp(options: AppOptions): express.Express {
     });
     const realmId = token.realmId;
     if (!realmId) throw new CallbackError("malformed", "Intuit did not say which company was connected");
+    alerts.clear(realmId); // a new grant: earlier alerts are about the old one
     // save() refuses a realm that was not proven, so a tampered callback cannot overwrite a grant.
     await tokens.save(realmId, token); // the TokenManager refreshes and persists from now on
     cookies.set(res, REALM_COOKIE, realmId, THIRTY_DAYS);
+    if (pending?.reconnect) setNotice(res, `Reconnected: QuickBooks accepts this app's access again.`);
     res.redirect(303, "/");
   });
 
-  // The dashboard: CompanyInfo through the API helper, the user's name and email through userinfo.
-  // Both ask the TokenManager for the access token, which refreshes it first if it is about to expire.
+  // The dashboard: CompanyInfo through the API helper, the user's name and email through userinfo,
+  // and the grant's lifetimes. Both calls ask the TokenManager for the access token, which refreshes
+  // it first if it is about to expire. Every view calls the API, so "Call API again" is a plain link.
   async function dashboard(realmId: string, notice?: string): Promise<string> {
-    const [companyInfo, user, info] = await Promise.all([
-      quickbooks(tokens, realmId).get<{ CompanyInfo: { CompanyName: string } }>(
-        `companyinfo/${encodeURIComponent(realmId)}`,
-      ),
-      userInfo(realmId),
-      tokens.get(realmId),
-    ]);
+    const stored = await tokens.get(realmId);
+    if (!stored) throw new TokenNotFoundError(realmId);
+    // The store says so (and reauthorizationRequired fired when it happened): no call can work.
+    if (stored.status === "reauthorization-required")
+      return reconnectPage(realmId, stored.reason ?? "invalid_grant");
+    const [api, user] = await Promise.all([companyInfo(realmId), userInfo(realmId)]);
+    const info = (await tokens.get(realmId)) ?? stored; // after a refresh the calls may have made
+    const hardAt = info.token.refreshTokenHardExpiresAt;
+    const hardExpiry =
+      hardAt === undefined
+        ? undefined
+        : { at: hardAt, daysLeft: Math.max(0, Math.floor((hardAt - authClient.clock()) / DAY_MS)) };
     return dashboardPage({
       realmId,
-      companyName: companyInfo.CompanyInfo.CompanyName,
+      companyName: api.body.CompanyInfo.CompanyName,
       userName: [user.givenName, user.familyName].filter(Boolean).join(" "),
       userEmail: user.email ?? "",
-      accessTokenExpiresAt: info?.token.accessTokenExpiresAt ?? 0,
-      refreshTokenExpiresAt: info?.token.refreshTokenExpiresAt ?? 0,
+      accessTokenExpiresAt: info.token.accessTokenExpiresAt,
+      refreshTokenExpiresAt: info.token.refreshTokenExpiresAt,
+      hardExpiry,
+      hardExpiryRequested: authClient.includeRefreshTokenHardExpiresIn,
+      // hardExpiryApproaching fired in this process, or (after a restart: it fires once per
+      // threshold) the limit is as close as its first threshold.
+      hardExpiryWarning:
+        alerts.hardExpiryDaysLeft(realmId) !== undefined ||
+        (hardExpiry !== undefined && hardExpiry.daysLeft <= HARD_EXPIRY_WARNING_DAYS),
+      api,
       notice,
     });
+  }
+
+  async function companyInfo(realmId: string) {
+    const path = `companyinfo/${encodeURIComponent(realmId)}`;
+    const res = await quickbooks(tokens, realmId).send<{ CompanyInfo: { CompanyName: string } }>({ path });
+    const call: ApiCall & { body: typeof res.body } = {
+      request: `GET /v3/company/${realmId}/${path}`,
+      status: res.status,
+      intuitTid: res.intuitTid,
+      at: authClient.clock(),
+      body: res.body,
+    };
+    return call;
   }
 
   // userinfo is not a QuickBooks API call, so the API helper's "refresh once on 401" does not cover
@@ -137,7 +215,8 @@ export function createApp(options: AppOptions): express.Express {
     }
   }
 
-  // The buttons. Each needs a connected company; without one, back to the home page.
+  // The buttons. Each needs a connected company; without one, back to the home page. Each answers
+  // with a redirect (post/redirect/get), so reloading the page that follows does not post again.
   const withRealm =
     (action: (realmId: string, req: Request, res: Response) => Promise<void>) =>
     async (req: Request, res: Response) => {
@@ -152,18 +231,8 @@ export function createApp(options: AppOptions): express.Express {
     withRealm(async (realmId, _req, res) => {
       const token = await tokens.refresh(realmId);
       const until = new Date(token.accessTokenExpiresAt).toISOString();
-      res
-        .type("html")
-        .send(await dashboard(realmId, `Tokens refreshed: the new access token is valid until ${until}.`));
-    }),
-  );
-
-  app.post(
-    "/call-api",
-    withRealm(async (realmId, _req, res) => {
-      res
-        .type("html")
-        .send(await dashboard(realmId, `Called the QuickBooks API at ${new Date().toISOString()}.`));
+      setNotice(res, `Tokens refreshed: the new access token is valid until ${until}.`);
+      res.redirect(303, "/");
     }),
   );
 
@@ -172,13 +241,20 @@ export function createApp(options: AppOptions): express.Express {
     "/disconnect",
     withRealm(async (realmId, _req, res) => {
       await tokens.revoke(realmId);
+      alerts.clear(realmId);
       cookies.clear(res, REALM_COOKIE);
-      res.type("html").send(homePage("Disconnected: the tokens were revoked at Intuit and deleted here."));
+      setNotice(res, "Disconnected: the tokens were revoked at Intuit and deleted here.");
+      res.redirect(303, "/");
     }),
   );
 
+  // No route matched: a page in the app's style rather than Express's bare "Cannot GET".
+  app.use((req, res) => {
+    res.status(404).type("html").send(notFoundPage(req.path));
+  });
+
   // Friendly error pages. Express 5 sends errors thrown by async handlers here.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const send = (status: number, html: string) => res.status(status).type("html").send(html);
     if (err instanceof AuthorizationResponseError && err.accessDenied)
       return send(
@@ -194,6 +270,17 @@ export function createApp(options: AppOptions): express.Express {
         400,
         errorPage("Not connected", `QuickBooks refused the connection (${err.error}).`, "Try again"),
       );
+    if (res.locals["noPendingConnect"] === true && err instanceof CallbackError)
+      return send(
+        400,
+        errorPage(
+          "Could not connect",
+          `This browser has no sign-in in progress at ${redirectUri.origin}. A sign-in must start ` +
+            "and end at the same address, within ten minutes: the sign-in link expired, or it was " +
+            "started at another address. Please start again here.",
+          "Connect to QuickBooks",
+        ),
+      );
     if (
       err instanceof CallbackError ||
       err instanceof UnverifiedRealmError ||
@@ -208,14 +295,10 @@ export function createApp(options: AppOptions): express.Express {
         ),
       );
     if (err instanceof ReauthorizationRequiredError)
-      return send(
-        200,
-        errorPage(
-          "Reconnection needed",
-          "QuickBooks no longer accepts this app's access to the company (it was disconnected or expired). Please connect again.",
-          "Reconnect",
-        ),
-      );
+      // After a button, go to the dashboard, which says so: a reload then posts nothing.
+      return req.method === "POST"
+        ? res.redirect(303, "/")
+        : send(200, reconnectPage(err.realmId, err.reason));
     if (err instanceof TokenNotFoundError) {
       // The cookie names a company whose tokens are gone (deleted elsewhere): start over.
       cookies.clear(res, REALM_COOKIE);

@@ -2,7 +2,7 @@
 // `call` goes through the library's QuickBooks API helper (tokens.api); the demo uses the raw GET
 // helpers here, to show the tutorial's Bearer header as it is.
 import { parseFault, type AuthClient, type TokenManager, quickbooks } from "../index.js";
-import { chooseRealm, UsageError } from "./config.js";
+import { chooseStoredRealm, UsageError } from "./config.js";
 
 /** What a GET of the QuickBooks API answered. */
 export interface ApiAnswer {
@@ -67,7 +67,7 @@ export async function callApi(
   path: string,
   realm: string | undefined,
 ): Promise<string> {
-  const realmId = chooseRealm(await tokens.store.list(), realm);
+  const realmId = await chooseStoredRealm(tokens.store, realm);
   const filled = path.replaceAll("{realmId}", encodeURIComponent(realmId));
   return quickbooks(tokens, realmId).request({ path: filled, responseType: "text" });
 }

@@ -146,7 +146,8 @@ phone, address, intuit_name, payroll, …) or raw scope strings
     aliases: ["list"],
     usage: "status",
     summary: "List the connected companies with their token status and expiry times",
-    about: "Reads only the token store; needs no app credentials. Alias: list.",
+    about:
+      "Reads only the token store; needs no app credentials. A token file it cannot read is listed with\nits realm and what is wrong, and makes the exit code 1. Alias: list.",
     options: { ...STORE_OPTION, ...HELP_OPTION },
     run: (flags) => printStatus(flags),
   },

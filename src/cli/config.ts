@@ -1,7 +1,14 @@
 // Where the CLI's settings come from: flags first, then the environment. Declares those shared
 // options, checks their values, and builds the AuthClient, the token store and the TokenManager
 // every token command shares. Prints nothing.
-import { AuthClient, FileTokenStore, TokenManager, type TokenRecord } from "../index.js";
+import {
+  AuthClient,
+  FileTokenStore,
+  TokenManager,
+  type TokenRecord,
+  type TokenStore,
+  type UnreadableRecordError,
+} from "../index.js";
 import type { OptionSpecs } from "./args.js";
 import { didYouMean } from "./suggest.js";
 
@@ -158,9 +165,36 @@ export async function clientAndTokens(flags: Flags): Promise<{ client: AuthClien
   return { client, tokens: new TokenManager({ authClient: client, store: tokenStore(flags) }) };
 }
 
-/** The realm a command acts on: `--realm` (which must be stored), or the only stored one. */
-export function chooseRealm(records: readonly TokenRecord[], realm: string | undefined): string {
+/**
+ * The realm a command acts on: `--realm` (which must be stored), or the only stored one. Records the
+ * store cannot read still count as stored: `--realm` naming one throws the store's error (which names
+ * the file), and they are listed, marked, when the user must choose.
+ */
+export async function chooseStoredRealm(store: TokenStore, realm: string | undefined): Promise<string> {
+  const unreadable: UnreadableRecordError[] = [];
+  const records = await store.list({ onUnreadable: (error) => unreadable.push(error) });
+  const broken = unreadable.find((e) => e.realmId === realm);
+  if (broken) throw broken;
+  return chooseRealm(
+    records,
+    realm,
+    unreadable.map((e) => e.realmId),
+  );
+}
+
+/** {@link chooseStoredRealm} on records already read; `unreadable` are realm ids that could not be. */
+export function chooseRealm(
+  records: readonly TokenRecord[],
+  realm: string | undefined,
+  unreadable: readonly string[] = [],
+): string {
   const ids = records.map((r) => r.realmId).sort();
+  const all = [...ids, ...unreadable.map((id) => `${id} (unreadable)`)].sort();
+  if (records.length === 0 && unreadable.length > 0)
+    throw new CliError(
+      `No stored token file can be read (${unreadable.join(", ")}). Run \`intuit-oauth status\` for ` +
+        "the files and what is wrong with them.",
+    );
   if (records.length === 0)
     throw new CliError(
       `${realm ? `Realm ${realm} is not connected, and no` : "No"} QuickBooks company is connected. ` +
@@ -169,11 +203,11 @@ export function chooseRealm(records: readonly TokenRecord[], realm: string | und
   if (realm) {
     if (ids.includes(realm)) return realm;
     throw new UsageError(
-      `No tokens are stored for realm ${realm}. Stored realms: ${ids.join(", ")}.${didYouMean(realm, ids)} ` +
+      `No tokens are stored for realm ${realm}. Stored realms: ${all.join(", ")}.${didYouMean(realm, ids)} ` +
         "To connect another company, run `intuit-oauth login`.",
     );
   }
-  if (records.length > 1)
-    throw new UsageError(`Several companies are connected; choose one with --realm: ${ids.join(", ")}`);
+  if (records.length + unreadable.length > 1)
+    throw new UsageError(`Several companies are connected; choose one with --realm: ${all.join(", ")}`);
   return records[0]!.realmId;
 }

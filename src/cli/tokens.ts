@@ -6,12 +6,13 @@ import {
   type AuthClient,
   type TokenManager,
   type TokenRecord,
+  type UnreadableRecordError,
 } from "../index.js";
-import { chooseRealm, tokenStore, type Flags } from "./config.js";
-import { iso, shortenRefreshToken, table } from "./output.js";
+import { chooseStoredRealm, tokenStore, type Flags } from "./config.js";
+import { iso, oneLine, shortenRefreshToken, table } from "./output.js";
 
-async function realmOf(tokens: TokenManager, realm: string | undefined): Promise<string> {
-  return chooseRealm(await tokens.store.list(), realm);
+function realmOf(tokens: TokenManager, realm: string | undefined): Promise<string> {
+  return chooseStoredRealm(tokens.store, realm);
 }
 
 /** `token`: a valid access token on stdout, refreshing first when needed. */
@@ -77,32 +78,73 @@ function statusOf(record: TokenRecord, now: number): string {
   return "valid";
 }
 
-/** `status`: every stored realm with its state and expiry times. Needs no credentials. */
+/** What to do about a record the store cannot read; the store's own message says what is wrong. */
+function fixFor(error: UnreadableRecordError): string | undefined {
+  switch (error.reason) {
+    case "corrupt":
+    case "realm_mismatch":
+    case "undecryptable":
+      return "restore the file from a backup, or delete it and run `intuit-oauth login` to connect the company again";
+    case "bad_name":
+      return "rename or remove the file; FileTokenStore did not write it";
+    default:
+      return undefined; // key_missing, plaintext_refused, legacy_format: the message says what to set or run
+  }
+}
+
+function readableBlock(r: TokenRecord, now: number): string {
+  return `realm ${r.realmId}: ${statusOf(r, now)}\n${table([
+    ["access token expires", iso(r.token.accessTokenExpiresAt)],
+    ["refresh token expires", iso(r.token.refreshTokenExpiresAt)],
+    ...(r.token.refreshTokenHardExpiresAt !== undefined
+      ? ([["hard expiry", iso(r.token.refreshTokenHardExpiresAt)]] as Array<[string, string]>)
+      : []),
+    ["id token", r.token.idToken ? "yes" : "no"],
+    ["updated", iso(r.updatedAt)],
+  ])}`;
+}
+
+function unreadableBlock(e: UnreadableRecordError): string {
+  const fix = fixFor(e);
+  return `realm ${e.realmId}: unreadable (${e.reason})\n${table([
+    ["file", e.location ?? "-"],
+    ["problem", oneLine(e.message)],
+    ...(fix ? ([["fix", fix]] as Array<[string, string]>) : []),
+  ])}`;
+}
+
+/**
+ * `status`: every stored realm with its state and expiry times. Needs no credentials. A record the
+ * store cannot read is listed in its place, with its file and what is wrong, and makes the exit code 1
+ * once every readable realm has been printed.
+ */
 export async function printStatus(flags: Flags): Promise<number> {
   const store = tokenStore(flags);
-  const records = (await store.list()).sort((a, b) => a.realmId.localeCompare(b.realmId));
-  if (records.length === 0) {
+  const unreadable: UnreadableRecordError[] = [];
+  const records = await store.list({ onUnreadable: (error) => unreadable.push(error) });
+  if (records.length === 0 && unreadable.length === 0) {
     console.log(
       `No QuickBooks company is connected (store: ${store.directory}). Run \`intuit-oauth login\`.`,
     );
     return 0;
   }
   const now = Date.now();
+  const blocks = [
+    ...records.map((r) => ({ realmId: r.realmId, text: readableBlock(r, now) })),
+    ...unreadable.map((e) => ({ realmId: e.realmId, text: unreadableBlock(e) })),
+  ].sort((a, b) => a.realmId.localeCompare(b.realmId));
   console.log(`Token store: ${store.directory}`);
-  for (const r of records) {
+  for (const block of blocks) {
     console.log();
-    console.log(`realm ${r.realmId}: ${statusOf(r, now)}`);
-    console.log(
-      table([
-        ["access token expires", iso(r.token.accessTokenExpiresAt)],
-        ["refresh token expires", iso(r.token.refreshTokenExpiresAt)],
-        ...(r.token.refreshTokenHardExpiresAt !== undefined
-          ? ([["hard expiry", iso(r.token.refreshTokenHardExpiresAt)]] as Array<[string, string]>)
-          : []),
-        ["id token", r.token.idToken ? "yes" : "no"],
-        ["updated", iso(r.updatedAt)],
-      ]),
-    );
+    console.log(block.text);
   }
-  return 0;
+  if (unreadable.length === 0) return 0;
+  const files = unreadable.map((e) => `${e.location ?? "?"} (realm ${e.realmId})`).join(", ");
+  const count = unreadable.length === 1 ? "1 token file" : `${unreadable.length} token files`;
+  console.error(
+    `intuit-oauth: ${count} could not be read: ${files}. ${
+      records.length > 0 ? "The readable realms are listed above." : "No stored realm could be read."
+    }`,
+  );
+  return 1;
 }

@@ -1,5 +1,6 @@
 // The example web app in a real browser: Debian's Chromium (headless) driven by playwright-core, the
 // app and the emulator in this process. Screenshots of every page go to test-output/web-app/.
+// The emulator's grants live 20 days here, so the dashboard shows the five-year-limit warning.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +21,16 @@ const skip =
     ? false
     : `Chromium not found at ${CHROMIUM}: apt-get install chromium`;
 const SHOTS = join(process.cwd(), "test-output", "web-app");
+const HARD_LIFETIME_DAYS = 20;
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
   let emu: Emulator;
@@ -30,6 +41,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
   let storeDir: string;
   let authClient: AuthClient;
   let shot = 0;
+  const logs: string[] = [];
 
   before(async () => {
     // Listen first: the redirect URI needs the port, and the app needs the redirect URI.
@@ -38,32 +50,29 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
     appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const redirectUri = `${appUrl}/callback`;
     // rotateAfter 0: every refresh issues a new refresh token value, so the test can see it change.
-    emu = await startEmulator({ port: 0, redirectUris: [redirectUri], rotateAfter: 0 });
+    emu = await startEmulator({
+      port: 0,
+      redirectUris: [redirectUri],
+      rotateAfter: 0,
+      hardLifetime: HARD_LIFETIME_DAYS * 86_400,
+    });
     const { clientId, clientSecret } = emu.defaultClient;
     authClient = await AuthClient.create({
       clientId,
       clientSecret,
       redirectUri,
       environment: emu.discoveryUrl,
+      includeRefreshTokenHardExpiresIn: true,
     });
     storeDir = mkdtempSync(join(tmpdir(), "web-app-test-"));
     store = new FileTokenStore({ directory: storeDir });
     const tokens = new TokenManager({ authClient, store });
-    server.on("request", createApp({ authClient, tokens, cookieSecret: randomBytes(32) }));
+    server.on(
+      "request",
+      createApp({ authClient, tokens, cookieSecret: randomBytes(32), log: (line) => logs.push(line) }),
+    );
     mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
@@ -147,6 +156,26 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       assert.equal(await page.textContent("#realm-id"), company().realmId);
       assert.equal(await page.textContent("#user-name"), "Alex Sandbox");
       assert.equal(await page.textContent("#user-email"), "alex.sandbox@example.com");
+      // What the API answered, as JSON.
+      const api = JSON.parse((await page.textContent("#api-response")) ?? "") as {
+        CompanyInfo: { CompanyName: string };
+      };
+      assert.equal(api.CompanyInfo.CompanyName, company().companyName);
+      // The five-year limit, known from the first exchange, counted down, and warned about.
+      const hardAt = (await store.get(company().realmId))!.token.refreshTokenHardExpiresAt!;
+      const days = HARD_LIFETIME_DAYS - 1;
+      assert.equal(
+        await page.textContent("#hard-expiry"),
+        `${new Date(hardAt).toISOString()} (${days} days left)`,
+      );
+      assert.match(
+        (await page.textContent("#hard-expiry-warning")) ?? "",
+        new RegExp(`^Intuit ends this connection on ${new Date(hardAt).toISOString()}, in ${days} days`),
+      );
+      assert.equal(await page.getAttribute("#reconnect", "href"), "/reconnect");
+      assert.deepEqual(logs, [
+        `Company ${company().realmId} reaches Intuit's five-year limit in ${days} days: ask it to reconnect.`,
+      ]);
       const stored = await store.list();
       assert.deepEqual(
         stored.map((r) => r.realmId),
@@ -159,12 +188,13 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       );
     });
 
-    test("Refresh tokens rotates the stored tokens; Call API again calls the API once", async () => {
+    test("Refresh tokens rotates the stored tokens; a reload does not refresh again", async () => {
       const old = (await store.get(company().realmId))!.token;
       let before = emu.counters();
       await page.click("#refresh");
       await page.waitForSelector("#notice");
       await screenshot(page, "refreshed");
+      assert.equal(page.url(), `${appUrl}/`, "the POST answered with a redirect to the dashboard");
       assert.match((await page.textContent("#notice")) ?? "", /^Tokens refreshed/);
       const now = (await store.get(company().realmId))!.token;
       assert.notEqual(now.accessToken, old.accessToken);
@@ -176,15 +206,38 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       assert.equal(after.api, before.api + 1);
       assert.equal(await page.textContent("#company-name"), company().companyName);
 
+      // Post/redirect/get: the reload is a GET of the dashboard, without the notice and without a refresh.
       before = after;
-      await page.click("#call-api");
-      await page.waitForSelector("text=Called the QuickBooks API");
-      await screenshot(page, "api-called");
+      await page.reload();
       after = emu.counters();
+      assert.equal(after.token, before.token);
+      assert.equal(after.api, before.api + 1);
+      assert.equal(await page.$("#notice"), null);
+      assert.equal((await store.get(company().realmId))!.token.refreshToken, now.refreshToken);
+    });
+
+    test("Call API again calls the API once and shows what came back", async () => {
+      const before = emu.counters();
+      const shown = await page.textContent("#api-request");
+      await page.click("#call-api");
+      await page.waitForFunction((old) => document.querySelector("#api-request")?.textContent !== old, shown);
+      await screenshot(page, "api-called");
+      const after = emu.counters();
       assert.equal(after.api, before.api + 1);
       assert.equal(after.token, before.token);
-      assert.equal(await page.textContent("#company-name"), company().companyName);
-      assert.equal((await store.get(company().realmId))!.token.accessToken, now.accessToken);
+      const request = (await page.textContent("#api-request")) ?? "";
+      const realmId = company().realmId;
+      assert.match(
+        request,
+        new RegExp(
+          `^GET /v3/company/${realmId}/companyinfo/${realmId} answered HTTP 200 at \\S+ \\(intuit_tid 1-`,
+        ),
+      );
+      const api = JSON.parse((await page.textContent("#api-response")) ?? "") as {
+        CompanyInfo: { CompanyName: string; Id: string };
+      };
+      assert.equal(api.CompanyInfo.CompanyName, company().companyName);
+      assert.equal(api.CompanyInfo.Id, "1");
     });
 
     test("a POST from another origin is refused with 403 and changes nothing", async () => {
@@ -207,6 +260,9 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       await page.waitForSelector("text=Disconnected");
       await screenshot(page, "disconnected");
       assert.equal(emu.counters().revoke, before.revoke + 1);
+      await page.reload(); // post/redirect/get: nothing is revoked again
+      assert.equal(emu.counters().revoke, before.revoke + 1);
+      assert.equal(await page.$("#notice"), null);
       assert.equal(emu.isAccessTokenValid(old.accessToken), false);
       assert.deepEqual(await store.list(), []);
       assert.equal(
@@ -231,12 +287,69 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       assert.equal(await page.textContent("h1"), "Reconnection needed");
       assert.equal((await store.get(realmId))?.reauthorization?.reason, "invalid_grant");
       assert.equal(await page.textContent("#connect"), "Reconnect");
+      assert.equal(await page.getAttribute("#connect", "href"), "/reconnect");
+      assert.equal(
+        logs.at(-1),
+        `Company ${realmId} must reconnect (invalid_grant); its Reconnect page is /reconnect.`,
+      );
       await page.click("#connect");
       await page.waitForURL(`${emu.url}/connect/oauth2?**`);
       await page.click("#connect");
       await page.waitForURL(`${appUrl}/`);
       assert.equal(await page.textContent("#company-name"), emu.companies[0]!.companyName);
+      assert.equal(
+        await page.textContent("#notice"),
+        "Reconnected: QuickBooks accepts this app's access again.",
+      );
       assert.equal((await store.get(realmId))?.reauthorization, undefined);
     });
+
+    test("the Disconnect URL and an unknown path are pages in the app's style", async () => {
+      await page.goto(`${appUrl}/disconnected`);
+      await screenshot(page, "disconnect-url");
+      assert.equal(await page.textContent("h1"), "Disconnected from QuickBooks");
+      const response = await page.goto(`${appUrl}/no-such-page`);
+      await screenshot(page, "not-found");
+      assert.equal(response?.status(), 404);
+      assert.equal(await page.textContent("h1"), "Page not found");
+      assert.equal(await page.textContent("#error"), "There is no page at /no-such-page.");
+      // The layout's stylesheet applies (Express's own 404 is an unstyled "Cannot GET /no-such-page").
+      assert.equal(await page.evaluate(() => getComputedStyle(document.body).maxWidth), "640px");
+    });
+  });
+
+  test("opened on 127.0.0.1 while the redirect URI says localhost, the app moves to localhost and connects", async () => {
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const port = (other.address() as AddressInfo).port;
+    const redirectUri = `http://localhost:${port}/callback`;
+    const emuLocal = await startEmulator({ port: 0, redirectUris: [redirectUri] });
+    const client = await AuthClient.create({
+      clientId: emuLocal.defaultClient.clientId,
+      clientSecret: emuLocal.defaultClient.clientSecret,
+      redirectUri,
+      environment: emuLocal.discoveryUrl,
+    });
+    const tokens = new TokenManager({ authClient: client });
+    other.on(
+      "request",
+      createApp({ authClient: client, tokens, cookieSecret: randomBytes(32), log: () => {} }),
+    );
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${port}/`);
+      assert.equal(page.url(), `http://localhost:${port}/`);
+      await page.click("#connect");
+      await page.waitForURL(`${emuLocal.url}/connect/oauth2?**`);
+      await page.click("#connect");
+      await page.waitForURL(`http://localhost:${port}/`);
+      await screenshot(page, "moved-to-localhost");
+      assert.equal(await page.textContent("#company-name"), emuLocal.companies[0]!.companyName);
+    } finally {
+      await context.close();
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+      await emuLocal.close();
+    }
   });
 });

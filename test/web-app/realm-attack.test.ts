@@ -10,42 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { createApp } from "../../examples/web-app/app.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { AuthClient, MemoryTokenStore, Scopes, TokenManager, type ScopeLike } from "../../src/index.js";
-
-/** A browser, as far as cookies and redirects matter here. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  async get(url: string): Promise<Response> {
-    const res = await fetch(url, { redirect: "manual", headers: { cookie: this.header() } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq);
-      const value = pair!.slice(eq + 1);
-      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-}
-
-/** Connect at the app, approve `realmId` at the emulator's consent page; returns the callback URL. */
-async function consent(browser: Browser, appUrl: string, realmId: string): Promise<string> {
-  const start = await browser.get(`${appUrl}/connect`);
-  const authUrl = start.headers.get("location")!;
-  const page = await (await browser.get(authUrl)).text();
-  const pending = /name="pending" value="([^"]+)"/.exec(page)?.[1];
-  assert.ok(pending, "consent form");
-  const decision = await fetch(new URL("/connect/oauth2/consent", authUrl), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ pending, realmId, decision: "approve" }).toString(),
-    redirect: "manual",
-  });
-  return decision.headers.get("location")!;
-}
+import { Browser, consent } from "./http-browser.js";
 
 for (const [name, scopes] of [
   ["with the openid scope (the ID token's realmid decides)", undefined],
