@@ -109,6 +109,59 @@ export { url, f, e };
       stdio: ["ignore", "inherit", "inherit"],
     });
 
+    // TypeScript's classic `moduleResolution: node` (CommonJS projects' default) finds every
+    // subpath's types too, through typesVersions.
+    writeFileSync(
+      join(app, "classic.ts"),
+      `import { AuthClient } from "intuit-oauth-client";
+import { startEmulator, type EmulatorOptions } from "intuit-oauth-client/emulator";
+import { RedisTokenStore } from "intuit-oauth-client/redis";
+import { PostgresTokenStore } from "intuit-oauth-client/postgres";
+import { storeConformance } from "intuit-oauth-client/testing";
+const o: EmulatorOptions = { port: 0 };
+export { AuthClient, startEmulator, RedisTokenStore, PostgresTokenStore, storeConformance, o };
+`,
+    );
+    writeFileSync(
+      join(app, "tsconfig.classic.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "commonjs",
+          moduleResolution: "node",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["node"],
+          typeRoots: [join(root, "node_modules", "@types")],
+        },
+        files: ["classic.ts"],
+      }),
+    );
+    execFileSync(
+      process.execPath,
+      [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(app, "tsconfig.classic.json")],
+      { cwd: app, stdio: ["ignore", "inherit", "inherit"] },
+    );
+
+    // Runtimes without Node's built-ins (workerd, Deno, edge runtimes) resolve the portable build:
+    // no node: import, no require, no Buffer; the Node-only file store is absent there.
+    const edge = execFileSync(
+      process.execPath,
+      [
+        "--conditions=workerd",
+        "--input-type=module",
+        "-e",
+        `import * as m from "intuit-oauth-client"; import { fileURLToPath } from "node:url"; console.log(typeof m.AuthClient, typeof m.FileTokenStore, fileURLToPath(import.meta.resolve("intuit-oauth-client")));`,
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
+    const [authType, fileType, resolved] = edge.trim().split(" ");
+    assert.deepEqual([authType, fileType], ["function", "undefined"]);
+    assert.match(resolved!, /dist\/edge\/index\.js$/);
+    const portable = readFileSync(resolved!, "utf8");
+    assert.doesNotMatch(portable, /\bfrom\s*["']node:|\brequire\(|\bimport\(\s*["']node:/);
+    assert.doesNotMatch(portable, /\bBuffer\./);
+
     const help = execFileSync(join(app, "node_modules", ".bin", "intuit-oauth"), ["--help"], {
       cwd: app,
       encoding: "utf8",
