@@ -46,7 +46,7 @@ export type { RetryPolicy } from "./common/retry.js";
 export type { Logger, LoggerLike } from "./common/logger.js";
 export type { Sleep } from "./common/sleep.js";
 export type { FetchLike } from "./http/transport.js";
-export { VERSION } from "./version.js";
+export { VERSION } from "./common/version.js";
 export { TokenManager } from "./tokens/token-manager.js";
 export type { TokenManagerOptions, TokenManagerEvents, RefreshDueResult } from "./tokens/token-manager.js";
 export type { TokenClient } from "./tokens/token-client.js";

@@ -2,7 +2,7 @@
 // them into flags, with our own messages and a did-you-mean. node:util's parseArgs only tokenizes:
 // its error texts never reach the user. Runs nothing and prints nothing.
 import { parseArgs } from "node:util";
-import { UsageError, type Flags } from "./config.js";
+import { UsageError, type Flags } from "./errors.js";
 import { closest } from "./suggest.js";
 
 /** One option a command accepts; the help text is made from these, so it lists exactly them. */

@@ -12,15 +12,9 @@ import {
 import type { OptionSpecs } from "./args.js";
 import { didYouMean } from "./suggest.js";
 
-/** A mistake in how the command was called: exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** A failure the CLI explains itself in one line: exit code 1. */
-export class CliError extends Error {
-  override name = "CliError";
-}
+export { CliError, UsageError } from "./errors.js";
+export type { Flags } from "./errors.js";
+import { CliError, UsageError, type Flags } from "./errors.js";
 
 /** `-h, --help`: every command has it. */
 export const HELP_OPTION = {
@@ -68,9 +62,6 @@ export const STORE_OPTION = {
     help: "token directory, or INTUIT_OAUTH_STORE_DIR\n(default: your config directory's intuit-oauth-client/tokens)",
   },
 } as const satisfies OptionSpecs;
-
-/** The parsed values of {@link COMMON_OPTIONS} (and any command options). */
-export type Flags = Record<string, string | boolean | undefined>;
 
 export interface Credentials {
   clientId: string;

@@ -8,7 +8,7 @@ import { toLogger, type Logger, type LoggerLike } from "../common/logger.js";
 import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetryPolicy } from "../common/retry.js";
 import { runtimeDescription } from "../common/runtime.js";
 import { sleep, type Sleep } from "../common/sleep.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../common/version.js";
 import { defaultTransport } from "./default-transport.js";
 import { AbortError, NetworkError, TimeoutError } from "./errors.js";
 import { fetchTransport } from "./fetch-transport.js";

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import type { TokenRecord } from "../tokens/store.js";
 import { fullRecord, minimalRecord } from "./records.js";
-import type { WithStore } from "./store-conformance.js";
+import type { WithStore } from "./fixture.js";
 
 /** Realm ids every store must refuse, with why. */
 export const BAD_REALM_IDS: ReadonlyArray<[string, unknown]> = [

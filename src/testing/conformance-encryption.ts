@@ -9,7 +9,7 @@ import type { TokenStore } from "../tokens/store.js";
 import type { UnreadableRecordError } from "../tokens/store-errors.js";
 import { assertUnreadable } from "./assert-unreadable.js";
 import { fullRecord, minimalRecord } from "./records.js";
-import type { WithStore } from "./store-conformance.js";
+import type { WithStore } from "./fixture.js";
 
 const NO_ENCRYPTION = "the store has no encryption at rest (no reopen/readRaw/writeRaw)";
 

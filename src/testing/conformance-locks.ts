@@ -2,7 +2,7 @@
 // one winner among concurrent callers, and an unlock that only the current owner can do.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { WithStore } from "./store-conformance.js";
+import type { WithStore } from "./fixture.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

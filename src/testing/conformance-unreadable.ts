@@ -5,7 +5,7 @@ import { test } from "node:test";
 import type { UnreadableRecordError } from "../tokens/store-errors.js";
 import { assertUnreadable } from "./assert-unreadable.js";
 import { fullRecord, minimalRecord } from "./records.js";
-import type { WithStore } from "./store-conformance.js";
+import type { WithStore } from "./fixture.js";
 
 const NO_RAW = "the store gives no raw access, so it cannot hold such data";
 

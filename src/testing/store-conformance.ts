@@ -2,48 +2,13 @@
 // it. It tests only the TokenStore contract; it must not know how any particular store works inside,
 // and it checks errors by `name` and `code`, never by class identity (it may run against another copy).
 import { describe, type TestContext } from "node:test";
-import type { TokenStore } from "../tokens/store.js";
 import { basicsConformance } from "./conformance-basics.js";
 import { encryptionConformance } from "./conformance-encryption.js";
 import { lockConformance } from "./conformance-locks.js";
 import { unreadableConformance } from "./conformance-unreadable.js";
 
-/** Options for {@link StoreFixture.reopen}: a second store on the same storage. */
-export interface ReopenOptions {
-  /** The store's `encryptionKey` (32 bytes). */
-  encryptionKey?: Buffer | undefined;
-  /** The store's migration switch: accept plaintext and `enc:v1:` records despite a key. */
-  allowPlaintextRecords?: boolean | undefined;
-}
-
-/** One store under test, on fresh (empty) storage. */
-export interface StoreFixture {
-  /** The store, without an encryption key (unless INTUIT_OAUTH_ENCRYPTION_KEY is set). */
-  store: TokenStore;
-  /** Closes the store and removes what the test stored. */
-  cleanup(): Promise<void>;
-  /**
-   * Writes raw stored text for a realm behind the store's back, creating or replacing it, exactly
-   * where the store keeps that realm's record (its key, file or row). Without it, the tests of
-   * stored data (bad records, records copied between realms, migration) are skipped.
-   */
-  writeRaw?(realmId: string, text: string): Promise<void>;
-  /** Reads the raw stored text of a realm, or undefined. */
-  readRaw?(realmId: string): Promise<string | undefined>;
-  /** Opens another store on the same storage with these options (for the encryption tests). */
-  reopen?(options: ReopenOptions): Promise<TokenStore>;
-}
-
-/** Options of {@link storeConformance}. */
-export interface StoreConformanceOptions {
-  /** A reason to skip the whole suite (e.g. server missing), or false. */
-  skip?: string | false;
-}
-
-/** Runs a test body with a fresh fixture and always cleans up. */
-export type WithStore = (
-  body: (fixture: StoreFixture, t: TestContext) => Promise<void>,
-) => (t: TestContext) => Promise<void>;
+export type { ReopenOptions, StoreFixture, StoreConformanceOptions, WithStore } from "./fixture.js";
+import type { StoreConformanceOptions, StoreFixture, WithStore } from "./fixture.js";
 
 /**
  * Registers the conformance tests for one store with `node:test`. `makeStore` is called once per

@@ -1,0 +1,49 @@
+// The import rules of src/ (.dependency-cruiser.cjs, run by `npm run check`) hold today, and they
+// catch a violation: the same config run on a copy of src/ with one bad import fails on it.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const depcruise = join(root, "node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs");
+
+function cruise(cwd: string): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [depcruise, "src", "--config", ".dependency-cruiser.cjs"], {
+    cwd,
+    encoding: "utf8",
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+test("src/ follows the import rules", () => {
+  const r = cruise(root);
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /no dependency violations found/);
+});
+
+const violations: Array<[string, string, string]> = [
+  ["tokens reaching up into api", "src/tokens/realm-id.ts", 'import "../api/url.js";'],
+  ["the emulator importing the library", "src/emulator/clock.ts", 'import "../common/errors.js";'],
+  ["common importing http", "src/common/sleep.ts", 'import "../http/errors.js";'],
+  ["a circle inside oauth", "src/oauth/scopes.ts", 'import "./authorization-request.js";'],
+  ["importing a .web.ts sibling directly", "src/oauth/id-token.ts", 'import "../crypto/rsa.web.js";'],
+];
+
+for (const [what, file, line] of violations) {
+  test(`a violation fails the check: ${what}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), "arrows-"));
+    try {
+      for (const f of ["src", "tsconfig.json", ".dependency-cruiser.cjs", "package.json"])
+        cpSync(join(root, f), join(dir, f), { recursive: true });
+      appendFileSync(join(dir, file), `\n${line}\n`);
+      const r = cruise(dir);
+      assert.notEqual(r.status, 0, r.out);
+      assert.match(r.out, /error /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
