@@ -1,7 +1,7 @@
 // The TokenStore conformance suite: every store (memory, file, Redis, PostgreSQL, or yours) must pass
 // it. It tests only the TokenStore contract; it must not know how any particular store works inside,
 // and it checks errors by `name` and `code`, never by class identity (it may run against another copy).
-import { describe, type TestContext } from "node:test";
+import { describe } from "node:test";
 import { basicsConformance } from "./conformance-basics.js";
 import { encryptionConformance } from "./conformance-encryption.js";
 import { lockConformance } from "./conformance-locks.js";
