@@ -1,6 +1,7 @@
 // The token set: Intuit's token response plus absolute expiry times, and its JSON round trip.
 // Reading back is tolerant of numeric strings (databases hand BIGINTs back as strings) but
 // strict about anything else, so a corrupt record is an error, never a token that looks valid.
+import { redactInspection } from "../common/inspect.js";
 import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 
 /** Bearer tokens for one grant, with absolute expiry times in epoch milliseconds. */
@@ -136,7 +137,7 @@ export function tokenSetFromResponse(
   if (realmId) set.realmId = realmId;
   if (answered) set.realmIdVerified = true;
   if (r.intuitTid) set.intuitTid = r.intuitTid;
-  return set;
+  return redactTokenSet(set);
 }
 
 /**
@@ -184,7 +185,7 @@ export function tokenSetFromJSON(json: unknown): TokenSet {
   const times = [set.accessTokenExpiresAt, set.refreshTokenExpiresAt, set.refreshTokenHardExpiresAt ?? 0];
   if (seconds.some((n) => n > MAX_SECONDS) || [...times, set.receivedAt].some((n) => n > MAX_EPOCH_MS))
     throw new TokenSetFormatError("token set lifetimes or expiry times are out of range");
-  return set;
+  return redactTokenSet(set);
 }
 
 /** True when the access token expires within `marginMs` of `now`. */
@@ -198,4 +199,19 @@ export function isRefreshTokenExpired(set: TokenSet, now = Date.now()): boolean 
     set.refreshTokenExpiresAt <= now ||
     (set.refreshTokenHardExpiresAt !== undefined && set.refreshTokenHardExpiresAt <= now)
   );
+}
+
+const REDACTED = "[redacted]";
+
+/**
+ * Makes `console.log(set)` and `util.inspect` print the token set with its tokens redacted.
+ * JSON.stringify and spreads still carry every field (stores need them); the hook is not copied.
+ */
+export function redactTokenSet<T extends TokenSet>(set: T): T {
+  return redactInspection(set, "TokenSet", () => ({
+    ...set,
+    accessToken: REDACTED,
+    refreshToken: REDACTED,
+    ...(set.idToken !== undefined ? { idToken: REDACTED } : {}),
+  }));
 }

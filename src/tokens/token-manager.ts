@@ -6,7 +6,7 @@ import { TypedEmitter } from "../common/events.js";
 import { decideRetry, type RetryPolicy } from "../common/retry.js";
 import { HttpClient } from "../http/request.js";
 import type { IntuitEndpoints } from "../oauth/environments.js";
-import type { TokenSet } from "../oauth/token-set.js";
+import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
 import { ConfigurationError } from "../common/errors.js";
 import { AuthClientError } from "../oauth/errors.js";
 import type { Logger } from "../common/logger.js";
@@ -171,11 +171,16 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
    * Concurrent callers share one refresh; other processes sharing the store wait for it.
    */
   async getAccessToken(realmId: string): Promise<string> {
-    return (await this.getToken(realmId)).accessToken;
+    return (await this.#validToken(realmId)).accessToken;
   }
 
-  /** Like {@link getAccessToken} but returns the whole token set. */
+  /** Like {@link getAccessToken} but returns the whole token set (printed with its tokens redacted). */
   async getToken(realmId: string): Promise<TokenSet> {
+    return redactTokenSet(await this.#validToken(realmId));
+  }
+
+  // The hot path of every API call: no copy and no redaction beyond what the store does.
+  async #validToken(realmId: string): Promise<TokenSet> {
     const pending = this.#inflight.get(realmId);
     if (pending) return pending;
     const record = await this.store.get(realmId);
@@ -193,7 +198,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
    * an API answered 401 to, so a burst of 401s causes one refresh).
    */
   async refresh(realmId: string, options: { rejectedAccessToken?: string } = {}): Promise<TokenSet> {
-    return this.#refreshOnce(realmId, options.rejectedAccessToken ?? null);
+    return redactTokenSet(await this.#refreshOnce(realmId, options.rejectedAccessToken ?? null));
   }
 
   /**
@@ -285,7 +290,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     await this.store.set(next);
     this.#emit("refreshed", realmId, next.token);
     await this.#checkHardExpiry(next);
-    return next.token;
+    return redactTokenSet(next.token);
   }
 
   async #markDead(record: TokenRecord, reason: ReauthorizationReason, cause: AuthClientError | undefined) {
