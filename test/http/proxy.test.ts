@@ -3,18 +3,17 @@
 // through NODE_EXTRA_CA_CERTS), HTTP_PROXY as a forward proxy, NO_PROXY and the loopback rule,
 // what the proxy gets to see, and failures: refused, unreachable, silent (timeout), aborted.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { NetworkError } from "../../src/index.js";
 import { parseNoProxy, parseProxyUrl, proxyFor } from "../../src/http/proxy.js";
 import { nodeTransport } from "../../src/http/node-transport.js";
 import type { TransportRequest } from "../../src/http/transport.js";
+import { selfSigned, type SelfSigned } from "../support/self-signed.js";
 
 const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
 afterEach(() => {
@@ -322,50 +321,25 @@ describe("the node:http transport through a proxy", () => {
 });
 
 describe("HTTPS_PROXY end to end (child process, CONNECT tunnel, TLS to a loopback server)", () => {
-  let dir: string;
+  let tlsFiles: SelfSigned;
   let proxy: ConnectProxy;
   let target: https.Server;
   let targetPort: number;
   const seenByTarget: Array<{ url: string | undefined; headers: http.IncomingHttpHeaders }> = [];
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "proxy-tls-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=intuit.test",
-        "-addext",
-        "subjectAltName=DNS:intuit.test,DNS:api.intuit.test",
-      ],
-      { stdio: "ignore" },
-    );
-    target = https.createServer(
-      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
-      (req, res) => {
-        seenByTarget.push({ url: req.url, headers: req.headers });
-        res.end(`tls target: ${req.url}`);
-      },
-    );
+    tlsFiles = selfSigned("/CN=intuit.test", "DNS:intuit.test,DNS:api.intuit.test");
+    target = https.createServer({ key: tlsFiles.key, cert: tlsFiles.cert }, (req, res) => {
+      seenByTarget.push({ url: req.url, headers: req.headers });
+      res.end(`tls target: ${req.url}`);
+    });
     targetPort = await listen(target);
     proxy = await startConnectProxy();
   });
   after(async () => {
     await close(target);
     await close(proxy.server);
+    tlsFiles.remove();
   });
 
   /** Runs proxy-client.ts with the given proxy variables; resolves with its JSON results. */
@@ -375,7 +349,7 @@ describe("HTTPS_PROXY end to end (child process, CONNECT tunnel, TLS to a loopba
         process.execPath,
         ["--import", "tsx", join(import.meta.dirname, "proxy-client.ts"), ...urls],
         {
-          env: { PATH: process.env["PATH"] ?? "", NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"), ...env },
+          env: { PATH: process.env["PATH"] ?? "", NODE_EXTRA_CA_CERTS: tlsFiles.certPath, ...env },
           stdio: ["ignore", "pipe", "pipe"],
         },
       );

@@ -1,12 +1,8 @@
 // Security review findings 2 and 8: a bad header value is a typed rejection that leaves no timer
 // behind (it used to crash the process), and the fetch transport stops reading at maxBodyBytes.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -18,6 +14,7 @@ import {
   NetworkError,
 } from "../../src/index.js";
 import { TRANSPORTS, rejection, startFakeIntuit, type FakeIntuit } from "../support/fake-intuit.js";
+import { selfSigned, type SelfSigned } from "../support/self-signed.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -127,48 +124,22 @@ describe("what the review confirmed, kept under test: no redirects, verified TLS
     });
   }
 
-  let dir: string;
+  let tlsFiles: SelfSigned;
   let tls: ReturnType<typeof createTlsServer>;
   let tlsUrl: string;
   let reached = 0;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "tls-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    tls = createTlsServer(
-      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
-      (_req, res) => {
-        reached++;
-        res.end("{}");
-      },
-    );
+    tlsFiles = selfSigned("/CN=127.0.0.1", "IP:127.0.0.1");
+    tls = createTlsServer({ key: tlsFiles.key, cert: tlsFiles.cert }, (_req, res) => {
+      reached++;
+      res.end("{}");
+    });
     await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
     tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
   });
   after(async () => {
     await new Promise<void>((r) => tls.close(() => r()));
-    rmSync(dir, { recursive: true, force: true });
+    tlsFiles.remove();
   });
 
   for (const { name, options } of TRANSPORTS) {
