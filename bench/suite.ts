@@ -7,6 +7,7 @@ import { benchGetAccessToken } from "./get-access-token.js";
 import { benchHerd } from "./herd.js";
 import { benchIdToken } from "./id-token.js";
 import { benchRefresh } from "./refresh.js";
+import { benchRuntimeIdToken } from "./runtimes.js";
 import { benchScale } from "./scale.js";
 import type { Row } from "./stats.js";
 
@@ -22,6 +23,7 @@ export const BENCHMARKS: ReadonlyArray<{
   { id: "5", name: "footprint", run: benchFootprint },
   { id: "6", name: "get-access-token", run: benchGetAccessToken },
   { id: "7", name: "scale", run: benchScale },
+  { id: "8", name: "runtimes", run: benchRuntimeIdToken },
 ];
 
 export interface SuiteOptions {
