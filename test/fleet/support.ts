@@ -108,3 +108,6 @@ export function busiestWindow(arrivals: readonly number[], spanMs: number): numb
   }
   return best;
 }
+
+/** The state stores a fleet test runs against: a file directory, Redis and PostgreSQL. */
+export type StateStoreKind = "file" | "redis" | "postgres";
