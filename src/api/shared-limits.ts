@@ -263,9 +263,10 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
           this.#hold(token, realmId);
           const release = this.#releaser(realmId, token);
           try {
+            if (signal?.aborted) throw abortError(signal); // aborted while the attempt was under way
             if (meterClass === "corePlus") this.#announce(result.used);
           } catch (err) {
-            release(); // a listener threw: the caller gets its error and the slot goes back
+            release(); // the caller gets the error and the slot goes back
             throw err;
           }
           return release;

@@ -1,6 +1,6 @@
 // The PostgreSQL connection of the fleet coordination classes (limits, state store): the user's
 // pool (never ended here) or one created lazily from a connection string, and the table-name rules.
-// Failures become SharedStoreError. Node only; it loads the `pg` package on first use.
+// Failures become SharedStoreError. No Node built-in; it loads the `pg` package on first use.
 import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
 import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
 import type { PostgresPoolLike } from "../../tokens/stores/postgres.js";

@@ -1,7 +1,7 @@
 // PostgresApiLimits: Intuit's per-realm limits and the metered-call counts held in PostgreSQL, so
 // they hold across a fleet. Each admission attempt is one statement, `SELECT <table>_acquire(…)`: a
 // function (created by migrate()) that does the whole decision under the realm's advisory lock, on
-// the database's clock. Node only; the `pg` package is loaded on first use.
+// the database's clock. No Node built-in; the `pg` package is loaded on first use.
 //
 // Tables (prefix <t> defaults to intuit_oauth_api): <t>_slots, <t>_starts (rolling windows),
 // <t>_queue (processes waiting, in order), <t>_pauses, <t>_counts (realm_id '' is the app's total).

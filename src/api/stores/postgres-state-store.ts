@@ -1,6 +1,6 @@
 // PostgresStateStore: a StateStore in PostgreSQL for a fleet: one INSERT … ON CONFLICT statement
 // marks every key of a call (an expired row is taken over). Used for callback states and codes
-// (AuthClient's `stateStore`) and webhook event ids (handleWebhookOnce). Node only; `pg` loads lazily.
+// (AuthClient's `stateStore`) and webhook event ids (handleWebhookOnce). No Node built-in; `pg` loads lazily.
 import { checkConsume, type StateStore } from "../../client/state-store.js";
 import {
   checkTableName,

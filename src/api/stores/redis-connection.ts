@@ -1,8 +1,9 @@
 // The Redis connection of the fleet coordination classes (limits, state store): the user's client
 // (never closed here) or one opened lazily from a URL, and scripts run by SHA with a fallback to the
-// source. Failures become SharedStoreError. Node only; it loads the `redis` package on first use.
-import { createHash } from "node:crypto";
+// source. Failures become SharedStoreError. No Node built-in; it loads the `redis` package on first use.
+import { utf8 } from "../../common/bytes.js";
 import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
+import { sha1Js } from "../../crypto/sha-js.js";
 import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
 import type { RedisClientLike } from "../../tokens/stores/redis.js";
 
@@ -81,7 +82,7 @@ export class RedisConnection {
 export class RedisScript {
   readonly sha: string;
   constructor(readonly source: string) {
-    this.sha = createHash("sha1").update(source).digest("hex");
+    this.sha = [...sha1Js(utf8(source))].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
 }
 

@@ -1,7 +1,7 @@
 // RedisApiLimits: Intuit's per-realm limits and the metered-call counts held in Redis, so they hold
 // across a fleet. Each admission attempt is one Lua script (releases carried, leases reclaimed,
 // queue, pause, slots, minute budgets, hard cap and the count, atomically, on Redis's clock).
-// Node only; the `redis` package is loaded on first use.
+// No Node built-in; the `redis` package is loaded on first use.
 import {
   SharedApiLimits,
   type BackendSettings,

@@ -1,6 +1,6 @@
 // RedisStateStore: a StateStore in Redis for a fleet: each key is `SET NX PX`, all keys of a call in
 // one script. Used for callback states and codes (AuthClient's `stateStore`) and webhook event ids
-// (handleWebhookOnce). Node only; the `redis` package is loaded on first use.
+// (handleWebhookOnce). No Node built-in; the `redis` package is loaded on first use.
 import { checkConsume, type StateStore } from "../../client/state-store.js";
 import { RedisConnection, RedisScript, type RedisConnectionOptions } from "./redis-connection.js";
 
