@@ -10,8 +10,9 @@ const dts = process.env["BUILD_DTS"] !== "0";
 const library: Record<string, string> = {
   index: "src/index.ts",
   emulator: "src/emulator/index.ts",
-  redis: "src/tokens/stores/redis.ts",
-  postgres: "src/tokens/stores/postgres.ts",
+  // Faces: the Redis and PostgreSQL token stores, API limits and state stores.
+  redis: "src/redis.ts",
+  postgres: "src/postgres.ts",
   // The store conformance suite (`intuit-oauth-client/testing`).
   testing: "src/testing/index.ts",
 };

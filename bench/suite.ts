@@ -1,5 +1,6 @@
 // The benchmark suite: runs the rows in order against one shared context and collects the rows.
 // bench/run.ts is the command line around it; the smoke test calls it in-process at --quick size.
+import { benchApiLimits } from "./api-limits.js";
 import { benchColdStart } from "./cold-start.js";
 import { createContext, type BenchContext } from "./context.js";
 import { benchFootprint } from "./footprint.js";
@@ -24,6 +25,7 @@ export const BENCHMARKS: ReadonlyArray<{
   { id: "6", name: "get-access-token", run: benchGetAccessToken },
   { id: "7", name: "scale", run: benchScale },
   { id: "8", name: "runtimes", run: benchRuntimeIdToken },
+  { id: "9", name: "api-limits", run: benchApiLimits },
 ];
 
 export interface SuiteOptions {

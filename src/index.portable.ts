@@ -35,7 +35,12 @@ export {
 export type { TokenSet } from "./oauth/token-set.js";
 export { UserInfoFormatError } from "./oauth/user-info.js";
 export type { UserInfo, UserAddress } from "./oauth/user-info.js";
-export { IntuitOAuthError, ConfigurationError, MissingTokenError } from "./common/errors.js";
+export {
+  IntuitOAuthError,
+  ConfigurationError,
+  MissingTokenError,
+  SharedStoreError,
+} from "./common/errors.js";
 export type { IntuitOAuthErrorCode } from "./common/errors.js";
 export { AuthClientError, InvalidGrantError, DiscoveryError } from "./oauth/errors.js";
 export type { HttpErrorDetails } from "./oauth/errors.js";
@@ -90,6 +95,38 @@ export { QuickBooksError, parseFault, isTokenOfAnotherCompany } from "./api/faul
 export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from "./api/fault.js";
 export { RealmLimiter } from "./api/rate-limit.js";
 export type { RealmLimits } from "./api/rate-limit.js";
+export { DEFAULT_API_LIMITS, callKind } from "./api/limits.js";
+export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRequestInfo } from "./api/limits.js";
+export { MemoryApiLimits } from "./api/memory-limits.js";
+export type { MemoryApiLimitsOptions } from "./api/memory-limits.js";
+export { SharedApiLimits } from "./api/shared-limits.js";
+export type {
+  BackendSettings,
+  LimitsBackend,
+  SharedApiLimitsOptions,
+  SharedAttempt,
+  SharedAttemptResult,
+  SharedLimitsStats,
+} from "./api/shared-limits.js";
+export {
+  ApiBudgetExceededError,
+  BUDGET_THRESHOLDS,
+  classifyApiCall,
+  prometheusText,
+} from "./api/metering.js";
+export type {
+  ApiCallClassifier,
+  ApiLimitsEvents,
+  ApiUsage,
+  BudgetApproachingEvent,
+  MeterClass,
+  MeterCounts,
+  MeteringOptions,
+  MetricsOptions,
+  UsageOptions,
+} from "./api/metering.js";
+export { MemoryStateStore } from "./client/state-store.js";
+export type { MemoryStateStoreOptions, StateStore } from "./client/state-store.js";
 export { ForbiddenOriginError } from "./api/url.js";
 export type { QueryValues, QuickBooksApi } from "./api/url.js";
 export {
@@ -100,3 +137,5 @@ export {
   WebhookSignatureError,
 } from "./api/webhooks.js";
 export type { WebhookEvent, WebhookOperation } from "./api/webhooks.js";
+export { handleWebhookOnce, webhookEventKey } from "./api/webhook-once.js";
+export type { WebhookDelivery, WebhookOnceOptions } from "./api/webhook-once.js";

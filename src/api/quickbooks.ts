@@ -8,7 +8,9 @@ import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/requ
 import { assertSafeUrl } from "../oauth/environments.js";
 import type { QuickBooksTokens } from "./access-tokens.js";
 import { faultFromJson, isTokenOfAnotherCompany, parseFault, QuickBooksError } from "./fault.js";
-import { realmLimiter, realSleep, type RealmLimiter, type RealmLimits, type Sleep } from "./rate-limit.js";
+import type { ApiLimits, ApiRequestInfo } from "./limits.js";
+import { inProcessLimits, MemoryApiLimits } from "./memory-limits.js";
+import { realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
 import { apiUrl, type ApiBases, type QueryValues, type QuickBooksApi } from "./url.js";
 
 /** Options of {@link QuickBooksClient} (and `quickbooks(tokens, realmId, options)`). */
@@ -21,6 +23,12 @@ export interface QuickBooksClientOptions {
   paymentsBaseUrl?: string;
   /** GraphQL endpoint. Default: the environment's. */
   graphqlUrl?: string;
+  /**
+   * Where Intuit's per-realm limits and the metered-call counts are held: `MemoryApiLimits` (this
+   * process), `RedisApiLimits` or `PostgresApiLimits` (the fleet). Default: in-process limits shared
+   * by every helper of the token source, with `maxConcurrent` and `perMinute` below.
+   */
+  limits?: ApiLimits;
   /** Most requests in flight for the realm, shared by all helpers of the TokenManager. Default 10. */
   maxConcurrent?: number;
   /** Most requests started per 60 s for the realm, shared likewise. Default 500. */
@@ -123,7 +131,8 @@ export class QuickBooksClient {
   /** Base URLs of every API this helper may send the access token to. */
   readonly bases: Readonly<ApiBases>;
   readonly minorVersion: number | string | false;
-  readonly #limits: Partial<RealmLimits>;
+  /** Intuit's limits and the metered-call counts this helper goes through (see the `limits` option). */
+  readonly limits: ApiLimits;
   readonly #tokens: QuickBooksTokens;
   readonly #http: HttpClient;
   readonly #retry: Partial<RetryPolicy> & { defaultRetryAfterMs: number };
@@ -162,16 +171,23 @@ export class QuickBooksClient {
     this.#timeout = options.timeout;
     this.#sleep = options.sleep ?? realSleep;
     this.#clock = options.clock ?? Date.now;
-    this.#limits = { maxConcurrent: options.maxConcurrent, perMinute: options.perMinute };
-    void this.limiter; // a conflicting limit is a configuration error now, not at the first call
+    const requested = { maxConcurrent: options.maxConcurrent, perMinute: options.perMinute };
+    if (options.limits && (requested.maxConcurrent !== undefined || requested.perMinute !== undefined))
+      throw new ConfigurationError("with `limits`, set maxConcurrent and perMinute on the limits object");
+    this.limits =
+      options.limits ?? inProcessLimits(tokens, requested, { clock: this.#clock, sleep: this.#sleep });
+    if (this.limits instanceof MemoryApiLimits) void this.limiter; // a conflicting limit throws now
   }
 
   /**
-   * The realm's limiter, shared by every helper of the TokenManager (its `peak` and `pausedUntil`
-   * are useful in monitoring). Looked up on each use: idle realms' limiters are forgotten.
+   * The realm's in-process limiter, shared by every helper of the TokenManager (its `peak` and
+   * `pausedUntil` are useful in monitoring). Looked up on each use: idle realms' limiters are
+   * forgotten. Limits held in a shared store have none (ConfigurationError).
    */
   get limiter(): RealmLimiter {
-    return realmLimiter(this.#tokens, this.realmId, this.#limits, { clock: this.#clock, sleep: this.#sleep });
+    if (!(this.limits instanceof MemoryApiLimits))
+      throw new ConfigurationError("this helper's limits are held in a shared store, not in a RealmLimiter");
+    return this.limits.limiter(this.realmId);
   }
 
   /**
@@ -232,7 +248,7 @@ export class QuickBooksClient {
     const responseType: QuickBooksResponseType = options.responseType ?? "json";
     const idempotent = options.idempotent ?? method === "GET";
     const auth = options.auth !== false;
-    const { url } = apiUrl(options.path, {
+    const { url, api } = apiUrl(options.path, {
       bases: this.bases,
       api: options.api,
       realmId: this.realmId,
@@ -249,7 +265,7 @@ export class QuickBooksClient {
     };
     const signal = options.signal;
     let accessToken = "";
-    let limiter: RealmLimiter | undefined;
+    const call: ApiRequestInfo = { method, url, api };
     // One loop (HttpClient.send): each attempt takes a slot of the realm's limits and the current
     // token; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
     const res = await this.#http.send({
@@ -265,8 +281,7 @@ export class QuickBooksClient {
       sleep: this.#sleep,
       clock: this.#clock,
       beforeAttempt: async () => {
-        limiter = this.limiter;
-        const release = await limiter.acquire(signal);
+        const release = await this.limits.acquire(this.realmId, call, signal);
         try {
           if (!auth) return { release };
           accessToken = await this.#tokens.getAccessToken(this.realmId);
@@ -281,7 +296,7 @@ export class QuickBooksClient {
         if (answer.status === 429) {
           const waitMs =
             parseRetryAfter(answer.headers["retry-after"], this.#clock()) ?? this.#retry.defaultRetryAfterMs;
-          if (waitMs <= (this.#retry.maxRetryAfterMs ?? Infinity)) limiter?.pause(waitMs);
+          if (waitMs <= (this.#retry.maxRetryAfterMs ?? Infinity)) this.limits.pause(this.realmId, waitMs);
           return undefined;
         }
         // A token of another company (code 100) is valid, so a refresh would only repeat the refusal.

@@ -1,18 +1,28 @@
 // Client-side limits per realm for the QuickBooks API, so an app stays under Intuit's throttles
-// instead of provoking them: requests in flight, a sliding one-minute budget, and a pause that every
-// request of the realm honours after a 429. One limiter per (TokenManager, realm): all helpers of a
-// manager share it. It knows nothing of HTTP or tokens.
+// instead of provoking them: requests in flight, rolling one-minute budgets (all requests, batch,
+// reports, other APIs), and a pause that every request of the realm honours after a 429. One limiter
+// per (owner, realm): all helpers of a TokenManager share it. It knows nothing of HTTP or tokens, and
+// holds only this process's share: shared stores implement ApiLimits themselves.
 import { ConfigurationError } from "../common/errors.js";
 import { AbortError } from "../http/errors.js";
 import { Semaphore } from "../common/semaphore.js";
 import { sleep } from "../common/sleep.js";
+import { limitSettings, rateBuckets, type ApiCallKind, type ApiLimitSettings } from "./limits.js";
 
-/** The limits of one realm. */
+/** The limits of one realm; the optional ones default to Intuit's (see ApiLimitSettings). */
 export interface RealmLimits {
   /** Most requests in flight at once. Intuit: 10 per realm and app. */
   maxConcurrent: number;
   /** Most requests started in any 60-second window. Intuit: 500 per realm. */
   perMinute: number;
+  /** Most batch requests per window. Intuit: 40. */
+  batchPerMinute?: number;
+  /** Most report requests per window. Default: no separate limit. */
+  reportsPerMinute?: number;
+  /** Most requests to the other APIs (Payments, GraphQL) per window. Intuit: 800. */
+  otherPerMinute?: number;
+  /** The window, ms. Default 60000. */
+  windowMs?: number;
 }
 
 /** Waits `ms`, rejecting early when `signal` aborts. */
@@ -25,7 +35,14 @@ export interface LimiterTiming {
 }
 
 export const DEFAULT_LIMITS: RealmLimits = { maxConcurrent: 10, perMinute: 500 };
-const WINDOW_MS = 60_000;
+const LIMIT_KEYS = [
+  "maxConcurrent",
+  "perMinute",
+  "batchPerMinute",
+  "reportsPerMinute",
+  "otherPerMinute",
+  "windowMs",
+] as const;
 
 /** The default {@link Sleep}: a timer, rejecting with a typed AbortError when the signal fires. */
 export const realSleep: Sleep = (ms, signal) => sleep(ms, signal, abortError);
@@ -48,9 +65,12 @@ function abortError(signal: AbortSignal | undefined): AbortError {
 export class RealmLimiter {
   readonly maxConcurrent: number;
   readonly perMinute: number;
+  /** Every limit in force, defaults filled in. */
+  readonly settings: Readonly<ApiLimitSettings>;
   readonly #slots: Semaphore;
   readonly #timing: LimiterTiming;
-  readonly #starts: number[] = [];
+  /** Start times per rolling-window budget, oldest first. */
+  readonly #starts = new Map<string, number[]>();
   #pausedUntil = 0;
 
   constructor(limits: RealmLimits, timing: LimiterTiming = { clock: Date.now, sleep: realSleep }) {
@@ -58,6 +78,7 @@ export class RealmLimiter {
       if (!Number.isInteger(limits[key]) || limits[key] < 1)
         throw new ConfigurationError(`${key} must be a positive integer`);
     }
+    this.settings = Object.freeze(limitSettings(definedOnly(limits)));
     this.maxConcurrent = limits.maxConcurrent;
     this.perMinute = limits.perMinute;
     this.#slots = new Semaphore(limits.maxConcurrent);
@@ -82,13 +103,12 @@ export class RealmLimiter {
   /** True when forgetting this limiter loses nothing: no holder, no waiter, no start or pause in force. */
   isIdle(): boolean {
     const now = this.#timing.clock();
-    const lastStart = this.#starts[this.#starts.length - 1];
-    return (
-      this.#slots.active === 0 &&
-      this.#slots.waiting === 0 &&
-      this.#pausedUntil <= now &&
-      (lastStart === undefined || lastStart <= now - WINDOW_MS)
-    );
+    const windowStart = now - this.settings.windowMs;
+    for (const starts of this.#starts.values()) {
+      const last = starts[starts.length - 1];
+      if (last !== undefined && last > windowStart) return false;
+    }
+    return this.#slots.active === 0 && this.#slots.waiting === 0 && this.#pausedUntil <= now;
   }
 
   /** Makes every request of the realm that starts in the next `ms` wait until it has passed. */
@@ -96,11 +116,14 @@ export class RealmLimiter {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#timing.clock() + ms);
   }
 
-  /** Waits for a slot, any pause and the minute budget. Call the returned function exactly once. */
-  async acquire(signal?: AbortSignal): Promise<() => void> {
+  /**
+   * Waits for a slot, any pause and the minute budgets of `kind` (default `accounting`). Call the
+   * returned function exactly once.
+   */
+  async acquire(signal?: AbortSignal, kind: ApiCallKind = "accounting"): Promise<() => void> {
     const release = await this.#slots.acquire(signal, abortError);
     try {
-      await this.#budget(signal);
+      await this.#budget(signal, kind);
     } catch (err) {
       release();
       throw err;
@@ -108,24 +131,34 @@ export class RealmLimiter {
     return release;
   }
 
-  async #budget(signal: AbortSignal | undefined): Promise<void> {
+  async #budget(signal: AbortSignal | undefined, kind: ApiCallKind): Promise<void> {
     const { clock, sleep } = this.#timing;
+    const windowMs = this.settings.windowMs;
+    // In-process, every app of the store is this one, so the all-apps batch budget never binds.
+    const buckets = rateBuckets(this.settings, kind).filter((b) => b.scope === "app");
+    const lists = buckets.map((b) => {
+      let list = this.#starts.get(b.name);
+      if (!list) this.#starts.set(b.name, (list = []));
+      return { list, limit: b.limit };
+    });
     let pauseWaited = 0;
     for (;;) {
       const now = clock();
-      while (this.#starts.length > 0 && (this.#starts[0] ?? 0) <= now - WINDOW_MS) this.#starts.shift();
       let wait = 0;
+      for (const { list, limit } of lists) {
+        while (list.length > 0 && (list[0] ?? 0) <= now - windowMs) list.shift();
+        if (list.length >= limit) wait = Math.max(wait, (list[0] ?? now) + windowMs - now);
+      }
       // A pause is waited once per value, so a clock that does not move cannot spin this loop.
       if (this.#pausedUntil > now && this.#pausedUntil !== pauseWaited) {
         pauseWaited = this.#pausedUntil;
-        wait = this.#pausedUntil - now;
-      } else if (this.#starts.length >= this.perMinute) {
-        wait = (this.#starts[0] ?? now) + WINDOW_MS - now;
+        wait = Math.max(wait, this.#pausedUntil - now);
       }
       if (wait <= 0) break;
       await sleep(wait, signal);
     }
-    this.#starts.push(clock());
+    const started = clock();
+    for (const { list } of lists) list.push(started);
   }
 }
 
@@ -164,11 +197,11 @@ export function realmLimiter(
     byRealm.set(realmId, created);
     return created;
   }
-  for (const key of ["maxConcurrent", "perMinute"] as const) {
+  for (const key of LIMIT_KEYS) {
     const want = requested[key];
-    if (want !== undefined && want !== existing[key])
+    if (want !== undefined && want !== existing.settings[key])
       throw new ConfigurationError(
-        `realm ${realmId} already has ${key} ${existing[key]} on this TokenManager; all its API helpers share one limit`,
+        `realm ${realmId} already has ${key} ${existing.settings[key]} on this TokenManager; all its API helpers share one limit`,
       );
   }
   return existing;
@@ -176,7 +209,6 @@ export function realmLimiter(
 
 function definedOnly(limits: Partial<RealmLimits>): Partial<RealmLimits> {
   const out: Partial<RealmLimits> = {};
-  if (limits.maxConcurrent !== undefined) out.maxConcurrent = limits.maxConcurrent;
-  if (limits.perMinute !== undefined) out.perMinute = limits.perMinute;
+  for (const key of LIMIT_KEYS) if (limits[key] !== undefined) out[key] = limits[key];
   return out;
 }

@@ -27,6 +27,7 @@ import { exchangeCode, refreshGrant, type GrantResult } from "../oauth/token-end
 import type { TokenSet } from "../oauth/token-set.js";
 import { fetchUserInfo, type UserInfo } from "../oauth/user-info.js";
 import { verifyClientIdToken } from "../oauth/verify.js";
+import { consumeCallback, DEFAULT_STATE_TTL_MS, type StateStore } from "./state-store.js";
 
 /** Options of {@link AuthClient}. */
 export interface AuthClientOptions extends OAuthConfigOptions {
@@ -57,6 +58,15 @@ export interface AuthClientOptions extends OAuthConfigOptions {
    * and `TokenManager.save` refuses it unless told otherwise.
    */
   verifyRealm?: boolean;
+  /**
+   * Where used states and codes are recorded, so a callback is exchanged once across every server
+   * sharing the store (`RedisStateStore`, `PostgresStateStore`, `FileStateStore`, `MemoryStateStore`).
+   * A state or code seen before is a CallbackError (`state_reused`, `code_reused`) and no token
+   * request is sent. Default: none (this client's own memory of its used states only).
+   */
+  stateStore?: StateStore;
+  /** How long the state store remembers a used state or code, ms. Default one day. */
+  stateTtlMs?: number;
 }
 
 /** Options of {@link AuthClient.create}. */
@@ -137,6 +147,8 @@ export class AuthClient {
   xRefreshTokenHardExpiresIn: number | undefined;
 
   readonly #verifyRealm: boolean;
+  readonly #stateStore: StateStore | undefined;
+  readonly #stateTtlMs: number;
   #accessToken: string | undefined;
   #refreshToken: string | undefined;
   #idToken: string | undefined;
@@ -150,6 +162,10 @@ export class AuthClient {
     this.config = createOAuthConfig(options);
     this.singleUser = options.singleUser ?? isLoopbackHost(new URL(this.config.redirectUri).hostname);
     this.#verifyRealm = options.verifyRealm ?? false;
+    this.#stateStore = options.stateStore;
+    this.#stateTtlMs = options.stateTtlMs ?? DEFAULT_STATE_TTL_MS;
+    if (!(Number.isInteger(this.#stateTtlMs) && this.#stateTtlMs >= 1))
+      throw new ConfigurationError("stateTtlMs must be a positive integer");
     this.stateToken = options.stateToken;
     this.nonce = undefined;
     this.codeVerifier = undefined;
@@ -305,6 +321,7 @@ export class AuthClient {
     const own = this.singleUser && params.state === this.stateToken;
     const nonce = options.nonce ?? (own ? this.nonce : undefined);
     const codeVerifier = options.codeVerifier ?? (own ? this.codeVerifier : undefined);
+    if (this.#stateStore) await consumeCallback(this.#stateStore, params, this.#stateTtlMs);
     if (params.state === this.stateToken) this.#forgetRequest();
     return this.#keep(
       await exchangeCode(this.config, params.code, {
@@ -326,6 +343,8 @@ export class AuthClient {
    * `realmid` (or, with `verifyRealm`, a CompanyInfo call) proves it.
    */
   async getBearerToken(authCode: string, options: BearerTokenOptions = {}): Promise<TokenSet> {
+    if (this.#stateStore && typeof authCode === "string" && authCode !== "")
+      await consumeCallback(this.#stateStore, { code: authCode }, this.#stateTtlMs);
     return this.#keep(
       await exchangeCode(this.config, authCode, {
         realmId: options.realmId,

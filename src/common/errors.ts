@@ -31,7 +31,9 @@ export type IntuitOAuthErrorCode =
   | "ERR_QUICKBOOKS"
   | "ERR_FORBIDDEN_ORIGIN"
   | "ERR_WEBHOOK_PAYLOAD"
-  | "ERR_WEBHOOK_SIGNATURE";
+  | "ERR_WEBHOOK_SIGNATURE"
+  | "ERR_API_BUDGET_EXCEEDED"
+  | "ERR_SHARED_STORE";
 
 /** Base class of every error this library throws. */
 export class IntuitOAuthError extends Error {
@@ -53,4 +55,12 @@ export class ConfigurationError extends IntuitOAuthError {
 /** A token method was called without a token and the client holds none (Python's ValueError). */
 export class MissingTokenError extends IntuitOAuthError {
   static override readonly code: IntuitOAuthErrorCode = "ERR_MISSING_TOKEN";
+}
+
+/**
+ * The shared store behind fleet coordination (API limits and metering, the callback state store,
+ * webhook de-duplication) failed or could not be reached. Nothing was sent to Intuit.
+ */
+export class SharedStoreError extends IntuitOAuthError {
+  static override readonly code: IntuitOAuthErrorCode = "ERR_SHARED_STORE";
 }

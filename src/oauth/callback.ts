@@ -9,6 +9,7 @@ export type CallbackErrorReason =
   | "state_missing"
   | "state_mismatch"
   | "state_reused"
+  | "code_reused"
   | "no_expected_state"
   | "code_missing"
   | "duplicate_parameter"

@@ -1,0 +1,203 @@
+// MemoryApiLimits: Intuit's per-realm limits and the metered-call counts held in this process (a
+// RealmLimiter per realm, a counter per month). The API helper's default. It shares nothing with
+// other processes: a fleet uses RedisApiLimits or PostgresApiLimits instead.
+import { TypedEmitter } from "../common/events.js";
+import {
+  callKind,
+  limitSettings,
+  type ApiLimits,
+  type ApiLimitSettings,
+  type ApiRequestInfo,
+} from "./limits.js";
+import {
+  ApiBudgetExceededError,
+  checkMonth,
+  crossedMarks,
+  meteringSettings,
+  prometheusText,
+  utcMonth,
+  type ApiLimitsEvents,
+  type ApiUsage,
+  type MeterClass,
+  type MeterCounts,
+  type MeteringOptions,
+  type MeteringSettings,
+  type MetricsOptions,
+  type UsageOptions,
+} from "./metering.js";
+import {
+  realmLimiter,
+  realSleep,
+  type LimiterTiming,
+  type RealmLimiter,
+  type RealmLimits,
+} from "./rate-limit.js";
+
+/** Options of {@link MemoryApiLimits}. */
+export interface MemoryApiLimitsOptions extends Partial<ApiLimitSettings>, MeteringOptions {
+  /** Epoch ms, for the minute budgets and the month. Default `Date.now`. */
+  clock?: () => number;
+  /** Waits; an injected sleep must move the injected clock. */
+  sleep?: LimiterTiming["sleep"];
+}
+
+/** The counts of one month. */
+class MonthCounts {
+  readonly total: MeterCounts = { core: 0, corePlus: 0 };
+  readonly realms = new Map<string, MeterCounts>();
+  constructor(readonly month: string) {}
+}
+
+/** This process's counts: the current month and the one before. */
+class MemoryMeter {
+  #months: MonthCounts[] = [];
+
+  counts(month: string, create: boolean): MonthCounts | undefined {
+    let found = this.#months.find((m) => m.month === month);
+    if (!found && create) {
+      found = new MonthCounts(month);
+      this.#months = [found, ...this.#months].sort((a, b) => (a.month < b.month ? 1 : -1)).slice(0, 2);
+    }
+    return found;
+  }
+}
+
+// The owner's (a TokenManager's) meter, shared by the default limits of all its helpers.
+const meters = new WeakMap<object, MemoryMeter>();
+const SHARED = Symbol("shared");
+interface Shared {
+  [SHARED]?: { owner: object; meter: MemoryMeter };
+}
+
+/**
+ * Intuit's limits and the metered-call counts, in this process only. Share one instance between
+ * helpers (`quickbooks(tokens, realmId, { limits })`) to share its limits and counts.
+ *
+ * @example
+ * const limits = new MemoryApiLimits({ app: clientId, budget: 500_000 });
+ * limits.on("budgetApproaching", (e) => log.warn(e, "CorePlus budget"));
+ * const qb = quickbooks(tokens, realmId, { limits });
+ * console.log(await limits.usage());
+ */
+export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements ApiLimits {
+  /** The limits in force. */
+  readonly settings: Readonly<ApiLimitSettings>;
+  readonly #requested: Partial<RealmLimits>;
+  readonly #metering: MeteringSettings;
+  readonly #timing: LimiterTiming;
+  readonly #owner: object;
+  readonly #meter: MemoryMeter;
+
+  constructor(options: MemoryApiLimitsOptions = {}) {
+    super();
+    const { clock, sleep, app, budget, hardCap, classify, ...limits } = options;
+    this.settings = Object.freeze(limitSettings(limits));
+    this.#requested = {};
+    for (const [key, value] of Object.entries(limits))
+      if (value !== undefined && key in this.settings)
+        (this.#requested as Record<string, number>)[key] = value;
+    this.#metering = meteringSettings({ app, budget, hardCap, classify });
+    this.#timing = { clock: clock ?? Date.now, sleep: sleep ?? realSleep };
+    const shared = (options as Shared)[SHARED];
+    this.#owner = shared?.owner ?? this;
+    this.#meter = shared?.meter ?? new MemoryMeter();
+  }
+
+  /** The app the counts belong to. */
+  get app(): string {
+    return this.#metering.app;
+  }
+
+  /** The realm's in-process limiter (its `peak`, `active` and `pausedUntil` help monitoring). */
+  limiter(realmId: string): RealmLimiter {
+    return realmLimiter(this.#owner, realmId, this.#requested, this.#timing);
+  }
+
+  async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<() => void> {
+    const meterClass = this.#metering.classify(request);
+    this.#refuseOverBudget(meterClass);
+    const release = await this.limiter(realmId).acquire(signal, callKind(request));
+    try {
+      // Checked again after the wait, and counted in the same turn: no other call can slip between.
+      this.#refuseOverBudget(meterClass);
+      if (meterClass) this.#count(realmId, meterClass);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return release;
+  }
+
+  pause(realmId: string, ms: number): void {
+    this.limiter(realmId).pause(ms);
+  }
+
+  /** The month's counts (default: this month, UTC). */
+  async usage(options: UsageOptions = {}): Promise<ApiUsage> {
+    const month = options.month === undefined ? this.#month() : checkMonth(options.month);
+    const counts = this.#meter.counts(month, false);
+    const usage: ApiUsage = {
+      app: this.#metering.app,
+      month,
+      core: counts?.total.core ?? 0,
+      corePlus: counts?.total.corePlus ?? 0,
+      budget: this.#metering.budget,
+    };
+    if (options.realms) {
+      usage.realms = {};
+      for (const [realmId, c] of counts?.realms ?? []) usage.realms[realmId] = { ...c };
+    }
+    return usage;
+  }
+
+  /** This month's usage in the Prometheus text format. */
+  async metrics(options: MetricsOptions = {}): Promise<string> {
+    return prometheusText(await this.usage({ realms: options.realms === true }));
+  }
+
+  #month(): string {
+    return utcMonth(this.#timing.clock());
+  }
+
+  #refuseOverBudget(meterClass: MeterClass | undefined): void {
+    const { hardCap, budget, app } = this.#metering;
+    if (meterClass !== "corePlus" || !hardCap || budget === undefined) return;
+    const month = this.#month();
+    const used = this.#meter.counts(month, false)?.total.corePlus ?? 0;
+    if (used >= budget) throw new ApiBudgetExceededError({ app, month, used, budget });
+  }
+
+  #count(realmId: string, meterClass: MeterClass): void {
+    const month = this.#month();
+    const counts = this.#meter.counts(month, true) as MonthCounts;
+    counts.total[meterClass]++;
+    let realm = counts.realms.get(realmId);
+    if (!realm) counts.realms.set(realmId, (realm = { core: 0, corePlus: 0 }));
+    realm[meterClass]++;
+    if (meterClass !== "corePlus" || this.#metering.budget === undefined) return;
+    const used = counts.total.corePlus;
+    for (const threshold of crossedMarks(this.#metering, used))
+      this.emit("budgetApproaching", {
+        app: this.#metering.app,
+        month,
+        threshold,
+        used,
+        budget: this.#metering.budget,
+      });
+  }
+}
+
+/**
+ * The API helper's default: in-process limits shared by every helper of `owner` (a TokenManager),
+ * with the limits a helper asked for (a realm's first helper sets them; a conflicting one throws).
+ */
+export function inProcessLimits(
+  owner: object,
+  requested: Partial<RealmLimits>,
+  timing: LimiterTiming,
+): MemoryApiLimits {
+  let meter = meters.get(owner);
+  if (!meter) meters.set(owner, (meter = new MemoryMeter()));
+  const shared: Shared = { [SHARED]: { owner, meter } };
+  return new MemoryApiLimits({ ...requested, ...timing, ...shared } as MemoryApiLimitsOptions);
+}

@@ -1,0 +1,89 @@
+// The PostgreSQL connection of the fleet coordination classes (limits, state store): the user's
+// pool (never ended here) or one created lazily from a connection string, and the table-name rules.
+// Failures become SharedStoreError. No Node built-in; it loads the `pg` package on first use.
+import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
+import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
+import type { PostgresPoolLike } from "../../tokens/stores/postgres.js";
+
+/** How a class reaches PostgreSQL: give `pool` or `connectionString`. */
+export interface PostgresConnectionOptions {
+  /** A `pg.Pool` you own; it is never ended for you. */
+  pool?: PostgresPoolLike | undefined;
+  /** A connection string; a pool is created on first use and ended by `close()`. */
+  connectionString?: string | undefined;
+}
+
+interface OwnedPool extends PostgresPoolLike {
+  end(): Promise<void>;
+  on(event: "error", listener: (err: Error) => void): unknown;
+}
+
+// An identifier, optionally schema-qualified, short enough for the longest suffix added to it.
+const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,50}$/;
+
+/** Checks a table-name option; returns the unquoted name. */
+export function checkTableName(name: string, owner: string): string {
+  if (typeof name !== "string" || !TABLE_NAME.test(name))
+    throw new ConfigurationError(
+      `${owner} tableName must be an identifier (letters, digits, _, at most 50), optionally schema-qualified`,
+    );
+  return name;
+}
+
+/** `"schema"."name"` for `schema.name`. */
+export function quoteName(name: string): string {
+  return name
+    .split(".")
+    .map((part) => `"${part}"`)
+    .join(".");
+}
+
+/** One lazily created pool. */
+export class PostgresConnection {
+  readonly #lazy: LazyConnection<PostgresPoolLike>;
+
+  constructor(options: PostgresConnectionOptions, owner: string) {
+    if (!options.pool === !options.connectionString)
+      throw new ConfigurationError(`${owner} needs exactly one of \`pool\` or \`connectionString\``);
+    const connectionString = options.connectionString;
+    this.#lazy = new LazyConnection<PostgresPoolLike>({
+      storeName: owner,
+      service: "PostgreSQL",
+      given: options.pool,
+      open: () => openPool(connectionString),
+      close: (pool) => (pool as OwnedPool).end(),
+      hint: (cause) =>
+        (cause as { code?: unknown } | null)?.code === "42P01" ||
+        (cause as { code?: unknown } | null)?.code === "42883"
+          ? ` (run ${owner}.migrate() to create its tables)`
+          : "",
+    });
+  }
+
+  /** Runs one statement and returns its rows. */
+  async query(what: string, text: string, values?: unknown[]): Promise<unknown[]> {
+    try {
+      return await this.#lazy.run(
+        what,
+        async (pool) => (await (values ? pool.query(text, values) : pool.query(text))).rows,
+      );
+    } catch (e) {
+      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause ?? e });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#lazy.close().catch((e: unknown) => {
+      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause });
+    });
+  }
+}
+
+async function openPool(connectionString: string | undefined): Promise<OwnedPool> {
+  const pg = await import("pg");
+  const Pool = pg.Pool ?? pg.default.Pool;
+  const pool = new Pool({ connectionString }) as unknown as OwnedPool;
+  // Unhandled, an idle client's lost connection would kill the process.
+  pool.on("error", () => {});
+  return pool;
+}
