@@ -1,13 +1,18 @@
 // QuickBooksClient: calls the QuickBooks Accounting API for one realm with a Bearer token from the
 // TokenManager, refreshing once on a 401, waiting out 429s (idempotent requests only), keeping under
-// the realm's client-side limits, and turning every Fault into a QuickBooksError.
-// It never retries a write on its own, and never logs a token or a body.
+// the realm's client-side limits, and turning every Fault into a QuickBooksError. Writes carry an
+// idempotency key (request-id.ts), which is what makes retrying them safe; the data plane (typed
+// entities, paging, CDC, batch, attachments) lives in its own files and only calls `send`.
+// It never retries a write without a key, and never logs a token or a body.
 import { ConfigurationError } from "../common/errors.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
 import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
 import { assertSafeUrl } from "../oauth/environments.js";
 import type { QuickBooksTokens } from "./access-tokens.js";
-import { faultFromJson, isTokenOfAnotherCompany, parseFault, QuickBooksError } from "./fault.js";
+import { faultFromJson, isTokenOfAnotherCompany, parseFault, type QuickBooksError } from "./fault.js";
+// data plane (request path): typed errors and idempotency keys
+import { quickBooksErrorFor } from "./conflict.js";
+import { identifyWrite } from "./request-id.js";
 import { realmLimiter, realSleep, type RealmLimiter, type RealmLimits, type Sleep } from "./rate-limit.js";
 import { apiUrl, type ApiBases, type QueryValues, type QuickBooksApi } from "./url.js";
 
@@ -70,8 +75,17 @@ export interface QuickBooksRequest<R extends QuickBooksResponseType = QuickBooks
   headers?: Record<string, string>;
   /** Default `json`. */
   responseType?: R;
-  /** Allow automatic retries (429, 5xx, network). Default: true for GET only. */
+  /**
+   * Allow automatic retries (429, 5xx, network). Default: true for GET, and for a write that carries
+   * an idempotency key (every Accounting or Payments write unless `requestId: false`).
+   */
   idempotent?: boolean;
+  /**
+   * The write's idempotency key: Accounting's `requestid` query parameter, Payments' `Request-Id`
+   * header (at most 50 characters). Default: a new UUID for each call (kept across its retries);
+   * `false` sends none, and then the write is not retried. Ignored for GET and GraphQL.
+   */
+  requestId?: string | false;
   signal?: AbortSignal;
   /** Per-attempt timeout in ms; for streams it covers the wait for headers. */
   timeout?: number;
@@ -101,6 +115,8 @@ export interface QuickBooksResponse<B> {
   body: B;
   /** Requests sent for this call (1 = no retry). */
   attempts: number;
+  /** The idempotency key the call carried (`requestid` or `Request-Id`), if any. */
+  requestId?: string | undefined;
 }
 
 /** A JSON object answer. */
@@ -230,9 +246,8 @@ export class QuickBooksClient {
   ): Promise<QuickBooksResponse<QuickBooksBody<R, T>>> {
     const method = options.method ?? "GET";
     const responseType: QuickBooksResponseType = options.responseType ?? "json";
-    const idempotent = options.idempotent ?? method === "GET";
     const auth = options.auth !== false;
-    const { url } = apiUrl(options.path, {
+    const { url: plainUrl, api } = apiUrl(options.path, {
       bases: this.bases,
       api: options.api,
       realmId: this.realmId,
@@ -240,12 +255,23 @@ export class QuickBooksClient {
       minorVersion: this.minorVersion,
       anonymous: !auth,
     });
+    // data plane: a write's idempotency key (requestid / Request-Id) makes it safe to retry
+    const write = identifyWrite({
+      method,
+      api,
+      url: plainUrl,
+      requestId: options.requestId,
+      headers: options.headers,
+    });
+    const url = write.url;
+    const idempotent = options.idempotent ?? (method === "GET" || write.requestId !== undefined);
     assertSafeUrl(url, "path");
     const { bytes, contentType } = encodeBody(options.body);
     const headers: Record<string, string> = {
       accept: acceptFor(responseType, url),
       ...(contentType ? { "content-type": contentType } : {}),
       ...lowerKeys(options.headers),
+      ...write.headers,
     };
     const signal = options.signal;
     let accessToken = "";
@@ -311,6 +337,7 @@ export class QuickBooksClient {
       intuitTid: res.intuitTid,
       body,
       attempts: res.attempts,
+      ...(write.requestId !== undefined ? { requestId: write.requestId } : {}),
     } as QuickBooksResponse<QuickBooksBody<R, T>>;
   }
 
@@ -340,7 +367,7 @@ export class QuickBooksClient {
 
   #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
     const content = bodyText(res);
-    return new QuickBooksError({
+    return quickBooksErrorFor({
       statusCode: res.status,
       content,
       headers: res.headers,
