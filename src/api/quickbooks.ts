@@ -362,7 +362,8 @@ export class QuickBooksClient {
       if (parseFault(text)) throw this.#error(res);
       if (responseType === "text") return text;
     }
-    return res.body.slice().buffer; // a copy of exactly these bytes, not the pooled slab
+    // A copy of exactly these bytes: a Node Buffer's slice() is a view on the shared pool slab.
+    return new Uint8Array(res.body).buffer;
   }
 
   #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
