@@ -13,6 +13,32 @@ import { faultFromJson, isTokenOfAnotherCompany, parseFault, type QuickBooksErro
 // data plane (request path): typed errors and idempotency keys
 import { quickBooksErrorFor } from "./conflict.js";
 import { identifyWrite } from "./request-id.js";
+// data plane (helpers over `send`, one file each)
+import { MAX_BATCH_SIZE, runBatch, type BatchItem, type BatchOptions, type BatchResult } from "./batch.js";
+import { changeDataCapture, type CdcOptions, type CdcResult } from "./cdc.js";
+import {
+  createEntity,
+  deleteEntity,
+  readEntity,
+  updateEntity,
+  type DeletedEntity,
+  type EntityUpdateOptions,
+  type EntityWriteOptions,
+} from "./crud.js";
+import type { DataPlane, DataPlaneCallOptions } from "./data-plane.js";
+import type {
+  Attachable,
+  CreatableEntityName,
+  CreateBody,
+  DeletableEntityName,
+  EntityKey,
+  EntityName,
+  EntityOf,
+  EntityUpdate,
+  SingletonEntityName,
+} from "./entities/index.js";
+import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
+import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
 import { realmLimiter, realSleep, type RealmLimiter, type RealmLimits, type Sleep } from "./rate-limit.js";
 import { apiUrl, type ApiBases, type QueryValues, type QuickBooksApi } from "./url.js";
 
@@ -44,6 +70,11 @@ export interface QuickBooksClientOptions {
   sleep?: Sleep;
   /** The clock (epoch ms) for waits and the minute budget. Default `Date.now`. */
   clock?: () => number;
+  // data plane
+  /** Items per batch request, 1 to 30 (Intuit's pages say 30 and 10). Default 30. */
+  batchSize?: number;
+  /** Most batch requests started per 60 s for the realm (Intuit: 40 per realm and app). Default 40. */
+  batchPerMinute?: number;
 }
 
 /** HTTP methods the API uses. */
@@ -146,6 +177,7 @@ export class QuickBooksClient {
   readonly #timeout: number | undefined;
   readonly #sleep: Sleep;
   readonly #clock: () => number;
+  readonly #plane: DataPlane;
 
   constructor(tokens: QuickBooksTokens, realmId: string, options: QuickBooksClientOptions = {}) {
     if (typeof realmId !== "string" || realmId === "" || realmId === "." || realmId === "..")
@@ -180,6 +212,7 @@ export class QuickBooksClient {
     this.#clock = options.clock ?? Date.now;
     this.#limits = { maxConcurrent: options.maxConcurrent, perMinute: options.perMinute };
     void this.limiter; // a conflicting limit is a configuration error now, not at the first call
+    this.#plane = this.#dataPlane(options);
   }
 
   /**
@@ -380,6 +413,144 @@ export class QuickBooksClient {
 
   #log(message: string, fields: Record<string, unknown>): void {
     this.#http.logger.debug({ realmId: this.realmId, ...fields }, `intuit-oauth-client api: ${message}`);
+  }
+
+  // ---- data plane: typed entities, paging, CDC, batch and attachments, each in its own file ----
+
+  #dataPlane(options: QuickBooksClientOptions): DataPlane {
+    const batchSize = options.batchSize ?? MAX_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE)
+      throw new ConfigurationError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`);
+    const batchLimits = { perMinute: options.batchPerMinute ?? 40, maxConcurrent: 1 };
+    const timing = { clock: this.#clock, sleep: this.#sleep };
+    return {
+      realmId: this.realmId,
+      send: (request) => this.send(request),
+      now: () => this.#clock(),
+      // Batches have their own per-minute limit, kept per TokenManager and realm like the request limit.
+      batchLimiter: () => realmLimiter(this.#tokens, `${this.realmId} batch`, batchLimits, timing),
+      batchSize,
+    };
+  }
+
+  /**
+   * Reads one entity, typed. CompanyInfo and Preferences need no id.
+   *
+   * @example
+   * const customer = await qb.read("Customer", "1"); // Customer
+   * const company = await qb.read("CompanyInfo");
+   */
+  read<K extends SingletonEntityName>(
+    entity: K,
+    id?: string,
+    options?: DataPlaneCallOptions,
+  ): Promise<EntityOf<K>>;
+  read<K extends EntityName>(entity: K, id: string, options?: DataPlaneCallOptions): Promise<EntityOf<K>>;
+  read<K extends EntityName>(entity: K, id?: string, options?: DataPlaneCallOptions): Promise<EntityOf<K>> {
+    return readEntity(this.#plane, entity, id, options);
+  }
+
+  /**
+   * Creates an entity and returns it as stored. Safe to retry: it carries a requestid.
+   *
+   * @example
+   * const c = await qb.create("Customer", { DisplayName: "Ada Lovelace" });
+   */
+  create<K extends CreatableEntityName>(
+    entity: K,
+    body: CreateBody<K>,
+    options?: EntityWriteOptions,
+  ): Promise<EntityOf<K>> {
+    return createEntity(this.#plane, entity, body, options);
+  }
+
+  /**
+   * Updates an entity (sparse by default) with the SyncToken last read; a stale one throws
+   * `StaleObjectError` (code 5010).
+   *
+   * @example
+   * await qb.update("Customer", { Id: c.Id!, SyncToken: c.SyncToken!, Notes: "VIP" });
+   */
+  update<K extends EntityName>(
+    entity: K,
+    changes: EntityUpdate<K>,
+    options?: EntityUpdateOptions,
+  ): Promise<EntityOf<K>> {
+    return updateEntity(this.#plane, entity, changes, options);
+  }
+
+  /**
+   * Deletes a transaction or attachable (name lists are made inactive with `update`).
+   *
+   * @example
+   * await qb.delete("Invoice", { Id: inv.Id!, SyncToken: inv.SyncToken! });
+   */
+  delete<K extends DeletableEntityName>(
+    entity: K,
+    key: EntityKey,
+    options?: EntityWriteOptions,
+  ): Promise<DeletedEntity> {
+    return deleteEntity(this.#plane, entity, key, options);
+  }
+
+  /**
+   * Every row of a query, paged lazily (1,000 a request). Refuses SQL with its own STARTPOSITION or
+   * MAXRESULTS.
+   *
+   * @example
+   * for await (const c of qb.queryAll<Customer>("select * from Customer")) console.log(c.DisplayName);
+   */
+  queryAll<T = JsonObject>(sql: string, options?: QueryAllOptions): QueryRows<T> {
+    return queryAll<T>(this.#plane, sql, options);
+  }
+
+  /**
+   * Changed and deleted entities since a time (at most 30 days ago), split as needed to stay under
+   * Intuit's 1,000-object cap.
+   *
+   * @example
+   * const { changed, deleted, time } = await qb.cdc(["Customer", "Invoice"], since);
+   */
+  cdc<K extends EntityName>(
+    entities: readonly K[],
+    since: Date | string | number,
+    options?: CdcOptions,
+  ): Promise<CdcResult<K>> {
+    return changeDataCapture(this.#plane, entities, since, options);
+  }
+
+  /**
+   * Creates, updates, deletes and queries in batch requests of at most 30 items; one result per item,
+   * in input order.
+   *
+   * @example
+   * const [a] = await qb.batch([{ operation: "create", entity: "Customer", body: { DisplayName: "Ada" } }]);
+   */
+  batch(items: readonly BatchItem[], options?: BatchOptions): Promise<BatchResult[]> {
+    return runBatch(this.#plane, items, options);
+  }
+
+  /**
+   * Uploads a file (multipart/form-data to `/upload`) and returns the Attachable.
+   *
+   * @example
+   * const a = await qb.upload({ fileName: "r.pdf", contentType: "application/pdf", data: bytes, attachTo: { type: "Invoice", value: "95" } });
+   */
+  upload(options: UploadOptions): Promise<Attachable> {
+    return uploadAttachment(this.#plane, options);
+  }
+
+  /**
+   * An attachment's bytes through its TempDownloadUri, never with the Bearer token.
+   *
+   * @example
+   * const bytes = await qb.download(attachable); // ArrayBuffer
+   */
+  download<R extends Exclude<QuickBooksResponseType, "json"> = "arrayBuffer">(
+    attachable: Pick<Attachable, "Id" | "TempDownloadUri"> | string,
+    options?: DownloadOptions<R>,
+  ): Promise<QuickBooksBody<R, never>> {
+    return downloadAttachment(this.#plane, attachable, options);
   }
 }
 
