@@ -75,7 +75,7 @@ async function entityCall<K extends EntityName>(
  * const customer = await qb.read("Customer", "1"); // Customer
  * const company = await qb.read("CompanyInfo");
  */
-export function readEntity<K extends EntityName>(
+export async function readEntity<K extends EntityName>(
   plane: DataPlane,
   entity: K,
   id: string | undefined,
@@ -96,7 +96,7 @@ export function readEntity<K extends EntityName>(
  * @example
  * const invoice = await qb.create("Invoice", { CustomerRef: { value: "1" }, Line: [{ Amount: 100, DetailType: "SalesItemLineDetail", SalesItemLineDetail: { ItemRef: { value: "1" } } }] });
  */
-export function createEntity<K extends CreatableEntityName>(
+export async function createEntity<K extends CreatableEntityName>(
   plane: DataPlane,
   entity: K,
   body: CreateBody<K>,
@@ -118,7 +118,7 @@ export function createEntity<K extends CreatableEntityName>(
  * const c = await qb.read("Customer", "1");
  * const updated = await qb.update("Customer", { Id: c.Id!, SyncToken: c.SyncToken!, Notes: "VIP" });
  */
-export function updateEntity<K extends EntityName>(
+export async function updateEntity<K extends EntityName>(
   plane: DataPlane,
   entity: K,
   changes: EntityUpdate<K>,
