@@ -9,6 +9,8 @@ import { entitySpec } from "./qbo-schema.js";
 import { listEntities, realmStore, type Entity } from "./qbo-store.js";
 
 const LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
+// Intuit's reference: CDC serves every entity but JournalCode, TimeActivity, TaxAgency, TaxCode and TaxRate.
+const NOT_IN_CDC = new Set(["TimeActivity"]);
 
 function updatedAt(entity: Entity): number {
   const meta = entity["MetaData"] as Record<string, unknown> | undefined;
@@ -36,7 +38,7 @@ export function changeDataCapture(
   const names: string[] = [];
   for (const part of list.split(",")) {
     const spec = entitySpec(part.trim());
-    if (!spec || spec.kind === "singleton")
+    if (!spec || spec.kind === "singleton" || NOT_IN_CDC.has(spec.name))
       return invalid(`CDC is not supported for entity ${part.trim()}.`, "entities");
     if (!names.includes(spec.name)) names.push(spec.name);
   }
