@@ -94,13 +94,13 @@ export type { DeletedEntity, EntityUpdateOptions, EntityWriteOptions } from "./a
 export { MAX_PAGE_SIZE } from "./api/query-all.js";
 export type { QueryAllOptions, QueryRows } from "./api/query-all.js";
 export { CdcIncompleteError, CdcLookbackError, CDC_LOOKBACK_MS, CDC_MAX_OBJECTS } from "./api/cdc.js";
-export type { CdcDeletion, CdcGap, CdcOptions, CdcResult } from "./api/cdc.js";
+export type { AnyCdcResult, CdcDeletion, CdcGap, CdcOptions, CdcResult } from "./api/cdc.js";
 export { MAX_BATCH_SIZE } from "./api/batch.js";
 export type { BatchItem, BatchOptions, BatchResult } from "./api/batch.js";
 export { MAX_UPLOAD_BYTES } from "./api/upload.js";
 export type { AttachTo, DownloadOptions, UploadOptions } from "./api/upload.js";
 export type { FileData, FileStream } from "./api/multipart.js";
-export { ENTITY_NAMES, isEntityName } from "./api/entities/index.js";
+export { ENTITY_NAMES, isEntityName, isNameList, isSingleton } from "./api/entities/index.js";
 export type * from "./api/entities/index.js";
 export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from "./api/fault.js";
 export { RealmLimiter } from "./api/rate-limit.js";

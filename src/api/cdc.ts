@@ -58,6 +58,11 @@ export interface CdcResult<K extends EntityName> {
   requests: number;
 }
 
+/** A CDC result whose entity types are known only at run time (the one CdcIncompleteError carries). */
+export type AnyCdcResult = Omit<CdcResult<EntityName>, "changed"> & {
+  changed: { [P in EntityName]?: Array<EntityOf<P>> };
+};
+
 /** `since` is further back than CDC reaches (30 days); nothing was sent. */
 export class CdcLookbackError extends IntuitOAuthError {
   static override readonly code: IntuitOAuthErrorCode = "ERR_CDC_LOOKBACK";
@@ -79,8 +84,8 @@ export class CdcIncompleteError extends IntuitOAuthError {
   static override readonly code: IntuitOAuthErrorCode = "ERR_CDC_INCOMPLETE";
   readonly gaps: readonly CdcGap[];
   /** Everything that was found, changes complete; deletions missing in `gaps`. */
-  readonly result: CdcResult<EntityName>;
-  constructor(result: CdcResult<EntityName>) {
+  readonly result: AnyCdcResult;
+  constructor(result: AnyCdcResult) {
     super(
       `CDC answered more than its cap for ${[...new Set(result.deletionGaps.map((g) => g.entityName))].join(", ")}: deletions before ${result.deletionGaps.map((g) => g.to).join(", ")} could not be listed. Catch up more often, or reconcile those entities' ids (pass allowDeletionGaps to get the result anyway).`,
     );
@@ -252,7 +257,7 @@ export async function changeDataCapture<K extends EntityName>(
     requests,
   };
   if (result.deletionGaps.length > 0 && !options.allowDeletionGaps)
-    throw new CdcIncompleteError(result as unknown as CdcResult<EntityName>);
+    throw new CdcIncompleteError(result as AnyCdcResult);
   return result;
 }
 

@@ -105,7 +105,9 @@ function createEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, b
   const named = withDisplayName(spec, writable(body));
   const taken = nameTaken(ctx, realmId, spec, named);
   if (taken) return { fault: taken };
-  return { doc: insertEntity(ctx, realmId, spec.name, named) };
+  // Name-list entities are active unless created otherwise, as in production.
+  const fields = spec.kind === "name" && named["Active"] === undefined ? { ...named, Active: true } : named;
+  return { doc: insertEntity(ctx, realmId, spec.name, fields) };
 }
 
 /** The stored entity an update or delete names, or the Fault for a missing Id, unknown Id or stale SyncToken. */
