@@ -151,13 +151,7 @@ test(
       event("Invoice", inv.Id as string, "Update");
       await qb.delete("Invoice", { Id: "1001", SyncToken: "0" });
       event("Invoice", "1001", "Delete");
-      const v = (
-        await qb
-          .queryAll<{ Id: string; SyncToken: string }>("select * from Vendor")
-          .pages()
-          [Symbol.asyncIterator]()
-          .next()
-      ).value?.[0];
+      const v = await qb.read("Vendor", "1");
       await qb.update("Vendor", { Id: v?.Id as string, SyncToken: v?.SyncToken as string, Active: false });
       event("Vendor", v?.Id as string, "Update");
       const pay = await qb.create("Payment", { CustomerRef: { value: "2" }, TotalAmt: 10 });
