@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 export interface ServerStats {
   token: number;
   jwks: number;
+  /** QuickBooks API requests (reads and query pages). */
+  api: number;
   other: number;
   inFlight: number;
   peakInFlight: number;

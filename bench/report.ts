@@ -56,7 +56,7 @@ export function renderReport(rows: readonly Row[], info: RunInfo, cwd: string): 
     "- All servers listen on 127.0.0.1. The token endpoint and JWKS are served by a purpose-built loopback server (`bench/loopback-server.ts`) in its own process, answering with fixed bodies, so that it is not the bottleneck; every contender talks to the same server. Redis and PostgreSQL are local servers.",
     "- Our library is measured from source through tsx (the same esbuild transform tsup uses for `dist`), except cold start, which loads the built `dist` through package.json `exports`, and row 8, where Bun, Deno and workerd load the built `dist` themselves.",
     "- Row 8 runs inside each runtime (binaries from the `bun`, `deno` and `workerd` npm packages): its limit is that runtime's own `crypto.subtle.verify` with a key imported once plus the same claim checks, measured alternately with ours in the same process.",
-    "- Targets are from issue 7 (rows 1–7) and issue 12 (row 8). A target missed is reported as **MISSED**, with the numbers, below; nothing was tuned to make a target pass.",
+    "- Targets are from issue 7 (rows 1–7) issue 12 (row 8), issue 13 (row 9, shared API limits) and issue 14 (rows 10–11, the QuickBooks API helper). A target missed is reported as **MISSED**, with the numbers, below; nothing was tuned to make a target pass.",
     "",
     "## Results",
     "",

@@ -3,6 +3,7 @@
 import { benchApiLimits } from "./api-limits.js";
 import { benchColdStart } from "./cold-start.js";
 import { createContext, type BenchContext } from "./context.js";
+import { benchApiRead, benchQueryAll } from "./data-plane.js";
 import { benchFootprint } from "./footprint.js";
 import { benchGetAccessToken } from "./get-access-token.js";
 import { benchHerd } from "./herd.js";
@@ -26,6 +27,8 @@ export const BENCHMARKS: ReadonlyArray<{
   { id: "7", name: "scale", run: benchScale },
   { id: "8", name: "runtimes", run: benchRuntimeIdToken },
   { id: "9", name: "api-limits", run: benchApiLimits },
+  { id: "10", name: "api-read", run: benchApiRead },
+  { id: "11", name: "query-all", run: benchQueryAll },
 ];
 
 export interface SuiteOptions {

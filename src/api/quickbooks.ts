@@ -1,17 +1,48 @@
 // QuickBooksClient: calls the QuickBooks Accounting API for one realm with a Bearer token from the
 // TokenManager, refreshing once on a 401, waiting out 429s (idempotent requests only), keeping under
-// the realm's client-side limits, and turning every Fault into a QuickBooksError.
-// It never retries a write on its own, and never logs a token or a body.
+// the realm's client-side limits, and turning every Fault into a QuickBooksError. Writes carry an
+// idempotency key (request-id.ts), which is what makes retrying them safe; the data plane (typed
+// entities, paging, CDC, batch, attachments) lives in its own files and only calls `send`.
+// It never retries a write without a key, and never logs a token or a body.
 import { ConfigurationError } from "../common/errors.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
 import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
 import { assertSafeUrl } from "../oauth/environments.js";
 import type { QuickBooksTokens } from "./access-tokens.js";
-import { faultFromJson, isTokenOfAnotherCompany, parseFault, QuickBooksError } from "./fault.js";
+import { faultFromJson, isTokenOfAnotherCompany, parseFault, type QuickBooksError } from "./fault.js";
+// data plane (request path): typed errors and idempotency keys
+import { quickBooksErrorFor } from "./conflict.js";
+import { identifyWrite } from "./request-id.js";
+// data plane (helpers over `send`, one file each)
+import { MAX_BATCH_SIZE, runBatch, type BatchItem, type BatchOptions, type BatchResult } from "./batch.js";
+import { changeDataCapture, type CdcOptions, type CdcResult } from "./cdc.js";
+import {
+  createEntity,
+  deleteEntity,
+  readEntity,
+  updateEntity,
+  type DeletedEntity,
+  type EntityUpdateOptions,
+  type EntityWriteOptions,
+} from "./crud.js";
+import type { DataPlane, DataPlaneCallOptions } from "./data-plane.js";
+import type {
+  Attachable,
+  CreatableEntityName,
+  CreateBody,
+  DeletableEntityName,
+  EntityKey,
+  EntityName,
+  EntityOf,
+  EntityUpdate,
+  SingletonEntityName,
+} from "./entities/index.js";
+import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
+import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
 import { inProcessLimits, MemoryApiLimits } from "./memory-limits.js";
 import { realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
-import { apiUrl, type ApiBases, type QueryValues, type QuickBooksApi } from "./url.js";
+import { apiUrl, type ApiBases } from "./url.js";
 
 /** Options of {@link QuickBooksClient} (and `quickbooks(tokens, realmId, options)`). */
 export interface QuickBooksClientOptions {
@@ -47,72 +78,30 @@ export interface QuickBooksClientOptions {
   sleep?: Sleep;
   /** The clock (epoch ms) for waits and the minute budget. Default `Date.now`. */
   clock?: () => number;
+  // data plane
+  /** Items per batch request, 1 to 30 (Intuit's pages say 30 and 10). Default 30. */
+  batchSize?: number;
+  /** Most batch requests started per 60 s for the realm (Intuit: 40 per realm and app). Default 40. */
+  batchPerMinute?: number;
 }
 
-/** HTTP methods the API uses. */
-export type QuickBooksMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
-/** How a successful body is returned. */
-export type QuickBooksResponseType = "json" | "text" | "arrayBuffer" | "stream";
-
-/** One API call. */
-export interface QuickBooksRequest<R extends QuickBooksResponseType = QuickBooksResponseType> {
-  /** Default `GET`. */
-  method?: QuickBooksMethod;
-  /**
-   * Relative to the API's base (`/v3/company/{realmId}/` for Accounting), absolute (`/v3/...`)
-   * against its origin, or a full URL on one of the API origins. The access token goes nowhere else.
-   */
-  path: string;
-  /** Which API `path` is for. Default `accounting`. */
-  api?: QuickBooksApi;
-  /**
-   * `false` sends no Authorization header, and then any https URL may be fetched (an Attachable's
-   * `TempDownloadUri`, which is signed already). Default true.
-   */
-  auth?: boolean;
-  /** Query values, encoded for you; `undefined` values are skipped. */
-  query?: QueryValues;
-  /** An object (sent as JSON), a string (sent as is) or bytes. */
-  body?: unknown;
-  /** Extra headers (e.g. `Content-Type: application/text` for a POSTed query). */
-  headers?: Record<string, string>;
-  /** Default `json`. */
-  responseType?: R;
-  /** Allow automatic retries (429, 5xx, network). Default: true for GET only. */
-  idempotent?: boolean;
-  signal?: AbortSignal;
-  /** Per-attempt timeout in ms; for streams it covers the wait for headers. */
-  timeout?: number;
-}
-
-/** Options of {@link QuickBooksClient.get} and {@link QuickBooksClient.post}. */
-export type QuickBooksCallOptions = Omit<
-  QuickBooksRequest<"json">,
-  "method" | "path" | "body" | "responseType"
->;
-
-/** The body type for a response type; `T` is the JSON shape. */
-export type QuickBooksBody<R extends QuickBooksResponseType, T> = R extends "text"
-  ? string
-  : R extends "arrayBuffer"
-    ? ArrayBuffer
-    : R extends "stream"
-      ? ReadableStream<Uint8Array>
-      : T;
-
-/** A successful answer with its diagnostics. */
-export interface QuickBooksResponse<B> {
-  status: number;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  intuitTid: string | undefined;
-  body: B;
-  /** Requests sent for this call (1 = no retry). */
-  attempts: number;
-}
-
-/** A JSON object answer. */
-export type JsonObject = Record<string, unknown>;
+export type {
+  JsonObject,
+  QuickBooksBody,
+  QuickBooksCallOptions,
+  QuickBooksMethod,
+  QuickBooksRequest,
+  QuickBooksResponse,
+  QuickBooksResponseType,
+} from "./request-types.js";
+import type {
+  JsonObject,
+  QuickBooksBody,
+  QuickBooksCallOptions,
+  QuickBooksRequest,
+  QuickBooksResponse,
+  QuickBooksResponseType,
+} from "./request-types.js";
 
 /**
  * The QuickBooks Accounting API for one realm. Create it with `quickbooks(tokens, realmId)`.
@@ -139,6 +128,7 @@ export class QuickBooksClient {
   readonly #timeout: number | undefined;
   readonly #sleep: Sleep;
   readonly #clock: () => number;
+  readonly #plane: DataPlane;
 
   constructor(tokens: QuickBooksTokens, realmId: string, options: QuickBooksClientOptions = {}) {
     if (typeof realmId !== "string" || realmId === "" || realmId === "." || realmId === "..")
@@ -171,12 +161,17 @@ export class QuickBooksClient {
     this.#timeout = options.timeout;
     this.#sleep = options.sleep ?? realSleep;
     this.#clock = options.clock ?? Date.now;
-    const requested = { maxConcurrent: options.maxConcurrent, perMinute: options.perMinute };
-    if (options.limits && (requested.maxConcurrent !== undefined || requested.perMinute !== undefined))
+    const requested = {
+      maxConcurrent: options.maxConcurrent,
+      perMinute: options.perMinute,
+      ...(options.batchPerMinute !== undefined ? { batchPerMinute: options.batchPerMinute } : {}),
+    };
+    if (options.limits && Object.values(requested).some((v) => v !== undefined))
       throw new ConfigurationError("with `limits`, set maxConcurrent and perMinute on the limits object");
     this.limits =
       options.limits ?? inProcessLimits(tokens, requested, { clock: this.#clock, sleep: this.#sleep });
     if (this.limits instanceof MemoryApiLimits) void this.limiter; // a conflicting limit throws now
+    this.#plane = this.#dataPlane(options);
   }
 
   /**
@@ -246,9 +241,8 @@ export class QuickBooksClient {
   ): Promise<QuickBooksResponse<QuickBooksBody<R, T>>> {
     const method = options.method ?? "GET";
     const responseType: QuickBooksResponseType = options.responseType ?? "json";
-    const idempotent = options.idempotent ?? method === "GET";
     const auth = options.auth !== false;
-    const { url, api } = apiUrl(options.path, {
+    const { url: plainUrl, api } = apiUrl(options.path, {
       bases: this.bases,
       api: options.api,
       realmId: this.realmId,
@@ -256,12 +250,23 @@ export class QuickBooksClient {
       minorVersion: this.minorVersion,
       anonymous: !auth,
     });
+    // data plane: a write's idempotency key (requestid / Request-Id) makes it safe to retry
+    const write = identifyWrite({
+      method,
+      api,
+      url: plainUrl,
+      requestId: options.requestId,
+      headers: options.headers,
+    });
+    const url = write.url;
+    const idempotent = options.idempotent ?? (method === "GET" || write.requestId !== undefined);
     assertSafeUrl(url, "path");
     const { bytes, contentType } = encodeBody(options.body);
     const headers: Record<string, string> = {
       accept: acceptFor(responseType, url),
       ...(contentType ? { "content-type": contentType } : {}),
       ...lowerKeys(options.headers),
+      ...write.headers,
     };
     const signal = options.signal;
     let accessToken = "";
@@ -326,6 +331,7 @@ export class QuickBooksClient {
       intuitTid: res.intuitTid,
       body,
       attempts: res.attempts,
+      ...(write.requestId !== undefined ? { requestId: write.requestId } : {}),
     } as QuickBooksResponse<QuickBooksBody<R, T>>;
   }
 
@@ -350,12 +356,13 @@ export class QuickBooksClient {
       if (parseFault(text)) throw this.#error(res);
       if (responseType === "text") return text;
     }
-    return res.body.slice().buffer; // a copy of exactly these bytes, not the pooled slab
+    // A copy of exactly these bytes: a Node Buffer's slice() is a view on the shared pool slab.
+    return new Uint8Array(res.body).buffer;
   }
 
   #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
     const content = bodyText(res);
-    return new QuickBooksError({
+    return quickBooksErrorFor({
       statusCode: res.status,
       content,
       headers: res.headers,
@@ -367,6 +374,140 @@ export class QuickBooksClient {
 
   #log(message: string, fields: Record<string, unknown>): void {
     this.#http.logger.debug({ realmId: this.realmId, ...fields }, `intuit-oauth-client api: ${message}`);
+  }
+
+  // ---- data plane: typed entities, paging, CDC, batch and attachments, each in its own file ----
+
+  #dataPlane(options: QuickBooksClientOptions): DataPlane {
+    const batchSize = options.batchSize ?? MAX_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE)
+      throw new ConfigurationError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`);
+    return {
+      realmId: this.realmId,
+      send: (request) => this.send(request),
+      now: () => this.#clock(),
+      batchSize,
+    };
+  }
+
+  /**
+   * Reads one entity, typed. CompanyInfo and Preferences need no id.
+   *
+   * @example
+   * const customer = await qb.read("Customer", "1"); // Customer
+   * const company = await qb.read("CompanyInfo");
+   */
+  read<K extends SingletonEntityName>(
+    entity: K,
+    id?: string,
+    options?: DataPlaneCallOptions,
+  ): Promise<EntityOf<K>>;
+  read<K extends EntityName>(entity: K, id: string, options?: DataPlaneCallOptions): Promise<EntityOf<K>>;
+  read<K extends EntityName>(entity: K, id?: string, options?: DataPlaneCallOptions): Promise<EntityOf<K>> {
+    return readEntity(this.#plane, entity, id, options);
+  }
+
+  /**
+   * Creates an entity and returns it as stored. Safe to retry: it carries a requestid.
+   *
+   * @example
+   * const c = await qb.create("Customer", { DisplayName: "Ada Lovelace" });
+   */
+  create<K extends CreatableEntityName>(
+    entity: K,
+    body: CreateBody<K>,
+    options?: EntityWriteOptions,
+  ): Promise<EntityOf<K>> {
+    return createEntity(this.#plane, entity, body, options);
+  }
+
+  /**
+   * Updates an entity (sparse by default) with the SyncToken last read; a stale one throws
+   * `StaleObjectError` (code 5010).
+   *
+   * @example
+   * await qb.update("Customer", { Id: c.Id!, SyncToken: c.SyncToken!, Notes: "VIP" });
+   */
+  update<K extends EntityName>(
+    entity: K,
+    changes: EntityUpdate<K>,
+    options?: EntityUpdateOptions,
+  ): Promise<EntityOf<K>> {
+    return updateEntity(this.#plane, entity, changes, options);
+  }
+
+  /**
+   * Deletes a transaction or attachable (name lists are made inactive with `update`).
+   *
+   * @example
+   * await qb.delete("Invoice", { Id: inv.Id!, SyncToken: inv.SyncToken! });
+   */
+  delete<K extends DeletableEntityName>(
+    entity: K,
+    key: EntityKey,
+    options?: EntityWriteOptions,
+  ): Promise<DeletedEntity> {
+    return deleteEntity(this.#plane, entity, key, options);
+  }
+
+  /**
+   * Every row of a query, paged lazily (1,000 a request). Refuses SQL with its own STARTPOSITION or
+   * MAXRESULTS.
+   *
+   * @example
+   * for await (const c of qb.queryAll<Customer>("select * from Customer")) console.log(c.DisplayName);
+   */
+  queryAll<T = JsonObject>(sql: string, options?: QueryAllOptions): QueryRows<T> {
+    return queryAll<T>(this.#plane, sql, options);
+  }
+
+  /**
+   * Changed and deleted entities since a time (at most 30 days ago), split as needed to stay under
+   * Intuit's 1,000-object cap.
+   *
+   * @example
+   * const { changed, deleted, time } = await qb.cdc(["Customer", "Invoice"], since);
+   */
+  cdc<K extends EntityName>(
+    entities: readonly K[],
+    since: Date | string | number,
+    options?: CdcOptions,
+  ): Promise<CdcResult<K>> {
+    return changeDataCapture(this.#plane, entities, since, options);
+  }
+
+  /**
+   * Creates, updates, deletes and queries in batch requests of at most 30 items; one result per item,
+   * in input order.
+   *
+   * @example
+   * const [a] = await qb.batch([{ operation: "create", entity: "Customer", body: { DisplayName: "Ada" } }]);
+   */
+  batch(items: readonly BatchItem[], options?: BatchOptions): Promise<BatchResult[]> {
+    return runBatch(this.#plane, items, options);
+  }
+
+  /**
+   * Uploads a file (multipart/form-data to `/upload`) and returns the Attachable.
+   *
+   * @example
+   * const a = await qb.upload({ fileName: "r.pdf", contentType: "application/pdf", data: bytes, attachTo: { type: "Invoice", value: "95" } });
+   */
+  upload(options: UploadOptions): Promise<Attachable> {
+    return uploadAttachment(this.#plane, options);
+  }
+
+  /**
+   * An attachment's bytes through its TempDownloadUri, never with the Bearer token.
+   *
+   * @example
+   * const bytes = await qb.download(attachable); // ArrayBuffer
+   */
+  download<R extends Exclude<QuickBooksResponseType, "json"> = "arrayBuffer">(
+    attachable: Pick<Attachable, "Id" | "TempDownloadUri"> | string,
+    options?: DownloadOptions<R>,
+  ): Promise<QuickBooksBody<R, never>> {
+    return downloadAttachment(this.#plane, attachable, options);
   }
 }
 

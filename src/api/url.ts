@@ -31,9 +31,23 @@ export interface ApiUrlOptions {
   anonymous?: boolean | undefined;
 }
 
+// A helper's few base URLs are parsed once, not on every call (the request path's hot spot).
+const parsedBases = new Map<string, { origin: string; pathname: string }>();
+
+function parsedBase(base: string): { origin: string; pathname: string } {
+  let parsed = parsedBases.get(base);
+  if (!parsed) {
+    const url = new URL(base);
+    parsed = { origin: url.origin, pathname: url.pathname };
+    if (parsedBases.size >= 256) parsedBases.clear();
+    parsedBases.set(base, parsed);
+  }
+  return parsed;
+}
+
 /** The path prefix a Bearer call to `api` must stay under. */
 function prefixOf(api: QuickBooksApi, base: string, realmId: string): string {
-  const path = new URL(base).pathname.replace(/\/+$/, "");
+  const path = parsedBase(base).pathname.replace(/\/+$/, "");
   return api === "accounting" ? `${path}/v3/company/${encodeURIComponent(realmId)}/` : `${path}/`;
 }
 
@@ -71,7 +85,7 @@ export function apiUrl(
   const full = /^[a-z][a-z0-9+.-]*:/i.test(pathPart);
   let href: string;
   if (full) href = pathPart;
-  else if (pathPart.startsWith("/")) href = `${new URL(base).origin}${pathPart}`;
+  else if (pathPart.startsWith("/")) href = `${parsedBase(base).origin}${pathPart}`;
   else
     href =
       requested === "accounting"
@@ -80,9 +94,17 @@ export function apiUrl(
   const url = new URL(href);
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new ConfigurationError(`unsupported URL: ${href}`);
+  const origin = url.origin;
+  const pathname = url.pathname;
   const api = options.anonymous
-    ? apiOf(url, options)
-    : checkedApi(url, full ? undefined : requested, options);
+    ? apiOf(origin, pathname, options)
+    : checkedApi(origin, pathname, full ? undefined : requested, options);
+  const minor = options.minorVersion !== false && api === "accounting";
+  // The common call: no query of its own, so only minorversion is added.
+  if (pathQuery === "" && options.query === undefined) {
+    const search = minor ? `?minorversion=${encodeURIComponent(String(options.minorVersion))}` : "";
+    return { url: `${origin}${pathname}${search}`, api };
+  }
   const pairs =
     pathQuery === ""
       ? []
@@ -99,46 +121,51 @@ export function apiUrl(
     });
     names.add(name.toLowerCase());
   }
-  if (options.minorVersion !== false && api === "accounting" && !names.has("minorversion")) {
+  if (minor && !names.has("minorversion")) {
     pairs.push({
       name: "minorversion",
       text: `minorversion=${encodeURIComponent(String(options.minorVersion))}`,
     });
   }
   const search = pairs.map((p) => p.text).join("&");
-  return { url: `${url.origin}${url.pathname}${search ? `?${search}` : ""}`, api };
+  return { url: `${origin}${pathname}${search ? `?${search}` : ""}`, api };
 }
 
-/** The API whose origin and prefix hold `url`, or undefined. */
-function apiOf(url: URL, options: ApiUrlOptions): QuickBooksApi | undefined {
-  for (const [api, base] of Object.entries(options.bases) as Array<[QuickBooksApi, string | undefined]>) {
-    if (!base || new URL(base).origin !== url.origin) continue;
-    if (
-      url.pathname.startsWith(prefixOf(api, base, options.realmId)) ||
-      url.pathname === new URL(base).pathname
-    )
+const APIS: readonly QuickBooksApi[] = ["accounting", "payments", "graphql"];
+
+/** The API whose origin and prefix hold the URL, or undefined. */
+function apiOf(origin: string, pathname: string, options: ApiUrlOptions): QuickBooksApi | undefined {
+  for (const api of APIS) {
+    const base = options.bases[api];
+    if (!base || parsedBase(base).origin !== origin) continue;
+    if (pathname.startsWith(prefixOf(api, base, options.realmId)) || pathname === parsedBase(base).pathname)
       return api;
   }
   return undefined;
 }
 
 /** The API a credentialed call goes to; throws unless the parsed URL stays inside it. */
-function checkedApi(url: URL, requested: QuickBooksApi | undefined, options: ApiUrlOptions): QuickBooksApi {
-  const candidates = (Object.entries(options.bases) as Array<[QuickBooksApi, string | undefined]>).filter(
-    ([api, base]) =>
-      base && new URL(base).origin === url.origin && (requested === undefined || api === requested),
-  );
-  if (candidates.length === 0)
-    throw new ForbiddenOriginError(
-      `${url.origin} is not a QuickBooks API origin of this helper; the access token is sent only to those (pass auth: false for a URL that needs none, such as a TempDownloadUri)`,
-    );
-  for (const [api, base] of candidates) {
-    const exact = api === "graphql" && url.pathname === new URL(base as string).pathname.replace(/\/+$/, "");
-    if (exact || url.pathname.startsWith(prefixOf(api, base as string, options.realmId))) return api;
+function checkedApi(
+  origin: string,
+  pathname: string,
+  requested: QuickBooksApi | undefined,
+  options: ApiUrlOptions,
+): QuickBooksApi {
+  let first: QuickBooksApi | undefined;
+  for (const api of APIS) {
+    const base = options.bases[api];
+    if (!base || parsedBase(base).origin !== origin || (requested !== undefined && api !== requested))
+      continue;
+    first ??= api;
+    const exact = api === "graphql" && pathname === parsedBase(base).pathname.replace(/\/+$/, "");
+    if (exact || pathname.startsWith(prefixOf(api, base, options.realmId))) return api;
   }
-  const [api, base] = candidates[0] as [QuickBooksApi, string];
+  if (first === undefined)
+    throw new ForbiddenOriginError(
+      `${origin} is not a QuickBooks API origin of this helper; the access token is sent only to those (pass auth: false for a URL that needs none, such as a TempDownloadUri)`,
+    );
   throw new ConfigurationError(
-    `path ${url.pathname} is outside ${prefixOf(api, base, options.realmId)}, where this helper's ${api} calls must stay`,
+    `path ${pathname} is outside ${prefixOf(first, options.bases[first] as string, options.realmId)}, where this helper's ${first} calls must stay`,
   );
 }
 

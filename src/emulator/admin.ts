@@ -104,6 +104,11 @@ export async function admin(req: EmulatorRequest, emu: Emulator): Promise<Reply 
         const realmId = req.url.searchParams.get("realmId") ?? undefined;
         return jsonReply(200, emu.apiStats(realmId));
       }
+      case "GET /__admin/entities": {
+        const realmId = req.url.searchParams.get("realmId");
+        if (!realmId) return bad("realmId is required");
+        return jsonReply(200, emu.entities(realmId));
+      }
       case "POST /__admin/webhooks/send":
         return jsonReply(200, await emu.sendWebhook(checkWebhookOptions(body)));
       default:

@@ -1,6 +1,7 @@
 // The resolved settings and shared parts every handler receives.
 import type { Clock } from "./clock.js";
 import type { FaultQueue } from "./faults.js";
+import type { RequestReplay } from "./qbo-replay.js";
 import type { SigningKeys } from "./keys.js";
 import type { EmulatorState } from "./state.js";
 import type { ApiFormat } from "./qbo-xml.js";
@@ -30,6 +31,9 @@ export interface Settings {
   apiDefaultFormat: ApiFormat;
   throttleFormat: ApiFormat;
   maxResultsOverLimit: "error" | "cap";
+  cdcMaxObjects: number;
+  cdcLookbackOverLimit: "error" | "clamp";
+  tempDownloadLifetimeS: number;
   latestMinorVersion: number;
   unknownMinorVersion: "error" | "ignore";
   revokeUnknownToken: "400" | "200";
@@ -51,6 +55,8 @@ export interface EmulatorContext {
   clock: Clock;
   keys: SigningKeys;
   faults: FaultQueue;
+  /** Answers of requests that carried a `requestid`, replayed for a repeat. */
+  replay: RequestReplay;
   /** Set once listening. */
   url: string;
   issuer: string;

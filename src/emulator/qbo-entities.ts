@@ -1,43 +1,7 @@
-// QuickBooks entities the emulator keeps: CompanyInfo as production returns it, and customers and invoices
-// per realm, with the required-field checks of a create. It never handles auth, limits or encoding.
-import type { EmulatorContext } from "./context.js";
-import { SEEDED_CUSTOMERS } from "./defaults.js";
+// The singleton documents of a company as production returns them: CompanyInfo and Preferences.
+// Pure builders; the store (qbo-store.ts) keeps them, the handlers serve them.
 import { entityTime } from "./intuit-time.js";
-import type { FaultError } from "./qbo-fault.js";
 import type { Company } from "./types.js";
-
-/** Properties the emulator can filter and sort on, per entity (a subset of production's). */
-export const QUERYABLE: Readonly<Record<string, readonly string[]>> = {
-  Customer: [
-    "Id",
-    "DisplayName",
-    "GivenName",
-    "FamilyName",
-    "MiddleName",
-    "CompanyName",
-    "PrimaryEmailAddr",
-    "Active",
-    "Balance",
-    "MetaData.CreateTime",
-    "MetaData.LastUpdatedTime",
-  ],
-  Invoice: [
-    "Id",
-    "DocNumber",
-    "TxnDate",
-    "DueDate",
-    "CustomerRef",
-    "TotalAmt",
-    "Balance",
-    "MetaData.CreateTime",
-    "MetaData.LastUpdatedTime",
-  ],
-};
-
-/** The canonical spelling of an entity name as written in a query or path (`customer` → `Customer`). */
-export function entityName(text: string): string | undefined {
-  return Object.keys(QUERYABLE).find((name) => name.toLowerCase() === text.toLowerCase());
-}
 
 /** CompanyInfo with the fields production returns (address, Country, FiscalYearStartMonth, NameValue, …). */
 export function companyInfo(
@@ -92,92 +56,37 @@ export function companyInfo(
   };
 }
 
-function realmMap<T>(store: Map<string, Map<string, T>>, realmId: string): Map<string, T> {
-  let m = store.get(realmId);
-  if (!m) {
-    m = new Map();
-    store.set(realmId, m);
-  }
-  return m;
-}
-
-/** The realm's customers: the seeded five, then those created through the API. */
-export function customers(ctx: EmulatorContext, realmId: string): Record<string, unknown>[] {
-  const seeded = SEEDED_CUSTOMERS.map((c) => ({
-    ...c,
-    MetaData: { CreateTime: entityTime(ctx.startedAt), LastUpdatedTime: entityTime(ctx.startedAt) },
-  }));
-  return [...seeded, ...(ctx.state.customers.get(realmId)?.values() ?? [])];
-}
-
-/** The realm's invoices, in creation order. */
-export function invoices(ctx: EmulatorContext, realmId: string): Record<string, unknown>[] {
-  return [...(ctx.state.invoices.get(realmId)?.values() ?? [])];
-}
-
-const missing = (field: string): FaultError => ({
-  Message: "Required param missing, need to supply the required value for the API",
-  Detail: `Required parameter ${field} is missing in the request`,
-  code: "2020",
-  element: field,
-});
-
-const NAME_FIELDS = [
-  "DisplayName",
-  "Title",
-  "GivenName",
-  "MiddleName",
-  "FamilyName",
-  "Suffix",
-  "CompanyName",
-];
-
-/** Required-field check of a create; undefined when the body may be created. */
-export function createProblem(
-  entity: "Customer" | "Invoice",
-  body: Record<string, unknown>,
-): FaultError | undefined {
-  if (entity === "Invoice") {
-    const ref = body["CustomerRef"];
-    const refValue = ref && typeof ref === "object" ? (ref as Record<string, unknown>)["value"] : ref;
-    if (typeof refValue !== "string" || refValue === "") return missing("CustomerRef");
-    const line = body["Line"];
-    if (!Array.isArray(line) || line.length === 0) return missing("Line");
-    return undefined;
-  }
-  const named = NAME_FIELDS.some((f) => typeof body[f] === "string" && (body[f] as string).trim() !== "");
-  return named ? undefined : missing("DisplayName");
-}
-
-/** Store a created entity with a new Id, SyncToken and MetaData; returns it as the API echoes it. */
-export function createEntity(
-  ctx: EmulatorContext,
-  entity: "Customer" | "Invoice",
-  realmId: string,
-  body: Record<string, unknown>,
-): Record<string, unknown> {
-  const store = entity === "Invoice" ? ctx.state.invoices : ctx.state.customers;
-  const list = realmMap(store, realmId);
-  const id = String((entity === "Invoice" ? 1000 : 100) + list.size + 1);
-  const at = entityTime(ctx.clock.now());
-  const extra: Record<string, unknown> =
-    entity === "Customer" && body["DisplayName"] === undefined
-      ? {
-          DisplayName: NAME_FIELDS.map((f) => body[f])
-            .filter((v) => typeof v === "string")
-            .join(" "),
-        }
-      : {};
-  const created = {
-    ...body,
-    ...extra,
-    Id: id,
-    SyncToken: "0",
+/** Preferences with the sections apps read most (accounting, sales forms, currency, time tracking). */
+export function preferences(createdMs: number): Record<string, unknown> {
+  const created = entityTime(createdMs);
+  return {
+    AccountingInfoPrefs: {
+      TrackDepartments: false,
+      ClassTrackingPerTxn: false,
+      CustomerTerminology: "Customers",
+    },
+    ProductAndServicesPrefs: {
+      ForSales: true,
+      ForPurchase: true,
+      QuantityWithPriceAndRate: true,
+      QuantityOnHand: true,
+    },
+    SalesFormsPrefs: {
+      AllowDeposit: true,
+      AllowDiscount: true,
+      AllowShipping: false,
+      DefaultTerms: { value: "3" },
+      CustomTxnNumbers: false,
+      AutoApplyCredit: true,
+    },
+    VendorAndPurchasesPrefs: { TrackingByCustomer: true, BillableExpenseTracking: true },
+    TimeTrackingPrefs: { UseServices: true, BillCustomers: true, WorkWeekStartDate: "Monday" },
+    TaxPrefs: { UsingSalesTax: true, PartnerTaxEnabled: true },
+    CurrencyPrefs: { MultiCurrencyEnabled: false, HomeCurrency: { value: "USD" } },
     domain: "QBO",
     sparse: false,
-    MetaData: { CreateTime: at, LastUpdatedTime: at },
+    Id: "1",
+    SyncToken: "0",
+    MetaData: { CreateTime: created, LastUpdatedTime: created },
   };
-  list.set(id, created);
-  ctx.state.markChanged();
-  return created;
 }

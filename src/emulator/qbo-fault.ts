@@ -101,3 +101,44 @@ export function throttleExceeded(nowMs: number, retryAfter?: number, format: Api
 export function validationFault(format: ApiFormat, nowMs: number, error: FaultError, status = 400): Reply {
   return apiReply(format, status, faultDocument("ValidationFault", [error], nowMs));
 }
+
+/** 610 Object Not Found, production's text (an inactive or unknown reference gets the same). */
+export function objectNotFound(entity: string, id: string): FaultError {
+  return {
+    Message: "Object Not Found",
+    Detail: `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. (${entity} ${id})`,
+    code: "610",
+  };
+}
+
+/** 5010 Stale Object Error: the update's SyncToken is not the entity's current one. */
+export function staleObject(): FaultError {
+  return {
+    Message: "Stale Object Error",
+    Detail:
+      "Stale Object Error : You and another user were working on the same thing. The other user finished before you did, so your work was not saved.",
+    code: "5010",
+  };
+}
+
+/** 6240 Duplicate Name Exists: customers, vendors and employees share one name space. */
+export function duplicateName(name: string): FaultError {
+  return {
+    Message: "Duplicate Name Exists Error",
+    Detail: `The name supplied already exists. : Another customer, vendor or employee is already using this name (${name}). Please use a different name.`,
+    code: "6240",
+  };
+}
+
+/** An operation the emulator (and, as far as is known, production) does not offer. */
+export function unsupported(detail: string): FaultError {
+  return { Message: "Unsupported Operation", Detail: detail, code: "4001" };
+}
+
+/** `Required param missing` (2020), production's text, with the field as `element`. */
+export const missing = (field: string): FaultError => ({
+  Message: "Required param missing, need to supply the required value for the API",
+  Detail: `Required parameter ${field} is missing in the request`,
+  code: "2020",
+  element: field,
+});

@@ -1,35 +1,33 @@
 // QuickBooks Accounting API v3 stand-in: the bearer check (token bound to its company), per-realm limits,
-// minorversion, and the routes (companyinfo, query, customer, invoice, PDF, batch), in JSON or XML.
+// minorversion, requestid replay, and the routes (companyinfo, preferences, query, cdc, batch, upload,
+// download, create/read/update/delete of every entity in qbo-schema.ts, invoice PDF), in JSON or XML.
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmulatorContext, RealmTraffic } from "./context.js";
 import { intuitApiTime } from "./intuit-time.js";
-import {
-  companyInfo,
-  createEntity,
-  createProblem,
-  customers,
-  entityName,
-  invoices,
-  QUERYABLE,
-} from "./qbo-entities.js";
+import { batchItems } from "./qbo-batch.js";
+import { changeDataCapture } from "./qbo-cdc.js";
 import {
   authenticationFailed,
   authorizationFailed,
-  faultDocument,
   generalAuthenticationError,
+  objectNotFound,
   throttleExceeded,
+  unsupported,
   validationFault,
   type FaultError,
 } from "./qbo-fault.js";
-import { checkQueryable, parseQuery, QueryError, runQuery } from "./qbo-query.js";
+import { isFault, queryResponse, shown } from "./qbo-read.js";
+import { entitySpec } from "./qbo-schema.js";
+import { findEntity, realmStore } from "./qbo-store.js";
+import { tempDownloadUri, upload } from "./qbo-upload.js";
+import { operationOf, writeEntity } from "./qbo-write.js";
 import { apiReply, requestedFormat, type ApiFormat } from "./qbo-xml.js";
 import { header, type EmulatorRequest, type Reply } from "./reply.js";
 import { accessTokenStatus, bearerToken } from "./tokens.js";
 
 const PDF_SIZE = 64 * 1024;
 const ACCOUNTING = "com.intuit.quickbooks.accounting";
-const MAX_RESULTS = 1000;
 
 /** decodeURIComponent that leaves malformed escapes as they are instead of throwing. */
 function decodeSegment(text: string): string {
@@ -104,7 +102,7 @@ export async function quickbooksApi(ctx: EmulatorContext, req: EmulatorRequest):
     if (ctx.settings.apiDelayMs > 0) await sleep(ctx.settings.apiDelayMs, undefined, { signal: ctx.closing });
     const minor = minorVersionProblem(ctx, req.url.searchParams.get("minorversion"));
     if (minor) return validationFault(call.format, now, minor);
-    return route(call, m?.[2] ?? "");
+    return await once(call, m?.[2] ?? "");
   } finally {
     t.inFlight -= 1;
     ctx.total.inFlight -= 1;
@@ -131,39 +129,84 @@ function minorVersionProblem(ctx: EmulatorContext, value: string | null): FaultE
 const reply = (call: Call, doc: Record<string, unknown>, status = 200) =>
   apiReply(call.format, status, { ...doc, time: intuitApiTime(call.now) });
 
+const refuse = (call: Call, error: FaultError) => validationFault(call.format, call.now, error);
+
+/**
+ * Runs a write at most once per `requestid` (platform reference §14.3): a repeat gets the first
+ * answer. Ids longer than Intuit's limits (50; 36 for batch) are refused.
+ */
+async function once(call: Call, rest: string): Promise<Reply> {
+  const requestId = call.req.url.searchParams.get("requestid");
+  if (call.req.method !== "POST" || requestId === null) return route(call, rest);
+  const max = rest.toLowerCase() === "batch" ? 36 : 50;
+  if (requestId === "" || requestId.length > max)
+    return refuse(call, {
+      Message: "Invalid requestid",
+      Detail: `requestid must be 1 to ${max} characters.`,
+      code: "4001",
+      element: "requestid",
+    });
+  const { reply: answer } = await call.ctx.replay.answer(call.realmId, requestId, async () =>
+    route(call, rest),
+  );
+  return answer;
+}
+
 function route(call: Call, rest: string): Reply {
   const { ctx, req, realmId } = call;
   const parts = rest.split("/").map(decodeSegment);
   const [path, id, sub] = [parts[0]?.toLowerCase(), parts[1], parts[2]];
   const get = req.method === "GET";
   const post = req.method === "POST";
+  const params = req.url.searchParams;
   if (get && path === "companyinfo" && id !== undefined && parts.length === 2) {
-    if (id !== realmId) return notFound(call, "CompanyInfo", id);
-    const company = ctx.settings.companies.find((c) => c.realmId === realmId);
-    return reply(call, { CompanyInfo: companyInfo(company, realmId, ctx.startedAt) });
+    if (id !== realmId) return refuse(call, objectNotFound("CompanyInfo", id));
+    return reply(call, { CompanyInfo: findEntity(ctx, realmId, "CompanyInfo", "1") ?? {} });
   }
-  if (get && path === "query" && parts.length === 1)
-    return query(call, req.url.searchParams.get("query") ?? "");
+  if (get && path === "preferences" && parts.length === 1)
+    return reply(call, { Preferences: findEntity(ctx, realmId, "Preferences", "1") ?? {} });
+  if (path === "query" && parts.length === 1 && (get || post))
+    return query(call, get ? (params.get("query") ?? "") : req.body.toString("utf8"));
+  if (get && path === "cdc" && parts.length === 1) {
+    const doc = changeDataCapture(ctx, realmId, params);
+    return isFault(doc) ? refuse(call, doc) : reply(call, doc);
+  }
   if (post && path === "batch" && parts.length === 1) return batch(call);
-  const entity = path === undefined ? undefined : entityName(path);
-  if (post && entity && parts.length === 1 && req.url.searchParams.get("operation") === null) {
+  if (post && path === "upload" && parts.length === 1) {
+    const items = upload(ctx, realmId, req);
+    return Array.isArray(items) ? reply(call, { AttachableResponse: items }) : refuse(call, items);
+  }
+  if (get && path === "download" && id !== undefined && parts.length === 2) {
+    const attachable = findEntity(ctx, realmId, "Attachable", id);
+    if (!attachable || !realmStore(ctx, realmId).files.has(id))
+      return refuse(call, objectNotFound("Attachable", id));
+    return {
+      status: 200,
+      headers: [["content-type", "text/plain;charset=UTF-8"]],
+      body: tempDownloadUri(ctx, realmId, attachable),
+    };
+  }
+  const spec = path === undefined ? undefined : entitySpec(path);
+  if (post && spec && parts.length === 1) {
     const body = jsonBody(req.body);
     if (!body) return invalidBody(call);
-    return create(call, entity as "Customer" | "Invoice", body);
+    const operation = operationOf(params.get("operation"), body);
+    if (typeof operation !== "string") return refuse(call, operation);
+    const outcome = writeEntity(ctx, realmId, spec, operation, body);
+    return "fault" in outcome
+      ? refuse(call, outcome.fault)
+      : reply(call, { [spec.name]: shown(ctx, realmId, spec.name, outcome.doc) });
   }
-  if (get && entity && id !== undefined && parts.length === 2) {
-    const rows = entity === "Customer" ? customers(ctx, realmId) : invoices(ctx, realmId);
-    const found = rows.find((r) => r["Id"] === id);
-    return found ? reply(call, { [entity]: found }) : notFound(call, entity, id);
+  if (get && spec && spec.kind !== "singleton" && id !== undefined && parts.length === 2) {
+    const found = findEntity(ctx, realmId, spec.name, id);
+    return found
+      ? reply(call, { [spec.name]: shown(ctx, realmId, spec.name, found) })
+      : refuse(call, objectNotFound(spec.name, id));
   }
-  if (get && entity === "Invoice" && id !== undefined && sub === "pdf" && parts.length === 3) {
+  if (get && spec?.name === "Invoice" && id !== undefined && sub === "pdf" && parts.length === 3) {
     return { status: 200, headers: [["content-type", "application/pdf"]], body: invoicePdf(id) };
   }
-  return validationFault(call.format, call.now, {
-    Message: "Unsupported Operation",
-    Detail: `Operation ${req.method} ${rest} is not supported.`,
-    code: "4001",
-  });
+  return refuse(call, unsupported(`Operation ${req.method} ${rest} is not supported.`));
 }
 
 function jsonBody(bytes: Buffer | string): Record<string, unknown> | undefined {
@@ -178,74 +221,20 @@ function jsonBody(bytes: Buffer | string): Record<string, unknown> | undefined {
 }
 
 function invalidBody(call: Call): Reply {
-  return validationFault(call.format, call.now, {
+  return refuse(call, {
     Message: "Request has invalid or unsupported property",
     Detail: "Request body is not a valid JSON object.",
     code: "2500",
   });
 }
 
-function create(call: Call, entity: "Customer" | "Invoice", body: Record<string, unknown>): Reply {
-  const problem = createProblem(entity, body);
-  if (problem) return validationFault(call.format, call.now, problem);
-  return reply(call, { [entity]: createEntity(call.ctx, entity, call.realmId, body) });
-}
-
-function notFound(call: Call, entity: string, id: string): Reply {
-  return validationFault(call.format, call.now, {
-    Message: "Object Not Found",
-    Detail: `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. (${entity} ${id})`,
-    code: "610",
-  });
-}
-
-/** The QueryResponse of one query, or the FaultError that refuses it. */
-function queryResponse(call: Call, text: string): Record<string, unknown> | FaultError {
-  const { ctx, realmId } = call;
-  try {
-    const q = parseQuery(text.trim());
-    const entity = entityName(q.entity);
-    if (!entity)
-      throw new QueryError(
-        "4000",
-        "Error parsing query",
-        `QueryParserError: Invalid context declaration : ${q.entity}`,
-      );
-    checkQueryable(q, QUERYABLE[entity] ?? []);
-    if (
-      q.maxResults !== undefined &&
-      q.maxResults > MAX_RESULTS &&
-      ctx.settings.maxResultsOverLimit === "error"
-    )
-      throw new QueryError(
-        "4001",
-        "Invalid query",
-        `QueryValidationError: value ${q.maxResults} for MAXRESULTS exceeds the maximum allowed value of ${MAX_RESULTS}`,
-      );
-    const rows = runQuery(q, entity === "Customer" ? customers(ctx, realmId) : invoices(ctx, realmId));
-    if (q.count) return { totalCount: rows.length };
-    const max = Math.min(MAX_RESULTS, q.maxResults ?? 100);
-    const page = rows.slice(q.startPosition - 1, q.startPosition - 1 + max);
-    return page.length > 0 ? { [entity]: page, startPosition: q.startPosition, maxResults: page.length } : {};
-  } catch (err) {
-    if (!(err instanceof QueryError)) throw err;
-    return { Message: err.faultMessage, Detail: err.message, code: err.code };
-  }
-}
-
-const isFault = (v: Record<string, unknown> | FaultError): v is FaultError =>
-  typeof (v as FaultError).code === "string" && typeof (v as FaultError).Message === "string";
-
 function query(call: Call, text: string): Reply {
-  const answer = queryResponse(call, text);
-  if (isFault(answer)) return validationFault(call.format, call.now, answer);
+  const answer = queryResponse(call.ctx, call.realmId, text);
+  if (isFault(answer)) return refuse(call, answer);
   return reply(call, { QueryResponse: answer });
 }
 
-/**
- * `POST batch`: `{ BatchItemRequest: [{ bId, Query } | { bId, operation: "create", Customer|Invoice }] }`.
- * Limits (§11): items per batch, batches per minute per realm and app, and per realm.
- */
+/** `POST batch` (qbo-batch.ts), after the batch limits (§11): per minute per realm and app, and per realm. */
 function batch(call: Call): Reply {
   const { ctx, realmId, now } = call;
   const appTraffic = traffic(ctx, `batch:${call.clientId}:${realmId}`);
@@ -253,36 +242,10 @@ function batch(call: Call): Reply {
   const overApp = overMinuteLimit(appTraffic, now, ctx.settings.batchPerMinute);
   const overRealm = overMinuteLimit(realmTraffic, now, ctx.settings.batchPerMinutePerRealm);
   if (overApp || overRealm) return throttled(call);
-  const body = jsonBody(call.req.body);
-  const items = body?.["BatchItemRequest"];
-  if (!body || !Array.isArray(items)) return invalidBody(call);
-  if (items.length > ctx.settings.batchMaxItems)
-    return validationFault(call.format, now, {
-      Message: "Request has invalid or unsupported property",
-      Detail: `Number of items in the batch request (${items.length}) exceeds the limit of ${ctx.settings.batchMaxItems}.`,
-      code: "2050",
-      element: "BatchItemRequest",
-    });
-  const responses = items.map((value: unknown) => {
-    const item = value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-    const bId = typeof item["bId"] === "string" ? item["bId"] : "";
-    const fault = (error: FaultError) => ({
-      bId,
-      Fault: faultDocument("ValidationFault", [error], now)["Fault"],
-    });
-    if (typeof item["Query"] === "string") {
-      const answer = queryResponse(call, item["Query"]);
-      return isFault(answer) ? fault(answer) : { bId, QueryResponse: answer };
-    }
-    const entity = (["Customer", "Invoice"] as const).find((e) => item[e] && typeof item[e] === "object");
-    if (item["operation"] === "create" && entity) {
-      const entityBody = item[entity] as Record<string, unknown>;
-      const problem = createProblem(entity, entityBody);
-      return problem ? fault(problem) : { bId, [entity]: createEntity(ctx, entity, realmId, entityBody) };
-    }
-    return fault({ Message: "Unsupported Operation", Detail: "Unsupported batch item.", code: "4001" });
-  });
-  return reply(call, { BatchItemResponse: responses });
+  const items = batchItems(ctx, realmId, jsonBody(call.req.body), call.req.url.searchParams.get("requestid"));
+  if (items === undefined) return invalidBody(call);
+  if (!Array.isArray(items)) return refuse(call, items);
+  return reply(call, { BatchItemResponse: items });
 }
 
 /** 64 KiB starting `%PDF-1.4`, holding every byte value 0–255, the same for the same id every time. */

@@ -13,6 +13,8 @@ import { migrate } from "./migrate.js";
 import { DISCOVERY_PATHS, discovery, jwks, revoke, token, userinfo } from "./oauth.js";
 import { requestedFormat } from "./qbo-xml.js";
 import { quickbooksApi } from "./quickbooks.js";
+import { RequestReplay } from "./qbo-replay.js";
+import { download, DOWNLOAD_PREFIX, MAX_UPLOAD_BYTES } from "./qbo-upload.js";
 import { errorPage, jsonReply, newIntuitTid, type EmulatorRequest, type Reply } from "./reply.js";
 import { resolveSettings } from "./settings.js";
 import { EmulatorState } from "./state.js";
@@ -27,13 +29,13 @@ interface Route {
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
+      if (size > limit) reject(new BodyTooLarge());
       else chunks.push(chunk);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
@@ -65,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
     keys,
     faults: new FaultQueue(),
+    replay: new RequestReplay(),
     url: "",
     issuer: settings.issuer,
     startedAt: clock.now(),
@@ -91,6 +94,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function findRoute(method: string, pathname: string): Route | Reply {
     const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
     if (path.startsWith("/v3/")) return { endpoint: "api", run: (r) => quickbooksApi(ctx, r) };
+    // An attachment's TempDownloadUri: signed, no Bearer token (production's is on another host).
+    if (method === "GET" && path.startsWith(DOWNLOAD_PREFIX)) return { run: (r) => download(ctx, r) };
     if (path.startsWith("/__admin/") && settings.admin) {
       return {
         run: async (r) =>
@@ -155,7 +160,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           })
         : undefined;
     if (replacing) return send(req, res, replacing, tid, false);
-    const body = await readBody(req);
+    const body = await readBody(
+      req,
+      /^\/v3\/company\/[^/]+\/upload\/?$/.test(url.pathname) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES,
+    );
     let reply = await found.run({ method, url, headers: req.headers, body });
     persist();
     if (fault?.type === "resetAfterRead") {

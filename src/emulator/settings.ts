@@ -20,6 +20,12 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}
+
 function issuer(value: string | undefined): string {
   if (value === undefined) return INTUIT_ISSUER;
   if (value === "self") return value; // the emulator's own URL, known once it listens
@@ -86,6 +92,14 @@ export function resolveSettings(options: EmulatorOptions): Settings {
     apiDefaultFormat: oneOf("apiDefaultFormat", options.apiDefaultFormat, ["xml", "json"], "xml"),
     throttleFormat: oneOf("throttleFormat", options.throttleFormat, ["xml", "json"], "xml"),
     maxResultsOverLimit: oneOf("maxResultsOverLimit", options.maxResultsOverLimit, ["error", "cap"], "error"),
+    cdcMaxObjects: positiveInteger("cdcMaxObjects", options.cdcMaxObjects, 1000),
+    cdcLookbackOverLimit: oneOf(
+      "cdcLookbackOverLimit",
+      options.cdcLookbackOverLimit,
+      ["error", "clamp"],
+      "error",
+    ),
+    tempDownloadLifetimeS: nonNegative("tempDownloadLifetime", options.tempDownloadLifetime, 900),
     latestMinorVersion: nonNegative("latestMinorVersion", options.latestMinorVersion, 75),
     unknownMinorVersion: oneOf(
       "unknownMinorVersion",

@@ -1,7 +1,8 @@
-// In-memory state (pending consents, codes, grants, tokens, invoices, customers) and its optional JSON persistence.
+// In-memory state (pending consents, codes, grants, tokens, each realm's QuickBooks data) and its optional JSON persistence.
 import { existsSync, readFileSync } from "node:fs";
 import type { SavedKeys } from "./keys.js";
 import { replaceFilePrivately } from "./private-file.js";
+import { loadRealms, saveRealms, type RealmStore, type SavedRealm } from "./qbo-realm.js";
 
 /** An authorize request waiting for the user's decision on the consent page. */
 export interface PendingAuthorization {
@@ -70,8 +71,10 @@ interface SavedState {
   grants: Array<[string, Grant]>;
   refreshTokens: Array<[string, RefreshTokenRecord]>;
   accessTokens: Array<[string, AccessTokenRecord]>;
-  invoices: Array<[string, Array<[string, Record<string, unknown>]>]>;
+  /** Files written before the data plane: invoices and API-created customers only. */
+  invoices?: Array<[string, Array<[string, Record<string, unknown>]>]>;
   customers?: Array<[string, Array<[string, Record<string, unknown>]>]>;
+  qbo?: Array<[string, SavedRealm]>;
 }
 
 /** Everything that outlives a request. Maps, so that a token value like `__proto__` is just a miss. */
@@ -81,10 +84,10 @@ export class EmulatorState {
   grants = new Map<string, Grant>();
   refreshTokens = new Map<string, RefreshTokenRecord>();
   accessTokens = new Map<string, AccessTokenRecord>();
-  /** realmId → invoice id → invoice */
-  invoices = new Map<string, Map<string, Record<string, unknown>>>();
-  /** realmId → customer id → customer created through the API (the seeded ones are not stored) */
-  customers = new Map<string, Map<string, Record<string, unknown>>>();
+  /** realmId → that company's QuickBooks data (qbo-store.ts) */
+  qbo = new Map<string, RealmStore>();
+  /** Entities of a file saved before the data plane, taken into a realm's store when it is first used. */
+  legacy = new Map<string, Array<[string, Record<string, unknown>]>>();
   private dirty = false;
 
   constructor(private readonly persistPath?: string) {}
@@ -102,8 +105,17 @@ export class EmulatorState {
     this.grants = new Map(saved.grants);
     this.refreshTokens = new Map(saved.refreshTokens);
     this.accessTokens = new Map(saved.accessTokens);
-    this.invoices = new Map(saved.invoices.map(([realm, list]) => [realm, new Map(list)]));
-    this.customers = new Map((saved.customers ?? []).map(([realm, list]) => [realm, new Map(list)]));
+    this.qbo = loadRealms(saved.qbo ?? []);
+    for (const [entity, list] of [
+      ["Invoice", saved.invoices ?? []],
+      ["Customer", saved.customers ?? []],
+    ] as const) {
+      for (const [realm, rows] of list) {
+        const entries = this.legacy.get(realm) ?? [];
+        for (const [, row] of rows) entries.push([entity, row]);
+        this.legacy.set(realm, entries);
+      }
+    }
     return { clockOffsetMs: saved.clockOffsetMs, keys: saved.keys };
   }
 
@@ -119,8 +131,7 @@ export class EmulatorState {
       grants: [...this.grants],
       refreshTokens: [...this.refreshTokens],
       accessTokens: [...this.accessTokens],
-      invoices: [...this.invoices].map(([realm, m]) => [realm, [...m]]),
-      customers: [...this.customers].map(([realm, m]) => [realm, [...m]]),
+      qbo: saveRealms(this.qbo),
     };
     replaceFilePrivately(this.persistPath, JSON.stringify(saved));
   }

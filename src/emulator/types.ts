@@ -143,6 +143,12 @@ export interface EmulatorOptions {
   throttleFormat?: "xml" | "json";
   /** A query with `MAXRESULTS` above 1000: a 4001 fault (default) or capped at 1000 (uncertain in production). */
   maxResultsOverLimit?: "error" | "cap";
+  /** Most objects in one CDC answer (Intuit: 1,000); lower it to exercise a client's splitting. */
+  cdcMaxObjects?: number;
+  /** CDC `changedSince` more than 30 days ago: a 4001 fault (default) or clamped to 30 days (uncertain in production). */
+  cdcLookbackOverLimit?: "error" | "clamp";
+  /** Seconds an attachment's `TempDownloadUri` works. Default 900 (uncertain in production). */
+  tempDownloadLifetime?: number;
   /** The newest `minorversion`. Default 75; 1–74 are accepted and run as it, as production does since 2025-08-01. */
   latestMinorVersion?: number;
   /** A `minorversion` that is not 1..latest: a 2010 fault (default) or ignored (uncertain in production). */
@@ -271,4 +277,9 @@ export interface Emulator {
   grants(): GrantSummary[];
   /** POST a signed webhook delivery to `url` (loopback only; a redirect is reported, not followed). */
   sendWebhook(options: SendWebhookOptions): Promise<WebhookDelivery>;
+  /**
+   * A copy of every QuickBooks entity the realm holds now, by type (inactive ones included, deleted
+   * ones not): what a mirror of the company must converge to.
+   */
+  entities(realmId: string): Record<string, Array<Record<string, unknown>>>;
 }

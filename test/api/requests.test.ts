@@ -93,7 +93,11 @@ test("POST: JSON body with Content-Type application/json", async () => {
   await qb.post("invoice", { Line: [{ Amount: 1.5 }], CustomerRef: { value: "1" } });
   const s = last();
   assert.equal(s.method, "POST");
-  assert.equal(s.url, `/v3/company/${c.realmId}/invoice?minorversion=75`);
+  // Every Accounting write carries a fresh requestid (a UUID) after the other parameters.
+  const m = /^\/v3\/company\/(\d+)\/invoice\?minorversion=75&requestid=([0-9a-f-]{36})$/.exec(s.url);
+  assert.ok(m, s.url);
+  assert.equal(m[1], c.realmId);
+  assert.match(m[2] ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(s.headers["content-type"], "application/json");
   assert.equal(s.body, '{"Line":[{"Amount":1.5}],"CustomerRef":{"value":"1"}}');
   await qb.request({
@@ -198,6 +202,15 @@ test("PDF as arrayBuffer is byte-for-byte the emulator's answer (sha256), Accept
   assert.equal(last().headers.accept, "application/pdf");
   await other.request({ path: "attachable/1", responseType: "stream" });
   assert.equal(last().headers.accept, "*/*");
+});
+
+test("a small arrayBuffer answer is exactly its bytes, not Node's pooled buffer around them", async () => {
+  // Bodies under Node's pool size share one slab; the ArrayBuffer handed out must hold only the body.
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
+  const buf = await qb.request({ path: "customer/1", responseType: "arrayBuffer" });
+  assert.ok(buf instanceof ArrayBuffer);
+  assert.equal(buf.byteLength, 11);
+  assert.equal(new TextDecoder().decode(buf), '{"ok":true}');
 });
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
