@@ -6,6 +6,7 @@ import type { TokenStore } from "../tokens/store.js";
 import { basicsConformance } from "./conformance-basics.js";
 import { encryptionConformance } from "./conformance-encryption.js";
 import { lockConformance } from "./conformance-locks.js";
+import { pagingConformance } from "./conformance-paging.js";
 import { unreadableConformance } from "./conformance-unreadable.js";
 
 /** Options for {@link StoreFixture.reopen}: a second store on the same storage. */
@@ -74,5 +75,6 @@ export function storeConformance(
     lockConformance(withStore);
     unreadableConformance(withStore);
     encryptionConformance(withStore);
+    pagingConformance(withStore);
   });
 }
