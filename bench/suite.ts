@@ -2,6 +2,7 @@
 // bench/run.ts is the command line around it; the smoke test calls it in-process at --quick size.
 import { benchColdStart } from "./cold-start.js";
 import { createContext, type BenchContext } from "./context.js";
+import { benchDue } from "./due.js";
 import { benchFootprint } from "./footprint.js";
 import { benchGetAccessToken } from "./get-access-token.js";
 import { benchHerd } from "./herd.js";
@@ -22,6 +23,7 @@ export const BENCHMARKS: ReadonlyArray<{
   { id: "5", name: "footprint", run: benchFootprint },
   { id: "6", name: "get-access-token", run: benchGetAccessToken },
   { id: "7", name: "scale", run: benchScale },
+  { id: "8", name: "due", run: benchDue },
 ];
 
 export interface SuiteOptions {
