@@ -113,6 +113,26 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     }
   });
 
+  test("maxmemory-policy allkeys-*: token records could be evicted, which is reported and refused like no persistence", async () => {
+    const s = await server(["--appendonly", "yes", "--maxmemory-policy", "allkeys-lru"]);
+    const { warnings, logger } = recordingLogger();
+    const lenient = new RedisTokenStore({ url: s.url, logger });
+    const strict = new RedisTokenStore({ url: s.url, requirePersistence: true });
+    try {
+      await lenient.get("r1");
+      assert.equal(warnings.length, 1);
+      assert.match(
+        warnings[0]?.message ?? "",
+        /Redis evicts any key under memory pressure \(maxmemory-policy allkeys-lru\): token records can be evicted/,
+      );
+      assert.equal((await lenient.persistence()).servers[0]?.maxmemoryPolicy, "allkeys-lru");
+      await assert.rejects(strict.get("r1"), { name: "RedisPersistenceError" });
+    } finally {
+      await lenient.close();
+      await strict.close();
+    }
+  });
+
   test("CONFIG disabled: INFO persistence tells whether the append-only file is on", async () => {
     const on = await server(["--appendonly", "yes", "--rename-command", "CONFIG", ""]);
     const off = await server(["--appendonly", "no", "--rename-command", "CONFIG", ""]);

@@ -25,6 +25,8 @@ export interface RedisServerPersistence {
   appendfsync?: string | undefined;
   /** The `save` setting (e.g. `3600 1 300 100`), when CONFIG GET answered. */
   save?: string | undefined;
+  /** `maxmemory-policy`, when CONFIG GET answered: an `allkeys-*` policy may evict token records. */
+  maxmemoryPolicy?: string | undefined;
 }
 
 /** The persistence of every server behind a store, and the weakest of them. */
@@ -37,7 +39,8 @@ const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshot
 
 /**
  * RedisTokenStore was opened with `requirePersistence: true` and a server it uses has no
- * append-only file (or would not say). Nothing was read or written.
+ * append-only file (or would not say), or may evict any key (`maxmemory-policy allkeys-*`).
+ * Nothing was read or written.
  */
 export class RedisPersistenceError extends TokenStoreError {
   static override readonly code: IntuitOAuthErrorCode = "ERR_STORE_NOT_PERSISTENT";
@@ -70,12 +73,18 @@ async function serverPersistence(server: {
   send(args: string[]): Promise<unknown>;
 }): Promise<RedisServerPersistence> {
   try {
-    const [appendonly, appendfsync, save] = await Promise.all(
-      ["appendonly", "appendfsync", "save"].map((n) => configGet(server.send, n)),
+    const [appendonly, appendfsync, save, maxmemoryPolicy] = await Promise.all(
+      ["appendonly", "appendfsync", "save", "maxmemory-policy"].map((n) => configGet(server.send, n)),
     );
-    if (appendonly === "yes") return { server: server.name, level: "aof", appendfsync, save };
+    const evicts = maxmemoryPolicy?.startsWith("allkeys-") ? { maxmemoryPolicy } : {};
+    if (appendonly === "yes") return { server: server.name, level: "aof", appendfsync, save, ...evicts };
     if (appendonly !== undefined)
-      return { server: server.name, level: save ? "snapshots" : save === "" ? "none" : "no-aof", save };
+      return {
+        server: server.name,
+        level: save ? "snapshots" : save === "" ? "none" : "no-aof",
+        save,
+        ...evicts,
+      };
   } catch (err) {
     if (!isRefusal(err)) throw err;
   }
@@ -104,6 +113,13 @@ export async function readPersistence(sender: RedisSender): Promise<RedisPersist
 /** Why `persistence` may lose tokens, in one sentence, or undefined when it keeps them. */
 export function persistenceProblem(persistence: RedisPersistence): string | undefined {
   const weak = persistence.servers.filter((s) => s.level !== "aof");
+  const evicting = persistence.servers.filter((s) => s.maxmemoryPolicy !== undefined);
+  if (weak.length === 0 && evicting.length > 0)
+    return `Redis evicts any key under memory pressure (${evicting
+      .map((s) => `${s.server === "server" ? "" : `${s.server}: `}maxmemory-policy ${s.maxmemoryPolicy}`)
+      .join(
+        ", ",
+      )}): token records can be evicted. Use noeviction (or a volatile-* policy); see docs/fleet.md`;
   if (weak.length === 0) return undefined;
   const named = weak.filter((s) => s.server !== "server");
   const where = named.length ? ` (${named.map((s) => `${s.server}: ${s.level}`).join(", ")})` : "";
