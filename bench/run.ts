@@ -2,7 +2,7 @@
 //   --quick     tiny sizes, one run each (what the smoke test uses); implies --no-write
 //   --no-write  print only
 //   --only=1,3  run some rows (ids or names: id-token, refresh, herd, cold-start, footprint,
-//               get-access-token, scale, runtimes, api-limits, api-read, query-all); BENCHMARKS.md is only written for a full run
+//               get-access-token, scale, runtimes, api-limits, api-read, query-all, due); BENCHMARKS.md is only written for a full run
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { writeReport } from "./report.js";

@@ -4,6 +4,7 @@ import { benchApiLimits } from "./api-limits.js";
 import { benchColdStart } from "./cold-start.js";
 import { createContext, type BenchContext } from "./context.js";
 import { benchApiRead, benchQueryAll } from "./data-plane.js";
+import { benchDue } from "./due.js";
 import { benchFootprint } from "./footprint.js";
 import { benchGetAccessToken } from "./get-access-token.js";
 import { benchHerd } from "./herd.js";
@@ -29,6 +30,7 @@ export const BENCHMARKS: ReadonlyArray<{
   { id: "9", name: "api-limits", run: benchApiLimits },
   { id: "10", name: "api-read", run: benchApiRead },
   { id: "11", name: "query-all", run: benchQueryAll },
+  { id: "12", name: "due", run: benchDue },
 ];
 
 export interface SuiteOptions {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Starts the Redis and PostgreSQL servers the store tests need in CI, and exports their URLs.
-# Meant to be sourced (`. scripts/ci-services.sh`) by .ci/run; idempotent: running servers are reused.
-# It must not touch any server other than its own (ports 6390 and 5439 on 127.0.0.1).
+# Starts the Redis, Redis Cluster and PostgreSQL servers the store tests need in CI, and exports their
+# URLs. Meant to be sourced (`. scripts/ci-services.sh`) by .ci/run; idempotent: running servers are
+# reused. It must not touch any server other than its own (ports 6390, 6391–6393 with cluster bus
+# ports 16391–16393, and 5439 on 127.0.0.1).
 #
 # Exports: INTUIT_TEST_REDIS_URL=redis://127.0.0.1:6390
+#          INTUIT_TEST_REDIS_CLUSTER_URL=redis://127.0.0.1:6391 (one node of a three-master cluster)
 #          INTUIT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5439/intuit_test
 # Overrides: INTUIT_CI_STATE (state dir, default /tmp/intuit-oauth-ci), INTUIT_TEST_POSTGRES_BIN.
 
@@ -40,6 +42,46 @@ intuit_ci_services() (
   else
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
       --dir "$state" --logfile "$state/redis.log" --pidfile "$state/redis.pid"
+  fi
+
+  # --- Redis Cluster: three masters, no replicas, no persistence ----------------------------------
+  local cluster_ports=(6391 6392 6393) p healthy=0
+  for p in "${cluster_ports[@]}"; do
+    [ "$(redis-cli -h 127.0.0.1 -p "$p" cluster info 2>/dev/null | tr -d '\r' | grep '^cluster_state:')" = "cluster_state:ok" ] &&
+      healthy=$((healthy + 1))
+  done
+  if [ "$healthy" = 3 ]; then
+    echo "ci-services: reusing the Redis cluster on 127.0.0.1:6391-6393" >&2
+  else
+    for p in "${cluster_ports[@]}"; do
+      if [ "$(redis-cli -h 127.0.0.1 -p "$p" ping 2>/dev/null)" != "PONG" ]; then
+        mkdir -p "$state/cluster-$p"
+        # A node left from an earlier run keeps its old slot map in nodes.conf: start it afresh.
+        rm -f "$state/cluster-$p/nodes.conf"
+        redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file nodes.conf \
+          --cluster-node-timeout 5000 --save "" --appendonly no --daemonize yes --dir "$state/cluster-$p" \
+          --logfile "$state/cluster-$p/redis.log" --pidfile "$state/cluster-$p/redis.pid"
+      fi
+    done
+    for i in $(seq 1 60); do
+      local up=0
+      for p in "${cluster_ports[@]}"; do [ "$(redis-cli -h 127.0.0.1 -p "$p" ping 2>/dev/null)" = "PONG" ] && up=$((up + 1)); done
+      [ "$up" = 3 ] && break
+      [ "$i" = 60 ] && { echo "ci-services: the cluster nodes did not answer within 30 s" >&2; return 1; }
+      sleep 0.5
+    done
+    # Nodes that already know each other (a half-made cluster) are reset before create.
+    for p in "${cluster_ports[@]}"; do redis-cli -h 127.0.0.1 -p "$p" flushall >/dev/null; redis-cli -h 127.0.0.1 -p "$p" cluster reset hard >/dev/null; done
+    redis-cli --cluster create 127.0.0.1:6391 127.0.0.1:6392 127.0.0.1:6393 --cluster-replicas 0 --cluster-yes >/dev/null
+    for i in $(seq 1 60); do
+      local ok=0
+      for p in "${cluster_ports[@]}"; do
+        [ "$(redis-cli -h 127.0.0.1 -p "$p" cluster info | tr -d '\r' | grep '^cluster_state:')" = "cluster_state:ok" ] && ok=$((ok + 1))
+      done
+      [ "$ok" = 3 ] && break
+      [ "$i" = 60 ] && { echo "ci-services: the Redis cluster did not become ok within 30 s" >&2; return 1; }
+      sleep 0.5
+    done
   fi
 
   # --- PostgreSQL: a private cluster, trust auth, run as the postgres OS user when root ----------
@@ -86,15 +128,17 @@ intuit_ci_services() (
     "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then
     "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$db"
   fi
-  echo "ci-services: redis on 127.0.0.1:$redis_port, PostgreSQL on 127.0.0.1:$pg_port (database $db)" >&2
+  echo "ci-services: redis on 127.0.0.1:$redis_port, a Redis cluster on 127.0.0.1:6391-6393, PostgreSQL on 127.0.0.1:$pg_port (database $db)" >&2
 )
 
 if intuit_ci_services; then
   export INTUIT_TEST_REDIS_URL="redis://127.0.0.1:6390"
+  export INTUIT_TEST_REDIS_CLUSTER_URL="redis://127.0.0.1:6391"
   export INTUIT_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5439/intuit_test"
   # Run directly (not sourced): print the exports for the caller to eval.
   if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     echo "export INTUIT_TEST_REDIS_URL=$INTUIT_TEST_REDIS_URL"
+    echo "export INTUIT_TEST_REDIS_CLUSTER_URL=$INTUIT_TEST_REDIS_CLUSTER_URL"
     echo "export INTUIT_TEST_POSTGRES_URL=$INTUIT_TEST_POSTGRES_URL"
   fi
 else

@@ -69,7 +69,15 @@ export {
   UnsafeTokenDirectoryError,
 } from "./tokens/store-errors.js";
 export type { UnreadableRecordDetails, UnreadableRecordReason } from "./tokens/store-errors.js";
-export type { ListOptions, TokenStore, TokenRecord, ReauthorizationReason } from "./tokens/store.js";
+export type {
+  ListOptions,
+  PageOptions,
+  TokenPage,
+  TokenStore,
+  TokenRecord,
+  ReauthorizationReason,
+} from "./tokens/store.js";
+export { dueAt } from "./tokens/paging.js";
 export { checkRealmId, compareRealmIds, MAX_REALM_ID_BYTES } from "./tokens/realm-id.js";
 export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";
 export { MemoryTokenStore } from "./tokens/stores/memory.js";

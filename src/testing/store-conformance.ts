@@ -5,6 +5,7 @@ import { describe } from "node:test";
 import { basicsConformance } from "./conformance-basics.js";
 import { encryptionConformance } from "./conformance-encryption.js";
 import { lockConformance } from "./conformance-locks.js";
+import { pagingConformance } from "./conformance-paging.js";
 import { unreadableConformance } from "./conformance-unreadable.js";
 
 export type { ReopenOptions, StoreFixture, StoreConformanceOptions, WithStore } from "./fixture.js";
@@ -39,5 +40,6 @@ export function storeConformance(
     lockConformance(withStore);
     unreadableConformance(withStore);
     encryptionConformance(withStore);
+    pagingConformance(withStore);
   });
 }

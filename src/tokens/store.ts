@@ -37,6 +37,19 @@ export interface ListOptions {
   onUnreadable?: (error: UnreadableRecordError) => void;
 }
 
+/** Options of {@link TokenStore.listPage} and {@link TokenStore.listDue}. */
+export interface PageOptions extends ListOptions {
+  /** The `cursor` of the previous page; omit it for the first page. */
+  cursor?: string | undefined;
+}
+
+/** One page of records, and the cursor of the next page (undefined after the last page). */
+export interface TokenPage {
+  records: TokenRecord[];
+  /** Pass it back to get the next page; undefined when there is none. Opaque: only the store reads it. */
+  cursor: string | undefined;
+}
+
 /**
  * Where token records live, plus a lock with a lease. Implement this to use your own database.
  * Every method may be called concurrently from many processes.
@@ -56,6 +69,20 @@ export interface TokenStore {
    * that cannot be read is skipped and reported through `onUnreadable`; it never fails the list.
    */
   list(options?: ListOptions): Promise<TokenRecord[]>;
+  /**
+   * Optional, for big stores: at most `limit` records, and the cursor of the next page. Following
+   * the cursors from the first page to the last returns every record stored throughout exactly once
+   * (a record written or deleted meanwhile may or may not appear), in an order of the store's choosing.
+   * Unreadable records are skipped and reported as in `list`.
+   */
+  listPage?(limit: number, options?: PageOptions): Promise<TokenPage>;
+  /**
+   * Optional: the records whose access token expires at or before `before` (epoch ms), earliest
+   * first, at most `limit` of them, and the cursor of the next page. A record with `reauthorization`
+   * set is never listed. A store with an index by expiry makes refresh work grow with what is due,
+   * not with what is stored; without it, TokenManager.refreshDue() filters `list()`.
+   */
+  listDue?(before: number, limit: number, options?: PageOptions): Promise<TokenPage>;
   /**
    * Tries to take the realm's refresh lock for `leaseMs`. Resolves with an owner token when taken,
    * or `undefined` when another owner holds an unexpired lease. Must not wait.

@@ -21,7 +21,8 @@ import {
   UnverifiedRealmError,
 } from "./errors.js";
 import { MemoryTokenStore } from "./stores/memory.js";
-import type { ListOptions, ReauthorizationReason, TokenRecord, TokenStore } from "./store.js";
+import type { UnreadableRecordError } from "./store-errors.js";
+import type { ListOptions, ReauthorizationReason, TokenPage, TokenRecord, TokenStore } from "./store.js";
 import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";
 
 /** Options of {@link TokenManager}. */
@@ -64,6 +65,8 @@ export interface RefreshDueResult {
 const DAY_MS = 86_400_000;
 // Waiting for another holder's lock: short, doubling waits (5–10 ms up to 100–200 ms), bounded by lockWaitMs.
 const LOCK_WAIT: RetryPolicy = { retries: Infinity, minDelayMs: 10, maxDelayMs: 200, maxRetryAfterMs: 0 };
+// Records per listDue page in refreshDue: bounds memory by the page, not by the store.
+const DUE_PAGE = 500;
 const SAFE_CODE = /^[a-z_]{1,64}$/;
 const SAFE_TID = /^[A-Za-z0-9-]{1,80}$/;
 
@@ -204,17 +207,48 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
   /**
    * Refreshes every stored realm whose access token expires within `withinMs` (default: the margin),
    * at most `maxConcurrentRefreshes` at a time. Run it on a schedule to keep idle grants alive.
+   * A grant whose refresh token expired unnoticed is marked (`reauthorizationRequired`) on the way.
+   * With a store that has `listDue` (memory, file, Redis, PostgreSQL), it reads only the due records,
+   * page by page; with one that has not, it filters `list()`.
    * A record the store cannot read is in `failed`, with its UnreadableRecordError.
    */
   async refreshDue(withinMs = this.refreshMarginMs): Promise<RefreshDueResult> {
     const now = this.#clock();
+    const before = now + withinMs;
     const result: RefreshDueResult = { refreshed: [], reauthorizationRequired: [], failed: [] };
-    const records = await this.store.list({
-      onUnreadable: (error) => result.failed.push({ realmId: error.realmId, error }),
-    });
-    const due = records.filter((r) => !deadReason(r, now) && r.token.accessTokenExpiresAt - withinMs <= now);
+    const onUnreadable = (error: UnreadableRecordError) =>
+      result.failed.push({ realmId: error.realmId, error });
+    const seen = new Set<string>();
+    // Re-checked on the record itself: an index may lag behind a write. A newly dead grant goes
+    // through the locked path, which marks it, so it leaves the index and its event fires once.
+    const due = (records: TokenRecord[]) =>
+      records.filter((r) => {
+        if (r.reauthorization || seen.has(r.realmId)) return false;
+        seen.add(r.realmId);
+        return r.token.accessTokenExpiresAt <= before || deadReason(r, now) !== undefined;
+      });
+    const store = this.store;
+    if (!store.listDue) {
+      await this.#refreshEach(due(await store.list({ onUnreadable })), result);
+      return result;
+    }
+    const fetch = (cursor: string | undefined) => {
+      const page = store.listDue!(before, DUE_PAGE, { cursor, onUnreadable });
+      page.catch(() => {}); // awaited below; this only keeps a prefetch failure from going unhandled
+      return page;
+    };
+    // One page ahead: the next page is read while this one refreshes.
+    for (let next: Promise<TokenPage> | undefined = fetch(undefined); next;) {
+      const page: TokenPage = await next;
+      next = page.cursor === undefined ? undefined : fetch(page.cursor);
+      await this.#refreshEach(due(page.records), result);
+    }
+    return result;
+  }
+
+  async #refreshEach(records: TokenRecord[], result: RefreshDueResult): Promise<void> {
     await Promise.all(
-      due.map(async (r) => {
+      records.map(async (r) => {
         try {
           await this.#refreshOnce(r.realmId, r.token.accessToken);
           result.refreshed.push(r.realmId);
@@ -224,7 +258,6 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
         }
       }),
     );
-    return result;
   }
 
   /**

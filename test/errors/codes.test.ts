@@ -5,9 +5,11 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import * as lib from "../../src/index.js";
+import * as postgres from "../../src/postgres.js";
+import * as redis from "../../src/redis.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
-const classes = Object.entries(lib).filter(
+const classes = Object.entries({ ...lib, ...redis, ...postgres }).filter(
   (e): e is [string, typeof lib.IntuitOAuthError] =>
     typeof e[1] === "function" &&
     (e[1] === lib.IntuitOAuthError || e[1].prototype instanceof lib.IntuitOAuthError),

@@ -1,102 +1,45 @@
 // The proof: 4 OS processes × 50 concurrent callers of getAccessToken on one realm, across 20
 // forced expiries, against an emulator in strict rotation (every refresh rotates; an old refresh
-// token is refused at once). Any double refresh would surface as invalid_grant.
+// token is refused at once). Any double refresh would surface as invalid_grant. For the file store,
+// Redis, Redis Cluster and PostgreSQL. The herd machinery is in fixtures/herd.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { FileTokenStore, TokenManager, type TokenStore } from "../../src/index.js";
-import { emulatorSession } from "../support/emulator-session.js";
-import { postgresUrl, redisUrl, requireOrSkip } from "../support/services.js";
+import { createCluster } from "redis";
+import { FileTokenStore, type TokenStore } from "../../src/index.js";
+import { lostWrites, runHerd } from "./fixtures/herd.js";
+import { postgresUrl, redisClusterUrl, redisUrl, requireOrSkip } from "../support/services.js";
 
 const PROCESSES = 4;
 const CALLERS = 50;
 const EXPIRIES = 20;
 
-interface Done {
-  type: "done";
-  tokens: string[];
-  errors: string[];
-}
-
-function once<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type === type) {
-        child.off("message", onMessage);
-        child.off("exit", onExit);
-        resolve(m as T);
-      }
-    };
-    const onExit = (code: number | null) => reject(new Error(`child exited with ${code} before "${type}"`));
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
-}
-
 async function proof(kind: string, store: TokenStore, childEnv: Record<string, string>) {
-  const s = await emulatorSession({ rotateAfter: 0, graceAfterRotation: 0 });
+  const result = await runHerd({
+    kind,
+    store,
+    childEnv,
+    processes: PROCESSES,
+    callers: CALLERS,
+    expiries: EXPIRIES,
+  });
+  const s = result.session;
   try {
-    const token = await s.connect();
-    const realmId = token.realmId!;
-    await new TokenManager({ authClient: s.authClient, store }).save(realmId, token);
-    const children = Array.from({ length: PROCESSES }, () =>
-      fork(join(import.meta.dirname, "fixtures", "proof-child.ts"), [], {
-        execArgv: ["--import", "tsx"],
-        env: {
-          ...process.env,
-          ...childEnv,
-          PROOF_STORE: kind,
-          PROOF_DISCOVERY: s.emu.discoveryUrl,
-          PROOF_CLIENT_ID: s.emu.defaultClient.clientId,
-          PROOF_CLIENT_SECRET: s.emu.defaultClient.clientSecret,
-          PROOF_REDIRECT_URI: s.emu.defaultClient.redirectUri,
-          PROOF_REALM: realmId,
-        },
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      }),
-    );
-    try {
-      await Promise.all(children.map((c) => once(c, "ready")));
-      s.emu.resetCounters();
-      const errors: string[] = [];
-      let received = 0;
-      for (let round = 0; round < EXPIRIES; round++) {
-        s.emu.advanceClock(3_600_000);
-        const offset = s.emu.clock.now() - Date.now();
-        const results = await Promise.all(
-          children.map((c) => {
-            const done = once<Done>(c, "done");
-            c.send({ type: "round", offset, callers: CALLERS });
-            return done;
-          }),
-        );
-        for (const r of results) {
-          errors.push(...r.errors);
-          for (const t of r.tokens) {
-            received++;
-            assert.equal(
-              s.emu.isAccessTokenValid(t),
-              true,
-              `round ${round}: a caller got a token the API refuses`,
-            );
-          }
-        }
-        const distinct = new Set(results.flatMap((r) => r.tokens));
-        assert.equal(distinct.size, 1, `round ${round}: all callers share one fresh token`);
-      }
-      assert.deepEqual(errors, [], "no caller failed (in particular no invalid_grant)");
-      assert.equal(s.emu.counters().token, EXPIRIES, "one refresh request per expiry");
-      assert.equal(received, EXPIRIES * PROCESSES);
-    } finally {
-      for (const c of children) if (c.connected) c.send({ type: "stop" });
-      await Promise.all(
-        children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)),
-      );
+    let received = 0;
+    for (const [round, children] of result.rounds.entries()) {
+      received += children.flat().length;
+      assert.equal(result.refused[round], 0, `round ${round}: a caller got a token the API refuses`);
+      assert.equal(new Set(children.flat()).size, 1, `round ${round}: all callers share one fresh token`);
     }
+    assert.deepEqual(result.errors, [], "no caller failed (in particular no invalid_grant)");
+    assert.equal(result.tokenRequests, EXPIRIES, "one refresh request per expiry");
+    assert.equal(received, EXPIRIES * PROCESSES);
+    assert.equal(result.acked.length, EXPIRIES, "every refresh was stored");
+    const stored = await store.get(result.realmId);
+    assert.deepEqual(lostWrites(result, stored?.token.refreshToken), []);
   } finally {
     await s.close();
   }
@@ -120,6 +63,21 @@ test("redis store: the same proof", { skip: requireOrSkip(redis, "Redis") }, asy
     await proof("redis", store, { PROOF_URL: redis!, PROOF_PREFIX: prefix });
   } finally {
     await store.close?.();
+  }
+});
+
+const cluster = await redisClusterUrl();
+test("redis cluster store: the same proof", { skip: requireOrSkip(cluster, "Redis cluster") }, async () => {
+  const { RedisTokenStore } = await import("../../src/tokens/stores/redis.js");
+  const prefix = `proof-${randomUUID()}:`;
+  const client = createCluster({ rootNodes: [{ url: cluster! }] });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    const store = new RedisTokenStore({ client, keyPrefix: prefix, logger: {} });
+    await proof("redis-cluster", store, { PROOF_URL: cluster!, PROOF_PREFIX: prefix });
+  } finally {
+    await client.close();
   }
 });
 

@@ -95,6 +95,7 @@ describe("PostgresTokenStore specifics", { skip }, () => {
           "t.realm_id text NO",
           "t.record text NO",
           "t.updated_at timestamp with time zone NO",
+          "t.access_token_expires_at bigint YES",
           "l.realm_id text NO",
           "l.owner text NO",
           "l.expires_at timestamp with time zone NO",
@@ -105,6 +106,85 @@ describe("PostgresTokenStore specifics", { skip }, () => {
       const row = await rawPool().query(`SELECT record FROM "${tableName}" WHERE realm_id = '4620816365'`);
       assert.deepEqual(row.rows, [{ record: serializeRecord(record) }]);
     } finally {
+      await dropTables(tableName);
+    }
+  });
+
+  test("migrate() upgrades a table of the previous schema: the expiry column is filled in for readable rows", async () => {
+    const tableName = uniqueName("intuit_test");
+    const t = `"${tableName}"`;
+    try {
+      // The schema before the expiry index, with rows written by the previous version.
+      await rawPool().query(`CREATE TABLE ${t} (realm_id text PRIMARY KEY, record text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now())`);
+      await rawPool()
+        .query(`CREATE TABLE "${tableName}_locks" (realm_id text PRIMARY KEY, owner text NOT NULL,
+        expires_at timestamptz NOT NULL)`);
+      const a = minimalRecord("a");
+      a.token.accessTokenExpiresAt = 1_000;
+      const dead = { ...minimalRecord("dead"), reauthorization: { reason: "invalid_grant" as const, at: 5 } };
+      const later = minimalRecord("later");
+      later.token.accessTokenExpiresAt = 9_000;
+      for (const r of [a, dead, later])
+        await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ($1, $2)`, [
+          r.realmId,
+          serializeRecord(r),
+        ]);
+      await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ('bad', '{oops')`);
+      const store = new PostgresTokenStore({ pool: rawPool(), tableName });
+      await assert.rejects(store.listDue(10_000, 10), (e: Error) => {
+        assert.match(e.message, /run PostgresTokenStore\.migrate\(\) to add the new columns/);
+        return true;
+      });
+      await store.migrate();
+      const column = await rawPool().query<{ realm_id: string; at: string | null }>(
+        `SELECT realm_id, access_token_expires_at::text AS at FROM ${t} ORDER BY realm_id`,
+      );
+      assert.deepEqual(
+        column.rows.map((r) => [r.realm_id, r.at]),
+        [
+          ["a", "1000"],
+          ["bad", "-1"], // unreadable: stays "not yet known", so listDue keeps reporting it
+          ["dead", null],
+          ["later", "9000"],
+        ],
+      );
+      const reported: string[] = [];
+      const page = await store.listDue(10_000, 10, { onUnreadable: (e) => reported.push(e.realmId) });
+      assert.deepEqual(page.records, [a, later]);
+      assert.deepEqual(reported, ["bad"]);
+      // A row an older version writes during a rolling deploy gets the default: listed as due.
+      await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ($1, $2)`, [
+        "old-writer",
+        serializeRecord(later).replace(/"later"/g, '"old-writer"'),
+      ]);
+      assert.deepEqual(
+        (await store.listDue(0, 10)).records.map((r) => r.realmId),
+        ["old-writer"],
+      );
+      await store.migrate(); // idempotent, and fills the new row in
+      assert.deepEqual((await store.listDue(0, 10)).records, []);
+    } finally {
+      await dropTables(tableName);
+    }
+  });
+
+  test("listDue is served by the expiry index", async () => {
+    const tableName = uniqueName("intuit_test");
+    const store = new PostgresTokenStore({ pool: rawPool(), tableName });
+    const client = await rawPool().connect();
+    try {
+      await store.migrate();
+      await client.query("SET enable_seqscan = off");
+      const plan = await client.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN SELECT realm_id FROM "${tableName}" WHERE access_token_expires_at <= 5
+         AND (access_token_expires_at, realm_id) > (1::bigint, 'x'::text) ORDER BY access_token_expires_at, realm_id LIMIT 10`,
+      );
+      const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
+      assert.match(text, new RegExp(`Index (Only )?Scan using "?${tableName}_due"?`), text);
+      assert.doesNotMatch(text, /Sort/, "no sort: the index gives the order");
+    } finally {
+      client.release();
       await dropTables(tableName);
     }
   });

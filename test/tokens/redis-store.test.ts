@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createClient } from "redis";
 import { serializeRecord } from "../../src/tokens/record.js";
-import { RedisTokenStore } from "../../src/tokens/stores/redis.js";
+import { RedisTokenStore, redisTokenStoreKeys } from "../../src/tokens/stores/redis.js";
 import { redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 
@@ -50,14 +50,15 @@ function fixture(own: "url" | "client") {
         await dropPrefix(keyPrefix);
       },
       async writeRaw(realmId, text) {
+        const keys = redisTokenStoreKeys(realmId, keyPrefix);
         await rawClient()
           .multi()
-          .set(`${keyPrefix}token:${realmId}`, text)
-          .sAdd(`${keyPrefix}realms`, realmId)
+          .set(keys.record, text)
+          .zAdd(keys.realms, { score: 0, value: realmId })
           .exec();
       },
       async readRaw(realmId) {
-        return (await rawClient().get(`${keyPrefix}token:${realmId}`)) ?? undefined;
+        return (await rawClient().get(redisTokenStoreKeys(realmId, keyPrefix).record)) ?? undefined;
       },
       async reopen(options) {
         return new RedisTokenStore({ client: rawClient(), keyPrefix, ...options });
@@ -70,38 +71,66 @@ storeConformance("RedisTokenStore (own client from url)", fixture("url"), { skip
 storeConformance("RedisTokenStore (user-supplied client)", fixture("client"), { skip });
 
 describe("RedisTokenStore specifics", { skip }, () => {
-  test("key layout: record JSON, realms set, lock with owner and lease", async () => {
+  test("key layout: record JSON and lock in the realm's bucket, with the bucket's realms and expiry indexes", async () => {
     const keyPrefix = `${uniqueName("intuit-test")}:`;
     const store = new RedisTokenStore({ client: rawClient(), keyPrefix });
     try {
       const record = minimalRecord("123145");
+      const keys = redisTokenStoreKeys("123145", keyPrefix);
+      // FNV-1a of "123145" modulo 16, as hex in the hash tag.
+      assert.equal(keys.bucket, 1);
+      assert.equal(keys.record, `${keyPrefix}{01}:token:123145`);
+      assert.equal(keys.lock, `${keyPrefix}{01}:lock:123145`);
+      assert.equal(keys.realms, `${keyPrefix}{01}:realms`);
+      assert.equal(keys.due, `${keyPrefix}{01}:due`);
       await store.set(record);
-      assert.equal(await rawClient().get(`${keyPrefix}token:123145`), serializeRecord(record));
-      assert.deepEqual(await rawClient().sMembers(`${keyPrefix}realms`), ["123145"]);
+      assert.equal(await rawClient().get(keys.record), serializeRecord(record));
+      assert.deepEqual(await rawClient().zRangeWithScores(keys.realms, 0, -1), [
+        { value: "123145", score: 0 },
+      ]);
+      assert.deepEqual(await rawClient().zRangeWithScores(keys.due, 0, -1), [
+        { value: "123145", score: record.token.accessTokenExpiresAt },
+      ]);
+      // A grant marked for reauthorization leaves the expiry index, not the realms index.
+      await store.set({ ...record, reauthorization: { reason: "invalid_grant", at: 1 } });
+      assert.equal(await rawClient().zCard(keys.due), 0);
+      assert.equal(await rawClient().zCard(keys.realms), 1);
       const owner = await store.tryLock("123145", 5000);
-      assert.equal(await rawClient().get(`${keyPrefix}lock:123145`), owner);
-      const ttl = await rawClient().pTTL(`${keyPrefix}lock:123145`);
+      assert.equal(await rawClient().get(keys.lock), owner);
+      const ttl = await rawClient().pTTL(keys.lock);
       assert.ok(ttl > 4000 && ttl <= 5000, `lease ttl ${ttl}`);
       await store.unlock("123145", owner ?? "");
-      assert.equal(await rawClient().exists(`${keyPrefix}lock:123145`), 0);
+      assert.equal(await rawClient().exists(keys.lock), 0);
       await store.delete("123145");
-      assert.equal(await rawClient().exists(`${keyPrefix}token:123145`), 0);
-      assert.deepEqual(await rawClient().sMembers(`${keyPrefix}realms`), []);
+      assert.equal(await rawClient().exists([keys.record, keys.realms, keys.due]), 0);
     } finally {
       await dropPrefix(keyPrefix);
     }
   });
 
+  test("realms spread over the 16 buckets", async () => {
+    const buckets = new Set(
+      Array.from({ length: 200 }, (_, i) => redisTokenStoreKeys(`46208163${i}`).bucket),
+    );
+    assert.equal(buckets.size, 16);
+    assert.throws(() => new RedisTokenStore({ client: rawClient(), keyPrefix: "a{b}:" }), {
+      name: "ConfigurationError",
+      message: "RedisTokenStore keyPrefix must be a string without { or }",
+    });
+  });
+
   test("the default key prefix is intuit-oauth:", async () => {
     const store = new RedisTokenStore({ client: rawClient() });
     const realm = uniqueName("prefix-check");
+    const key = redisTokenStoreKeys(realm).record;
+    assert.match(key, /^intuit-oauth:\{[0-9a-f]{2}\}:token:/);
     try {
       await store.set(minimalRecord(realm));
-      assert.equal(await rawClient().exists(`intuit-oauth:token:${realm}`), 1);
+      assert.equal(await rawClient().exists(key), 1);
     } finally {
       await store.delete(realm);
     }
-    assert.equal(await rawClient().exists(`intuit-oauth:token:${realm}`), 0);
+    assert.equal(await rawClient().exists(key), 0);
   });
 
   test("close() leaves a user-supplied client open and closes its own", async () => {
@@ -122,7 +151,7 @@ describe("RedisTokenStore specifics", { skip }, () => {
     try {
       const previous = minimalRecord("r1", "access-1");
       await store.set(previous);
-      await rawClient().set(`${keyPrefix}realms`, "not a set"); // WRONGTYPE for SADD
+      await rawClient().set(redisTokenStoreKeys("r1", keyPrefix).realms, "not a set"); // WRONGTYPE for ZADD
       const err = await store.set(minimalRecord("r1", "access-2")).then(
         () => undefined,
         (e: unknown) => e,

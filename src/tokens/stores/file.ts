@@ -9,7 +9,8 @@ import { join, resolve } from "node:path";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
 import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { TokenStoreError, UnreadableRecordError, UnsafeTokenDirectoryError } from "../store-errors.js";
-import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
+import { checkBefore, checkLimit, dueAt, dueRecordsPage, realmIdsPage } from "../paging.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
 
 /** Options of {@link FileTokenStore}. */
 export interface FileTokenStoreOptions extends RecordCodecOptions {
@@ -158,6 +159,44 @@ export class FileTokenStore implements TokenStore {
   }
 
   async list(options: ListOptions = {}): Promise<TokenRecord[]> {
+    const found = await this.#entries(options);
+    found.sort((a, b) => compareRealmIds(a.realmId, b.realmId));
+    return this.#readAll(found, options);
+  }
+
+  /**
+   * At most `limit` records in realm-id order, and the next cursor. Only the page's files are
+   * read (the directory listing itself is read whole). Badly named files are reported with the
+   * first page.
+   */
+  async listPage(limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    checkLimit(limit);
+    const found = await this.#entries(options.cursor === undefined ? options : {});
+    const paths = new Map(found.map((f) => [f.realmId, f.path]));
+    const page = realmIdsPage([...paths.keys()], limit, options.cursor);
+    const entries = page.realmIds.map((realmId) => ({ realmId, path: paths.get(realmId) ?? "" }));
+    return { records: await this.#readAll(entries, options), cursor: page.cursor };
+  }
+
+  /**
+   * Records due by `before`, earliest first. A one-machine store has no index: every page reads
+   * every file (O(stored) time), keeping only the due records (O(due) memory). Unreadable files
+   * are reported with the first page.
+   */
+  async listDue(before: number, limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    checkBefore(before);
+    checkLimit(limit);
+    const report = options.cursor === undefined ? options : {};
+    const due: TokenRecord[] = [];
+    for (const record of await this.#readAll(await this.#entries(report), report)) {
+      const at = dueAt(record);
+      if (at !== undefined && at <= before) due.push(record);
+    }
+    return dueRecordsPage(due, before, limit, options.cursor);
+  }
+
+  /** The realm files of the directory (unsorted); misnamed `.json` files are reported. */
+  async #entries(options: ListOptions): Promise<Array<{ realmId: string; path: string }>> {
     if (!(await this.#ready(false))) return [];
     let names: string[];
     try {
@@ -181,9 +220,16 @@ export class FileTokenStore implements TokenStore {
           ),
         );
     }
-    found.sort((a, b) => compareRealmIds(a.realmId, b.realmId));
+    return found;
+  }
+
+  /** Reads the files in order; a missing one is skipped, an unreadable one reported. */
+  async #readAll(
+    entries: Array<{ realmId: string; path: string }>,
+    options: ListOptions,
+  ): Promise<TokenRecord[]> {
     const records: TokenRecord[] = [];
-    for (const { realmId, path } of found) {
+    for (const { realmId, path } of entries) {
       try {
         const record = await this.#read(realmId, path);
         if (record) records.push(record);

@@ -1,6 +1,7 @@
 // The connection of a Redis or PostgreSQL store: the user's (never closed by the store), or one
 // the store opens on first use, retries after a failed open, and closes exactly once. It wraps every
 // failure in TokenStoreError. It must not import a driver: the store's `open` does that, lazily.
+import { ConfigurationError } from "../../common/errors.js";
 import { TokenStoreError } from "../store-errors.js";
 
 /** How a store opens, names and closes its connection. */
@@ -47,7 +48,8 @@ export class LazyConnection<C> {
     try {
       return await fn(connection);
     } catch (cause) {
-      if (cause instanceof TokenStoreError) throw cause;
+      // A store's own errors, and programming errors, are not storage failures: they pass as they are.
+      if (cause instanceof TokenStoreError || cause instanceof ConfigurationError) throw cause;
       const message = cause instanceof Error ? cause.message : String(cause);
       throw new TokenStoreError(`${service}: ${what} failed: ${message}${hint?.(cause) ?? ""}`, { cause });
     }

@@ -2,8 +2,9 @@
 // and realm ids follow the one rule, so it behaves like the shared stores under the manager.
 import { randomUUID } from "../../crypto/random.js";
 import { checkRealmId, compareRealmIds } from "../realm-id.js";
+import { dueRecordsPage, realmIdsPage } from "../paging.js";
 import { copyRecord } from "../record.js";
-import type { TokenRecord, TokenStore } from "../store.js";
+import type { PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
 
 /** Keeps tokens in memory. Lost when the process exits. */
 export class MemoryTokenStore implements TokenStore {
@@ -25,6 +26,20 @@ export class MemoryTokenStore implements TokenStore {
   /** Every record, ascending by realmId. A memory store holds no unreadable record. */
   async list(): Promise<TokenRecord[]> {
     return [...this.#records.values()].sort((a, b) => compareRealmIds(a.realmId, b.realmId)).map(copyRecord);
+  }
+  /** At most `limit` records in realm-id order, and the cursor of the next page. */
+  async listPage(limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    const page = realmIdsPage([...this.#records.keys()], limit, options.cursor);
+    const records = page.realmIds.flatMap((r) => {
+      const record = this.#records.get(r);
+      return record ? [copyRecord(record)] : [];
+    });
+    return { records, cursor: page.cursor };
+  }
+  /** Records due by `before`, earliest first (a scan: a memory store is small). */
+  async listDue(before: number, limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    const page = dueRecordsPage(this.#records.values(), before, limit, options.cursor);
+    return { records: page.records.map(copyRecord), cursor: page.cursor };
   }
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
     checkRealmId(realmId);

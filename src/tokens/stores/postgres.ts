@@ -5,8 +5,10 @@
 //   CREATE TABLE <table> (
 //     realm_id   text PRIMARY KEY,
 //     record     text NOT NULL,                      -- JSON of the TokenRecord, or enc:v2:… when encrypted
-//     updated_at timestamptz NOT NULL DEFAULT now()
+//     updated_at timestamptz NOT NULL DEFAULT now(),
+//     access_token_expires_at bigint DEFAULT -1      -- epoch ms; NULL: never due; -1: not yet known
 //   );
+//   CREATE INDEX <table>_due ON <table> (access_token_expires_at, realm_id);
 //   CREATE TABLE <table>_locks (
 //     realm_id   text PRIMARY KEY,
 //     owner      text NOT NULL,                      -- random token returned by tryLock
@@ -17,7 +19,8 @@ import { ConfigurationError } from "../../common/errors.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
 import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { UnreadableRecordError } from "../store-errors.js";
-import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
+import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
 import { LazyConnection } from "./lazy-connection.js";
 
 /** The part of a `pg` `Pool` (or `Client`) the store uses. */
@@ -38,6 +41,13 @@ export interface PostgresTokenStoreOptions extends RecordCodecOptions {
 // Each part is an unquoted-style identifier short enough to take the "_locks" suffix within 63 bytes.
 const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,56}$/;
 
+// The expiry of a row written before the column existed, or by an older version: listed as due
+// (so it is never missed) until migrate() or the next write fills it in.
+const UNKNOWN_EXPIRY = -1;
+
+type Row = { realm_id?: unknown; record?: unknown };
+const realmOf = (row: Row) => (typeof row.realm_id === "string" ? row.realm_id : "");
+
 interface OwnedPool extends PostgresPoolLike {
   end(): Promise<void>;
   on(event: "error", listener: (err: Error) => void): unknown;
@@ -57,6 +67,7 @@ export class PostgresTokenStore implements TokenStore {
   readonly #table: string;
   readonly #locks: string;
   readonly #lockName: string;
+  readonly #dueIndex: string;
   readonly #codec: RecordCodec;
   readonly #connection: LazyConnection<PostgresPoolLike>;
 
@@ -71,6 +82,8 @@ export class PostgresTokenStore implements TokenStore {
     this.#table = quoteName(name);
     this.#locks = quoteName(`${name}_locks`);
     this.#lockName = name;
+    // An index lives in its table's schema, so its name is never qualified.
+    this.#dueIndex = quoteName(`${name.slice(name.indexOf(".") + 1)}_due`);
     this.#codec = recordCodec(options);
     const connectionString = options.connectionString;
     this.#connection = new LazyConnection<PostgresPoolLike>({
@@ -79,16 +92,19 @@ export class PostgresTokenStore implements TokenStore {
       given: options.pool,
       open: () => createOwnPool(connectionString),
       close: (pool) => (pool as OwnedPool).end(),
-      hint: (cause) =>
-        (cause as { code?: unknown } | null)?.code === "42P01"
-          ? " (run PostgresTokenStore.migrate() to create the tables)"
-          : "",
+      hint: (cause) => {
+        const code = (cause as { code?: unknown } | null)?.code;
+        if (code === "42P01") return " (run PostgresTokenStore.migrate() to create the tables)";
+        if (code === "42703") return " (run PostgresTokenStore.migrate() to add the new columns)";
+        return "";
+      },
     });
   }
 
   /**
-   * Creates the record and lock tables if they do not exist. Safe to run from many processes at
-   * once: an advisory lock serialises concurrent migrations.
+   * Creates the record and lock tables if they do not exist, and brings older tables up to date
+   * (the expiry column and its index, filled in for existing rows). Safe to run from many processes
+   * at once: an advisory lock serialises concurrent migrations. Run it at every deploy.
    */
   async migrate(): Promise<void> {
     // One simple-protocol query: its statements share an implicit transaction, which holds the
@@ -97,14 +113,48 @@ export class PostgresTokenStore implements TokenStore {
 CREATE TABLE IF NOT EXISTS ${this.#table} (
   realm_id text PRIMARY KEY,
   record text NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  access_token_expires_at bigint DEFAULT ${UNKNOWN_EXPIRY}
 );
+ALTER TABLE ${this.#table} ADD COLUMN IF NOT EXISTS access_token_expires_at bigint DEFAULT ${UNKNOWN_EXPIRY};
+CREATE INDEX IF NOT EXISTS ${this.#dueIndex} ON ${this.#table} (access_token_expires_at, realm_id);
 CREATE TABLE IF NOT EXISTS ${this.#locks} (
   realm_id text PRIMARY KEY,
   owner text NOT NULL,
   expires_at timestamptz NOT NULL
 );`;
     await this.#query("migrate", sql);
+    await this.#fillUnknownExpiries();
+  }
+
+  // Rows written before the column existed (or by an older version during a rolling deploy) read
+  // as due until they are known; reading each through the codec makes them known. Unreadable rows
+  // stay unknown, so listDue keeps reporting them, as list() does.
+  async #fillUnknownExpiries(): Promise<void> {
+    for (let after = ""; ;) {
+      const rows = (await this.#query(
+        "migrate",
+        `SELECT realm_id, record FROM ${this.#table} WHERE access_token_expires_at = ${UNKNOWN_EXPIRY} AND realm_id > $1
+         ORDER BY access_token_expires_at, realm_id LIMIT 500`,
+        [after],
+      )) as Row[];
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        after = String(row.realm_id);
+        let due: number | null;
+        try {
+          due = this.#expiryColumn(this.#parse(after, row));
+        } catch (e) {
+          if (e instanceof UnreadableRecordError) continue;
+          throw e;
+        }
+        await this.#query(
+          "migrate",
+          `UPDATE ${this.#table} SET access_token_expires_at = $2 WHERE realm_id = $1 AND access_token_expires_at = ${UNKNOWN_EXPIRY}`,
+          [after, due],
+        );
+      }
+    }
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {
@@ -120,11 +170,13 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   async set(record: TokenRecord): Promise<void> {
     const value = this.#codec.encode(record);
     // One statement: atomic, and the last writer wins without a read-modify-write race.
+    // The record and its index entry in one statement: they never disagree.
     await this.#query(
       "write",
-      `INSERT INTO ${this.#table} (realm_id, record, updated_at) VALUES ($1, $2, now())
-       ON CONFLICT (realm_id) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
-      [record.realmId, value],
+      `INSERT INTO ${this.#table} (realm_id, record, updated_at, access_token_expires_at) VALUES ($1, $2, now(), $3)
+       ON CONFLICT (realm_id) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at,
+         access_token_expires_at = EXCLUDED.access_token_expires_at`,
+      [record.realmId, value, this.#expiryColumn(record)],
     );
   }
 
@@ -135,11 +187,52 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
 
   // Sorted here, not by ORDER BY: the database's collation would differ from every other store.
   async list(options: ListOptions = {}): Promise<TokenRecord[]> {
-    const rows = (await this.#query("list", `SELECT realm_id, record FROM ${this.#table}`)) as Array<{
-      realm_id?: unknown;
-    }>;
-    const realmOf = (row: { realm_id?: unknown }) => (typeof row.realm_id === "string" ? row.realm_id : "");
+    const rows = (await this.#query("list", `SELECT realm_id, record FROM ${this.#table}`)) as Row[];
     rows.sort((a, b) => compareRealmIds(realmOf(a), realmOf(b)));
+    return this.#records(rows, options);
+  }
+
+  /** At most `limit` records, in the database's order of realm_id (its primary key), and the next cursor. */
+  async listPage(limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    checkLimit(limit);
+    const after = decodeCursor(options.cursor);
+    const rows = (await this.#query(
+      "list",
+      `SELECT realm_id, record FROM ${this.#table} ${after ? "WHERE realm_id > $2" : ""} ORDER BY realm_id LIMIT $1`,
+      after ? [limit + 1, after[1]] : [limit + 1],
+    )) as Row[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      records: this.#records(page, options),
+      cursor: rows.length > limit && last ? encodeCursor(0, realmOf(last)) : undefined,
+    };
+  }
+
+  /**
+   * Records whose access token expires by `before`, earliest first, from the expiry index: the
+   * work grows with what is due, not with what is stored.
+   */
+  async listDue(before: number, limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    checkBefore(before);
+    checkLimit(limit);
+    const after = decodeCursor(options.cursor);
+    const rows = (await this.#query(
+      "list",
+      `SELECT realm_id, record, access_token_expires_at::text AS due_at FROM ${this.#table}
+       WHERE access_token_expires_at <= $1 ${after ? "AND (access_token_expires_at, realm_id) > ($3::bigint, $4::text)" : ""}
+       ORDER BY access_token_expires_at, realm_id LIMIT $2`,
+      after ? [Math.floor(before), limit + 1, after[0], after[1]] : [Math.floor(before), limit + 1],
+    )) as Array<Row & { due_at?: unknown }>;
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      records: this.#records(page, options),
+      cursor: rows.length > limit && last ? encodeCursor(Number(last.due_at), realmOf(last)) : undefined,
+    };
+  }
+
+  #records(rows: Row[], options: ListOptions): TokenRecord[] {
     const records: TokenRecord[] = [];
     for (const row of rows) {
       const realmId = realmOf(row);
@@ -160,6 +253,12 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
       }
     }
     return records;
+  }
+
+  /** The value of access_token_expires_at for a record: its expiry, or NULL when it is never due. */
+  #expiryColumn(record: TokenRecord): number | null {
+    const at = dueAt(record);
+    return at === undefined ? null : Math.floor(at);
   }
 
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {

@@ -1,40 +1,84 @@
-// RedisTokenStore: token records and refresh locks in Redis, for fleets of app servers.
-// The only file that touches the `redis` package, and only lazily; it must never be imported by the core.
+// RedisTokenStore: token records and refresh locks in Redis or Redis Cluster, for fleets of app
+// servers. The only file that touches the `redis` package, and only lazily; it must never be
+// imported by the core. Key layout: redis-keys.ts; client shapes: redis-client.ts.
 import { randomUUID } from "node:crypto";
 import { ConfigurationError } from "../../common/errors.js";
+import { toLogger, type Logger, type LoggerLike } from "../../common/logger.js";
+import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
 import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { UnreadableRecordError } from "../store-errors.js";
-import type { ListOptions, TokenRecord, TokenStore } from "../store.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
 import { LazyConnection } from "./lazy-connection.js";
+import {
+  compareBytes,
+  redisSender,
+  replyScored,
+  replyText,
+  replyTexts,
+  type RedisClientLike,
+  type RedisClusterLike,
+  type RedisSender,
+} from "./redis-client.js";
+import { bucketKeys, bucketOf, checkKeyPrefix, REDIS_BUCKETS, redisTokenStoreKeys } from "./redis-keys.js";
+import {
+  migrateLegacyKeys,
+  type MigrateLegacyKeysOptions,
+  type MigrateLegacyKeysResult,
+} from "./redis-migrate.js";
+import {
+  persistenceProblem,
+  readPersistence,
+  RedisPersistenceError,
+  type RedisPersistence,
+} from "./redis-persistence.js";
 
-/**
- * The part of a connected `redis` client (`createClient()` of node-redis v4–v6) the store uses.
- * Raw commands keep the store independent of option shapes that changed between versions.
- */
-export interface RedisClientLike {
-  sendCommand(args: string[]): Promise<unknown>;
-}
+export type { RedisClientLike, RedisClusterLike } from "./redis-client.js";
+export { REDIS_BUCKETS, redisTokenStoreKeys, type RedisRealmKeys } from "./redis-keys.js";
+export { RedisPersistenceError } from "./redis-persistence.js";
+export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence } from "./redis-persistence.js";
+export type { MigrateLegacyKeysOptions, MigrateLegacyKeysResult } from "./redis-migrate.js";
 
 /** Options of {@link RedisTokenStore}. Give `client` or `url`. */
 export interface RedisTokenStoreOptions extends RecordCodecOptions {
-  /** A connected client you own; the store never closes it. */
-  client?: RedisClientLike | undefined;
-  /** A Redis URL; the store creates, connects (on first use) and closes its own client. */
+  /**
+   * A connected client you own (`createClient()` or `createCluster()` of node-redis v4–v6); the
+   * store never closes it.
+   */
+  client?: RedisClientLike | RedisClusterLike | undefined;
+  /** Whether `client` is a cluster client. Default: detected (node-redis cluster clients are). */
+  cluster?: boolean | undefined;
+  /** A Redis URL (one server); the store creates, connects (on first use) and closes its own client. */
   url?: string | undefined;
-  /** Prefix of every key the store writes. Default `intuit-oauth:`. */
+  /** Prefix of every key the store writes; without `{` or `}`. Default `intuit-oauth:`. */
   keyPrefix?: string | undefined;
+  /**
+   * Refuse to work (RedisPersistenceError) unless every server has the append-only file on. By
+   * default the store only warns. Checked at first use.
+   */
+  requirePersistence?: boolean | undefined;
+  /** Where the persistence warning goes. Default: `process.emitWarning`. */
+  logger?: LoggerLike | undefined;
 }
 
-// Record and realms-set changes run as Lua scripts rather than MULTI: both are atomic, but a
-// script stops at the first failing command (e.g. WRONGTYPE), while MULTI runs the rest anyway.
-// The fallible set change comes first, so a failed `set` leaves the previous record untouched.
-const SET_SCRIPT = `redis.call("SADD", KEYS[2], ARGV[1]) redis.call("SET", KEYS[1], ARGV[2]) return 1`;
-const DELETE_SCRIPT = `redis.call("SREM", KEYS[2], ARGV[1]) redis.call("DEL", KEYS[1]) return 1`;
+// Record and index changes run as Lua scripts rather than MULTI: both are atomic, but a script
+// stops at the first failing command (e.g. WRONGTYPE), while MULTI runs the rest anyway. The
+// fallible index changes come first, so a failed `set` leaves the previous record untouched. Every
+// key a script touches carries the realm's bucket tag: one slot on a cluster.
+// KEYS: record, realms, due. ARGV: realm id, value, expiry ("" when never due).
+const SET_SCRIPT = `redis.call("ZADD", KEYS[2], 0, ARGV[1])
+if ARGV[3] == "" then redis.call("ZREM", KEYS[3], ARGV[1]) else redis.call("ZADD", KEYS[3], ARGV[3], ARGV[1]) end
+redis.call("SET", KEYS[1], ARGV[2]) return 1`;
+// KEYS: record, realms, due[, legacy record, legacy realms]. ARGV: realm id.
+const DELETE_SCRIPT = `redis.call("ZREM", KEYS[2], ARGV[1]) redis.call("ZREM", KEYS[3], ARGV[1])
+if KEYS[5] then redis.call("SREM", KEYS[5], ARGV[1]) redis.call("DEL", KEYS[4]) end
+redis.call("DEL", KEYS[1]) return 1`;
 // Compare-and-delete: only the owner that took the lock may release it.
 const UNLOCK_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
-// MGET in slices so one list() never builds a giant command.
+// MGET in slices so one read never builds a giant command.
 const MGET_CHUNK = 500;
+
+const warned = new Set<string>();
 
 interface OwnedClient extends RedisClientLike {
   close?(): Promise<unknown>;
@@ -42,118 +86,209 @@ interface OwnedClient extends RedisClientLike {
 }
 
 /**
- * Keeps tokens in Redis. Keys: `<prefix>token:<realmId>` (the record as JSON, or encrypted),
- * `<prefix>realms` (a set of realm ids, for `list`), `<prefix>lock:<realmId>` (refresh lock).
+ * Keeps tokens in Redis or Redis Cluster. Realms are spread over 16 hash-tagged buckets: the keys
+ * of a realm (record, lock) and of its bucket (a realms index and an expiry index) share one slot.
+ * See docs/stores.md for the layout and docs/fleet.md for running many servers on it.
  *
  * @example
  * import { RedisTokenStore } from "intuit-oauth-client/redis";
- * const store = new RedisTokenStore({ url: process.env.REDIS_URL });
+ * const store = new RedisTokenStore({ url: process.env.REDIS_URL, requirePersistence: true });
  * const tokens = new TokenManager({ authClient, store });
  */
 export class RedisTokenStore implements TokenStore {
   readonly #prefix: string;
   readonly #codec: RecordCodec;
-  readonly #connection: LazyConnection<RedisClientLike>;
+  readonly #connection: LazyConnection<RedisSender>;
+  readonly #requirePersistence: boolean;
+  readonly #logger: Logger | undefined;
+  #checked: Promise<RedisPersistence> | undefined;
 
   constructor(options: RedisTokenStoreOptions) {
     if (!options.client === !options.url)
       throw new ConfigurationError("RedisTokenStore needs exactly one of `client` or `url`");
-    this.#prefix = options.keyPrefix ?? "intuit-oauth:";
+    this.#prefix = checkKeyPrefix(options.keyPrefix ?? "intuit-oauth:");
     this.#codec = recordCodec(options);
+    this.#requirePersistence = options.requirePersistence === true;
+    this.#logger = options.logger ? toLogger(options.logger) : undefined;
     const url = options.url;
-    this.#connection = new LazyConnection<RedisClientLike>({
+    const given = options.client;
+    let owned: OwnedClient | undefined;
+    this.#connection = new LazyConnection<RedisSender>({
       storeName: "RedisTokenStore",
       service: "Redis",
-      given: options.client,
-      open: () => createOwnClient(url),
-      close: (client) => closeClient(client as OwnedClient),
+      given: given ? redisSender(given, options.cluster) : undefined,
+      open: async () => redisSender((owned = await createOwnClient(url)), false),
+      close: async () => {
+        if (owned) await closeClient(owned);
+      },
     });
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {
-    const key = this.#recordKey(checkRealmId(realmId));
-    const text = await this.#run("read", (c) => c.sendCommand(["GET", key]));
-    return text === null || text === undefined ? undefined : this.#parse(realmId, text);
+    const keys = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix);
+    return this.#run("read", async (r) => {
+      const text = await r.send(["GET", keys.record], keys.record);
+      if (text !== null && text !== undefined) return this.#parse(realmId, text, keys.record);
+      // Not yet migrated from the layout before 0.2 (which never ran on a cluster).
+      if (r.cluster) return undefined;
+      const legacy = await r.send(["GET", keys.legacy.record], keys.legacy.record);
+      return legacy === null || legacy === undefined
+        ? undefined
+        : this.#parse(realmId, legacy, keys.legacy.record);
+    });
   }
 
   async set(record: TokenRecord): Promise<void> {
     const value = this.#codec.encode(record);
-    // One script, so list() never sees a record without its set member or the reverse.
-    await this.#run("write", (c) =>
-      c.sendCommand([
-        "EVAL",
-        SET_SCRIPT,
-        "2",
-        this.#recordKey(record.realmId),
-        this.#realmsKey(),
-        record.realmId,
-        value,
-      ]),
+    const keys = redisTokenStoreKeys(record.realmId, this.#prefix);
+    const due = dueAt(record);
+    // One script, so the indexes never disagree with the record.
+    await this.#run("write", (r) =>
+      r.send(
+        [
+          "EVAL",
+          SET_SCRIPT,
+          "3",
+          keys.record,
+          keys.realms,
+          keys.due,
+          record.realmId,
+          value,
+          due === undefined ? "" : String(due),
+        ],
+        keys.record,
+      ),
     );
   }
 
   async delete(realmId: string): Promise<void> {
-    const key = this.#recordKey(checkRealmId(realmId));
-    await this.#run("delete", (c) =>
-      c.sendCommand(["EVAL", DELETE_SCRIPT, "2", key, this.#realmsKey(), realmId]),
-    );
+    const keys = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix);
+    await this.#run("delete", (r) => {
+      // Outside a cluster, the realm's keys of the previous layout go too, or get() would find them.
+      const legacy = r.cluster ? [] : [keys.legacy.record, keys.legacy.realms];
+      return r.send(
+        [
+          "EVAL",
+          DELETE_SCRIPT,
+          String(3 + legacy.length),
+          keys.record,
+          keys.realms,
+          keys.due,
+          ...legacy,
+          realmId,
+        ],
+        keys.record,
+      );
+    });
   }
 
-  // A set of realm ids rather than SCAN: SCAN walks every key of the database (other apps'
-  // too), may return a key twice, and gives no snapshot; the set is exact and updated in the
+  // Indexes of realm ids rather than SCAN: SCAN walks every key of the database (other apps'
+  // too), may return a key twice, and gives no snapshot; the indexes are exact and updated in the
   // same script as the record.
   async list(options: ListOptions = {}): Promise<TokenRecord[]> {
-    const members = await this.#run("list", (c) => c.sendCommand(["SMEMBERS", this.#realmsKey()]));
-    const realms: string[] = [];
-    for (const member of Array.isArray(members) ? members : []) {
-      const realmId = typeof member === "string" || Buffer.isBuffer(member) ? String(member) : "";
-      if (isValidRealmId(realmId)) realms.push(realmId);
-      else
-        options.onUnreadable?.(
-          new UnreadableRecordError(
-            `The realms set ${this.#realmsKey()} holds a member that is not a valid realm id`,
-            {
-              realmId,
-              reason: "bad_name",
-              location: this.#realmsKey(),
-            },
-          ),
-        );
-    }
-    realms.sort(compareRealmIds);
-    const records: TokenRecord[] = [];
-    for (let i = 0; i < realms.length; i += MGET_CHUNK) {
-      const chunk = realms.slice(i, i + MGET_CHUNK);
-      const values = await this.#run("list", (c) =>
-        c.sendCommand(["MGET", ...chunk.map((r) => this.#recordKey(r))]),
+    return this.#run("list", async (r) => {
+      const buckets = await Promise.all(
+        Array.from({ length: REDIS_BUCKETS }, async (_, b) => {
+          const key = bucketKeys(this.#prefix, b).realms;
+          return this.#members(b, key, replyTexts(await r.send(["ZRANGE", key, "0", "-1"], key)), options);
+        }),
       );
-      const list = Array.isArray(values) ? values : [];
-      chunk.forEach((realmId, j) => {
-        const v: unknown = list[j];
-        // A realm deleted between SMEMBERS and MGET reads as null: it is simply gone.
-        if (v === null || v === undefined) return;
-        try {
-          records.push(this.#parse(realmId, v));
-        } catch (e) {
-          if (!(e instanceof UnreadableRecordError)) throw e;
-          options.onUnreadable?.(e);
-        }
-      });
-    }
-    return records;
+      const records = await this.#read(r, buckets.flat(), options);
+      return records.sort((a, b) => compareRealmIds(a.realmId, b.realmId));
+    });
+  }
+
+  /**
+   * At most `limit` records and the next cursor: bucket by bucket, realm ids in byte order within
+   * a bucket. Reads only the page's records.
+   */
+  async listPage(limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    checkLimit(limit);
+    const after = decodeCursor(options.cursor);
+    if (after && !(Number.isInteger(after[0]) && after[0] >= 0 && after[0] < REDIS_BUCKETS))
+      throw new ConfigurationError("Not a cursor this store returned");
+    return this.#run("list", async (r) => {
+      const found: Array<{ bucket: number; realmId: string }> = [];
+      for (let b = after ? after[0] : 0; b < REDIS_BUCKETS && found.length <= limit; b++) {
+        const key = bucketKeys(this.#prefix, b).realms;
+        const min = after && b === after[0] ? `(${after[1]}` : "-";
+        const want = String(limit + 1 - found.length);
+        const members = replyTexts(await r.send(["ZRANGEBYLEX", key, min, "+", "LIMIT", "0", want], key));
+        found.push(...this.#members(b, key, members, options));
+      }
+      const page = found.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        records: await this.#read(r, page, options),
+        cursor: found.length > limit && last ? encodeCursor(last.bucket, last.realmId) : undefined,
+      };
+    });
+  }
+
+  /**
+   * Records whose access token expires by `before`, earliest first, from the per-bucket expiry
+   * indexes (merged): the work grows with what is due, not with what is stored.
+   */
+  async listDue(before: number, limit: number, options: PageOptions = {}): Promise<TokenPage> {
+    checkBefore(before);
+    checkLimit(limit);
+    const after = decodeCursor(options.cursor);
+    return this.#run("list", async (r) => {
+      const perBucket = await Promise.all(
+        Array.from({ length: REDIS_BUCKETS }, (_, b) => this.#dueInBucket(r, b, before, limit + 1, after)),
+      );
+      const merged = perBucket
+        .flat()
+        .sort((x, y) => x.score - y.score || compareBytes(x.realmId, y.realmId))
+        .slice(0, limit + 1);
+      const page = merged.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        records: await this.#read(r, page, options),
+        cursor: merged.length > limit && last ? encodeCursor(last.score, last.realmId) : undefined,
+      };
+    });
   }
 
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
-    const key = this.#lockKey(checkRealmId(realmId));
+    const key = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix).lock;
     const owner = randomUUID();
     const px = String(Math.max(1, Math.ceil(leaseMs)));
-    const reply = await this.#run("lock", (c) => c.sendCommand(["SET", key, owner, "NX", "PX", px]));
+    const reply = await this.#run("lock", (r) => r.send(["SET", key, owner, "NX", "PX", px], key));
     return reply === null || reply === undefined ? undefined : owner;
   }
 
   async unlock(realmId: string, owner: string): Promise<void> {
-    const key = this.#lockKey(checkRealmId(realmId));
-    await this.#run("unlock", (c) => c.sendCommand(["EVAL", UNLOCK_SCRIPT, "1", key, owner]));
+    const key = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix).lock;
+    await this.#run("unlock", (r) => r.send(["EVAL", UNLOCK_SCRIPT, "1", key, owner], key));
+  }
+
+  /**
+   * The persistence of every Redis server the store uses (every master of a cluster), read once
+   * at first use: for health checks and monitoring.
+   */
+  persistence(): Promise<RedisPersistence> {
+    return this.#connection.run("persistence check", (r) => this.#checkPersistence(r));
+  }
+
+  /**
+   * Moves the records of the layout before 0.2 (`<prefix>token:<realm>`, `<prefix>realms`) into the
+   * current one, each under both its old and new refresh locks; when both layouts hold a realm,
+   * the newer record (`updatedAt`) wins. Idempotent; safe while apps run. Not for a cluster (the
+   * old layout never ran on one).
+   */
+  migrateLegacyKeys(options: MigrateLegacyKeysOptions = {}): Promise<MigrateLegacyKeysResult> {
+    return this.#run("migrate", (r) =>
+      migrateLegacyKeys(
+        {
+          sender: r,
+          prefix: this.#prefix,
+          store: this,
+          decode: (realmId, value, key) => this.#parse(realmId, value, key),
+        },
+        options,
+      ),
+    );
   }
 
   /** Closes the client the store created from `url`. A client you passed in stays open. */
@@ -161,19 +296,93 @@ export class RedisTokenStore implements TokenStore {
     return this.#connection.close();
   }
 
-  #recordKey(realmId: string): string {
-    return `${this.#prefix}token:${realmId}`;
-  }
-  #realmsKey(): string {
-    return `${this.#prefix}realms`;
-  }
-  #lockKey(realmId: string): string {
-    return `${this.#prefix}lock:${realmId}`;
+  /** Members of a bucket's realms index that are valid realm ids of that bucket; the rest reported. */
+  #members(bucket: number, key: string, members: string[], options: ListOptions) {
+    const out: Array<{ bucket: number; realmId: string }> = [];
+    for (const realmId of members) {
+      if (isValidRealmId(realmId) && bucketOf(realmId) === bucket) out.push({ bucket, realmId });
+      else
+        options.onUnreadable?.(
+          new UnreadableRecordError(
+            `The realms index ${key} holds a member that is not a realm id of its bucket`,
+            {
+              realmId,
+              reason: "bad_name",
+              location: key,
+            },
+          ),
+        );
+    }
+    return out;
   }
 
-  #parse(realmId: string, value: unknown): TokenRecord {
-    const location = this.#recordKey(realmId);
-    if (typeof value !== "string" && !Buffer.isBuffer(value))
+  /** Up to `n` entries of a bucket's expiry index due by `before`, after the cursor, in index order. */
+  async #dueInBucket(
+    r: RedisSender,
+    bucket: number,
+    before: number,
+    n: number,
+    after: [number, string] | undefined,
+  ): Promise<Array<{ bucket: number; realmId: string; score: number }>> {
+    const key = bucketKeys(this.#prefix, bucket).due;
+    const out: Array<{ bucket: number; realmId: string; score: number }> = [];
+    const min = after ? String(after[0]) : "-inf";
+    // Members with the cursor's own score come first; those at or before the cursor are skipped.
+    for (let offset = 0; out.length < n; offset += n) {
+      const reply = await r.send(
+        ["ZRANGEBYSCORE", key, min, String(before), "WITHSCORES", "LIMIT", String(offset), String(n)],
+        key,
+      );
+      const entries = replyScored(reply);
+      for (const [realmId, score] of entries) {
+        if (after && score === after[0] && compareBytes(realmId, after[1]) <= 0) continue;
+        if (isValidRealmId(realmId) && bucketOf(realmId) === bucket) out.push({ bucket, realmId, score });
+        if (out.length >= n) break;
+      }
+      if (entries.length < n) break;
+    }
+    return out;
+  }
+
+  /** The records of `realms` (in that order), one MGET per bucket; missing ones are gone. */
+  async #read(
+    r: RedisSender,
+    realms: Array<{ bucket: number; realmId: string }>,
+    options: ListOptions,
+  ): Promise<TokenRecord[]> {
+    const values = new Map<string, unknown>();
+    const byBucket = new Map<number, string[]>();
+    for (const { bucket, realmId } of realms)
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), realmId]);
+    await Promise.all(
+      [...byBucket.values()].map(async (ids) => {
+        for (let i = 0; i < ids.length; i += MGET_CHUNK) {
+          const chunk = ids.slice(i, i + MGET_CHUNK);
+          const keys = chunk.map((id) => redisTokenStoreKeys(id, this.#prefix).record);
+          const reply = await r.send(["MGET", ...keys], keys[0]);
+          const list = Array.isArray(reply) ? reply : [];
+          chunk.forEach((id, j) => values.set(id, list[j]));
+        }
+      }),
+    );
+    const records: TokenRecord[] = [];
+    for (const { realmId } of realms) {
+      const v = values.get(realmId);
+      // A realm deleted between the index read and MGET reads as null: it is simply gone.
+      if (v === null || v === undefined) continue;
+      try {
+        records.push(this.#parse(realmId, v, redisTokenStoreKeys(realmId, this.#prefix).record));
+      } catch (e) {
+        if (!(e instanceof UnreadableRecordError)) throw e;
+        options.onUnreadable?.(e);
+      }
+    }
+    return records;
+  }
+
+  #parse(realmId: string, value: unknown, location: string): TokenRecord {
+    const text = replyText(value);
+    if (text === undefined)
       throw new UnreadableRecordError(
         `The stored tokens of realm ${realmId} (${location}) are not a string`,
         {
@@ -182,15 +391,45 @@ export class RedisTokenStore implements TokenStore {
           reason: "corrupt",
         },
       );
-    return this.#codec.decode(String(value), { realmId, location });
+    return this.#codec.decode(text, { realmId, location });
   }
 
-  #run<T>(what: string, fn: (client: RedisClientLike) => Promise<T>): Promise<T> {
-    return this.#connection.run(what, fn);
+  /** Checks persistence once (again after a refusal or a failed check), then runs `fn`. */
+  #run<T>(what: string, fn: (r: RedisSender) => Promise<T>): Promise<T> {
+    return this.#connection.run(what, async (r) => {
+      await this.#checkPersistence(r);
+      return fn(r);
+    });
+  }
+
+  #checkPersistence(r: RedisSender): Promise<RedisPersistence> {
+    this.#checked ??= (async () => {
+      const persistence = await readPersistence(r);
+      const problem = persistenceProblem(persistence);
+      if (problem && this.#requirePersistence)
+        throw new RedisPersistenceError(`${problem}. Refused: requirePersistence is set`, persistence);
+      if (problem) {
+        const fields = { servers: persistence.servers.map((s) => `${s.server}: ${s.level}`) };
+        if (this.#logger) this.#logger.warn(fields, `intuit-oauth-client: ${problem}`);
+        else if (!warned.has(problem)) {
+          // Once per process and finding, like Node's own warnings.
+          warned.add(problem);
+          process.emitWarning(problem, {
+            type: "IntuitOAuthWarning",
+            code: "INTUIT_OAUTH_REDIS_NOT_PERSISTENT",
+          });
+        }
+      }
+      return persistence;
+    })().catch((e: unknown) => {
+      this.#checked = undefined;
+      throw e;
+    });
+    return this.#checked;
   }
 }
 
-async function createOwnClient(url: string | undefined): Promise<RedisClientLike> {
+async function createOwnClient(url: string | undefined): Promise<OwnedClient> {
   const { createClient } = await import("redis");
   let connected = false;
   const client = createClient({

@@ -1,0 +1,79 @@
+// The Redis key layout of RedisTokenStore: realms are spread over 16 buckets, and every key of a
+// bucket carries the bucket's hash tag, so a realm's record, lock and index entries share one
+// Redis Cluster slot. Pure functions; no I/O, no driver.
+import { ConfigurationError } from "../../common/errors.js";
+
+/** How many buckets (hash tags) the realm-wide indexes are sharded over. Fixed: it is part of the layout. */
+export const REDIS_BUCKETS = 16;
+
+const utf8 = new TextEncoder();
+
+/** The bucket of a realm: FNV-1a (32-bit) of its UTF-8 bytes, modulo {@link REDIS_BUCKETS}. */
+export function bucketOf(realmId: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of utf8.encode(realmId)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % REDIS_BUCKETS;
+}
+
+/** Where RedisTokenStore keeps a realm, in the current layout and in the layout before 0.2. */
+export interface RedisRealmKeys {
+  /** The realm's bucket, 0–15. */
+  bucket: number;
+  /** The record (a string: JSON, or `enc:v2:…`). */
+  record: string;
+  /** The refresh lock (a string: the owner token, with the lease as its TTL). */
+  lock: string;
+  /** The bucket's sorted set of realm ids (all scores 0), for list and listPage. */
+  realms: string;
+  /** The bucket's sorted set of realm ids by access-token expiry (epoch ms), for listDue. */
+  due: string;
+  /** The keys of the previous layout (one realms set, no hash tags), read until migrated. */
+  legacy: { record: string; lock: string; realms: string };
+}
+
+/** Checks a key prefix: any text without `{` or `}` (they would change the hash tag). */
+export function checkKeyPrefix(prefix: unknown): string {
+  if (typeof prefix !== "string" || /[{}]/.test(prefix))
+    throw new ConfigurationError("RedisTokenStore keyPrefix must be a string without { or }");
+  return prefix;
+}
+
+/** The hash-tagged start of every key of a bucket, e.g. `intuit-oauth:{07}:`. */
+export function bucketPrefix(prefix: string, bucket: number): string {
+  return `${prefix}{${bucket.toString(16).padStart(2, "0")}}:`;
+}
+
+/**
+ * The keys RedisTokenStore uses for a realm (default prefix `intuit-oauth:`), for operators and
+ * tests: e.g. `intuit-oauth:{07}:token:4620816365`.
+ *
+ * @example
+ * const { record, lock } = redisTokenStoreKeys("4620816365");
+ * await redis.pTTL(lock); // the lease left on the realm's refresh lock
+ */
+export function redisTokenStoreKeys(realmId: string, keyPrefix = "intuit-oauth:"): RedisRealmKeys {
+  const prefix = checkKeyPrefix(keyPrefix);
+  const bucket = bucketOf(realmId);
+  const tagged = bucketPrefix(prefix, bucket);
+  return {
+    bucket,
+    record: `${tagged}token:${realmId}`,
+    lock: `${tagged}lock:${realmId}`,
+    realms: `${tagged}realms`,
+    due: `${tagged}due`,
+    legacy: {
+      record: `${prefix}token:${realmId}`,
+      lock: `${prefix}lock:${realmId}`,
+      realms: `${prefix}realms`,
+    },
+  };
+}
+
+/** The two index keys of bucket `bucket`. */
+export function bucketKeys(prefix: string, bucket: number): { realms: string; due: string } {
+  const tagged = bucketPrefix(prefix, bucket);
+  return { realms: `${tagged}realms`, due: `${tagged}due` };
+}

@@ -1,0 +1,136 @@
+// Whether the Redis servers behind a RedisTokenStore keep what they acknowledge across a restart:
+// CONFIG GET appendonly/appendfsync/save on every server (every master of a cluster), INFO
+// persistence where CONFIG is disabled, and the error a store raises when it requires persistence.
+import type { IntuitOAuthErrorCode } from "../../common/errors.js";
+import { TokenStoreError } from "../store-errors.js";
+import { replyConfig, replyText, type RedisSender } from "./redis-client.js";
+
+/**
+ * What a Redis server keeps across a restart:
+ * - `aof`: the append-only file is on (`appendonly yes`); acknowledged writes survive a crash of
+ *   Redis (with `appendfsync always`, of the machine too);
+ * - `snapshots`: RDB snapshots only; a crash loses every write since the last snapshot;
+ * - `none`: nothing; a restart loses every token;
+ * - `no-aof`: the append-only file is off, and the snapshot settings could not be read;
+ * - `unknown`: the server refused both CONFIG GET and INFO.
+ */
+export type RedisPersistenceLevel = "aof" | "snapshots" | "none" | "no-aof" | "unknown";
+
+/** The persistence of one server. */
+export interface RedisServerPersistence {
+  /** `host:port` of a cluster master, or `server`. */
+  server: string;
+  level: RedisPersistenceLevel;
+  /** `appendfsync` (`always`, `everysec`, `no`) when the AOF is on and CONFIG GET answered. */
+  appendfsync?: string | undefined;
+  /** The `save` setting (e.g. `3600 1 300 100`), when CONFIG GET answered. */
+  save?: string | undefined;
+  /** `maxmemory-policy`, when CONFIG GET answered: an `allkeys-*` policy may evict token records. */
+  maxmemoryPolicy?: string | undefined;
+}
+
+/** The persistence of every server behind a store, and the weakest of them. */
+export interface RedisPersistence {
+  level: RedisPersistenceLevel;
+  servers: RedisServerPersistence[];
+}
+
+const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshots", "aof"];
+
+/**
+ * RedisTokenStore was opened with `requirePersistence: true` and a server it uses has no
+ * append-only file (or would not say), or may evict any key (`maxmemory-policy allkeys-*`).
+ * Nothing was read or written.
+ */
+export class RedisPersistenceError extends TokenStoreError {
+  static override readonly code: IntuitOAuthErrorCode = "ERR_REDIS_PERSISTENCE";
+  /** What was found. */
+  readonly persistence: RedisPersistence;
+  constructor(message: string, persistence: RedisPersistence) {
+    super(message);
+    this.persistence = persistence;
+  }
+}
+
+// A refusal by the server (unknown or renamed command, NOPERM), as opposed to a lost connection.
+function isRefusal(err: unknown): boolean {
+  const e = err as { constructor?: { name?: string }; message?: unknown } | null;
+  return (
+    e?.constructor?.name === "ErrorReply" ||
+    (typeof e?.message === "string" && /^(ERR|NOPERM|NOAUTH|WRONGPASS)\b/.test(e.message))
+  );
+}
+
+async function configGet(
+  send: (args: string[]) => Promise<unknown>,
+  name: string,
+): Promise<string | undefined> {
+  return replyConfig(await send(["CONFIG", "GET", name])).get(name);
+}
+
+async function serverPersistence(server: {
+  name: string;
+  send(args: string[]): Promise<unknown>;
+}): Promise<RedisServerPersistence> {
+  try {
+    const [appendonly, appendfsync, save, maxmemoryPolicy] = await Promise.all(
+      ["appendonly", "appendfsync", "save", "maxmemory-policy"].map((n) => configGet(server.send, n)),
+    );
+    const evicts = maxmemoryPolicy?.startsWith("allkeys-") ? { maxmemoryPolicy } : {};
+    if (appendonly === "yes") return { server: server.name, level: "aof", appendfsync, save, ...evicts };
+    if (appendonly !== undefined)
+      return {
+        server: server.name,
+        level: save ? "snapshots" : save === "" ? "none" : "no-aof",
+        save,
+        ...evicts,
+      };
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+  }
+  // Managed services often disable CONFIG; INFO still says whether the AOF is on.
+  try {
+    const info = replyText(await server.send(["INFO", "persistence"])) ?? "";
+    const aof = /^aof_enabled:(\d)/m.exec(info)?.[1];
+    if (aof === "1") return { server: server.name, level: "aof" };
+    if (aof === "0") return { server: server.name, level: "no-aof" };
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+  }
+  return { server: server.name, level: "unknown" };
+}
+
+/** Reads the persistence settings of every server behind `sender`. */
+export async function readPersistence(sender: RedisSender): Promise<RedisPersistence> {
+  const servers = await Promise.all((await sender.servers()).map(serverPersistence));
+  const level = servers.reduce<RedisPersistenceLevel>(
+    (worst, s) => (WEAKEST.indexOf(s.level) < WEAKEST.indexOf(worst) ? s.level : worst),
+    "aof",
+  );
+  return { level, servers };
+}
+
+/** Why `persistence` may lose tokens, in one sentence, or undefined when it keeps them. */
+export function persistenceProblem(persistence: RedisPersistence): string | undefined {
+  const weak = persistence.servers.filter((s) => s.level !== "aof");
+  const evicting = persistence.servers.filter((s) => s.maxmemoryPolicy !== undefined);
+  if (weak.length === 0 && evicting.length > 0)
+    return `Redis evicts any key under memory pressure (${evicting
+      .map((s) => `${s.server === "server" ? "" : `${s.server}: `}maxmemory-policy ${s.maxmemoryPolicy}`)
+      .join(
+        ", ",
+      )}): token records can be evicted. Use noeviction (or a volatile-* policy); see docs/fleet.md`;
+  if (weak.length === 0) return undefined;
+  const named = weak.filter((s) => s.server !== "server");
+  const where = named.length ? ` (${named.map((s) => `${s.server}: ${s.level}`).join(", ")})` : "";
+  const why: Record<RedisPersistenceLevel, string> = {
+    none: "has no persistence (appendonly no, save ''): a restart loses every refresh token",
+    snapshots:
+      "keeps only RDB snapshots: a crash loses every token written since the last snapshot, and grants saved since then are gone",
+    "no-aof": "has no append-only file: a crash loses the tokens written since its last snapshot, if any",
+    unknown: "refused CONFIG GET and INFO, so its persistence is unknown",
+    aof: "",
+  };
+  const level = weak[0]?.level ?? "unknown";
+  return `Redis${where} ${why[level]}. Turn on appendonly yes (appendfsync always or everysec); see docs/fleet.md`;
+}
