@@ -97,12 +97,15 @@ export async function consumeCallback(
   callback: { state?: string | undefined; code: string },
   ttlMs: number,
 ): Promise<void> {
-  const stateKey = callback.state === undefined ? undefined : hashedKey("callback-state:", callback.state);
+  // The state first, then the code, in two steps: two servers racing with one callback must not each
+  // win one key of the pair (a store that marks keys one by one would then refuse both).
+  if (callback.state !== undefined) {
+    const stateKey = hashedKey("callback-state:", callback.state);
+    if ((await store.consume([stateKey], ttlMs)).length > 0)
+      throw new CallbackError("state_reused", "This state was already used (on this server or another)");
+  }
   const codeKey = hashedKey("callback-code:", callback.code);
-  const seen = await store.consume(stateKey === undefined ? [codeKey] : [stateKey, codeKey], ttlMs);
-  if (stateKey !== undefined && seen.includes(stateKey))
-    throw new CallbackError("state_reused", "This state was already used (on this server or another)");
-  if (seen.includes(codeKey))
+  if ((await store.consume([codeKey], ttlMs)).length > 0)
     throw new CallbackError(
       "code_reused",
       "This authorization code was already exchanged (on this server or another)",
