@@ -116,7 +116,10 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
   async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<() => void> {
     const meterClass = this.#metering.classify(request);
     this.#refuseOverBudget(meterClass);
-    const release = await this.limiter(realmId).acquire(signal, callKind(request));
+    const limiter = this.limiter(realmId);
+    const kind = callKind(request);
+    // A free slot is taken synchronously; only a full realm waits.
+    const release = (!signal?.aborted && limiter.tryAcquire(kind)) || (await limiter.acquire(signal, kind));
     try {
       // Checked again after the wait, and counted in the same turn: no other call can slip between.
       this.#refuseOverBudget(meterClass);

@@ -165,8 +165,15 @@ export function classifyApiCall(request: ApiRequestInfo): MeterClass | undefined
 
 /** `YYYY-MM` of an epoch-ms instant, in UTC. */
 export function utcMonth(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
+  // Every metered call asks; the answer changes once a month, so the month's bounds are kept.
+  if (ms >= monthCache.from && ms < monthCache.to) return monthCache.month;
+  const d = new Date(ms);
+  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  monthCache = { from, to, month: d.toISOString().slice(0, 7) };
+  return monthCache.month;
 }
+let monthCache = { from: 0, to: 0, month: "" };
 
 /** Checks a `month` option. */
 export function checkMonth(month: string): string {

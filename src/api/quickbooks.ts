@@ -260,7 +260,9 @@ export class QuickBooksClient {
     });
     const url = write.url;
     const idempotent = options.idempotent ?? (method === "GET" || write.requestId !== undefined);
-    assertSafeUrl(url, "path");
+    // A credentialed URL is on one of the API origins, checked at construction; any other must be
+    // https (or http on loopback) too.
+    if (!auth) assertSafeUrl(url, "path");
     const { bytes, contentType } = encodeBody(options.body);
     const headers: Record<string, string> = {
       accept: acceptFor(responseType, url),
@@ -296,7 +298,7 @@ export class QuickBooksClient {
           throw err;
         }
       },
-      afterAnswer: async (answer) => {
+      afterAnswer: (answer) => {
         // Every request of the realm holds off after a 429 (a write too, though it is not retried).
         if (answer.status === 429) {
           const waitMs =
@@ -309,8 +311,9 @@ export class QuickBooksClient {
           return undefined;
         // The request was refused before it ran, so even a write is safe to send again.
         this.#log("401, refreshing and retrying once", { intuitTid: answer.intuitTid });
-        await this.#tokens.refresh(this.realmId, { rejectedAccessToken: accessToken });
-        return "resend";
+        return this.#tokens
+          .refresh(this.realmId, { rejectedAccessToken: accessToken })
+          .then(() => "resend" as const);
       },
       onRetry: (waitMs, answer) => {
         this.#log(answer ? `${answer.status}, retrying` : "network error, retrying", {

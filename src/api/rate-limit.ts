@@ -121,6 +121,9 @@ export class RealmLimiter {
    * returned function exactly once.
    */
   async acquire(signal?: AbortSignal, kind: ApiCallKind = "accounting"): Promise<() => void> {
+    if (signal?.aborted) throw abortError(signal);
+    const now = this.tryAcquire(kind);
+    if (now) return now;
     const release = await this.#slots.acquire(signal, abortError);
     try {
       await this.#budget(signal, kind);
@@ -131,24 +134,56 @@ export class RealmLimiter {
     return release;
   }
 
+  /**
+   * A slot at once when one is free, no pause holds and the budgets of `kind` allow it; otherwise
+   * undefined (it never waits, and never goes ahead of a waiting caller). The common, fast path.
+   */
+  tryAcquire(kind: ApiCallKind = "accounting"): (() => void) | undefined {
+    const now = this.#timing.clock();
+    if (this.#pausedUntil > now) return undefined;
+    const lists = this.#listsFor(kind);
+    if (this.#budgetWait(lists, now) > 0) return undefined;
+    const release = this.#slots.tryAcquire();
+    if (release) for (const { list } of lists) list.push(now);
+    return release;
+  }
+
+  // The start-time lists a call of `kind` counts against, made once per kind.
+  readonly #kindLists = new Map<ApiCallKind, Array<{ list: number[]; limit: number }>>();
+  #listsFor(kind: ApiCallKind): Array<{ list: number[]; limit: number }> {
+    let lists = this.#kindLists.get(kind);
+    if (!lists) {
+      // In-process, every app of the store is this one, so the all-apps batch budget never binds.
+      lists = rateBuckets(this.settings, kind)
+        .filter((b) => b.scope === "app")
+        .map((b) => {
+          let list = this.#starts.get(b.name);
+          if (!list) this.#starts.set(b.name, (list = []));
+          return { list, limit: b.limit };
+        });
+      this.#kindLists.set(kind, lists);
+    }
+    return lists;
+  }
+
+  /** How long until every budget in `lists` has room (0: now), dropping starts out of the window. */
+  #budgetWait(lists: Array<{ list: number[]; limit: number }>, now: number): number {
+    const windowMs = this.settings.windowMs;
+    let wait = 0;
+    for (const { list, limit } of lists) {
+      while (list.length > 0 && (list[0] ?? 0) <= now - windowMs) list.shift();
+      if (list.length >= limit) wait = Math.max(wait, (list[0] ?? now) + windowMs - now);
+    }
+    return wait;
+  }
+
   async #budget(signal: AbortSignal | undefined, kind: ApiCallKind): Promise<void> {
     const { clock, sleep } = this.#timing;
-    const windowMs = this.settings.windowMs;
-    // In-process, every app of the store is this one, so the all-apps batch budget never binds.
-    const buckets = rateBuckets(this.settings, kind).filter((b) => b.scope === "app");
-    const lists = buckets.map((b) => {
-      let list = this.#starts.get(b.name);
-      if (!list) this.#starts.set(b.name, (list = []));
-      return { list, limit: b.limit };
-    });
+    const lists = this.#listsFor(kind);
     let pauseWaited = 0;
     for (;;) {
       const now = clock();
-      let wait = 0;
-      for (const { list, limit } of lists) {
-        while (list.length > 0 && (list[0] ?? 0) <= now - windowMs) list.shift();
-        if (list.length >= limit) wait = Math.max(wait, (list[0] ?? now) + windowMs - now);
-      }
+      let wait = this.#budgetWait(lists, now);
       // A pause is waited once per value, so a clock that does not move cannot spin this loop.
       if (this.#pausedUntil > now && this.#pausedUntil !== pauseWaited) {
         pauseWaited = this.#pausedUntil;

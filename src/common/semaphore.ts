@@ -31,6 +31,17 @@ export class Semaphore {
     if (signal?.aborted) throw abortError(signal);
     if (this.#active < this.limit) this.#active++;
     else await this.#wait(signal, abortError);
+    return this.#taken();
+  }
+
+  /** A slot now, or undefined when none is free (never waits; never jumps the queue). */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#active >= this.limit || this.#waiters.length > 0) return undefined;
+    this.#active++;
+    return this.#taken();
+  }
+
+  #taken(): () => void {
     if (this.#active > this.peak) this.peak = this.#active;
     let released = false;
     return () => {

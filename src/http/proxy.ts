@@ -145,13 +145,14 @@ export function proxyFor(
   target: { protocol: string; hostname: string; port: string },
   env: NodeJS.ProcessEnv = process.env,
 ): ProxyEndpoint | undefined {
+  // Loopback first: it is decided without reading the environment (a getter call per variable).
+  const hostname = target.hostname.toLowerCase();
+  if (isLoopback(hostname)) return undefined;
   const secure = target.protocol === "https:";
   const value = secure
     ? first(env["https_proxy"], env["HTTPS_PROXY"])
     : first(env["http_proxy"], env["REQUEST_METHOD"] ? undefined : env["HTTP_PROXY"]);
   if (value === undefined) return undefined;
-  const hostname = target.hostname.toLowerCase();
-  if (isLoopback(hostname)) return undefined;
   const noProxy = first(env["no_proxy"], env["NO_PROXY"]);
   if (noProxyCache.value !== noProxy) noProxyCache = { value: noProxy, matches: parseNoProxy(noProxy) };
   if (noProxyCache.matches(hostname, Number(target.port || (secure ? 443 : 80)))) return undefined;

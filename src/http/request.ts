@@ -60,7 +60,8 @@ export interface SendOptions {
    * Sees each answer before the retry policy. `"resend"` sends again at once without counting a
    * retry (the API helper after refreshing on a 401); at most once per call.
    */
-  afterAnswer?: ((response: HttpResponse) => Promise<"resend" | undefined>) | undefined;
+  afterAnswer?:
+    ((response: HttpResponse) => "resend" | undefined | Promise<"resend" | undefined>) | undefined;
   /** Told of each wait before a retry, and of its answer (the API helper pauses its realm on a 429). */
   onRetry?: ((waitMs: number, response: HttpResponse | undefined) => void) | undefined;
   /** Waits between attempts (tests move a fake clock). Default: a timer. */
@@ -129,12 +130,7 @@ export class HttpClient {
 
   /** Sends a request, retrying as the policy allows. Resolves with any HTTP status. */
   async send(options: SendOptions): Promise<HttpResponse> {
-    const policy =
-      options.retry === false
-        ? { ...this.retry, retries: 0 }
-        : options.retry
-          ? { ...this.retry, ...options.retry }
-          : this.retry;
+    const policy = this.#policy(options.retry);
     const headers: Record<string, string> = {
       "user-agent": this.userAgent,
       accept: "application/json",
@@ -151,8 +147,13 @@ export class HttpClient {
       const started = this.logging ? performance.now() : 0;
       let response: HttpResponse;
       try {
-        const sent = context?.headers ? { ...headers, ...lowerKeys(context.headers) } : headers;
-        if (context?.headers) assertValidHeaders(sent);
+        let sent = headers;
+        if (context?.headers) {
+          // The base headers were checked once above; only what this attempt adds needs checking.
+          const added = lowerKeys(context.headers);
+          assertValidHeaders(added);
+          sent = { ...headers, ...added };
+        }
         response = await this.attempt(options, sent, attempt);
       } catch (err) {
         context?.release?.();
@@ -185,9 +186,13 @@ export class HttpClient {
           },
           "intuit-oauth-client request",
         );
-      if (options.afterAnswer && !resent && (await options.afterAnswer(response)) === "resend") {
-        resent = true;
-        continue;
+      if (options.afterAnswer && !resent) {
+        // Usually a plain answer; a promise only when the hook has work to do (a refresh).
+        const verdict = options.afterAnswer(response);
+        if ((verdict === undefined ? undefined : await verdict) === "resend") {
+          resent = true;
+          continue;
+        }
       }
       const retryAfterMs = parseRetryAfter(response.headers["retry-after"], (options.clock ?? Date.now)());
       const decision = decideRetry(
@@ -204,6 +209,16 @@ export class HttpClient {
       options.onRetry?.(decision.afterMs, response);
       await wait(decision.afterMs, options.signal);
     }
+  }
+
+  // A caller passing the same overrides on every call (the API helper) merges them once.
+  readonly #merged = new WeakMap<Partial<RetryPolicy>, RetryPolicy>();
+  #policy(retry: Partial<RetryPolicy> | false | undefined): RetryPolicy {
+    if (retry === undefined) return this.retry;
+    if (retry === false) return { ...this.retry, retries: 0 };
+    let merged = this.#merged.get(retry);
+    if (!merged) this.#merged.set(retry, (merged = { ...this.retry, ...retry }));
+    return merged;
   }
 
   private async attempt(
