@@ -81,7 +81,7 @@ export { dueAt } from "./tokens/paging.js";
 export { checkRealmId, compareRealmIds, MAX_REALM_ID_BYTES } from "./tokens/realm-id.js";
 export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";
 export { MemoryTokenStore } from "./tokens/stores/memory.js";
-export { copyRecord, parseRecord, serializeRecord } from "./tokens/record.js";
+export { copyRecord, freezeRecord, parseRecord, serializeRecord } from "./tokens/record.js";
 export { encryptStoredRecords } from "./tokens/encrypt-stored-records.js";
 export type {
   EncryptStoredRecordsOptions,

@@ -9,7 +9,7 @@ import {
   type EncryptionKey,
   type RecordSource,
 } from "./encryption.js";
-import { parseRecord, serializeRecord } from "./record.js";
+import { freezeRecord, parseRecord, serializeRecord } from "./record.js";
 import { checkRealmId } from "./realm-id.js";
 import { UnreadableRecordError } from "./store-errors.js";
 import type { TokenRecord } from "./store.js";
@@ -90,7 +90,7 @@ export function recordCodec(options: RecordCodecOptions = {}): RecordCodec {
           `${describeSource(source)} belong to another realm (the record was copied or moved), and are refused`,
           { ...source, reason: "realm_mismatch" },
         );
-      return record;
+      return freezeRecord(record);
     },
   };
 }

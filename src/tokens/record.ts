@@ -61,3 +61,14 @@ export function parseRecord(input: unknown): TokenRecord {
   if (Array.isArray(w)) record.warningsSent = w.map((d) => toNumber(d, "warningsSent"));
   return record;
 }
+
+/**
+ * Freezes a record and its parts, as every store returns them: a read shares nothing a caller could
+ * change behind the store's back, and costs no copy (the memory store hands out what it holds).
+ */
+export function freezeRecord(record: TokenRecord): TokenRecord {
+  Object.freeze(record.token);
+  if (record.reauthorization) Object.freeze(record.reauthorization);
+  if (record.warningsSent) Object.freeze(record.warningsSent);
+  return Object.freeze(record);
+}

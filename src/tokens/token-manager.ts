@@ -179,7 +179,8 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
 
   /** Like {@link getAccessToken} but returns the whole token set (printed with its tokens redacted). */
   async getToken(realmId: string): Promise<TokenSet> {
-    return redactTokenSet(await this.#validToken(realmId));
+    // A copy: the store's record is frozen, and the caller gets a token set of its own.
+    return redactTokenSet({ ...(await this.#validToken(realmId)) });
   }
 
   // The hot path of every API call: no copy and no redaction beyond what the store does.
@@ -201,7 +202,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
    * an API answered 401 to, so a burst of 401s causes one refresh).
    */
   async refresh(realmId: string, options: { rejectedAccessToken?: string } = {}): Promise<TokenSet> {
-    return redactTokenSet(await this.#refreshOnce(realmId, options.rejectedAccessToken ?? null));
+    return redactTokenSet({ ...(await this.#refreshOnce(realmId, options.rejectedAccessToken ?? null)) });
   }
 
   /**

@@ -3,7 +3,7 @@
 import { randomUUID } from "../../crypto/random.js";
 import { checkRealmId, compareRealmIds } from "../realm-id.js";
 import { dueRecordsPage, realmIdsPage } from "../paging.js";
-import { copyRecord } from "../record.js";
+import { copyRecord, freezeRecord } from "../record.js";
 import type { PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
 
 /** Keeps tokens in memory. Lost when the process exits. */
@@ -11,35 +11,34 @@ export class MemoryTokenStore implements TokenStore {
   readonly #records = new Map<string, TokenRecord>();
   readonly #locks = new Map<string, { owner: string; expiresAt: number }>();
 
-  // Copies in and out, as every other store hands out fresh records: a caller changing a record it
-  // got (or gave) never changes what is stored.
+  // A frozen copy in, the same frozen record out (as every store returns frozen records): a caller
+  // can change neither what it gave nor what it got, and a read costs no copy.
   async get(realmId: string): Promise<TokenRecord | undefined> {
-    const record = this.#records.get(checkRealmId(realmId));
-    return record && copyRecord(record);
+    return this.#records.get(checkRealmId(realmId));
   }
   async set(record: TokenRecord): Promise<void> {
-    this.#records.set(checkRealmId(record.realmId), copyRecord(record));
+    this.#records.set(checkRealmId(record.realmId), freezeRecord(copyRecord(record)));
   }
   async delete(realmId: string): Promise<void> {
     this.#records.delete(checkRealmId(realmId));
   }
   /** Every record, ascending by realmId. A memory store holds no unreadable record. */
   async list(): Promise<TokenRecord[]> {
-    return [...this.#records.values()].sort((a, b) => compareRealmIds(a.realmId, b.realmId)).map(copyRecord);
+    return [...this.#records.values()].sort((a, b) => compareRealmIds(a.realmId, b.realmId));
   }
   /** At most `limit` records in realm-id order, and the cursor of the next page. */
   async listPage(limit: number, options: PageOptions = {}): Promise<TokenPage> {
     const page = realmIdsPage([...this.#records.keys()], limit, options.cursor);
     const records = page.realmIds.flatMap((r) => {
       const record = this.#records.get(r);
-      return record ? [copyRecord(record)] : [];
+      return record ? [record] : [];
     });
     return { records, cursor: page.cursor };
   }
   /** Records due by `before`, earliest first (a scan: a memory store is small). */
   async listDue(before: number, limit: number, options: PageOptions = {}): Promise<TokenPage> {
     const page = dueRecordsPage(this.#records.values(), before, limit, options.cursor);
-    return { records: page.records.map(copyRecord), cursor: page.cursor };
+    return { records: page.records, cursor: page.cursor };
   }
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
     checkRealmId(realmId);
