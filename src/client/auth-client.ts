@@ -24,7 +24,7 @@ import { migrateOAuth1, type MigrateOptions } from "../oauth/migrate.js";
 import { revokeToken } from "../oauth/revoke.js";
 import type { ScopeLike } from "../oauth/scopes.js";
 import { exchangeCode, refreshGrant, type GrantResult } from "../oauth/token-endpoint.js";
-import type { TokenSet } from "../oauth/token-set.js";
+import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
 import { fetchUserInfo, type UserInfo } from "../oauth/user-info.js";
 import { verifyClientIdToken } from "../oauth/verify.js";
 import { consumeCallback, DEFAULT_STATE_TTL_MS, type StateStore } from "./state-store.js";
@@ -375,7 +375,7 @@ export class AuthClient {
       this.#setToken(result.token);
       if (result.claims) this.#idTokenClaims = result.claims;
     }
-    return result.token;
+    return redactTokenSet(result.token);
   }
 
   /**
@@ -428,12 +428,13 @@ export class AuthClient {
 
   /** Legacy OAuth 1.0a → 2.0 migration. Returns a token set with Intuit's `realmId`. */
   async migrate(options: MigrateOptions): Promise<TokenSet> {
-    const token = await migrateOAuth1(this.config, options);
+    const token = redactTokenSet(await migrateOAuth1(this.config, options));
     if (options.updateClient !== false) this.#setToken(token);
     return token;
   }
 
   #keep(result: GrantResult, updateClient: boolean | undefined, nonce: string | undefined): TokenSet {
+    redactTokenSet(result.token);
     if (updateClient !== false) {
       this.#setToken(result.token);
       this.#idTokenClaims = result.claims;

@@ -137,14 +137,20 @@ export function tokenSetFromResponse(
   if (realmId) set.realmId = realmId;
   if (answered) set.realmIdVerified = true;
   if (r.intuitTid) set.intuitTid = r.intuitTid;
-  return redactTokenSet(set);
+  return set;
 }
 
 /**
  * Reads a token set back from JSON (a string or a parsed object), as written by `JSON.stringify`.
  * Numbers may arrive as numeric strings. Anything else malformed throws {@link TokenSetFormatError}.
+ * The result prints redacted.
  */
 export function tokenSetFromJSON(json: unknown): TokenSet {
+  return redactTokenSet(parseTokenSet(json));
+}
+
+/** {@link tokenSetFromJSON} without the redacted printing: the stores' read path, kept lean. */
+export function parseTokenSet(json: unknown): TokenSet {
   let v = json;
   if (typeof v === "string") {
     try {
@@ -185,7 +191,7 @@ export function tokenSetFromJSON(json: unknown): TokenSet {
   const times = [set.accessTokenExpiresAt, set.refreshTokenExpiresAt, set.refreshTokenHardExpiresAt ?? 0];
   if (seconds.some((n) => n > MAX_SECONDS) || [...times, set.receivedAt].some((n) => n > MAX_EPOCH_MS))
     throw new TokenSetFormatError("token set lifetimes or expiry times are out of range");
-  return redactTokenSet(set);
+  return set;
 }
 
 /** True when the access token expires within `marginMs` of `now`. */

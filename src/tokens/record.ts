@@ -1,6 +1,6 @@
 // Serialising token records to JSON text and reading them back strictly (parseRecord), and
 // copying them. Portable and I/O-free; record-codec.ts adds encryption for stores that keep text.
-import { tokenSetFromJSON, TokenSetFormatError, toNumber } from "../oauth/token-set.js";
+import { parseTokenSet, TokenSetFormatError, toNumber } from "../oauth/token-set.js";
 import type { ReauthorizationReason, TokenRecord } from "./store.js";
 
 const REASONS: ReadonlySet<string> = new Set([
@@ -42,7 +42,7 @@ export function parseRecord(input: unknown): TokenRecord {
     throw new TokenSetFormatError("stored token record has no realmId");
   const record: TokenRecord = {
     realmId: o["realmId"],
-    token: tokenSetFromJSON(o["token"]),
+    token: parseTokenSet(o["token"]),
     updatedAt: toNumber(o["updatedAt"] ?? 0, "updatedAt"),
   };
   const r = o["reauthorization"] as Record<string, unknown> | undefined | null;

@@ -324,7 +324,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     await this.store.set(next);
     this.#emit("refreshed", realmId, next.token);
     await this.#checkHardExpiry(next);
-    return redactTokenSet(next.token);
+    return next.token;
   }
 
   async #markDead(record: TokenRecord, reason: ReauthorizationReason, cause: AuthClientError | undefined) {
