@@ -105,13 +105,21 @@ export async function benchFootprint(_ctx: BenchContext): Promise<Row[]> {
   const peerOwnBytes = packageBytes(peerDir).bytes;
   const fileBytes = (re: RegExp) => pack.files.filter((f) => re.test(f.path)).reduce((n, f) => n + f.size, 0);
   const coreEsm = fileBytes(/^dist\/index\.js$/);
-  const parts = [
-    ["core (index, ESM + CJS)", fileBytes(/^dist\/index\.(c?js|d\.c?ts)$/)],
+  const named: Array<[string, number]> = [
+    ["core (index, ESM + CJS, with types)", fileBytes(/^dist\/index\.(c?js|d\.c?ts)$/)],
+    ["portable build (dist/edge)", fileBytes(/^dist\/edge\//)],
     ["CLI", fileBytes(/^dist\/cli\./)],
     ["emulator", fileBytes(/^dist\/emulator\./)],
     ["Redis/PostgreSQL stores", fileBytes(/^dist\/(redis|postgres)\./)],
-    ["README, CHANGELOG, package.json", fileBytes(/^(README|CHANGELOG|package)/)],
-  ] as const;
+    ["testing subpath", fileBytes(/^dist\/testing\./)],
+    ["docs/", fileBytes(/^docs\//)],
+    ["README, CHANGELOG, LICENSE, package.json", fileBytes(/^(README|CHANGELOG|LICENSE|package)/)],
+  ];
+  const namedBytes = named.reduce((n, [, b]) => n + b, 0);
+  const parts = [
+    ...named,
+    ["shared type chunks and the rest", pack.unpackedSize - namedBytes] as [string, number],
+  ];
   const peerDirect = Object.keys(manifest(peerDir).dependencies ?? {}).length;
   const share = pack.unpackedSize / peerBytes;
   const met = ourClosure === 0 && share <= 0.05;

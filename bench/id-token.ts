@@ -78,6 +78,7 @@ export async function benchIdToken({ config, keys, server }: BenchContext): Prom
   const vsJose = pairedRatio(get("ours"), get("jose"));
   const vsPeer = pairedRatio(get("ours"), get("intuit-oauth"));
   const peerVsLimit = pairedRatio(get("intuit-oauth"), get("limit"));
+  const limitVsJose = pairedRatio(get("limit"), get("jose"));
   const usPerOp = (n: string) => `${fmt(1e6 / summarize(get(n)).median)} µs/op`;
   const met = vsLimit.median >= 0.7 && vsJose.median >= 3 && vsPeer.median >= 15;
   const notes = [
@@ -86,7 +87,13 @@ export async function benchIdToken({ config, keys, server }: BenchContext): Prom
   ];
   if (vsLimit.median < 0.7)
     notes.push(`MISSED: ours is ${fmtX(vsLimit.median)}× the limit's throughput, target ≥ 0.7×.`);
-  if (vsJose.median < 3) notes.push(`MISSED: ours is ${fmtX(vsJose.median)}× jose, target ≥ 3×.`);
+  if (vsJose.median < 3)
+    notes.push(
+      `MISSED: ours is ${fmtX(vsJose.median)}× jose, target ≥ 3×.` +
+        (limitVsJose.median < 3
+          ? ` The limit itself (one synchronous crypto.verify plus the claim checks) is ${fmtX(limitVsJose.median)}× jose on this machine, so 3× jose would mean beating the raw limit.`
+          : ""),
+    );
   if (vsPeer.median < 15) notes.push(`MISSED: ours is ${fmtX(vsPeer.median)}× intuit-oauth, target ≥ 15×.`);
   return [
     {
@@ -103,6 +110,7 @@ export async function benchIdToken({ config, keys, server }: BenchContext): Prom
         { label: "ours / jose", summary: vsJose },
         { label: "ours / intuit-oauth", summary: vsPeer },
         { label: "intuit-oauth / limit", summary: peerVsLimit },
+        { label: "limit / jose", summary: limitVsJose },
       ],
       target: "≥ 0.7× limit; ≥ 3× jose; ≥ 15× intuit-oauth",
       met,
