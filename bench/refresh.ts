@@ -122,7 +122,7 @@ export async function benchRefresh({ config, server }: BenchContext): Promise<Ro
     if (stats.other > 0) notes.push(`${stats.other} requests hit an unexpected path.`);
     if (vsLimit.median < 0.8)
       notes.push(
-        `MISSED: ours is ${fmtX(vsLimit.median)}× the limit, target ≥ 0.8×. The gap is client CPU: ours spends ${fmt(cpuMedian("ours"))} µs of CPU per request against the limit's ${fmt(cpuMedian("limit"))} µs; the limit skips what ours does per request (a timeout timer and AbortController per attempt, URL parsing, header copies, retry bookkeeping, token-set validation).`,
+        `MISSED: ours is ${fmtX(vsLimit.median)}× the limit, target ≥ 0.8×. The gap is client CPU: ours spends ${fmt(cpuMedian("ours"))} µs of CPU per request against the limit's ${fmt(cpuMedian("limit"))} µs; the limit skips what ours does per request (a timeout timer and several listeners per attempt, the proxy decision, header copies, retry bookkeeping, token-set validation and its redacted printing).`,
       );
     if (vsPeer.median < 1.5)
       notes.push(`MISSED: ours is ${fmtX(vsPeer.median)}× intuit-oauth, target ≥ 1.5×.`);
