@@ -2,7 +2,7 @@
 // key, created with O_EXCL (the kernel decides who was first); the file holds the key's expiry.
 // Node only. It stores hashes of keys, never a state or a code.
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { toBase64Url, utf8 } from "../common/bytes.js";
 import { ConfigurationError, SharedStoreError } from "../common/errors.js";
@@ -19,6 +19,11 @@ export interface FileStateStoreOptions {
 
 // Expired files are removed by every this-many consumes of a process.
 const SWEEP_EVERY = 256;
+
+// A process that dies between creating a key's file and writing its expiry leaves the file empty.
+// Such a file is a live claim while it is young, and an expired one once its mtime (real time) is
+// older than this: writing a number takes microseconds.
+const ORPHAN_AFTER_MS = 60_000;
 
 /**
  * A StateStore in a directory shared by the processes of one machine.
@@ -85,7 +90,7 @@ export class FileStateStore implements StateStore {
           throw new SharedStoreError(`FileStateStore: cannot write in ${this.directory}`, { cause: err });
       }
       const until = await readExpiry(path);
-      // A file being written right now (empty) belongs to a live claim.
+      // A file being written right now (empty, and young) belongs to a live claim.
       if (until === undefined || until > now) return false;
       await this.#retire(path, now);
     }
@@ -140,7 +145,14 @@ async function readExpiry(path: string): Promise<number | undefined> {
     return undefined;
   }
   const value = Number(text);
-  return text !== "" && Number.isFinite(value) ? value : undefined;
+  if (text !== "" && Number.isFinite(value)) return value;
+  try {
+    // Expired at the epoch: an orphan of a write that never finished.
+    if (Date.now() - (await stat(path)).mtimeMs > ORPHAN_AFTER_MS) return 0;
+  } catch {
+    // Gone meanwhile: as unreadable as before.
+  }
+  return undefined;
 }
 
 function ignoreMissing(err: unknown): void {

@@ -4,7 +4,7 @@
 // proofs are callback-fleet.test.ts and webhook-fleet.test.ts.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -117,6 +117,26 @@ test("FileStateStore keeps only hashes of keys, and sweep() removes expired ones
   await delay(80);
   await store.sweep();
   assert.equal(readdirSync(directory).length, 1);
+});
+
+test("FileStateStore: an empty file (a claim whose writer died) holds while young, and expires after a minute", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "intuit-state-"));
+  dirs.push(directory);
+  const store = new FileStateStore({ directory });
+  assert.deepEqual(await store.consume(["orphan", "swept"], 60_000), []);
+  const [a, b] = readdirSync(directory).map((name) => join(directory, name));
+  for (const path of [a, b] as string[]) truncateSync(path, 0);
+  // Young: it may be a write in progress, so the key stays taken.
+  assert.deepEqual(await store.consume(["orphan"], 60_000), ["orphan"]);
+  await store.sweep();
+  assert.equal(readdirSync(directory).length, 2);
+  const old = new Date(Date.now() - 120_000);
+  for (const path of [a, b] as string[]) utimesSync(path, old, old);
+  // Old: the writer is gone. The key can be claimed again, and sweep() removes the other one.
+  assert.deepEqual(await store.consume(["orphan"], 60_000), []);
+  await store.sweep();
+  assert.equal(readdirSync(directory).length, 1);
+  assert.deepEqual(await store.consume(["orphan"], 60_000), ["orphan"]);
 });
 
 test("an unreachable Redis is a SharedStoreError (ERR_SHARED_STORE)", async () => {
