@@ -92,6 +92,20 @@ for (const server of ["Redis", "PostgreSQL"])
     String(survived[server] ?? `0 (skipped or failed: no ${server} server?)`),
     "node scripts/run-tests.mjs test/reliability/store-crash",
   ]);
+const restart = get("server-restart");
+for (const [key, server] of [
+  ["redis", "Redis"],
+  ["postgres", "PostgreSQL"],
+] as const) {
+  const r = restart?.[key] as Record<string, number> | undefined;
+  rows.push([
+    `Server SIGKILLed and restarted mid-herd: ${server}`,
+    r
+      ? `${r["kills"]} kills in ${r["rounds"]} expiry rounds: ${r["refreshes"]} refreshes, ${r["stored"]} stored, ${r["interrupted"]} cut off and made again, ${r["lost"]} tokens lost`
+      : `not recorded (skipped or failed: no ${server} server?)`,
+    "node scripts/run-tests.mjs test/reliability/server-restart",
+  ]);
+}
 const hygiene = get("secret-hygiene");
 rows.push([
   "Secrets found",
@@ -134,6 +148,13 @@ ${failed.length ? `\n## Failures\n\n${failed.map((f) => `- ${f}`).join("\n")}\n`
   \`test/reliability/store-crash.test.ts\`. The store connection is killed (\`CLIENT KILL\` or
   \`pg_terminate_backend\`) while a refresh is in flight. The lock then frees by lease expiry, the
   next caller succeeds, and the stored refresh token still refreshes.
+- **Server SIGKILLed and restarted mid-herd**: \`test/reliability/server-restart.test.ts\`. Four
+  processes of 20 callers each refresh one realm through forced expiries. The Redis server
+  (append-only file, fsync always) or the PostgreSQL server is SIGKILLed twice and restarted: once
+  right after a refresh was stored, and once while one is in flight. Every caller recovers, and all
+  callers of a round get the same working token. No acknowledged write is lost, and the last one is
+  the stored grant. Every token request was either stored or cut off by a kill, and the stored grant
+  still refreshes.
 - **Secrets found**: \`test/reliability/secret-hygiene.test.ts\`. The client secret, the OAuth1
   secrets and every issued code and token are searched for in several places: the logs, error
   messages and stacks, \`JSON.stringify\`/\`util.inspect\` of errors and of the client, and CLI
