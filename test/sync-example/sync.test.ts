@@ -12,7 +12,9 @@ import type { EmulatedWebhookEvent } from "../../src/emulator/index.js";
 import { PostgresMirror, type MirroredRow } from "../../examples/sync/mirror.js";
 import { webhookReceiver, type WebhookReceiver } from "../../examples/sync/receiver.js";
 import { CompanySync } from "../../examples/sync/sync.js";
+import { MISSING_VERIFIER_TOKEN } from "../../examples/webhooks/verifier-token.js";
 import { connected, type Connected } from "../api/helpers.js";
+import { startOutcome } from "../support/example-process.js";
 import { postgresUrl, requireOrSkip, uniqueName } from "../support/services.js";
 
 const url = await postgresUrl();
@@ -289,7 +291,14 @@ test(
   async () => {
     const prefix = uniqueName("syncmain").toLowerCase();
     const child = spawn(process.execPath, ["--import", "tsx", "examples/sync/main.ts"], {
-      env: { ...process.env, DATABASE_URL: url, PORT: "0", SYNC_TABLE_PREFIX: prefix, INTUIT_CLIENT_ID: "" },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PORT: "0",
+        SYNC_TABLE_PREFIX: prefix,
+        INTUIT_CLIENT_ID: "",
+        INTUIT_WEBHOOK_VERIFIER_TOKEN: "", // the emulator run needs none
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     mirrors.push(new PostgresMirror(pool, prefix));
@@ -311,3 +320,24 @@ test(
     assert.equal(rows.rows[0]?.n, "7");
   },
 );
+
+test("examples/sync/main.ts with a real app refuses to start without INTUIT_WEBHOOK_VERIFIER_TOKEN", async () => {
+  // Everything else a real run needs is set (all on 127.0.0.1, where nothing answers): the check
+  // comes first, so nothing is contacted and nothing listens.
+  const run = await startOutcome(
+    "examples/sync/main.ts",
+    {
+      DATABASE_URL: "postgres://127.0.0.1:1/none",
+      INTUIT_CLIENT_ID: "ABexampleclient",
+      INTUIT_CLIENT_SECRET: "example-secret",
+      INTUIT_REDIRECT_URI: "http://localhost:3000/callback",
+      INTUIT_ENVIRONMENT: "http://127.0.0.1:1/.well-known/openid_configuration",
+      INTUIT_REALM_ID: "9130350000000000",
+      PORT: "0",
+    },
+    /Listening/,
+  );
+  assert.equal(run.listening, false, run.stdout);
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr, `${MISSING_VERIFIER_TOKEN}\n`);
+});
