@@ -54,7 +54,7 @@ test("examples/webhooks/server.ts answers 200 to signed deliveries (both formats
 
 test("examples/webhooks/server.ts refuses to start without INTUIT_WEBHOOK_VERIFIER_TOKEN and says where Intuit shows it", async () => {
   // It used to fall back to a public token, so anyone could sign deliveries from the real Intuit.
-  for (const vars of [{}, { INTUIT_WEBHOOK_VERIFIER_TOKEN: "" }]) {
+  for (const vars of [{}, { INTUIT_WEBHOOK_VERIFIER_TOKEN: "" }] as Array<Record<string, string>>) {
     const run = await startOutcome("examples/webhooks/server.ts", { PORT: "0", ...vars }, /Listening/);
     assert.equal(run.listening, false, run.stdout);
     assert.equal(run.code, 2);

@@ -345,7 +345,7 @@ test(
       assert.deepEqual(await mirrored(s), truth(c));
       // A tombstone keeps the version it hid: a copy older than that, arriving late, does not undo it.
       await mirror.markDeleted(c.realmId, "Invoice", "1005");
-      assert.equal(await mirror.upsert(c.realmId, "Invoice", inv), false);
+      assert.equal(await mirror.upsert(c.realmId, "Invoice", { ...inv }), false);
     } finally {
       await s.close();
     }
