@@ -6,11 +6,13 @@
 // so it works offline. With INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET, INTUIT_REDIRECT_URI,
 // INTUIT_ENVIRONMENT and INTUIT_REALM_ID it uses the tokens the CLI stored (`intuit-oauth login`).
 // It loads the company once, listens for webhooks on PORT (default 8090) at /webhooks, and catches up
-// through CDC every CATCHUP_INTERVAL_MS (default 5 minutes) and at start.
+// through CDC every CATCHUP_INTERVAL_MS (default 5 minutes) and at start. With INTUIT_CLIENT_ID it
+// needs INTUIT_WEBHOOK_VERIFIER_TOKEN too, and exits with code 2 without it.
 import { createServer } from "node:http";
 import pg from "pg";
 import { AuthClient, FileTokenStore, TokenManager, quickbooks, type EntityName } from "../../src/index.js";
 import { startEmulator } from "../../src/emulator/index.js";
+import { verifierTokenFromEnv } from "../webhooks/verifier-token.js";
 import { PostgresMirror } from "./mirror.js";
 import { webhookReceiver } from "./receiver.js";
 import { CompanySync } from "./sync.js";
@@ -21,7 +23,8 @@ if (!databaseUrl) {
   console.error("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://localhost/qbo");
   process.exit(2);
 }
-const verifierToken = process.env["INTUIT_WEBHOOK_VERIFIER_TOKEN"] ?? "example-verifier-token";
+// Only the in-process emulator may use the public example token; with a real app, the real one.
+const verifierToken = verifierTokenFromEnv(process.env, { emulator: !process.env["INTUIT_CLIENT_ID"] });
 const interval = Number(process.env["CATCHUP_INTERVAL_MS"] ?? 5 * 60_000);
 
 async function connect(): Promise<{ tokens: TokenManager; realmId: string; close: () => Promise<void> }> {

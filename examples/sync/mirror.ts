@@ -1,6 +1,7 @@
 // The PostgreSQL side of the sync example: one table of entities (JSON) keyed by realm, entity and Id,
 // upserted only forward by SyncToken (so replays and out-of-order deliveries change nothing), deletions
-// kept as tombstones (an Id never comes back), and one checkpoint per realm for CDC catch-up.
+// kept as tombstones (undone when QuickBooks shows the entity live again), and one checkpoint per realm
+// for CDC catch-up.
 import pg from "pg";
 
 /** One mirrored entity. */
@@ -44,8 +45,10 @@ export class PostgresMirror {
   }
 
   /**
-   * Stores an entity unless the mirror already has this version or a newer one, or knows it deleted.
-   * Returns whether the row changed.
+   * Stores an entity unless the mirror already has this version or a newer one. Every row comes from
+   * QuickBooks (a read, CDC or a listing), so over a tombstone of the same or an older version it
+   * restores the row: QuickBooks has just shown it live, and the tombstone was wrong. Returns whether
+   * the row changed.
    */
   async upsert(realmId: string, entity: string, row: Record<string, unknown>): Promise<boolean> {
     const id = String(row["Id"]);
@@ -55,14 +58,19 @@ export class PostgresMirror {
       `insert into ${this.#entities} (realm_id, entity, id, sync_token, last_updated, data)
        values ($1, $2, $3, $4, $5, $6)
        on conflict (realm_id, entity, id) do update
-         set sync_token = excluded.sync_token, last_updated = excluded.last_updated, data = excluded.data
-         where not ${this.#entities}.deleted and ${this.#entities}.sync_token < excluded.sync_token`,
+         set sync_token = excluded.sync_token, last_updated = excluded.last_updated, data = excluded.data,
+             deleted = false
+         where ${this.#entities}.sync_token < excluded.sync_token
+            or (${this.#entities}.deleted and ${this.#entities}.sync_token <= excluded.sync_token)`,
       [realmId, entity, id, syncToken, meta?.LastUpdatedTime ?? null, JSON.stringify(row)],
     );
     return (res.rowCount ?? 0) > 0;
   }
 
-  /** Marks an entity deleted (a tombstone: later upserts of it are ignored). */
+  /**
+   * Marks an entity deleted: a tombstone that keeps the last version seen, so an older copy arriving
+   * late cannot undo it, while that version or a newer one (QuickBooks showing it live) does.
+   */
   async markDeleted(realmId: string, entity: string, id: string, deletedAt?: string): Promise<void> {
     await this.#pool.query(
       `insert into ${this.#entities} (realm_id, entity, id, sync_token, last_updated, deleted, data)

@@ -1,6 +1,7 @@
 // Keeps a PostgreSQL mirror of one QuickBooks company current: an initial load through queryAll, then
-// webhooks (each event read back and upserted, deletions tombstoned) and CDC catch-up after downtime
-// or lost deliveries. Every write to the mirror is idempotent, so replays and overlaps converge.
+// webhooks (each event only a hint: the entity is read back, and a 610 tombstones it) and CDC catch-up
+// after downtime or lost deliveries. Every write to the mirror is idempotent, so replays and overlaps
+// converge, and QuickBooks showing an entity live undoes a tombstone.
 import {
   CdcIncompleteError,
   CdcLookbackError,
@@ -74,33 +75,38 @@ export class CompanySync {
     return { upserted, deleted: 0, reconciled: [] };
   }
 
-  /** Applies webhook events of this realm: reads each changed entity back, tombstones deletions. */
+  /**
+   * Applies webhook events of this realm. An event only says which entity to look at: each one is
+   * read back and the read decides, so the row is upserted, or tombstoned when QuickBooks answers
+   * 610 Object Not Found. A Delete that QuickBooks contradicts (forged, or sent in error) removes
+   * nothing; a real one costs one read more than trusting the event would.
+   */
   async applyWebhook(events: readonly WebhookEvent[]): Promise<SyncReport> {
     const report: SyncReport = { upserted: 0, deleted: 0, reconciled: [] };
     for (const event of events) {
       if (event.realmId !== this.realmId) continue;
       const entity = this.#entities.find((e) => e === event.entityName);
       if (!entity) continue;
-      if (event.operation === "Merge" && event.deletedId) {
-        await this.#mirror.markDeleted(this.realmId, entity, event.deletedId);
-        report.deleted++;
-      }
-      if (event.operation === "Delete") {
-        await this.#mirror.markDeleted(this.realmId, entity, event.entityId, event.occurredAt);
-        report.deleted++;
-        continue;
-      }
-      try {
-        const row = (await this.#qb.read(entity, event.entityId)) as Record<string, unknown>;
-        if (await this.#mirror.upsert(this.realmId, entity, row)) report.upserted++;
-      } catch (err) {
-        // Deleted since the event was sent: Intuit answers 610 Object Not Found.
-        if (!(err instanceof QuickBooksError && err.errors.some((e) => e.code === "610"))) throw err;
-        await this.#mirror.markDeleted(this.realmId, entity, event.entityId);
-        report.deleted++;
-      }
+      // A merge names the entity merged away too: look at both.
+      if (event.operation === "Merge" && event.deletedId)
+        await this.#readBack(entity, event.deletedId, report);
+      await this.#readBack(entity, event.entityId, report);
     }
     return report;
+  }
+
+  /** Reads one entity and mirrors what QuickBooks answered: the row, or a tombstone on 610. */
+  async #readBack(entity: EntityName, id: string, report: SyncReport): Promise<void> {
+    let row: Record<string, unknown>;
+    try {
+      row = (await this.#qb.read(entity, id)) as Record<string, unknown>;
+    } catch (err) {
+      if (!(err instanceof QuickBooksError && err.errors.some((e) => e.code === "610"))) throw err;
+      await this.#mirror.markDeleted(this.realmId, entity, id);
+      report.deleted++;
+      return;
+    }
+    if (await this.#mirror.upsert(this.realmId, entity, row)) report.upserted++;
   }
 
   /**

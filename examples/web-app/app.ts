@@ -30,6 +30,7 @@ import {
   type ApiCall,
 } from "./pages.js";
 import { sameHostAs } from "./same-host.js";
+import { Sessions } from "./sessions.js";
 
 export interface AppOptions {
   authClient: AuthClient;
@@ -52,12 +53,16 @@ interface PendingConnect {
 }
 
 const PENDING_COOKIE = "qbo_connect";
-const REALM_COOKIE = "qbo_realm";
+const SESSION_COOKIE = "qbo_session";
 const NOTICE_COOKIE = "qbo_notice";
 const ONE_MINUTE = 60 * 1000;
 const TEN_MINUTES = 10 * ONE_MINUTE;
 const THIRTY_DAYS = 30 * 24 * 60 * ONE_MINUTE;
 const DAY_MS = 24 * 60 * ONE_MINUTE;
+/** What the home page says to a browser whose session a disconnect or a newer connect ended. */
+const SESSION_ENDED =
+  "Not connected: this browser's connection ended, because the company was disconnected or " +
+  "connected again in another session. Connect again to continue.";
 /** The dashboard warns this many days before the five-year limit (TokenManager's first default warning). */
 const HARD_EXPIRY_WARNING_DAYS = 30;
 
@@ -70,9 +75,20 @@ export function createApp(options: AppOptions): express.Express {
     throw new Error("The redirect URI needs a path of its own, such as /callback: / is the home page");
   const cookies = new SignedCookies(options.cookieSecret, { secure: redirectUri.protocol === "https:" });
   const alerts = watchConnections(tokens, options.log ?? ((line) => console.log(line)));
-  // Which company this browser connected. A real app would keep it on its own user account; a
-  // signed cookie keeps the example free of a user database.
-  const connectedRealm = (req: Request) => cookies.get<string>(req, REALM_COOKIE);
+  // Which company this browser connected: its cookie holds a session id (signed, so a changed one
+  // is refused), and the session here says which company and grant. A reconnect or disconnect of
+  // the company ends its older sessions. A real app would keep this on its own user accounts.
+  const sessions = new Sessions({ lifetimeMs: THIRTY_DAYS });
+  const sessionId = (req: Request) => cookies.get<string>(req, SESSION_COOKIE);
+  const connectedRealm = (req: Request) => {
+    const id = sessionId(req);
+    return id === undefined ? undefined : sessions.get(id)?.realmId;
+  };
+  const endSession = (req: Request, res: Response) => {
+    const id = sessionId(req);
+    if (id !== undefined) sessions.end(id);
+    cookies.clear(res, SESSION_COOKIE);
+  };
   // The result of a button, shown once by the page the button redirects to (post/redirect/get).
   const setNotice = (res: Response, text: string) => cookies.set(res, NOTICE_COOKIE, text, ONE_MINUTE);
   const takeNotice = (req: Request, res: Response) => {
@@ -89,7 +105,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(sameHostAs(redirectUri));
 
   // CSRF defence for the POST buttons, in two layers:
-  // 1. the realm cookie is SameSite=Lax, so a form on another site posts without it and acts on nothing;
+  // 1. the session cookie is SameSite=Lax, so a form on another site posts without it and acts on nothing;
   // 2. browsers send `Origin` with every form POST, so we refuse any POST whose Origin is not us.
   // Behind a proxy, set Express's "trust proxy" so req.protocol and req.host are the public ones.
   app.use((req, res, next) => {
@@ -100,10 +116,15 @@ export function createApp(options: AppOptions): express.Express {
 
   // Home: the Connect button, or the dashboard when this browser has connected a company.
   app.get("/", async (req, res) => {
-    const notice = takeNotice(req, res);
+    let notice = takeNotice(req, res);
     const realmId = connectedRealm(req);
-    if (!realmId) return void res.type("html").send(homePage(notice));
-    res.type("html").send(await dashboard(realmId, notice));
+    if (realmId) return void res.type("html").send(await dashboard(realmId, notice));
+    if (sessionId(req) !== undefined) {
+      // Our own cookie, but its session ended: say why the company is gone.
+      endSession(req, res);
+      notice ??= SESSION_ENDED;
+    }
+    res.type("html").send(homePage(notice));
   });
 
   // Step 1: send the user to Intuit. The state (and the OpenID nonce) go in a signed cookie so the
@@ -146,9 +167,14 @@ export function createApp(options: AppOptions): express.Express {
     const realmId = token.realmId;
     if (!realmId) throw new CallbackError("malformed", "Intuit did not say which company was connected");
     alerts.clear(realmId); // a new grant: earlier alerts are about the old one
+    // A new grant: every older session for this company ends before it is saved, so none of them
+    // ever acts on it. This browser's own earlier session ends too, whichever company it was for.
+    const earlier = sessionId(req);
+    if (earlier !== undefined) sessions.end(earlier);
+    const session = sessions.startForNewGrant(realmId);
     // save() refuses a realm that was not proven, so a tampered callback cannot overwrite a grant.
     await tokens.save(realmId, token); // the TokenManager refreshes and persists from now on
-    cookies.set(res, REALM_COOKIE, realmId, THIRTY_DAYS);
+    cookies.set(res, SESSION_COOKIE, session.id, THIRTY_DAYS);
     if (pending?.reconnect) setNotice(res, `Reconnected: QuickBooks accepts this app's access again.`);
     res.redirect(303, "/");
   });
@@ -236,13 +262,15 @@ export function createApp(options: AppOptions): express.Express {
     }),
   );
 
-  // Disconnect: revoke the grant at Intuit (which also deletes our copy), then forget the realm.
+  // Disconnect: revoke the grant at Intuit (which also deletes our copy), then end every session
+  // for the company, this one included.
   app.post(
     "/disconnect",
-    withRealm(async (realmId, _req, res) => {
+    withRealm(async (realmId, req, res) => {
       await tokens.revoke(realmId);
       alerts.clear(realmId);
-      cookies.clear(res, REALM_COOKIE);
+      sessions.endCompany(realmId);
+      endSession(req, res);
       setNotice(res, "Disconnected: the tokens were revoked at Intuit and deleted here.");
       res.redirect(303, "/");
     }),
@@ -300,8 +328,8 @@ export function createApp(options: AppOptions): express.Express {
         ? res.redirect(303, "/")
         : send(200, reconnectPage(err.realmId, err.reason));
     if (err instanceof TokenNotFoundError) {
-      // The cookie names a company whose tokens are gone (deleted elsewhere): start over.
-      cookies.clear(res, REALM_COOKIE);
+      // The session names a company whose tokens are gone (deleted elsewhere): start over.
+      endSession(req, res);
       return res.redirect(303, "/");
     }
     // Library errors carry a stable `code` and never a token or secret, so they are safe to log.

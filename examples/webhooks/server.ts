@@ -4,6 +4,9 @@
 //
 //   INTUIT_WEBHOOK_VERIFIER_TOKEN=... PORT=8080 HOST=127.0.0.1 node --import tsx examples/webhooks/server.ts
 //
+// INTUIT_WEBHOOK_VERIFIER_TOKEN is required (the app's Webhooks page on the Intuit developer portal
+// shows it): without it the example says so and exits with code 2.
+//
 // With Express, use `express.raw({ type: "*/*" })` on this route so `req.body` is the raw Buffer,
 // then call `handleWebhook(req.body, req.get("intuit-signature"), verifierToken)` the same way.
 import { createServer, type IncomingMessage } from "node:http";
@@ -13,8 +16,10 @@ import {
   WebhookSignatureError,
   type WebhookEvent,
 } from "../../src/index.js";
+import { verifierTokenFromEnv } from "./verifier-token.js";
 
-const verifierToken = process.env["INTUIT_WEBHOOK_VERIFIER_TOKEN"] ?? "example-verifier-token";
+// Deliveries here can come from the real Intuit, so there is no default token.
+const verifierToken = verifierTokenFromEnv(process.env, { emulator: false });
 const port = Number(process.env["PORT"] ?? 8080);
 const host = process.env["HOST"] ?? "127.0.0.1"; // 0.0.0.0 to accept outside connections
 const MAX_BODY = 5 * 1024 * 1024;

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { startEmulator } from "../../src/emulator/index.js";
+import { MISSING_VERIFIER_TOKEN } from "../../examples/webhooks/verifier-token.js";
+import { startOutcome } from "../support/example-process.js";
 
 test("examples/webhooks/server.ts answers 200 to signed deliveries (both formats), 401 to a bad signature, and logs the events", async () => {
   const child = spawn(process.execPath, ["--import", "tsx", "examples/webhooks/server.ts"], {
@@ -47,5 +49,16 @@ test("examples/webhooks/server.ts answers 200 to signed deliveries (both formats
     await emu.close();
     child.kill();
     if (child.exitCode === null) await once(child, "exit");
+  }
+});
+
+test("examples/webhooks/server.ts refuses to start without INTUIT_WEBHOOK_VERIFIER_TOKEN and says where Intuit shows it", async () => {
+  // It used to fall back to a public token, so anyone could sign deliveries from the real Intuit.
+  for (const vars of [{}, { INTUIT_WEBHOOK_VERIFIER_TOKEN: "" }] as Array<Record<string, string>>) {
+    const run = await startOutcome("examples/webhooks/server.ts", { PORT: "0", ...vars }, /Listening/);
+    assert.equal(run.listening, false, run.stdout);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, `${MISSING_VERIFIER_TOKEN}\n`);
+    assert.match(run.stderr, /Webhooks page on the Intuit developer portal/);
   }
 });

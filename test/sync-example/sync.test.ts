@@ -7,12 +7,14 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { quickbooks, type EntityName, type QuickBooksClient } from "../../src/index.js";
+import { quickbooks, type EntityName, type QuickBooksClient, type WebhookEvent } from "../../src/index.js";
 import type { EmulatedWebhookEvent } from "../../src/emulator/index.js";
 import { PostgresMirror, type MirroredRow } from "../../examples/sync/mirror.js";
 import { webhookReceiver, type WebhookReceiver } from "../../examples/sync/receiver.js";
 import { CompanySync } from "../../examples/sync/sync.js";
+import { MISSING_VERIFIER_TOKEN } from "../../examples/webhooks/verifier-token.js";
 import { connected, type Connected } from "../api/helpers.js";
+import { startOutcome } from "../support/example-process.js";
 import { postgresUrl, requireOrSkip, uniqueName } from "../support/services.js";
 
 const url = await postgresUrl();
@@ -211,7 +213,8 @@ test(
       assert.ok(report.upserted > 0 && report.deleted > 0, JSON.stringify(report));
       assert.deepEqual(await mirrored(s), truth(c));
 
-      // Idempotent: catching up again, replaying webhooks, or an older version arriving late changes nothing.
+      // Idempotent: catching up again, replaying webhooks (the deleted invoices read back as 610 and
+      // stay tombstones), or an older version arriving late changes nothing.
       const again = await sync.catchUp();
       assert.equal(again.upserted, 0);
       await sync.applyWebhook(
@@ -223,13 +226,127 @@ test(
         })),
       );
       assert.equal(await mirror.upsert(c.realmId, "Customer", { ...one }), false);
-      assert.equal(
-        await mirror.upsert(c.realmId, "Invoice", { Id: "1001", SyncToken: "9", DocNumber: "resurrected?" }),
-        false,
-      );
       assert.deepEqual(await mirrored(s), truth(c));
     } finally {
       hook.server.close();
+      await s.close();
+    }
+  },
+);
+
+/** A webhook event as the receiver hands it over, for `applyWebhook` directly. */
+const hookEvent = (
+  realmId: string,
+  entityName: string,
+  entityId: string,
+  operation: WebhookEvent["operation"],
+) =>
+  ({
+    realmId,
+    entityName,
+    entityId,
+    operation,
+    occurredAt: new Date().toISOString(),
+    format: "legacy",
+    raw: {},
+  }) as const;
+
+test(
+  "a forged Delete (validly signed, for a live invoice) removes nothing, and after catch-up the row is still there",
+  { skip },
+  async () => {
+    const s = await setup();
+    const { c, qb, sync, mirror } = s;
+    const hook = await receiverOn(sync);
+    try {
+      await seedCompany(qb);
+      await sync.initialLoad();
+      // Whoever holds the verifier token (before the fix: anyone, it was a public default) says 1003 is gone.
+      const forged = {
+        realmId: c.realmId,
+        entityName: "Invoice",
+        entityId: "1003",
+        operation: "Delete" as const,
+      };
+      const delivery = await c.emu.sendWebhook({
+        url: hook.url,
+        verifierToken: VERIFIER,
+        format: "legacy",
+        events: [forged],
+      });
+      assert.equal(delivery.status, 200);
+      await hook.receiver.idle();
+      assert.ok(
+        (await mirror.liveIds(c.realmId, "Invoice")).has("1003"),
+        "the read-back contradicted the Delete",
+      );
+      // A real Delete, announced the same way, is confirmed by the read (610) and tombstones at once.
+      await qb.delete("Invoice", { Id: "1004", SyncToken: "0" });
+      await c.emu.sendWebhook({
+        url: hook.url,
+        verifierToken: VERIFIER,
+        format: "cloudevents",
+        events: [{ ...forged, entityId: "1004" }],
+      });
+      await hook.receiver.idle();
+      assert.equal((await mirror.liveIds(c.realmId, "Invoice")).has("1004"), false);
+      c.emu.advanceClock(2 * 60_000);
+      await sync.catchUp();
+      assert.deepEqual(await mirrored(s), truth(c));
+    } finally {
+      hook.server.close();
+      await s.close();
+    }
+  },
+);
+
+test(
+  "a tombstone that a read, CDC or a listing contradicts is undone: the row comes back",
+  { skip },
+  async () => {
+    const s = await setup({ cdcMaxObjects: 10 });
+    const { c, qb, sync, mirror } = s;
+    try {
+      await seedCompany(qb);
+      c.emu.advanceClock(2 * 60_000);
+      await sync.initialLoad();
+      // Wrong tombstones, as a forged Delete left them before this fix: all three rows are live at Intuit.
+      for (const [entity, id] of [
+        ["Customer", "2"],
+        ["Invoice", "1005"],
+        ["Vendor", "1"],
+      ] as const)
+        await mirror.markDeleted(c.realmId, entity, id, new Date().toISOString());
+      assert.notDeepEqual(await mirrored(s), truth(c));
+
+      // A read: any webhook about the customer (here an Update with no change) reads it back live.
+      const read = await sync.applyWebhook([hookEvent(c.realmId, "Customer", "2", "Update")]);
+      assert.deepEqual(read, { upserted: 1, deleted: 0, reconciled: [] });
+      // CDC: the invoice changes, and catch-up sees it live.
+      c.emu.advanceClock(5_000);
+      const inv = await qb.read("Invoice", "1005");
+      await qb.update("Invoice", {
+        Id: "1005",
+        SyncToken: inv.SyncToken as string,
+        PrivateNote: "still here",
+      });
+      const cdc = await sync.catchUp();
+      assert.deepEqual(cdc.reconciled, []);
+      assert.ok(cdc.upserted >= 1, JSON.stringify(cdc));
+      const vendors = await mirror.liveIds(c.realmId, "Vendor");
+      assert.equal(vendors.has("1"), false, "the unchanged vendor waits for a listing");
+      // A listing: over CDC's cap the vendors are re-listed, and the vendor is there.
+      for (let i = 0; i < 12; i++) {
+        c.emu.advanceClock(10_000);
+        await qb.create("Vendor", { DisplayName: `Listed Vendor ${i}` });
+      }
+      const listed = await sync.catchUp();
+      assert.deepEqual(listed.reconciled, ["Vendor"]);
+      assert.deepEqual(await mirrored(s), truth(c));
+      // A tombstone keeps the version it hid: a copy older than that, arriving late, does not undo it.
+      await mirror.markDeleted(c.realmId, "Invoice", "1005");
+      assert.equal(await mirror.upsert(c.realmId, "Invoice", { ...inv }), false);
+    } finally {
       await s.close();
     }
   },
@@ -289,7 +406,14 @@ test(
   async () => {
     const prefix = uniqueName("syncmain").toLowerCase();
     const child = spawn(process.execPath, ["--import", "tsx", "examples/sync/main.ts"], {
-      env: { ...process.env, DATABASE_URL: url, PORT: "0", SYNC_TABLE_PREFIX: prefix, INTUIT_CLIENT_ID: "" },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PORT: "0",
+        SYNC_TABLE_PREFIX: prefix,
+        INTUIT_CLIENT_ID: "",
+        INTUIT_WEBHOOK_VERIFIER_TOKEN: "", // the emulator run needs none
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     mirrors.push(new PostgresMirror(pool, prefix));
@@ -311,3 +435,24 @@ test(
     assert.equal(rows.rows[0]?.n, "7");
   },
 );
+
+test("examples/sync/main.ts with a real app refuses to start without INTUIT_WEBHOOK_VERIFIER_TOKEN", async () => {
+  // Everything else a real run needs is set (all on 127.0.0.1, where nothing answers): the check
+  // comes first, so nothing is contacted and nothing listens.
+  const run = await startOutcome(
+    "examples/sync/main.ts",
+    {
+      DATABASE_URL: "postgres://127.0.0.1:1/none",
+      INTUIT_CLIENT_ID: "ABexampleclient",
+      INTUIT_CLIENT_SECRET: "example-secret",
+      INTUIT_REDIRECT_URI: "http://localhost:3000/callback",
+      INTUIT_ENVIRONMENT: "http://127.0.0.1:1/.well-known/openid_configuration",
+      INTUIT_REALM_ID: "9130350000000000",
+      PORT: "0",
+    },
+    /Listening/,
+  );
+  assert.equal(run.listening, false, run.stdout);
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr, `${MISSING_VERIFIER_TOKEN}\n`);
+});

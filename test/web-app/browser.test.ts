@@ -3,34 +3,19 @@
 // The emulator's grants live 20 days here, so the dashboard shows the five-year-limit warning.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createApp } from "../../examples/web-app/app.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { AuthClient, FileTokenStore, TokenManager } from "../../src/index.js";
+import { launchChromium, screenshotDir, skipWithoutChromium as skip } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-// Without Chromium the test skips locally, but under CI it runs (and fails at launch).
-const skip =
-  existsSync(CHROMIUM) || process.env["CI"] === "true"
-    ? false
-    : `Chromium not found at ${CHROMIUM}: apt-get install chromium`;
-const SHOTS = join(process.cwd(), "test-output", "web-app");
 const HARD_LIFETIME_DAYS = 20;
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
   let emu: Emulator;
@@ -71,8 +56,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       "request",
       createApp({ authClient, tokens, cookieSecret: randomBytes(32), log: (line) => logs.push(line) }),
     );
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -93,7 +77,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
   async function screenshot(page: Page, name: string): Promise<void> {
     shot += 1;
     const file = `${String(shot).padStart(2, "0")}-${name}.png`;
-    await page.screenshot({ path: join(SHOTS, file), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir(), file), fullPage: true });
   }
 
   const company = () => emu.companies[1]!; // the second company, so picking one visibly matters
@@ -266,7 +250,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       assert.equal(emu.isAccessTokenValid(old.accessToken), false);
       assert.deepEqual(await store.list(), []);
       assert.equal(
-        (await context.cookies(appUrl)).find((c) => c.name === "qbo_realm"),
+        (await context.cookies(appUrl)).find((c) => c.name === "qbo_session"),
         undefined,
       );
       assert.equal(await page.textContent("#connect"), "Connect to QuickBooks");

@@ -64,7 +64,7 @@ for (const [name, scopes] of [
       const res = await attacker.get(callback.href);
       assert.equal(res.status, 400, await res.text());
       assert.equal(JSON.stringify(await store.get(victimCompany)), before, "the victim's grant changed");
-      assert.equal(attacker.cookies.has("qbo_realm"), false, "the attacker's session names a company");
+      assert.equal(attacker.cookies.has("qbo_session"), false, "the attacker's session names a company");
       // Nothing was stored under the attacker's own company either from this callback.
       assert.equal(await store.get(attackerCompany), undefined);
       // The attacker's home page is the Connect page, not the victim's dashboard.

@@ -213,7 +213,7 @@ describe("the example app over plain HTTP", () => {
     assert.match(html, /<h1>Disconnected from QuickBooks<\/h1>/);
     assert.match(html, /id="connect" href="\/connect">Connect again</);
     assert.equal(JSON.stringify(await app.store.get(realm())), stored);
-    assert.ok(browser.cookies.has("qbo_realm"));
+    assert.ok(browser.cookies.has("qbo_session"));
   });
 
   test("a grant revoked at Intuit shows Reconnect needed; the Reconnect URL connects it again", async () => {
