@@ -3,7 +3,18 @@
 // one wins; and a consume that fails part way leaves none of its keys marked.
 import assert from "node:assert/strict";
 import { fork, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -81,7 +92,6 @@ test("a missing state directory is created 0700 and used", async () => {
   const dir = join(tempDir(), "a", "states");
   const store = new FileStateStore({ directory: dir });
   assert.deepEqual(await store.consume(["k"], 60_000), []);
-  const { statSync } = await import("node:fs");
   assert.equal(statSync(dir).mode & 0o777, 0o700);
 });
 
@@ -176,4 +186,25 @@ test("a consume that fails part way leaves none of its keys marked (a redelivery
   });
   // The redelivery is taken, not refused as a duplicate.
   assert.deepEqual(await store.consume(["event-a", "event-b", "event-d"], 60_000), []);
+});
+
+test("a process that died while replacing an expired claim blocks the key for a minute at most, and sweep() clears what it left", async () => {
+  const directory = tempDir();
+  const expired = new FileStateStore({ directory, clock: () => 1_000 });
+  assert.deepEqual(await expired.consume(["k"], 1), []);
+  const [name] = readdirSync(directory);
+  const path = join(directory, name!);
+  const s = statSync(path, { bigint: true });
+  const guard = `${path}.${s.ino}-${s.mtimeNs}-${s.birthtimeNs}.take0`;
+  const temp = `${path}.deadbeef.tmp`;
+  writeFileSync(guard, "");
+  writeFileSync(temp, "1");
+  const old = new Date(Date.now() - 11 * 60_000);
+  utimesSync(guard, old, old);
+  utimesSync(temp, old, old);
+  const store = new FileStateStore({ directory });
+  assert.deepEqual(await store.consume(["k"], 60_000), [], "the dead guard is stood in for");
+  assert.deepEqual(await store.consume(["k"], 60_000), ["k"]);
+  await store.sweep();
+  assert.deepEqual(readdirSync(directory), [name]);
 });
