@@ -12,13 +12,13 @@ export async function readEvictionPolicy(
     const policy = replyConfig(await send(["CONFIG", "GET", "maxmemory-policy"])).get("maxmemory-policy");
     if (policy !== undefined) return policy;
   } catch (err) {
-    if (!refused(err)) throw err;
+    if (!isRefusal(err)) throw err;
   }
   try {
     const info = replyText(await send(["INFO", "memory"])) ?? "";
     return /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
   } catch (err) {
-    if (!refused(err)) throw err;
+    if (!isRefusal(err)) throw err;
   }
   return undefined;
 }
@@ -35,9 +35,4 @@ export function evictionProblem(owner: string, policy: string | undefined): stri
     "event evicted early is accepted again. Refused: set maxmemory-policy noeviction, or pass " +
     "`allowEviction: true` to accept the risk; see docs/fleet.md"
   );
-}
-
-// Connection classes wrap the server's reply error; the refusal is their cause.
-function refused(err: unknown): boolean {
-  return isRefusal(err) || isRefusal((err as { cause?: unknown } | null)?.cause);
 }

@@ -92,7 +92,9 @@ export class RedisStateStore implements StateStore {
   /** Reads the server's eviction policy once (again after a failed read) and refuses an evicting one. */
   #checkEviction(): Promise<void> {
     this.#checked ??= (async () => {
-      const policy = await readEvictionPolicy((args) => this.#redis.command("eviction check", args));
+      const policy = await this.#redis.withClient("eviction check", (c) =>
+        readEvictionPolicy((args) => c.sendCommand(args)),
+      );
       const problem = evictionProblem("RedisStateStore", policy);
       if (problem) throw new SharedStoreError(problem);
     })().catch((e: unknown) => {
