@@ -72,12 +72,13 @@ export async function takeClaim(path: string, until: number, now: number): Promi
   const temp = `${path}.${toBase64Url(randomBytes(9))}.tmp`;
   const handle = await open(temp, "wx", 0o600);
   try {
-    await handle.writeFile(String(until));
-  } finally {
-    await handle.close();
-  }
-  try {
-    const mine = identity(await stat(temp, { bigint: true }));
+    let mine: string;
+    try {
+      await handle.writeFile(String(until));
+      mine = identity(await handle.stat({ bigint: true }));
+    } finally {
+      await handle.close();
+    }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
         await link(temp, path);
