@@ -172,7 +172,7 @@ describe("RedisTokenStore specifics", { skip }, () => {
     const store = new RedisTokenStore({ url: "redis://127.0.0.1:1" });
     await assert.rejects(store.get("x"), {
       name: "TokenStoreError",
-      message: "Redis: cannot connect (read)",
+      message: "Redis: cannot connect to 127.0.0.1:1 (read)",
     });
     await store.close();
   });

@@ -1,6 +1,7 @@
 // The PostgreSQL connection of the fleet coordination classes (limits, state store): the user's
 // pool (never ended here) or one created lazily from a connection string, and the table-name rules.
 // Failures become SharedStoreError. No Node built-in; it loads the `pg` package on first use.
+import { postgresTarget } from "../../common/connection-url.js";
 import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
 import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
 import type { PostgresPoolLike } from "../../tokens/stores/postgres.js";
@@ -50,6 +51,7 @@ export class PostgresConnection {
       storeName: owner,
       service: "PostgreSQL",
       given: options.pool,
+      target: connectionString === undefined ? undefined : postgresTarget(connectionString, owner),
       open: () => openPool(connectionString),
       close: (pool) => (pool as OwnedPool).end(),
       hint: (cause) =>

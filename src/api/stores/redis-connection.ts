@@ -2,6 +2,7 @@
 // (never closed here) or one opened lazily from a URL, and scripts run by SHA with a fallback to the
 // source. Failures become SharedStoreError. No Node built-in; it loads the `redis` package on first use.
 import { utf8 } from "../../common/bytes.js";
+import { redisTarget } from "../../common/connection-url.js";
 import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
 import { sha1Js } from "../../crypto/sha-js.js";
 import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
@@ -32,6 +33,7 @@ export class RedisConnection {
       storeName: owner,
       service: "Redis",
       given: options.client,
+      target: url === undefined ? undefined : redisTarget(url, owner),
       open: () => openClient(url),
       close: async (client) => {
         const c = client as OwnedClient;
@@ -43,6 +45,11 @@ export class RedisConnection {
   /** Sends one command. */
   command(what: string, args: string[]): Promise<unknown> {
     return this.#run(what, (c) => c.sendCommand(args));
+  }
+
+  /** Runs `fn` on the client: the server's own errors reach `fn` as they are. */
+  withClient<T>(what: string, fn: (client: RedisClientLike) => Promise<T>): Promise<T> {
+    return this.#run(what, fn);
   }
 
   /** Runs a script: EVALSHA, and EVAL once when the server does not know it yet. */

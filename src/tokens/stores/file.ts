@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { checkPrivateDirectory } from "../../client/private-directory.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
 import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { TokenStoreError, UnreadableRecordError, UnsafeTokenDirectoryError } from "../store-errors.js";
@@ -79,7 +80,11 @@ export class FileTokenStore implements TokenStore {
         if (!isErrno(err, "EEXIST"))
           throw new TokenStoreError(`Cannot create token directory ${this.directory}`, { cause: err });
       });
-    this.#safe = await checkDirectory(this.directory);
+    this.#safe = await checkPrivateDirectory(this.directory, {
+      unsafe: (problem) =>
+        new UnsafeTokenDirectoryError(this.directory, `Token directory ${this.directory} ${problem}`),
+      failed: (cause) => new TokenStoreError(`Cannot inspect token directory ${this.directory}`, { cause }),
+    });
     return this.#safe;
   }
 
@@ -291,41 +296,6 @@ export class FileTokenStore implements TokenStore {
     const held = await fs.readFile(path, "utf8").catch(() => undefined);
     if (held !== undefined && ownerOf(held) === owner) await fs.rm(path, { force: true });
   }
-}
-
-/**
- * Resolves true when `directory` is a safe token directory, false when it does not exist; throws
- * UnsafeTokenDirectoryError when it is a symlink, not a directory, writable by its group or other
- * users, or owned by another user. (Ownership and mode are not checked on Windows.)
- */
-async function checkDirectory(directory: string): Promise<boolean> {
-  let stat;
-  try {
-    stat = await fs.lstat(resolve(directory));
-  } catch (err) {
-    if (isErrno(err, "ENOENT")) return false;
-    throw new TokenStoreError(`Cannot inspect token directory ${directory}`, { cause: err });
-  }
-  const unsafe = (problem: string) =>
-    new UnsafeTokenDirectoryError(directory, `Token directory ${directory} ${problem}`);
-  if (stat.isSymbolicLink()) {
-    const target = await fs.realpath(directory).catch(() => undefined);
-    throw unsafe(
-      `is a symbolic link${target ? ` to ${target}` : ""}: whoever can change the link can redirect the tokens. ` +
-        `Configure the real directory${target ? ` (${target})` : ""} instead, or replace the link with a directory`,
-    );
-  }
-  if (!stat.isDirectory())
-    throw unsafe("is not a directory: configure another directory, or move that file away");
-  if (process.platform === "win32") return true;
-  const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid)
-    throw unsafe(
-      `belongs to user ${stat.uid}, not to this process's user ${uid}: run as its owner, or \`chown ${uid} ${directory}\``,
-    );
-  if (stat.mode & 0o020) throw unsafe(`is writable by its group: run \`chmod 700 ${directory}\``);
-  if (stat.mode & 0o002) throw unsafe(`is writable by other users: run \`chmod 700 ${directory}\``);
-  return true;
 }
 
 function parseLock(text: string): { owner?: unknown; expiresAt?: unknown } | undefined {

@@ -1,7 +1,10 @@
 // The connection of a Redis or PostgreSQL store: the user's (never closed by the store), or one
 // the store opens on first use, retries after a failed open, and closes exactly once. It wraps every
-// failure in TokenStoreError. It must not import a driver: the store's `open` does that, lazily.
+// failure in TokenStoreError, whose message and cause never show the URL's credentials. It must not
+// import a driver: the store's `open` does that, lazily.
+import type { ConnectionTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
+import { redactCredentials, redactError } from "../../common/redact-error.js";
 import { TokenStoreError } from "../store-errors.js";
 
 /** How a store opens, names and closes its connection. */
@@ -18,6 +21,8 @@ export interface LazyConnectionOptions<C> {
   close: (connection: C) => Promise<void>;
   /** Extra advice for a failed operation, e.g. " (run migrate())", or "". */
   hint?: (cause: unknown) => string;
+  /** Where the store's own connection goes (from its URL): named in errors, its secrets scrubbed. */
+  target?: ConnectionTarget | undefined;
 }
 
 /** One lazily opened connection, shared by every operation of a store. */
@@ -34,24 +39,35 @@ export class LazyConnection<C> {
 
   /**
    * Runs `fn` on the connection, opening it first if needed. A failed open, or a failure of `fn`,
-   * rejects with TokenStoreError (`<service>: cannot connect (<what>)`, `<service>: <what> failed: …`).
+   * rejects with TokenStoreError (`<service>: cannot connect to <host:port> (<what>)`, `<service>: <what> failed: …`).
    */
   async run<T>(what: string, fn: (connection: C) => Promise<T>): Promise<T> {
-    const { service, hint } = this.#options;
+    const { service, hint, target } = this.#options;
     let connection: C;
     try {
       connection = await this.#connect();
     } catch (cause) {
       if (cause instanceof TokenStoreError) throw cause;
-      throw new TokenStoreError(`${service}: cannot connect (${what})`, { cause });
+      const to = target ? ` to ${target.where}` : "";
+      throw new TokenStoreError(`${service}: cannot connect${to} (${what})`, { cause: this.#redact(cause) });
     }
     try {
       return await fn(connection);
     } catch (cause) {
       // A store's own errors, and programming errors, are not storage failures: they pass as they are.
       if (cause instanceof TokenStoreError || cause instanceof ConfigurationError) throw cause;
-      const message = cause instanceof Error ? cause.message : String(cause);
-      throw new TokenStoreError(`${service}: ${what} failed: ${message}${hint?.(cause) ?? ""}`, { cause });
+      const message = redactCredentials(
+        cause instanceof Error ? cause.message : String(cause),
+        target?.secrets,
+      );
+      // A pool connects inside the query: say where it could not connect to.
+      const failed =
+        target && isConnectionFailure(cause)
+          ? `cannot connect to ${target.where} (${what})`
+          : `${what} failed`;
+      throw new TokenStoreError(`${service}: ${failed}: ${message}${hint?.(cause) ?? ""}`, {
+        cause: this.#redact(cause),
+      });
     }
   }
 
@@ -64,8 +80,15 @@ export class LazyConnection<C> {
     try {
       await this.#options.close(owned);
     } catch (cause) {
-      throw new TokenStoreError(`${this.#options.service}: closing the connection failed`, { cause });
+      throw new TokenStoreError(`${this.#options.service}: closing the connection failed`, {
+        cause: this.#redact(cause),
+      });
     }
+  }
+
+  /** A copy of a driver's error without the URL's secrets (node-redis keeps the whole URL in `input`). */
+  #redact(cause: unknown): unknown {
+    return redactError(cause, this.#options.target?.secrets);
   }
 
   #connect(): Promise<C> {
@@ -91,4 +114,11 @@ export class LazyConnection<C> {
   #closedError(): TokenStoreError {
     return new TokenStoreError(`${this.#options.storeName} is closed`);
   }
+}
+
+// A socket error (ECONNREFUSED, ENOTFOUND…), or SQLSTATE class 08 (connection), 28 (authorization)
+// or 3D000 (no such database).
+function isConnectionFailure(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (/^E[A-Z]+$/.test(code) || /^(08|28)[0-9A-Z]{3}$|^3D000$/.test(code));
 }

@@ -15,6 +15,7 @@
 //     expires_at timestamptz NOT NULL                -- lease end, by the database clock
 //   );
 import { randomUUID } from "node:crypto";
+import { postgresTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
 import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
@@ -90,6 +91,8 @@ export class PostgresTokenStore implements TokenStore {
       storeName: "PostgresTokenStore",
       service: "PostgreSQL",
       given: options.pool,
+      target:
+        connectionString === undefined ? undefined : postgresTarget(connectionString, "PostgresTokenStore"),
       open: () => createOwnPool(connectionString),
       close: (pool) => (pool as OwnedPool).end(),
       hint: (cause) => {

@@ -52,8 +52,8 @@ export class RedisPersistenceError extends TokenStoreError {
   }
 }
 
-// A refusal by the server (unknown or renamed command, NOPERM), as opposed to a lost connection.
-function isRefusal(err: unknown): boolean {
+/** A refusal by the server (unknown or renamed command, NOPERM), as opposed to a lost connection. */
+export function isRefusal(err: unknown): boolean {
   const e = err as { constructor?: { name?: string }; message?: unknown } | null;
   return (
     e?.constructor?.name === "ErrorReply" ||
@@ -117,9 +117,7 @@ export function persistenceProblem(persistence: RedisPersistence): string | unde
   if (weak.length === 0 && evicting.length > 0)
     return `Redis evicts any key under memory pressure (${evicting
       .map((s) => `${s.server === "server" ? "" : `${s.server}: `}maxmemory-policy ${s.maxmemoryPolicy}`)
-      .join(
-        ", ",
-      )}): token records can be evicted. Use noeviction (or a volatile-* policy); see docs/fleet.md`;
+      .join(", ")}): token records can be evicted. Use noeviction; see docs/fleet.md`;
   if (weak.length === 0) return undefined;
   const named = weak.filter((s) => s.server !== "server");
   const where = named.length ? ` (${named.map((s) => `${s.server}: ${s.level}`).join(", ")})` : "";

@@ -2,6 +2,7 @@
 // servers. The only file that touches the `redis` package, and only lazily; it must never be
 // imported by the core. Key layout: redis-keys.ts; client shapes: redis-client.ts.
 import { randomUUID } from "node:crypto";
+import { redisTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
 import { toLogger, type Logger, type LoggerLike } from "../../common/logger.js";
 import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
@@ -117,6 +118,7 @@ export class RedisTokenStore implements TokenStore {
       storeName: "RedisTokenStore",
       service: "Redis",
       given: given ? redisSender(given, options.cluster) : undefined,
+      target: url === undefined ? undefined : redisTarget(url, "RedisTokenStore"),
       open: async () => redisSender((owned = await createOwnClient(url)), false),
       close: async () => {
         if (owned) await closeClient(owned);
