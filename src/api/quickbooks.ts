@@ -326,8 +326,11 @@ export class QuickBooksClient {
       throw this.#error(
         res,
         res.status === 429 ? (res.retryAfterMs ?? this.#retry.defaultRetryAfterMs) : undefined,
+        auth,
       );
-    const body = this.#successBody(res, responseType);
+    // A call without credentials (a TempDownloadUri) fetches data, not an answer of the API: its
+    // bytes are never searched for a Fault.
+    const body = this.#successBody(res, responseType, auth);
     return {
       status: res.status,
       headers: res.headers,
@@ -338,7 +341,7 @@ export class QuickBooksClient {
     } as QuickBooksResponse<QuickBooksBody<R, T>>;
   }
 
-  #successBody(res: HttpResponse, responseType: QuickBooksResponseType): unknown {
+  #successBody(res: HttpResponse, responseType: QuickBooksResponseType, fromApi: boolean): unknown {
     if (responseType === "stream") return res.stream ?? streamOf(res.body);
     // Intuit sometimes answers 200 with a Fault inside.
     if (responseType === "json") {
@@ -348,29 +351,29 @@ export class QuickBooksClient {
       try {
         doc = JSON.parse(text);
       } catch {
-        throw this.#error(res);
+        throw this.#error(res, undefined, fromApi);
       }
-      if (faultFromJson(doc)) throw this.#error(res);
+      if (fromApi && faultFromJson(doc)) throw this.#error(res);
       return doc;
     }
     const type = (res.headers["content-type"] ?? "").toLowerCase();
-    if (responseType === "text" || /json|xml/.test(type)) {
+    if (responseType === "text" || (fromApi && /json|xml/.test(type))) {
       const text = bodyText(res);
-      if (parseFault(text)) throw this.#error(res);
+      if (fromApi && parseFault(text)) throw this.#error(res);
       if (responseType === "text") return text;
     }
     // A copy of exactly these bytes: a Node Buffer's slice() is a view on the shared pool slab.
     return new Uint8Array(res.body).buffer;
   }
 
-  #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
+  #error(res: HttpResponse, retryAfterMs?: number, fromApi = true): QuickBooksError {
     const content = bodyText(res);
     return quickBooksErrorFor({
       statusCode: res.status,
       content,
       headers: res.headers,
       intuitTid: res.intuitTid,
-      fault: parseFault(content),
+      fault: fromApi ? parseFault(content) : undefined,
       retryAfterMs,
     });
   }
