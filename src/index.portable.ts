@@ -111,6 +111,7 @@ export type { AnyCdcResult, CdcDeletion, CdcGap, CdcOptions, CdcResult } from ".
 export { MAX_BATCH_SIZE } from "./api/batch.js";
 export type { BatchItem, BatchOptions, BatchResult } from "./api/batch.js";
 export { MAX_UPLOAD_BYTES } from "./api/upload.js";
+export { INTUIT_DOWNLOAD_HOSTS } from "./api/download-hosts.js";
 export type { AttachTo, DownloadOptions, UploadOptions } from "./api/upload.js";
 export type { FileData, FileStream } from "./api/multipart.js";
 export { ENTITY_NAMES, isEntityName, isNameList, isSingleton } from "./api/entities/index.js";

@@ -39,6 +39,7 @@ import type {
 } from "./entities/index.js";
 import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
 import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
+import { downloadHostRule } from "./download-hosts.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
 import { inProcessLimits, MemoryApiLimits } from "./memory-limits.js";
 import { realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
@@ -83,6 +84,13 @@ export interface QuickBooksClientOptions {
   batchSize?: number;
   /** Most batch requests started per 60 s for the realm (Intuit: 40 per realm and app). Default 40. */
   batchPerMinute?: number;
+  /**
+   * More places `download()` may follow a TempDownloadUri to, besides Intuit's attachment hosts
+   * (`INTUIT_DOWNLOAD_HOSTS`) and this helper's API origins: host patterns (`files.example.com`,
+   * `*.example.com`; https only) or exact origins (`http://127.0.0.1:9000`). A download never carries
+   * the Bearer token.
+   */
+  downloadHosts?: readonly string[];
 }
 
 export type {
@@ -393,6 +401,7 @@ export class QuickBooksClient {
       send: (request) => this.send(request),
       now: () => this.#clock(),
       batchSize,
+      mayDownloadFrom: downloadHostRule(Object.values(this.bases), options.downloadHosts),
     };
   }
 
