@@ -3,6 +3,7 @@
 // attempt, whose release frees the slot after it. Also the limit settings and which limits a request
 // counts against. It holds no state and sends nothing.
 import { ConfigurationError } from "../common/errors.js";
+import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import type { QuickBooksApi } from "./url.js";
 
 /** Which of Intuit's limits a request counts against (besides the realm's in-flight limit). */
@@ -75,6 +76,12 @@ export interface RateBucket {
   limit: number;
   /** `app`: per realm and app; `realm`: per realm across apps. */
   scope: "app" | "realm";
+}
+
+/** `realmId` when it is a QuickBooks realm id (digits); otherwise a ConfigurationError. */
+export function checkedRealm(realmId: unknown): string {
+  if (!isQuickBooksRealmId(realmId)) throw new ConfigurationError(`realmId: ${realmIdProblem(realmId)}`);
+  return realmId;
 }
 
 /** Fills in defaults and checks every value; throws ConfigurationError for a bad one. */

@@ -2,8 +2,10 @@
 // RealmLimiter per realm, a counter per month). The API helper's default. It shares nothing with
 // other processes: a fleet uses RedisApiLimits or PostgresApiLimits instead.
 import { TypedEmitter } from "../common/events.js";
+import { isQuickBooksRealmId } from "../oauth/realm-id.js";
 import {
   callKind,
+  checkedRealm,
   limitSettings,
   type ApiLimits,
   type ApiLimitSettings,
@@ -110,10 +112,11 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
 
   /** The realm's in-process limiter (its `peak`, `active` and `pausedUntil` help monitoring). */
   limiter(realmId: string): RealmLimiter {
-    return realmLimiter(this.#owner, realmId, this.#requested, this.#timing);
+    return realmLimiter(this.#owner, checkedRealm(realmId), this.#requested, this.#timing);
   }
 
   async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<() => void> {
+    checkedRealm(realmId);
     const meterClass = this.#metering.classify(request);
     this.#refuseOverBudget(meterClass);
     const limiter = this.limiter(realmId);
@@ -132,7 +135,7 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
   }
 
   pause(realmId: string, ms: number): void {
-    this.limiter(realmId).pause(ms);
+    if (isQuickBooksRealmId(realmId)) this.limiter(realmId).pause(ms);
   }
 
   /** The month's counts (default: this month, UTC). */
@@ -147,7 +150,8 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
       budget: this.#metering.budget,
     };
     if (options.realms) {
-      usage.realms = {};
+      // Keys are realm ids: without a prototype, no id (`__proto__`) can be anything but a key.
+      usage.realms = Object.create(null) as Record<string, MeterCounts>;
       for (const [realmId, c] of counts?.realms ?? []) usage.realms[realmId] = { ...c };
     }
     return usage;

@@ -8,6 +8,7 @@ import { ConfigurationError } from "../common/errors.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
 import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
 import { assertSafeUrl } from "../oauth/environments.js";
+import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import type { QuickBooksTokens } from "./access-tokens.js";
 import { faultFromJson, isTokenOfAnotherCompany, parseFault, type QuickBooksError } from "./fault.js";
 // data plane (request path): typed errors and idempotency keys
@@ -139,8 +140,7 @@ export class QuickBooksClient {
   readonly #plane: DataPlane;
 
   constructor(tokens: QuickBooksTokens, realmId: string, options: QuickBooksClientOptions = {}) {
-    if (typeof realmId !== "string" || realmId === "" || realmId === "." || realmId === "..")
-      throw new ConfigurationError("realmId is required");
+    if (!isQuickBooksRealmId(realmId)) throw new ConfigurationError(`realmId: ${realmIdProblem(realmId)}`);
     this.#tokens = tokens;
     this.realmId = realmId;
     const endpoints = tokens.endpoints;

@@ -7,8 +7,10 @@ import { ConfigurationError } from "../common/errors.js";
 import { TypedEmitter } from "../common/events.js";
 import { randomToken } from "../crypto/random.js";
 import { AbortError } from "../http/errors.js";
+import { isQuickBooksRealmId } from "../oauth/realm-id.js";
 import {
   callKind,
+  checkedRealm,
   limitSettings,
   rateBuckets,
   type ApiLimits,
@@ -224,7 +226,7 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
   }
 
   async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<() => void> {
-    if (typeof realmId !== "string" || realmId === "") throw new ConfigurationError("realmId is required");
+    checkedRealm(realmId);
     if (this.#closed) throw new ConfigurationError(`${this.constructor.name} is closed`);
     if (signal?.aborted) throw abortError(signal);
     const buckets = rateBuckets(this.settings, callKind(request));
@@ -297,7 +299,7 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
   }
 
   pause(realmId: string, ms: number): void {
-    if (!(ms > 0) || this.#closed) return;
+    if (!(ms > 0) || this.#closed || !isQuickBooksRealmId(realmId)) return;
     this.#trip(() => this.#backend.pause(realmId, Math.ceil(ms))).catch(() => {
       // A lost pause costs at most one more 429, which pauses again.
     });

@@ -143,7 +143,7 @@ describe("MemoryApiLimits through the API helper", () => {
     );
     const usage = await limits.usage({ realms: true });
     assert.deepEqual(
-      { core: usage.core, corePlus: usage.corePlus, realms: usage.realms },
+      { core: usage.core, corePlus: usage.corePlus, realms: { ...usage.realms } },
       { core: 1, corePlus: 20, realms: { "4001": { core: 1, corePlus: 20 } } },
     );
     assert.deepEqual((await limits.usage({ month: "1999-01" })).corePlus, 0);
@@ -158,7 +158,10 @@ describe("MemoryApiLimits through the API helper", () => {
     await b.post("customer", {});
     assert.ok(a.limits instanceof MemoryApiLimits);
     const usage = await (a.limits as MemoryApiLimits).usage({ realms: true });
-    assert.deepEqual(usage.realms, { "4002": { core: 0, corePlus: 1 }, "4003": { core: 1, corePlus: 0 } });
+    assert.deepEqual(
+      { ...usage.realms },
+      { "4002": { core: 0, corePlus: 1 }, "4003": { core: 1, corePlus: 0 } },
+    );
   });
 
   test("batch has its own budget (40 a minute by default); an accounting call does not wait for it", async () => {

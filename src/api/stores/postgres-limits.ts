@@ -203,7 +203,8 @@ class PostgresLimitsBackend implements LimitsBackend {
     const out: { total: MeterCounts; realms?: Record<string, MeterCounts> } = {
       total: { core: 0, corePlus: 0 },
     };
-    if (realms) out.realms = {};
+    // Keys are realm ids: without a prototype, no id (`__proto__`) can be anything but a key.
+    if (realms) out.realms = Object.create(null) as Record<string, MeterCounts>;
     for (const row of rows) {
       const counts = { core: Number(row.core), corePlus: Number(row.core_plus) };
       if (row.realm_id === "") out.total = counts;

@@ -201,7 +201,8 @@ class RedisLimitsBackend implements LimitsBackend {
       const fields = pairs(
         await this.#redis.command("usage", ["HGETALL", `${this.#base}realm-counts:${this.#app}:${month}`]),
       );
-      const byRealm: Record<string, MeterCounts> = {};
+      // Keys are realm ids: without a prototype, no id (`__proto__`) can be anything but a key.
+      const byRealm = Object.create(null) as Record<string, MeterCounts>;
       for (const [field, value] of fields) {
         const bar = field.lastIndexOf("|");
         const realmId = field.slice(0, bar);
