@@ -120,7 +120,7 @@ export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from 
 export { RealmLimiter } from "./api/rate-limit.js";
 export type { RealmLimits } from "./api/rate-limit.js";
 export { DEFAULT_API_LIMITS, callKind } from "./api/limits.js";
-export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRequestInfo } from "./api/limits.js";
+export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRelease, ApiRequestInfo } from "./api/limits.js";
 export { MemoryApiLimits } from "./api/memory-limits.js";
 export type { MemoryApiLimitsOptions } from "./api/memory-limits.js";
 export { SharedApiLimits } from "./api/shared-limits.js";
@@ -134,6 +134,7 @@ export type {
 } from "./api/shared-limits.js";
 export {
   ApiBudgetExceededError,
+  RealmBudgetExceededError,
   BUDGET_THRESHOLDS,
   classifyApiCall,
   prometheusText,

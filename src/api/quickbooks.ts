@@ -281,8 +281,8 @@ export class QuickBooksClient {
     const signal = options.signal;
     let accessToken = "";
     const call: ApiRequestInfo = { method, url, api };
-    // One loop (HttpClient.send): each attempt takes a slot of the realm's limits and the current
-    // token; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
+    // One loop (HttpClient.send): each attempt takes the current token, then a slot of the realm's
+    // limits; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
     const res = await this.#http.send({
       method,
       url,
@@ -296,15 +296,12 @@ export class QuickBooksClient {
       sleep: this.#sleep,
       clock: this.#clock,
       beforeAttempt: async () => {
+        // The token first: a realm without a usable grant (none stored, a refresh that fails) never
+        // takes a slot or a metered count, so it cannot spend the app's budget. The limits are told
+        // when an admitted attempt never left (`sent: false`), and give its count back.
+        if (auth) accessToken = await this.#tokens.getAccessToken(this.realmId);
         const release = await this.limits.acquire(this.realmId, call, signal);
-        try {
-          if (!auth) return { release };
-          accessToken = await this.#tokens.getAccessToken(this.realmId);
-          return { headers: { authorization: `Bearer ${accessToken}` }, release };
-        } catch (err) {
-          release();
-          throw err;
-        }
+        return auth ? { headers: { authorization: `Bearer ${accessToken}` }, release } : { release };
       },
       afterAnswer: (answer) => {
         // Every request of the realm holds off after a 429 (a write too, though it is not retried).
