@@ -109,8 +109,10 @@ describe("reading Faults and redacting bodies takes linear time in at most 64 Ki
         assert.ok(s < 50, `${what}, 16 KiB: ${s.toFixed(1)} ms`);
         const l = leastTime(of(large));
         assert.ok(l < 50, `${what}, 256 KiB: ${l.toFixed(1)} ms`);
-        // 16 times the input may cost at most about 16 times the time (1 ms for timer and GC noise).
-        assert.ok(l <= 16 * s + 1, `${what}: 256 KiB took ${l.toFixed(2)} ms, 16 KiB ${s.toFixed(2)} ms`);
+        // 16 times the input may cost about 16 times the time: twice that is allowed (a 256 KiB body
+        // falls out of the CPU caches and makes garbage; 1 ms for the timer), while the old patterns
+        // took from 280 to over 5000 times as long.
+        assert.ok(l <= 2 * 16 * s + 1, `${what}: 256 KiB took ${l.toFixed(2)} ms, 16 KiB ${s.toFixed(2)} ms`);
       }
     });
   }
