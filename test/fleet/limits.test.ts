@@ -236,10 +236,17 @@ for (const kind of ["redis", "postgres"] as const) {
       const a = await limits({ app });
       const b = await limits({ app });
       a.pause("5003", 60_000);
-      await new Promise((r) => setTimeout(r, 50)); // the pause is sent without waiting for it
-      await assert.rejects(b.acquire("5003", req("GET", `${PROD}/customer/1`), AbortSignal.timeout(150)), {
-        code: "ERR_ABORT",
-      });
+      // The pause is sent without waiting for it (a first round trip may also open the connection):
+      // wait until b is held, within a generous deadline, instead of sleeping a guess.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const held = await b.acquire("5003", req("GET", `${PROD}/customer/1`), AbortSignal.timeout(150)).then(
+          (release) => (release(), false),
+          (err: { code?: string }) => (assert.equal(err.code, "ERR_ABORT"), true),
+        );
+        if (held) break;
+        assert.ok(Date.now() < deadline, "the pause never reached the other process");
+      }
       (await b.acquire("5004", req("GET", `${PROD}/customer/1`)))();
     });
 
