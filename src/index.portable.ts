@@ -111,6 +111,7 @@ export type { AnyCdcResult, CdcDeletion, CdcGap, CdcOptions, CdcResult } from ".
 export { MAX_BATCH_SIZE } from "./api/batch.js";
 export type { BatchItem, BatchOptions, BatchResult } from "./api/batch.js";
 export { MAX_UPLOAD_BYTES } from "./api/upload.js";
+export { INTUIT_DOWNLOAD_HOSTS } from "./api/download-hosts.js";
 export type { AttachTo, DownloadOptions, UploadOptions } from "./api/upload.js";
 export type { FileData, FileStream } from "./api/multipart.js";
 export { ENTITY_NAMES, isEntityName, isNameList, isSingleton } from "./api/entities/index.js";
@@ -119,7 +120,7 @@ export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from 
 export { RealmLimiter } from "./api/rate-limit.js";
 export type { RealmLimits } from "./api/rate-limit.js";
 export { DEFAULT_API_LIMITS, callKind } from "./api/limits.js";
-export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRequestInfo } from "./api/limits.js";
+export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRelease, ApiRequestInfo } from "./api/limits.js";
 export { MemoryApiLimits } from "./api/memory-limits.js";
 export type { MemoryApiLimitsOptions } from "./api/memory-limits.js";
 export { SharedApiLimits } from "./api/shared-limits.js";
@@ -133,6 +134,7 @@ export type {
 } from "./api/shared-limits.js";
 export {
   ApiBudgetExceededError,
+  RealmBudgetExceededError,
   BUDGET_THRESHOLDS,
   classifyApiCall,
   prometheusText,

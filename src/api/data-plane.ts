@@ -21,6 +21,8 @@ export interface DataPlane {
   now(): number;
   /** Items per batch request. */
   readonly batchSize: number;
+  /** Whether `download()` may follow a TempDownloadUri to this URL (download-hosts.ts). */
+  mayDownloadFrom(link: URL): boolean;
 }
 
 /** Per-call options every data-plane helper takes. */

@@ -1,7 +1,16 @@
 // QuickBooksError and the tolerant reader of QuickBooks `Fault` bodies, in JSON (either case) or XML.
-// It must never throw while reading a body: anything it cannot read stays available as text.
+// It must never throw while reading a body: anything it cannot read stays available as text. Bodies
+// can come from a tenant (an attachment read as text), so it looks at no more than MAX_FAULT_CHARS of
+// one, and every step is linear in what it looks at.
 import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 import { redactText } from "../common/redact.js";
+import { readXmlFault } from "./fault-xml.js";
+
+/**
+ * The most of a body read for a Fault, or kept (redacted) as an error's `content`: 64 KiB. A Fault is
+ * a few hundred bytes; anything longer is data, not an answer.
+ */
+export const MAX_FAULT_CHARS = 64 * 1024;
 
 /** One entry of a Fault's `Error` list. */
 export interface QuickBooksErrorDetail {
@@ -55,7 +64,10 @@ export class QuickBooksError extends IntuitOAuthError {
   readonly errors: readonly QuickBooksErrorDetail[];
   /** Intuit's `intuit_tid` correlation id, for support tickets. */
   readonly intuitTid: string | undefined;
-  /** The raw body text (JSON, XML, HTML or plain text), with token values redacted. */
+  /**
+   * The raw body text (JSON, XML, HTML or plain text), with token values redacted; a body longer than
+   * {@link MAX_FAULT_CHARS} keeps its first 64 KiB and says how much was cut.
+   */
   readonly content: string;
   /** The `time` beside the Fault, when sent. */
   readonly time: string | undefined;
@@ -65,7 +77,7 @@ export class QuickBooksError extends IntuitOAuthError {
   readonly retryAfterMs: number | undefined;
 
   constructor(details: QuickBooksErrorDetails) {
-    const content = redactText(details.content);
+    const content = redactText(bounded(details.content));
     const fault = details.fault;
     super(describe(details.statusCode, fault, content, details.intuitTid));
     this.statusCode = details.statusCode;
@@ -77,6 +89,16 @@ export class QuickBooksError extends IntuitOAuthError {
     this.headers = details.headers ?? {};
     this.retryAfterMs = details.retryAfterMs;
   }
+}
+
+const TOKEN_CHARS = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/=-");
+
+/** The first MAX_FAULT_CHARS of a body, without a token cut in half at the end (it would escape redaction). */
+function bounded(text: string): string {
+  if (text.length <= MAX_FAULT_CHARS) return text;
+  let end = MAX_FAULT_CHARS;
+  while (end > 0 && TOKEN_CHARS.has(text.charAt(end - 1))) end--;
+  return `${text.slice(0, end)}… [${text.length - end} more characters not kept]`;
 }
 
 function describe(
@@ -117,9 +139,12 @@ export function isTokenOfAnotherCompany(fault: ParsedFault | undefined): boolean
  * // → { faultType: "ValidationFault", errors: [{ code: "610", message: "m", detail: "d" }], time: undefined }
  */
 export function parseFault(text: string): ParsedFault | undefined {
-  const start = text.trimStart()[0];
-  if (start === "{") return parseJsonFault(text);
-  if (start === "<") return parseXmlFault(text);
+  if (typeof text !== "string") return undefined;
+  // A Fault is small: a longer body is not read (JSON cut short does not parse; XML is scanned up to the cap).
+  const head = text.length > MAX_FAULT_CHARS ? text.slice(0, MAX_FAULT_CHARS) : text;
+  const start = head.trimStart()[0];
+  if (start === "{") return head === text ? parseJsonFault(text) : undefined;
+  if (start === "<") return readXmlFault(head);
   return undefined;
 }
 
@@ -180,61 +205,4 @@ function stringOf(value: unknown): string | undefined {
 function isoOrUndefined(ms: number): string | undefined {
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
-
-// Element names may carry a namespace prefix (`<ns2:Fault>`); attributes may use either quote.
-const NAME = (local: string) => `(?:[\\w.-]+:)?${local}`;
-const FAULT_XML = new RegExp(`<${NAME("Fault")}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${NAME("Fault")}\\s*>)`, "i");
-const ERROR_XML = new RegExp(`<${NAME("Error")}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${NAME("Error")}\\s*>)`, "gi");
-
-function parseXmlFault(text: string): ParsedFault | undefined {
-  const fault = FAULT_XML.exec(text);
-  if (!fault) return undefined;
-  const errors: QuickBooksErrorDetail[] = [];
-  for (const m of (fault[2] ?? "").matchAll(ERROR_XML)) {
-    const attrs = m[1] ?? "";
-    const inner = m[2] ?? "";
-    const element = attribute(attrs, "element");
-    errors.push({
-      code: attribute(attrs, "code") ?? childText(inner, "code") ?? "",
-      message: childText(inner, "Message") ?? "",
-      detail: childText(inner, "Detail"),
-      ...(element ? { element } : {}),
-    });
-  }
-  const rootTag = /<(?:[\w.-]+:)?IntuitResponse\b([^>]*)>/i.exec(text);
-  return {
-    faultType: attribute(fault[1] ?? "", "type") ?? childText(fault[2] ?? "", "type"),
-    errors,
-    time: rootTag ? attribute(rootTag[1] ?? "", "time") : undefined,
-  };
-}
-
-function attribute(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, "i").exec(attrs);
-  const value = m?.[1] ?? m?.[2];
-  return value === undefined ? undefined : decodeXml(value);
-}
-
-function childText(xml: string, local: string): string | undefined {
-  const m = new RegExp(`<${NAME(local)}\\b[^>]*?(?:/>|>([\\s\\S]*?)</${NAME(local)}\\s*>)`, "i").exec(xml);
-  if (!m) return undefined;
-  return decodeXml(m[1] ?? "").trim();
-}
-
-const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-function decodeXml(value: string): string {
-  return value.replace(
-    /<!\[CDATA\[([\s\S]*?)\]\]>|&(#x[0-9a-f]+|#\d+|\w+);/gi,
-    (whole, cdata: string | undefined, ref: string | undefined) => {
-      if (cdata !== undefined) return cdata;
-      if (!ref) return whole;
-      if (ref[0] === "#") {
-        const n = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-        return n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : whole;
-      }
-      return ENTITIES[ref.toLowerCase()] ?? whole;
-    },
-  );
 }

@@ -3,6 +3,7 @@
 // attempt, whose release frees the slot after it. Also the limit settings and which limits a request
 // counts against. It holds no state and sends nothing.
 import { ConfigurationError } from "../common/errors.js";
+import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import type { QuickBooksApi } from "./url.js";
 
 /** Which of Intuit's limits a request counts against (besides the realm's in-flight limit). */
@@ -18,6 +19,9 @@ export interface ApiRequestInfo {
   readonly api: QuickBooksApi | undefined;
 }
 
+/** Frees an admitted request's slot; `{ sent: false }` also gives back its metered count. */
+export type ApiRelease = (outcome?: { sent: boolean }) => void;
+
 /**
  * Intuit's per-realm limits for one app, and the metered-call counts, held in one place:
  * {@link MemoryApiLimits} (this process), `RedisApiLimits` (`intuit-oauth-client/redis`) or
@@ -28,10 +32,12 @@ export interface ApiLimits {
   /**
    * Waits until `realmId` may send `request` (a slot, the minute budgets, any pause after a 429),
    * counts it, and resolves with the function that frees the slot: call it exactly once, when the
-   * answer's headers have arrived. Rejects with the signal's AbortError, ApiBudgetExceededError
-   * (hard cap reached), or SharedStoreError.
+   * answer's headers have arrived or the attempt failed. Pass `{ sent: false }` when the request
+   * certainly never left (nothing reached Intuit): its metered count is given back. Rejects with
+   * the signal's AbortError, ApiBudgetExceededError (hard cap reached), RealmBudgetExceededError
+   * (the realm's share used up), ConfigurationError (not a realm id), or SharedStoreError.
    */
-  acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<() => void>;
+  acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<ApiRelease>;
   /** Holds every request of the realm for `ms` (after a 429). Never throws. */
   pause(realmId: string, ms: number): void;
 }
@@ -75,6 +81,12 @@ export interface RateBucket {
   limit: number;
   /** `app`: per realm and app; `realm`: per realm across apps. */
   scope: "app" | "realm";
+}
+
+/** `realmId` when it is a QuickBooks realm id (digits); otherwise a ConfigurationError. */
+export function checkedRealm(realmId: unknown): string {
+  if (!isQuickBooksRealmId(realmId)) throw new ConfigurationError(`realmId: ${realmIdProblem(realmId)}`);
+  return realmId;
 }
 
 /** Fills in defaults and checks every value; throws ConfigurationError for a bad one. */

@@ -2,15 +2,19 @@
 // RealmLimiter per realm, a counter per month). The API helper's default. It shares nothing with
 // other processes: a fleet uses RedisApiLimits or PostgresApiLimits instead.
 import { TypedEmitter } from "../common/events.js";
+import { isQuickBooksRealmId } from "../oauth/realm-id.js";
 import {
   callKind,
+  checkedRealm,
   limitSettings,
   type ApiLimits,
   type ApiLimitSettings,
+  type ApiRelease,
   type ApiRequestInfo,
 } from "./limits.js";
 import {
   ApiBudgetExceededError,
+  RealmBudgetExceededError,
   checkMonth,
   crossedMarks,
   meteringSettings,
@@ -90,13 +94,13 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
 
   constructor(options: MemoryApiLimitsOptions = {}) {
     super();
-    const { clock, sleep, app, budget, hardCap, classify, ...limits } = options;
+    const { clock, sleep, app, budget, hardCap, perRealmShare, classify, ...limits } = options;
     this.settings = Object.freeze(limitSettings(limits));
     this.#requested = {};
     for (const [key, value] of Object.entries(limits))
       if (value !== undefined && key in this.settings)
         (this.#requested as Record<string, number>)[key] = value;
-    this.#metering = meteringSettings({ app, budget, hardCap, classify });
+    this.#metering = meteringSettings({ app, budget, hardCap, perRealmShare, classify });
     this.#timing = { clock: clock ?? Date.now, sleep: sleep ?? realSleep };
     const shared = (options as Shared)[SHARED];
     this.#owner = shared?.owner ?? this;
@@ -110,29 +114,39 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
 
   /** The realm's in-process limiter (its `peak`, `active` and `pausedUntil` help monitoring). */
   limiter(realmId: string): RealmLimiter {
-    return realmLimiter(this.#owner, realmId, this.#requested, this.#timing);
+    return realmLimiter(this.#owner, checkedRealm(realmId), this.#requested, this.#timing);
   }
 
-  async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<() => void> {
+  async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<ApiRelease> {
+    checkedRealm(realmId);
     const meterClass = this.#metering.classify(request);
-    this.#refuseOverBudget(meterClass);
+    this.#refuseOverBudget(realmId, meterClass);
     const limiter = this.limiter(realmId);
     const kind = callKind(request);
     // A free slot is taken synchronously; only a full realm waits.
-    const release = (!signal?.aborted && limiter.tryAcquire(kind)) || (await limiter.acquire(signal, kind));
+    const free = (!signal?.aborted && limiter.tryAcquire(kind)) || (await limiter.acquire(signal, kind));
+    let month: string;
     try {
       // Checked again after the wait, and counted in the same turn: no other call can slip between.
-      this.#refuseOverBudget(meterClass);
-      if (meterClass) this.#count(realmId, meterClass);
+      this.#refuseOverBudget(realmId, meterClass);
+      month = this.#month();
+      if (meterClass) this.#count(realmId, meterClass, month);
     } catch (err) {
-      release();
+      free();
       throw err;
     }
-    return release;
+    let released = false;
+    return (outcome) => {
+      if (released) return;
+      released = true;
+      free();
+      // A request that never left reached nothing Intuit meters: its count goes back.
+      if (outcome?.sent === false && meterClass) this.#uncount(realmId, meterClass, month);
+    };
   }
 
   pause(realmId: string, ms: number): void {
-    this.limiter(realmId).pause(ms);
+    if (isQuickBooksRealmId(realmId)) this.limiter(realmId).pause(ms);
   }
 
   /** The month's counts (default: this month, UTC). */
@@ -147,7 +161,8 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
       budget: this.#metering.budget,
     };
     if (options.realms) {
-      usage.realms = {};
+      // Keys are realm ids: without a prototype, no id (`__proto__`) can be anything but a key.
+      usage.realms = Object.create(null) as Record<string, MeterCounts>;
       for (const [realmId, c] of counts?.realms ?? []) usage.realms[realmId] = { ...c };
     }
     return usage;
@@ -162,16 +177,31 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
     return utcMonth(this.#timing.clock());
   }
 
-  #refuseOverBudget(meterClass: MeterClass | undefined): void {
-    const { hardCap, budget, app } = this.#metering;
-    if (meterClass !== "corePlus" || !hardCap || budget === undefined) return;
+  #refuseOverBudget(realmId: string, meterClass: MeterClass | undefined): void {
+    const { hardCap, budget, app, realmShare } = this.#metering;
+    if (meterClass !== "corePlus") return;
     const month = this.#month();
-    const used = this.#meter.counts(month, false)?.total.corePlus ?? 0;
-    if (used >= budget) throw new ApiBudgetExceededError({ app, month, used, budget });
+    const counts = this.#meter.counts(month, false);
+    if (hardCap && budget !== undefined) {
+      const used = counts?.total.corePlus ?? 0;
+      if (used >= budget) throw new ApiBudgetExceededError({ app, month, used, budget });
+    }
+    if (realmShare !== undefined) {
+      const used = counts?.realms.get(realmId)?.corePlus ?? 0;
+      if (used >= realmShare)
+        throw new RealmBudgetExceededError({ app, month, realmId, used, share: realmShare });
+    }
   }
 
-  #count(realmId: string, meterClass: MeterClass): void {
-    const month = this.#month();
+  #uncount(realmId: string, meterClass: MeterClass, month: string): void {
+    const counts = this.#meter.counts(month, false);
+    const realm = counts?.realms.get(realmId);
+    if (!counts || !realm) return;
+    counts.total[meterClass] = Math.max(0, counts.total[meterClass] - 1);
+    realm[meterClass] = Math.max(0, realm[meterClass] - 1);
+  }
+
+  #count(realmId: string, meterClass: MeterClass, month: string): void {
     const counts = this.#meter.counts(month, true) as MonthCounts;
     counts.total[meterClass]++;
     let realm = counts.realms.get(realmId);

@@ -29,6 +29,12 @@ export interface MeteringOptions {
   budget?: number;
   /** Refuse CorePlus calls once `budget` is used up this month (ApiBudgetExceededError). Default false. */
   hardCap?: boolean;
+  /**
+   * The most CorePlus calls one realm may make a month, so one company cannot spend the whole
+   * budget: a fraction of `budget` below 1 (`0.05`: 5%), or a number of calls (a whole number, 1 or
+   * more). A realm past its share gets RealmBudgetExceededError; the others go on. Default: none.
+   */
+  perRealmShare?: number;
   /** Overrides the standard classification, e.g. for batch. */
   classify?: ApiCallClassifier;
 }
@@ -93,6 +99,32 @@ export class ApiBudgetExceededError extends IntuitOAuthError {
   }
 }
 
+/**
+ * One realm has used its share of the CorePlus budget this month (`perRealmShare`): the call was not
+ * sent. Other realms are not affected.
+ */
+export class RealmBudgetExceededError extends IntuitOAuthError {
+  static override readonly code: IntuitOAuthErrorCode = "ERR_REALM_BUDGET_EXCEEDED";
+  readonly app: string;
+  readonly month: string;
+  readonly realmId: string;
+  /** The realm's CorePlus calls this month. */
+  readonly used: number;
+  /** The realm's share, in calls. */
+  readonly share: number;
+  constructor(details: { app: string; month: string; realmId: string; used: number; share: number }) {
+    super(
+      `Realm ${details.realmId} has used its share of app ${details.app}'s CorePlus budget for ` +
+        `${details.month} (${details.used} of ${details.share}); the call was not sent`,
+    );
+    this.app = details.app;
+    this.month = details.month;
+    this.realmId = details.realmId;
+    this.used = details.used;
+    this.share = details.share;
+  }
+}
+
 /** The budget marks, as fractions. */
 export const BUDGET_THRESHOLDS = [0.8, 0.95] as const;
 
@@ -103,6 +135,8 @@ export interface MeteringSettings {
   hardCap: boolean;
   /** The call counts at which each threshold is reached (same order as BUDGET_THRESHOLDS); 0 without a budget. */
   marks: [number, number];
+  /** CorePlus calls one realm may make a month (from `perRealmShare`), or undefined. */
+  realmShare: number | undefined;
   classify: (request: ApiRequestInfo) => MeterClass | undefined;
 }
 
@@ -115,6 +149,7 @@ export function meteringSettings(options: MeteringOptions = {}): MeteringSetting
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1))
     throw new ConfigurationError("budget must be a positive integer");
   if (options.hardCap && budget === undefined) throw new ConfigurationError("hardCap needs a budget");
+  const realmShare = shareOf(options.perRealmShare, budget);
   const custom = options.classify;
   if (custom !== undefined && typeof custom !== "function")
     throw new ConfigurationError("classify must be a function");
@@ -123,10 +158,25 @@ export function meteringSettings(options: MeteringOptions = {}): MeteringSetting
     budget,
     hardCap: options.hardCap === true,
     marks: budget === undefined ? [0, 0] : [Math.ceil(budget * 0.8), Math.ceil(budget * 0.95)],
+    realmShare,
     classify: custom
       ? (request) => checkedClass(custom(request, classifyApiCall(request)))
       : (request) => classifyApiCall(request),
   };
+}
+
+function shareOf(share: number | undefined, budget: number | undefined): number | undefined {
+  if (share === undefined) return undefined;
+  if (
+    typeof share !== "number" ||
+    !Number.isFinite(share) ||
+    share <= 0 ||
+    (share >= 1 && !Number.isInteger(share))
+  )
+    throw new ConfigurationError("perRealmShare must be a fraction below 1 or a whole number of calls");
+  if (share >= 1) return share;
+  if (budget === undefined) throw new ConfigurationError("perRealmShare as a fraction needs a budget");
+  return Math.max(1, Math.floor(budget * share));
 }
 
 function checkedClass(value: unknown): MeterClass | undefined {

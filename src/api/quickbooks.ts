@@ -8,6 +8,7 @@ import { ConfigurationError } from "../common/errors.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
 import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
 import { assertSafeUrl } from "../oauth/environments.js";
+import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import type { QuickBooksTokens } from "./access-tokens.js";
 import { faultFromJson, isTokenOfAnotherCompany, parseFault, type QuickBooksError } from "./fault.js";
 // data plane (request path): typed errors and idempotency keys
@@ -39,6 +40,7 @@ import type {
 } from "./entities/index.js";
 import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
 import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
+import { downloadHostRule } from "./download-hosts.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
 import { inProcessLimits, MemoryApiLimits } from "./memory-limits.js";
 import { realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
@@ -83,6 +85,13 @@ export interface QuickBooksClientOptions {
   batchSize?: number;
   /** Most batch requests started per 60 s for the realm (Intuit: 40 per realm and app). Default 40. */
   batchPerMinute?: number;
+  /**
+   * More places `download()` may follow a TempDownloadUri to, besides Intuit's attachment hosts
+   * (`INTUIT_DOWNLOAD_HOSTS`) and this helper's API origins: host patterns (`files.example.com`,
+   * `*.example.com`; https only) or exact origins (`http://127.0.0.1:9000`). A download never carries
+   * the Bearer token.
+   */
+  downloadHosts?: readonly string[];
 }
 
 export type {
@@ -131,8 +140,7 @@ export class QuickBooksClient {
   readonly #plane: DataPlane;
 
   constructor(tokens: QuickBooksTokens, realmId: string, options: QuickBooksClientOptions = {}) {
-    if (typeof realmId !== "string" || realmId === "" || realmId === "." || realmId === "..")
-      throw new ConfigurationError("realmId is required");
+    if (!isQuickBooksRealmId(realmId)) throw new ConfigurationError(`realmId: ${realmIdProblem(realmId)}`);
     this.#tokens = tokens;
     this.realmId = realmId;
     const endpoints = tokens.endpoints;
@@ -273,8 +281,8 @@ export class QuickBooksClient {
     const signal = options.signal;
     let accessToken = "";
     const call: ApiRequestInfo = { method, url, api };
-    // One loop (HttpClient.send): each attempt takes a slot of the realm's limits and the current
-    // token; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
+    // One loop (HttpClient.send): each attempt takes the current token, then a slot of the realm's
+    // limits; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
     const res = await this.#http.send({
       method,
       url,
@@ -288,15 +296,12 @@ export class QuickBooksClient {
       sleep: this.#sleep,
       clock: this.#clock,
       beforeAttempt: async () => {
+        // The token first: a realm without a usable grant (none stored, a refresh that fails) never
+        // takes a slot or a metered count, so it cannot spend the app's budget. The limits are told
+        // when an admitted attempt never left (`sent: false`), and give its count back.
+        if (auth) accessToken = await this.#tokens.getAccessToken(this.realmId);
         const release = await this.limits.acquire(this.realmId, call, signal);
-        try {
-          if (!auth) return { release };
-          accessToken = await this.#tokens.getAccessToken(this.realmId);
-          return { headers: { authorization: `Bearer ${accessToken}` }, release };
-        } catch (err) {
-          release();
-          throw err;
-        }
+        return auth ? { headers: { authorization: `Bearer ${accessToken}` }, release } : { release };
       },
       afterAnswer: (answer) => {
         // Every request of the realm holds off after a 429 (a write too, though it is not retried).
@@ -326,8 +331,11 @@ export class QuickBooksClient {
       throw this.#error(
         res,
         res.status === 429 ? (res.retryAfterMs ?? this.#retry.defaultRetryAfterMs) : undefined,
+        auth,
       );
-    const body = this.#successBody(res, responseType);
+    // A call without credentials (a TempDownloadUri) fetches data, not an answer of the API: its
+    // bytes are never searched for a Fault.
+    const body = this.#successBody(res, responseType, auth);
     return {
       status: res.status,
       headers: res.headers,
@@ -338,7 +346,7 @@ export class QuickBooksClient {
     } as QuickBooksResponse<QuickBooksBody<R, T>>;
   }
 
-  #successBody(res: HttpResponse, responseType: QuickBooksResponseType): unknown {
+  #successBody(res: HttpResponse, responseType: QuickBooksResponseType, fromApi: boolean): unknown {
     if (responseType === "stream") return res.stream ?? streamOf(res.body);
     // Intuit sometimes answers 200 with a Fault inside.
     if (responseType === "json") {
@@ -348,29 +356,29 @@ export class QuickBooksClient {
       try {
         doc = JSON.parse(text);
       } catch {
-        throw this.#error(res);
+        throw this.#error(res, undefined, fromApi);
       }
-      if (faultFromJson(doc)) throw this.#error(res);
+      if (fromApi && faultFromJson(doc)) throw this.#error(res);
       return doc;
     }
     const type = (res.headers["content-type"] ?? "").toLowerCase();
-    if (responseType === "text" || /json|xml/.test(type)) {
+    if (responseType === "text" || (fromApi && /json|xml/.test(type))) {
       const text = bodyText(res);
-      if (parseFault(text)) throw this.#error(res);
+      if (fromApi && parseFault(text)) throw this.#error(res);
       if (responseType === "text") return text;
     }
     // A copy of exactly these bytes: a Node Buffer's slice() is a view on the shared pool slab.
     return new Uint8Array(res.body).buffer;
   }
 
-  #error(res: HttpResponse, retryAfterMs?: number): QuickBooksError {
+  #error(res: HttpResponse, retryAfterMs?: number, fromApi = true): QuickBooksError {
     const content = bodyText(res);
     return quickBooksErrorFor({
       statusCode: res.status,
       content,
       headers: res.headers,
       intuitTid: res.intuitTid,
-      fault: parseFault(content),
+      fault: fromApi ? parseFault(content) : undefined,
       retryAfterMs,
     });
   }
@@ -390,6 +398,7 @@ export class QuickBooksClient {
       send: (request) => this.send(request),
       now: () => this.#clock(),
       batchSize,
+      mayDownloadFrom: downloadHostRule(Object.values(this.bases), options.downloadHosts),
     };
   }
 

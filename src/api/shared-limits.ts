@@ -7,17 +7,21 @@ import { ConfigurationError } from "../common/errors.js";
 import { TypedEmitter } from "../common/events.js";
 import { randomToken } from "../crypto/random.js";
 import { AbortError } from "../http/errors.js";
+import { isQuickBooksRealmId } from "../oauth/realm-id.js";
 import {
   callKind,
+  checkedRealm,
   limitSettings,
   rateBuckets,
   type ApiLimits,
   type ApiLimitSettings,
+  type ApiRelease,
   type ApiRequestInfo,
   type RateBucket,
 } from "./limits.js";
 import {
   ApiBudgetExceededError,
+  RealmBudgetExceededError,
   checkMonth,
   crossedMarks,
   meteringSettings,
@@ -68,7 +72,8 @@ export type SharedAttemptResult =
       status: "refused";
       /** Known wait (a full minute budget, a pause), or undefined: poll. */ waitMs: number | undefined;
     }
-  | { status: "overBudget"; used: number };
+  | { status: "overBudget"; used: number }
+  | { status: "overRealmShare"; /** The realm's CorePlus count this month. */ used: number };
 
 /** The atomic operations a store provides; every method is one round trip. */
 export interface LimitsBackend {
@@ -76,6 +81,11 @@ export interface LimitsBackend {
   release(realmId: string, tokens: readonly string[]): Promise<void>;
   renew(realmId: string, tokens: readonly string[]): Promise<void>;
   pause(realmId: string, ms: number): Promise<void>;
+  /**
+   * Gives back the metered count of a granted request that was never sent (optional: a backend
+   * without it keeps the count). Never below zero.
+   */
+  refund?(realmId: string, meterClass: MeterClass, month: string): Promise<void>;
   usage(
     month: string,
     realms: boolean,
@@ -106,6 +116,8 @@ export interface SharedLimitsStats {
   releaseTrips: number;
   /** Round trips that renewed the leases of long requests. */
   renewTrips: number;
+  /** Round trips that gave back the count of a request that was never sent. */
+  refundTrips: number;
   /** Round trips that failed (a release or renewal that failed is left to the lease). */
   failures: number;
 }
@@ -191,6 +203,7 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
     carriedReleases: 0,
     releaseTrips: 0,
     renewTrips: 0,
+    refundTrips: 0,
     failures: 0,
   };
 
@@ -199,9 +212,9 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
     backend: (settings: BackendSettings) => LimitsBackend,
   ) {
     super();
-    const { leaseMs, pollMs, clock, app, budget, hardCap, classify, ...limits } = options;
+    const { leaseMs, pollMs, clock, app, budget, hardCap, perRealmShare, classify, ...limits } = options;
     this.settings = Object.freeze(limitSettings(limits));
-    this.#metering = meteringSettings({ app, budget, hardCap, classify });
+    this.#metering = meteringSettings({ app, budget, hardCap, perRealmShare, classify });
     this.leaseMs = positive(leaseMs ?? 30_000, "leaseMs");
     this.#pollMs = positive(pollMs ?? 50, "pollMs");
     this.#clock = clock ?? Date.now;
@@ -223,8 +236,8 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
     return { ...this.#stats };
   }
 
-  async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<() => void> {
-    if (typeof realmId !== "string" || realmId === "") throw new ConfigurationError("realmId is required");
+  async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<ApiRelease> {
+    checkedRealm(realmId);
     if (this.#closed) throw new ConfigurationError(`${this.constructor.name} is closed`);
     if (signal?.aborted) throw abortError(signal);
     const buckets = rateBuckets(this.settings, callKind(request));
@@ -241,6 +254,7 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
         lane.pending = [];
         const token = `${this.#lane}.${(this.#nextToken++).toString(36)}`;
         let result: SharedAttemptResult;
+        const month = utcMonth(this.#clock());
         try {
           result = await this.#trip(() =>
             this.#backend.attempt({
@@ -249,7 +263,7 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
               token,
               buckets,
               meterClass,
-              month: utcMonth(this.#clock()),
+              month,
               releases,
             }),
           );
@@ -261,7 +275,7 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
         if (result.status === "granted") {
           this.#stats.granted++;
           this.#hold(token, realmId);
-          const release = this.#releaser(realmId, token);
+          const release = this.#releaser(realmId, token, meterClass, month);
           try {
             if (signal?.aborted) throw abortError(signal); // aborted while the attempt was under way
             if (meterClass === "corePlus") this.#announce(result.used);
@@ -273,11 +287,16 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
         }
         if (result.status === "overBudget") {
           const { app, budget } = this.#metering;
-          throw new ApiBudgetExceededError({
+          throw new ApiBudgetExceededError({ app, month, used: result.used, budget: budget ?? 0 });
+        }
+        if (result.status === "overRealmShare") {
+          const { app, realmShare } = this.#metering;
+          throw new RealmBudgetExceededError({
             app,
-            month: utcMonth(this.#clock()),
+            month,
+            realmId,
             used: result.used,
-            budget: budget ?? 0,
+            share: realmShare ?? 0,
           });
         }
         this.#stats.refused++;
@@ -297,7 +316,7 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
   }
 
   pause(realmId: string, ms: number): void {
-    if (!(ms > 0) || this.#closed) return;
+    if (!(ms > 0) || this.#closed || !isQuickBooksRealmId(realmId)) return;
     this.#trip(() => this.#backend.pause(realmId, Math.ceil(ms))).catch(() => {
       // A lost pause costs at most one more 429, which pauses again.
     });
@@ -348,11 +367,13 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
     else if (this.#lanes.get(realmId) === lane) this.#lanes.delete(realmId);
   }
 
-  #releaser(realmId: string, token: string): () => void {
+  #releaser(realmId: string, token: string, meterClass: MeterClass | undefined, month: string): ApiRelease {
     let released = false;
-    return () => {
+    return (outcome) => {
       if (released) return;
       released = true;
+      // A request that never left reached nothing Intuit meters: its count goes back (rare: one trip).
+      if (outcome?.sent === false && meterClass !== undefined) this.#refund(realmId, meterClass, month);
       this.#held.delete(token);
       if (this.#held.size === 0 && this.#renewTimer !== undefined) {
         clearInterval(this.#renewTimer);
@@ -411,6 +432,15 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
         return this.#trip(() => this.#backend.renew(realmId, tokens)).catch(() => {});
       }),
     );
+  }
+
+  #refund(realmId: string, meterClass: MeterClass, month: string): void {
+    const refund = this.#backend.refund?.bind(this.#backend);
+    if (!refund || this.#closed) return;
+    this.#stats.refundTrips++;
+    this.#trip(() => refund(realmId, meterClass, month)).catch(() => {
+      // A lost refund leaves one call counted that Intuit did not see: the safe side of a budget.
+    });
   }
 
   #announce(used: number): void {

@@ -1,11 +1,12 @@
 // Attachments: `qb.upload(...)` sends one file as multipart/form-data to `/upload` (metadata part
 // `file_metadata_01`, bytes `file_content_01`) and returns the Attachable; `qb.download(...)` fetches
-// an attachment through its TempDownloadUri, a signed URL on another host, which never gets the
-// Bearer token. The body is built in memory (a retry resends it), so a stream is read to its end first.
+// an attachment through its TempDownloadUri, a signed URL on one of Intuit's file hosts, which never
+// gets the Bearer token. The body is built in memory (a retry resends it), so a stream is read to its end first.
 import { ConfigurationError } from "../common/errors.js";
 import { utf8 } from "../common/bytes.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import type { Attachable, AttachableRef } from "./entities/index.js";
+import { assertDownloadHost } from "./download-hosts.js";
 import { faultFromJson } from "./fault.js";
 import { quickBooksErrorFor } from "./conflict.js";
 import { bytesOf, multipartBody, readStream, type FileData, type FileStream } from "./multipart.js";
@@ -147,14 +148,24 @@ export async function downloadAttachment<R extends Exclude<QuickBooksResponseTyp
     });
     link = res.body.trim();
   }
-  if (typeof link !== "string" || !/^https?:\/\//i.test(link))
-    throw new ConfigurationError("the attachment's TempDownloadUri is not an http(s) URL");
+  const url = typeof link === "string" && /^https?:\/\//i.test(link) ? parsedUrl(link) : undefined;
+  if (!url) throw new ConfigurationError("the attachment's TempDownloadUri is not an http(s) URL");
+  // The link comes from an answer a tenant can influence: only Intuit's hosts (or the API's own).
+  assertDownloadHost(url, (u) => plane.mayDownloadFrom(u));
   // A signed link needs no credentials, and must not get them: it points at another host.
   const res = await plane.send<never, R>({
-    path: link,
+    path: link as string,
     auth: false,
     responseType: (options.responseType ?? "arrayBuffer") as R,
     ...call,
   });
   return res.body;
+}
+
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }

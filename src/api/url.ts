@@ -51,6 +51,10 @@ function prefixOf(api: QuickBooksApi, base: string, realmId: string): string {
   return api === "accounting" ? `${path}/v3/company/${encodeURIComponent(realmId)}/` : `${path}/`;
 }
 
+// C0 controls, DEL and C1 controls.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 function isDotSegment(segment: string): boolean {
   return /^(?:\.|%2e){1,2}$/i.test(segment);
 }
@@ -73,6 +77,10 @@ export function apiUrl(
   const q = path.indexOf("?");
   const pathPart = q === -1 ? path : path.slice(0, q);
   const pathQuery = q === -1 ? "" : path.slice(q + 1);
+  // URL parsing deletes TAB, CR and LF and trims other controls, so `%\t2f` would become `%2f` after
+  // the checks below: controls are refused outright (and the parsed path is checked again).
+  if (CONTROL.test(pathPart))
+    throw new ConfigurationError(`path must not contain control characters: ${JSON.stringify(pathPart)}`);
   if (pathPart.includes("\\")) throw new ConfigurationError(`path must not contain a backslash: ${pathPart}`);
   // An encoded slash or backslash is a separator to some servers and not to URL parsing.
   if (/%2f|%5c/i.test(pathPart))
@@ -96,6 +104,8 @@ export function apiUrl(
     throw new ConfigurationError(`unsupported URL: ${href}`);
   const origin = url.origin;
   const pathname = url.pathname;
+  if (/%2f|%5c/i.test(pathname))
+    throw new ConfigurationError(`path must not contain an encoded slash: ${pathname}`);
   const api = options.anonymous
     ? apiOf(origin, pathname, options)
     : checkedApi(origin, pathname, full ? undefined : requested, options);

@@ -36,9 +36,9 @@ function unescapeHtml(s: string): string {
 }
 
 /** What the consent page offers, read from its HTML as a browser would render it. */
-function readConsentPage(html: string) {
+export function readConsentPage(html: string) {
   const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1];
-  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+  const action = /<form\b[^<>]*action="([^"]+)"/.exec(html)?.[1];
   if (!pending || !action) throw new Error("The consent page has no form");
   const company = /<option value="([^"]+)">([^<]*)<\/option>/.exec(html);
   return {

@@ -37,6 +37,7 @@ export type IntuitOAuthErrorCode =
   | "ERR_WEBHOOK_PAYLOAD"
   | "ERR_WEBHOOK_SIGNATURE"
   | "ERR_API_BUDGET_EXCEEDED"
+  | "ERR_REALM_BUDGET_EXCEEDED"
   | "ERR_SHARED_STORE";
 
 /** Base class of every error this library throws. */

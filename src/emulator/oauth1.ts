@@ -22,7 +22,9 @@ export function parseOAuthHeader(authorization: string | undefined): Map<string,
   const m = /^OAuth\s+(.*)$/is.exec(authorization ?? "");
   if (!m?.[1]) return undefined;
   const params = new Map<string, string>();
-  const re = /([A-Za-z0-9_%.~-]+)\s*=\s*"([^"]*)"/g;
+  // A name starts only where no name character precedes it, so a long run is tried once, not once
+  // per character (which would be quadratic).
+  const re = /(?<![A-Za-z0-9_%.~-])([A-Za-z0-9_%.~-]+)\s*=\s*"([^"]*)"/g;
   for (const part of m[1].matchAll(re)) {
     const [, key, value] = part;
     if (key !== undefined && value !== undefined) params.set(percentDecode(key), percentDecode(value));

@@ -206,15 +206,33 @@ function compare(a: unknown, b: string | number | boolean): number | undefined {
   return as < bs ? -1 : as > bs ? 1 : 0;
 }
 
+/**
+ * SQL LIKE with `%` wildcards, case-insensitive: the first piece is a prefix, the last a suffix, and
+ * the ones between are found left to right (the leftmost place is always as good as any). A regex
+ * with one `.*` per `%` would backtrack polynomially on a long value.
+ */
+function like(value: string, pattern: string): boolean {
+  const text = value.toLowerCase();
+  const pieces = pattern.toLowerCase().split("%");
+  const first = pieces[0] as string;
+  if (pieces.length === 1) return text === first;
+  const last = pieces[pieces.length - 1] as string;
+  if (first.length + last.length > text.length || !text.startsWith(first) || !text.endsWith(last))
+    return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const found = text.indexOf(piece, at);
+    if (found === -1 || found + piece.length > end) return false;
+    at = found + piece.length;
+  }
+  return true;
+}
+
 function matches(entity: Record<string, unknown>, c: Condition): boolean {
   const v = valueOf(entity, c.field);
   if (c.op === "in") return c.values.some((x) => compare(v, x) === 0);
-  if (c.op === "like") {
-    const pattern = String(c.values[0])
-      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-      .replace(/%/g, ".*");
-    return new RegExp(`^${pattern}$`, "is").test(String(v ?? ""));
-  }
+  if (c.op === "like") return like(String(v ?? ""), String(c.values[0]));
   const d = compare(v, c.values[0] ?? "");
   if (d === undefined) return c.op === "!=";
   switch (c.op) {

@@ -30,11 +30,17 @@ export interface HttpOptions {
   maxBodyBytes?: number;
 }
 
+/** How an attempt ended, as far as the server is concerned. */
+export interface AttemptOutcome {
+  /** False only when the request certainly never left this process (nothing reached the server). */
+  sent: boolean;
+}
+
 /** What a caller's hook may add to one attempt: headers (a fresh Bearer token) and a release. */
 export interface AttemptContext {
   headers?: Record<string, string>;
-  /** Called once the attempt is over, whatever its outcome (a limiter slot). */
-  release?: () => void;
+  /** Called once the attempt is over, whatever its outcome (a limiter slot), with that outcome. */
+  release?: (outcome: AttemptOutcome) => void;
 }
 
 /** One request as callers describe it. */
@@ -146,6 +152,7 @@ export class HttpClient {
       const context = options.beforeAttempt ? await options.beforeAttempt(attempt) : undefined;
       const started = this.logging ? performance.now() : 0;
       let response: HttpResponse;
+      let dispatched = false;
       try {
         let sent = headers;
         if (context?.headers) {
@@ -154,9 +161,13 @@ export class HttpClient {
           assertValidHeaders(added);
           sent = { ...headers, ...added };
         }
+        dispatched = true;
         response = await this.attempt(options, sent, attempt);
       } catch (err) {
-        context?.release?.();
+        // A refused header value, or a connection that never opened, reached no server.
+        context?.release?.({
+          sent: dispatched && (!(err instanceof NetworkError) || err.requestMayHaveBeenSent),
+        });
         if (this.logging)
           this.logger.debug(
             { method: options.method, url: stripQuery(options.url), attempt, error: (err as Error).name },
@@ -173,7 +184,7 @@ export class HttpClient {
         await wait(decision.afterMs, options.signal);
         continue;
       }
-      context?.release?.();
+      context?.release?.({ sent: true });
       if (this.logging)
         this.logger.debug(
           {

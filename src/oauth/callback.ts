@@ -3,6 +3,7 @@
 // exchanged (a WeakSet brand), so the state check cannot be skipped by accident. Sends nothing.
 import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 import { safeEqual } from "../crypto/compare.js";
+import { isQuickBooksRealmId } from "./realm-id.js";
 
 /** Why a callback was rejected before any code was exchanged. */
 export type CallbackErrorReason =
@@ -56,7 +57,6 @@ export interface ValidatedCallback {
 }
 
 const validated = new WeakSet<ValidatedCallback>();
-const REALM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Whether `value` came from {@link validateCallback}. */
 export function isValidatedCallback(value: unknown): value is ValidatedCallback {
@@ -113,8 +113,8 @@ export function validateCallback(
   if (error !== undefined) throw new AuthorizationResponseError(error, single(params, "error_description"));
   if (code === undefined || code === "")
     throw new CallbackError("code_missing", "Callback has no code parameter");
-  // The realm goes into API paths and store keys; Intuit's are digits, so anything odd is refused.
-  if (realmId !== undefined && realmId !== "" && !REALM_ID.test(realmId))
+  // The realm goes into API paths and store keys; Intuit's are digits, so anything else is refused.
+  if (realmId !== undefined && realmId !== "" && !isQuickBooksRealmId(realmId))
     throw new CallbackError("malformed", "Callback realmId is not a QuickBooks company id");
   const result: ValidatedCallback = Object.freeze({ code, state, realmId: realmId || undefined });
   validated.add(result);

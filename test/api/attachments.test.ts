@@ -126,10 +126,12 @@ test("the TempDownloadUri never gets the Bearer token: the emulator refuses one,
   await assert.rejects(qb.get(link), ConfigurationError);
 
   fileRequests.length = 0;
-  const other = await qb.download(
-    { TempDownloadUri: `${filesUrl}/bucket/file?X-Amz-Signature=abc` },
-    { responseType: "text" },
-  );
+  // Another host only when the app allows it (Intuit's own S3 hosts and the API origin are allowed).
+  const link2 = { TempDownloadUri: `${filesUrl}/bucket/file?X-Amz-Signature=abc` };
+  await assert.rejects(qb.download(link2), { code: "ERR_FORBIDDEN_ORIGIN" });
+  assert.equal(fileRequests.length, 0);
+  const withFiles = quickbooks(c.tokens, c.realmId, { downloadHosts: [filesUrl] });
+  const other = await withFiles.download(link2, { responseType: "text" });
   assert.equal(other, "bytes from another host");
   assert.equal(fileRequests.length, 1);
   assert.equal(fileRequests[0]?.authorization, undefined);

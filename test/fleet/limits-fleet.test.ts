@@ -167,7 +167,7 @@ for (const kind of ["redis", "postgres"] as const) {
         const usage = await limits.usage({ realms: true });
         assert.equal(usage.core, PROCESSES * 10);
         assert.equal(usage.corePlus, 100);
-        assert.deepEqual(usage.realms, { [realmId]: { core: PROCESSES * 10, corePlus: 100 } });
+        assert.deepEqual({ ...usage.realms }, { [realmId]: { core: PROCESSES * 10, corePlus: 100 } });
         const text = await limits.metrics();
         assert.match(
           text,

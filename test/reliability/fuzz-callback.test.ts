@@ -84,8 +84,8 @@ function shouldAccept(input: string | URLSearchParams): boolean {
     all("code").length === 1 &&
     all("code")[0] !== "" &&
     all("realmId").length <= 1 &&
-    // A realm id goes into API paths and store keys: empty, or a QuickBooks company id.
-    /^(?:[A-Za-z0-9_-]{1,64})?$/.test(all("realmId")[0] ?? "")
+    // A realm id goes into API paths and store keys: empty, or a QuickBooks company id (digits).
+    /^(?:[0-9]{1,32})?$/.test(all("realmId")[0] ?? "")
   );
 }
 

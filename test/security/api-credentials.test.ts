@@ -1,6 +1,7 @@
 // Security review findings 3 and 4: the Bearer token goes only to the configured API origins, and
 // the path guard decides on the parsed URL, so encoded dot segments and backslashes cannot leave
-// the realm's prefix.
+// the realm's prefix. Issue 19 (lower #5): TAB, CR and LF, which URL parsing deletes, cannot split
+// an encoded slash past the guard.
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -79,5 +80,39 @@ describe("finding 4: the path guard works on the parsed URL", () => {
       `/v3/company/${c.realmId}/companyinfo/${c.realmId}`,
     );
     assert.equal(typeof info.CompanyInfo.CompanyName, "string");
+  });
+});
+
+describe("issue 19: control characters cannot hide an encoded slash from the path guard", () => {
+  const escapes = [
+    "..%\t2f..%\t2f9999/customer/1",
+    "..%2\tf..%2\tf9999/customer/1",
+    "..%\r2f..%\n2f9999/customer/1",
+    "customer/..%\t5c..%\t5c9999/customer/1",
+    "customer\t/1",
+    "customer/1\u0000",
+    "customer/\u007f1",
+    "customer/\u00851",
+  ];
+  const shown = (p: string) =>
+    JSON.stringify(p).replace(
+      /[\u007f-\u009f]/g,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+  for (const path of escapes) {
+    test(`refuses ${shown(path)} before sending`, async () => {
+      const qb = quickbooks(c.tokens, c.realmId);
+      c.emu.resetCounters();
+      const err = await rejection(qb.get(path));
+      assert.ok(err instanceof ConfigurationError, `${JSON.stringify(path)}: ${String(err)}`);
+      assert.equal(c.emu.counters()["api"] ?? 0, 0);
+    });
+  }
+
+  test("a full URL with a TAB in its path is refused too", async () => {
+    const qb = quickbooks(c.tokens, c.realmId);
+    const base = qb.baseUrl;
+    const err = await rejection(qb.get(`${base}/v3/company/${c.realmId}/..%\t2f..%\t2f9999/customer/1`));
+    assert.ok(err instanceof ConfigurationError, String(err));
   });
 });

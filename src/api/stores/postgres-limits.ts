@@ -6,7 +6,7 @@
 // Tables (prefix <t> defaults to intuit_oauth_api): <t>_slots, <t>_starts (rolling windows),
 // <t>_queue (processes waiting, in order), <t>_pauses, <t>_counts (realm_id '' is the app's total).
 import { SharedStoreError } from "../../common/errors.js";
-import type { MeterCounts } from "../metering.js";
+import type { MeterClass, MeterCounts } from "../metering.js";
 import {
   SharedApiLimits,
   type BackendSettings,
@@ -46,10 +46,12 @@ CREATE TABLE IF NOT EXISTS ${t("_counts")} (
   app text NOT NULL, month text NOT NULL, realm_id text NOT NULL,
   core bigint NOT NULL DEFAULT 0, core_plus bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (app, month, realm_id));
+-- The function before the per-realm share (one argument fewer); a call would still resolve to it.
+DROP FUNCTION IF EXISTS ${t("_acquire")}(text, text, text, text, bigint, int, bigint, text[], text[], int[], text, text, bigint, boolean, bigint, text[]);
 CREATE OR REPLACE FUNCTION ${t("_acquire")}(
   p_app text, p_realm text, p_lane text, p_token text, p_lease bigint, p_max int, p_window bigint,
   p_buckets text[], p_bucket_apps text[], p_limits int[], p_class text, p_month text,
-  p_budget bigint, p_hard boolean, p_grace bigint, p_releases text[]) RETURNS bigint[]
+  p_budget bigint, p_hard boolean, p_grace bigint, p_releases text[], p_realm_share bigint) RETURNS bigint[]
 LANGUAGE plpgsql AS $fn$
 DECLARE
   now_ms bigint := floor(extract(epoch FROM clock_timestamp()) * 1000);
@@ -66,6 +68,10 @@ BEGIN
   IF p_class = 'corePlus' AND p_hard AND p_budget > 0 THEN
     SELECT core_plus INTO used FROM ${t("_counts")} WHERE app = p_app AND month = p_month AND realm_id = '';
     IF coalesce(used, 0) >= p_budget THEN RETURN ARRAY[2, coalesce(used, 0)]; END IF;
+  END IF;
+  IF p_class = 'corePlus' AND p_realm_share > 0 THEN
+    SELECT core_plus INTO used FROM ${t("_counts")} WHERE app = p_app AND month = p_month AND realm_id = p_realm;
+    IF coalesce(used, 0) >= p_realm_share THEN RETURN ARRAY[3, coalesce(used, 0)]; END IF;
   END IF;
   SELECT p_max - count(*) INTO room FROM ${t("_slots")} WHERE app = p_app AND realm_id = p_realm;
   SELECT until_ms INTO paused FROM ${t("_pauses")} WHERE app = p_app AND realm_id = p_realm;
@@ -135,7 +141,7 @@ class PostgresLimitsBackend implements LimitsBackend {
     if (++this.#attempts % PRUNE_EVERY === 0) void this.prune().catch(() => {});
     const rows = (await this.#pg.query(
       "acquire",
-      `SELECT ${this.#t("_acquire")}($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::text[], $10::int[], $11, $12, $13, $14, $15, $16::text[]) AS r`,
+      `SELECT ${this.#t("_acquire")}($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::text[], $10::int[], $11, $12, $13, $14, $15, $16::text[], $17) AS r`,
       [
         metering.app,
         a.realmId,
@@ -153,12 +159,14 @@ class PostgresLimitsBackend implements LimitsBackend {
         metering.hardCap,
         graceMs,
         a.releases,
+        metering.realmShare ?? 0,
       ],
     )) as Array<{ r?: unknown }>;
     const reply = rows[0]?.r;
     const [status, value] = Array.isArray(reply) ? reply.map(Number) : [];
     if (status === 1) return { status: "granted", used: value ?? 0 };
     if (status === 2) return { status: "overBudget", used: value ?? 0 };
+    if (status === 3) return { status: "overRealmShare", used: value ?? 0 };
     if (status === 0)
       return { status: "refused", waitMs: value === undefined || value < 0 ? undefined : value };
     throw new SharedStoreError(
@@ -179,6 +187,16 @@ class PostgresLimitsBackend implements LimitsBackend {
       "renew",
       `UPDATE ${this.#t("_slots")} SET expires_at = ${NOW_MS} + $4 WHERE app = $1 AND realm_id = $2 AND token = ANY ($3::text[])`,
       [this.#settings.metering.app, realmId, tokens, this.#settings.leaseMs],
+    );
+  }
+
+  async refund(realmId: string, meterClass: MeterClass, month: string): Promise<void> {
+    const core = meterClass === "core" ? 1 : 0;
+    await this.#pg.query(
+      "refund",
+      `UPDATE ${this.#t("_counts")} SET core = greatest(core - $4, 0), core_plus = greatest(core_plus - $5, 0)
+       WHERE app = $1 AND month = $2 AND realm_id IN ($3, '')`,
+      [this.#settings.metering.app, month, realmId, core, 1 - core],
     );
   }
 
@@ -203,7 +221,8 @@ class PostgresLimitsBackend implements LimitsBackend {
     const out: { total: MeterCounts; realms?: Record<string, MeterCounts> } = {
       total: { core: 0, corePlus: 0 },
     };
-    if (realms) out.realms = {};
+    // Keys are realm ids: without a prototype, no id (`__proto__`) can be anything but a key.
+    if (realms) out.realms = Object.create(null) as Record<string, MeterCounts>;
     for (const row of rows) {
       const counts = { core: Number(row.core), corePlus: Number(row.core_plus) };
       if (row.realm_id === "") out.total = counts;

@@ -11,7 +11,7 @@ import {
   type SharedAttemptResult,
 } from "../shared-limits.js";
 import { SharedStoreError } from "../../common/errors.js";
-import type { MeterCounts } from "../metering.js";
+import type { MeterClass, MeterCounts } from "../metering.js";
 import { keyPart, RedisConnection, RedisScript, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of {@link RedisApiLimits}. Give `client` or `url`. */
@@ -29,16 +29,18 @@ export interface RedisApiLimitsOptions extends SharedApiLimitsOptions, RedisConn
 //       4 queue leases (zset lane → end), 5 app counts (hash), 6 realm counts (hash), 7.. budgets (zsets)
 // ARGV: 1 lane, 2 token, 3 lease ms, 4 max in flight, 5 window ms, 6 class ("" unmetered),
 //       7 budget (0: none), 8 hard cap (1/0), 9 mark 80%, 10 mark 95%, 11 counts TTL ms,
-//       12 queue grace ms, 13 realm id, 14 n budgets, 15.. budget limits, then slots to release
-// Returns {1, CorePlus count} granted, {0, wait ms or -1 to poll} refused, {2, count} over budget.
+//       12 queue grace ms, 13 realm id, 14 realm share (0: none), 15 n budgets, 16.. budget limits,
+//       then slots to release
+// Returns {1, CorePlus count} granted, {0, wait ms or -1 to poll} refused, {2, count} over budget,
+// {3, realm's CorePlus count} over the realm's share.
 const ATTEMPT = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lane, token, lease = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local maxc, window, class = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local budget, hard = tonumber(ARGV[7]), ARGV[8] == '1'
-local nrate = tonumber(ARGV[14])
-for i = 15 + nrate, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+local nrate = tonumber(ARGV[15])
+for i = 16 + nrate, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local gone = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now)
 for _, l in ipairs(gone) do redis.call('ZREM', KEYS[3], l) redis.call('ZREM', KEYS[4], l) end
@@ -46,12 +48,17 @@ if class == 'corePlus' and hard and budget > 0 then
   local used = tonumber(redis.call('HGET', KEYS[5], 'corePlus') or '0')
   if used >= budget then return {2, used} end
 end
+local share = tonumber(ARGV[14])
+if class == 'corePlus' and share > 0 then
+  local mine = tonumber(redis.call('HGET', KEYS[6], ARGV[13] .. '|corePlus') or '0')
+  if mine >= share then return {3, mine} end
+end
 local wait = -1
 local room = maxc - redis.call('ZCARD', KEYS[2])
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
 if paused > now then room = 0 wait = paused - now end
 for i = 1, nrate do
-  local key, limit = KEYS[6 + i], tonumber(ARGV[14 + i])
+  local key, limit = KEYS[6 + i], tonumber(ARGV[15 + i])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local free = limit - redis.call('ZCARD', key)
   if free < room then room = free end
@@ -91,6 +98,13 @@ if class ~= '' then
 end
 return {1, used}
 `);
+
+// KEYS: 1 app counts, 2 realm counts. ARGV: 1 class, 2 realm id. Gives back one count, never below 0.
+const REFUND = new RedisScript(`
+local field = ARGV[2] .. '|' .. ARGV[1]
+if tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') > 0 then redis.call('HINCRBY', KEYS[1], ARGV[1], -1) end
+if tonumber(redis.call('HGET', KEYS[2], field) or '0') > 0 then redis.call('HINCRBY', KEYS[2], field, -1) end
+return 1`);
 
 // KEYS: 1 slots. ARGV: slots to release.
 const RELEASE = new RedisScript(`for i = 1, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end return 1`);
@@ -161,6 +175,7 @@ class RedisLimitsBackend implements LimitsBackend {
       String(COUNTS_TTL_MS),
       String(graceMs),
       a.realmId,
+      String(metering.realmShare ?? 0),
       String(a.buckets.length),
       ...a.buckets.map((b) => String(b.limit)),
       ...a.releases,
@@ -169,6 +184,7 @@ class RedisLimitsBackend implements LimitsBackend {
     const [status, value] = Array.isArray(reply) ? reply.map(Number) : [];
     if (status === 1) return { status: "granted", used: value ?? 0 };
     if (status === 2) return { status: "overBudget", used: value ?? 0 };
+    if (status === 3) return { status: "overRealmShare", used: value ?? 0 };
     if (status === 0)
       return { status: "refused", waitMs: value === undefined || value < 0 ? undefined : value };
     throw new SharedStoreError(`Redis: unexpected reply from the limits script: ${JSON.stringify(reply)}`);
@@ -187,6 +203,14 @@ class RedisLimitsBackend implements LimitsBackend {
     await this.#redis.script("pause", PAUSE, [this.#key("pause", keyPart(realmId))], [String(ms)]);
   }
 
+  async refund(realmId: string, meterClass: MeterClass, month: string): Promise<void> {
+    const keys = [
+      `${this.#base}counts:${this.#app}:${month}`,
+      `${this.#base}realm-counts:${this.#app}:${month}`,
+    ];
+    await this.#redis.script("refund", REFUND, keys, [meterClass, realmId]);
+  }
+
   async usage(
     month: string,
     realms: boolean,
@@ -201,7 +225,8 @@ class RedisLimitsBackend implements LimitsBackend {
       const fields = pairs(
         await this.#redis.command("usage", ["HGETALL", `${this.#base}realm-counts:${this.#app}:${month}`]),
       );
-      const byRealm: Record<string, MeterCounts> = {};
+      // Keys are realm ids: without a prototype, no id (`__proto__`) can be anything but a key.
+      const byRealm = Object.create(null) as Record<string, MeterCounts>;
       for (const [field, value] of fields) {
         const bar = field.lastIndexOf("|");
         const realmId = field.slice(0, bar);
