@@ -23,8 +23,10 @@ export interface TokenSet {
   /**
    * Whether {@link realmId} is proven to be the grant's company: `true` when it came from the
    * verified ID token's `realmid` claim, a CompanyInfo call with this token, or Intuit's own
-   * answer; `false` when it only came from the callback URL, which the user can edit.
-   * Absent on token sets whose realm the caller supplied (refresh, a store).
+   * answer (migration), and on a refresh of a grant that was proven; `false` after a code exchange
+   * that proved nothing (the realm came only from the callback URL, which the user can edit, or
+   * there is none). Absent where the caller supplied the realm (a refresh with a given refresh
+   * token). `TokenManager.save` accepts only `true`, unless told otherwise.
    */
   realmIdVerified?: boolean | undefined;
   /** When the access token expires (epoch ms). */

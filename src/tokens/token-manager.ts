@@ -117,9 +117,10 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
 
   /**
    * Stores a new grant (after handleCallback), clearing any reconnect flag. The token set must be
-   * for this realm: one for another realm is a {@link RealmMismatchError}, and one whose realm came
-   * only from the callback URL (`realmIdVerified: false`) is an {@link UnverifiedRealmError} unless
-   * `allowUnverifiedRealm` is set. Nothing is stored when either is thrown.
+   * for this realm: one for another realm is a {@link RealmMismatchError}, and one whose realm is
+   * not proven (`realmIdVerified` is not `true`: the realm came only from the callback URL, from
+   * the caller, or is unknown) is an {@link UnverifiedRealmError} unless `allowUnverifiedRealm` is
+   * set. Nothing is stored when either is thrown.
    */
   async save(
     realmId: string,
@@ -129,8 +130,9 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     if (typeof realmId !== "string" || realmId === "") throw new ConfigurationError("save needs a realmId");
     if (token.realmId !== undefined && token.realmId !== realmId)
       throw new RealmMismatchError(realmId, token.realmId);
-    if (token.realmIdVerified === false && options.allowUnverifiedRealm !== true)
-      throw new UnverifiedRealmError(realmId);
+    // Only a proven realm: a set that says nothing about its realm could be any company's grant.
+    if (token.realmIdVerified !== true && options.allowUnverifiedRealm !== true)
+      throw new UnverifiedRealmError(realmId, token.realmId === undefined ? "unknown" : "unproven");
     const record: TokenRecord = { realmId, token: { ...token, realmId }, updatedAt: this.#clock() };
     // Under the lock, so a refresh in flight for the old grant cannot overwrite the new one.
     await this.#withLock(realmId, async () => {
@@ -313,11 +315,18 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     }
     const next: TokenRecord = {
       realmId,
-      token: { ...token, realmId, idToken: token.idToken ?? record.token.idToken },
+      // The same grant, so its realm is as proven as it was when saved.
+      token: {
+        ...token,
+        realmId,
+        realmIdVerified: record.token.realmIdVerified,
+        idToken: token.idToken ?? record.token.idToken,
+      },
       warningsSent: record.warningsSent,
       updatedAt: this.#clock(),
     };
     if (next.token.idToken === undefined) delete next.token.idToken;
+    if (next.token.realmIdVerified === undefined) delete next.token.realmIdVerified;
     if (next.warningsSent === undefined) delete next.warningsSent;
     // Persist before anyone sees the new access token. If this throws, the caller gets the error
     // and the previous record stays; Intuit keeps the previous refresh token valid for 24 h.
