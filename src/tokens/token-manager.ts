@@ -6,7 +6,7 @@ import { TypedEmitter } from "../common/events.js";
 import { decideRetry, type RetryPolicy } from "../common/retry.js";
 import { HttpClient } from "../http/request.js";
 import type { IntuitEndpoints } from "../oauth/environments.js";
-import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
+import { copyTokenSet, type TokenSet } from "../oauth/token-set.js";
 import { ConfigurationError } from "../common/errors.js";
 import { AuthClientError } from "../oauth/errors.js";
 import type { Logger } from "../common/logger.js";
@@ -182,7 +182,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
   /** Like {@link getAccessToken} but returns the whole token set (printed with its tokens redacted). */
   async getToken(realmId: string): Promise<TokenSet> {
     // A copy: the store's record is frozen, and the caller gets a token set of its own.
-    return redactTokenSet({ ...(await this.#validToken(realmId)) });
+    return copyTokenSet(await this.#validToken(realmId));
   }
 
   // The hot path of every API call: no copy and no redaction beyond what the store does.
@@ -204,7 +204,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
    * an API answered 401 to, so a burst of 401s causes one refresh).
    */
   async refresh(realmId: string, options: { rejectedAccessToken?: string } = {}): Promise<TokenSet> {
-    return redactTokenSet({ ...(await this.#refreshOnce(realmId, options.rejectedAccessToken ?? null)) });
+    return copyTokenSet(await this.#refreshOnce(realmId, options.rejectedAccessToken ?? null));
   }
 
   /**
@@ -315,19 +315,19 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     }
     const next: TokenRecord = {
       realmId,
-      // The same grant, so its realm is as proven as it was when saved.
-      token: {
-        ...token,
-        realmId,
-        realmIdVerified: record.token.realmIdVerified,
-        idToken: token.idToken ?? record.token.idToken,
-      },
-      warningsSent: record.warningsSent,
+      // Frozen and printed redacted: listeners of `refreshed` and every caller waiting on this
+      // refresh share it. The same grant, so its realm is as proven as it was when saved.
+      token: Object.freeze(
+        copyTokenSet({
+          ...token,
+          realmId,
+          realmIdVerified: record.token.realmIdVerified,
+          idToken: token.idToken ?? record.token.idToken,
+        }),
+      ),
       updatedAt: this.#clock(),
     };
-    if (next.token.idToken === undefined) delete next.token.idToken;
-    if (next.token.realmIdVerified === undefined) delete next.token.realmIdVerified;
-    if (next.warningsSent === undefined) delete next.warningsSent;
+    if (record.warningsSent !== undefined) next.warningsSent = record.warningsSent;
     // Persist before anyone sees the new access token. If this throws, the caller gets the error
     // and the previous record stays; Intuit keeps the previous refresh token valid for 24 h.
     await this.store.set(next);
