@@ -11,6 +11,6 @@ export {
   parseEncryptionKey,
   recordTextFormat,
 } from "./tokens/encryption.js";
-export type { EncryptionKey, RecordSource, RecordTextFormat } from "./tokens/encryption.js";
+export type { EncryptionKey, EncryptionKeys, RecordSource, RecordTextFormat } from "./tokens/encryption.js";
 export { recordCodec } from "./tokens/record-codec.js";
 export type { RecordCodec, RecordCodecOptions } from "./tokens/record-codec.js";

@@ -366,11 +366,23 @@ export class AuthClient {
     const own = refreshToken === undefined;
     const token = refreshToken ?? this.#refreshToken;
     if (!token) throw new MissingTokenError("Refresh token not specified");
+    const realmId = options.realmId ?? (own ? this.realmId : undefined);
     const result = await refreshGrant(this.config, token, {
-      realmId: options.realmId ?? (own ? this.realmId : undefined),
+      realmId,
       idToken: options.idToken ?? (own ? this.#idToken : undefined),
       signal: options.signal,
     });
+    // The client's own grant, refreshed: its realm is as proven as it was. A realm the caller
+    // names is only the caller's word, so TokenManager.save refuses it unless told otherwise.
+    const kept = this.#token;
+    if (
+      own &&
+      kept?.realmIdVerified === true &&
+      kept.refreshToken === token &&
+      kept.realmId !== undefined &&
+      kept.realmId === realmId
+    )
+      result.token.realmIdVerified = true;
     if (options.updateClient !== false) {
       this.#setToken(result.token);
       if (result.claims) this.#idTokenClaims = result.claims;

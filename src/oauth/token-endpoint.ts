@@ -84,12 +84,16 @@ export async function exchangeCode(
       token.realmIdVerified = true;
     }
   }
-  if (token.realmIdVerified !== true && callbackRealm !== undefined) {
-    token.realmId = callbackRealm;
+  if (token.realmIdVerified !== true) {
+    // Said outright, even with no realm at all: such a set could be any company's grant, and
+    // TokenManager.save refuses every set whose realm is not proven.
     token.realmIdVerified = false;
-    if (options.verifyRealm) {
-      await proveRealm(config, token.accessToken, callbackRealm, options.signal);
-      token.realmIdVerified = true;
+    if (callbackRealm !== undefined) {
+      token.realmId = callbackRealm;
+      if (options.verifyRealm) {
+        await proveRealm(config, token.accessToken, callbackRealm, options.signal);
+        token.realmIdVerified = true;
+      }
     }
   }
   return { token, claims };

@@ -1,7 +1,7 @@
 // The token set: Intuit's token response plus absolute expiry times, and its JSON round trip.
 // Reading back is tolerant of numeric strings (databases hand BIGINTs back as strings) but
 // strict about anything else, so a corrupt record is an error, never a token that looks valid.
-import { redactInspection } from "../common/inspect.js";
+import { applyInspectionHooks, inspectionHooks, NODE_INSPECT } from "../common/inspect.js";
 import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
 
 /** Bearer tokens for one grant, with absolute expiry times in epoch milliseconds. */
@@ -23,8 +23,10 @@ export interface TokenSet {
   /**
    * Whether {@link realmId} is proven to be the grant's company: `true` when it came from the
    * verified ID token's `realmid` claim, a CompanyInfo call with this token, or Intuit's own
-   * answer; `false` when it only came from the callback URL, which the user can edit.
-   * Absent on token sets whose realm the caller supplied (refresh, a store).
+   * answer (migration), and on a refresh of a grant that was proven; `false` after a code exchange
+   * that proved nothing (the realm came only from the callback URL, which the user can edit, or
+   * there is none). Absent where the caller supplied the realm (a refresh with a given refresh
+   * token). `TokenManager.save` accepts only `true`, unless told otherwise.
    */
   realmIdVerified?: boolean | undefined;
   /** When the access token expires (epoch ms). */
@@ -146,10 +148,10 @@ export function tokenSetFromResponse(
  * The result prints redacted.
  */
 export function tokenSetFromJSON(json: unknown): TokenSet {
-  return redactTokenSet(parseTokenSet(json));
+  return parseTokenSet(json);
 }
 
-/** {@link tokenSetFromJSON} without the redacted printing: the stores' read path, kept lean. */
+/** {@link tokenSetFromJSON} for the stores' read path: the result is {@link copyTokenSet}'s shape. */
 export function parseTokenSet(json: unknown): TokenSet {
   let v = json;
   if (typeof v === "string") {
@@ -191,7 +193,35 @@ export function parseTokenSet(json: unknown): TokenSet {
   const times = [set.accessTokenExpiresAt, set.refreshTokenExpiresAt, set.refreshTokenHardExpiresAt ?? 0];
   if (seconds.some((n) => n > MAX_SECONDS) || [...times, set.receivedAt].some((n) => n > MAX_EPOCH_MS))
     throw new TokenSetFormatError("token set lifetimes or expiry times are out of range");
-  return set;
+  return copyTokenSet(set);
+}
+
+/**
+ * A fresh token set with the fields of `set`, printed redacted. Every token set a store holds or
+ * returns, and every one TokenManager hands out, is built here: the same fields in the same order,
+ * then the same shared hooks, so they all share a few hidden classes and getAccessToken's hot path
+ * stays monomorphic, whichever store and whatever refreshed them.
+ */
+export function copyTokenSet(set: TokenSet): TokenSet {
+  const copy: TokenSet = {
+    accessToken: set.accessToken,
+    refreshToken: set.refreshToken,
+    tokenType: set.tokenType,
+    expiresIn: set.expiresIn,
+    xRefreshTokenExpiresIn: set.xRefreshTokenExpiresIn,
+    accessTokenExpiresAt: set.accessTokenExpiresAt,
+    refreshTokenExpiresAt: set.refreshTokenExpiresAt,
+    receivedAt: set.receivedAt,
+  };
+  if (set.xRefreshTokenHardExpiresIn !== undefined)
+    copy.xRefreshTokenHardExpiresIn = set.xRefreshTokenHardExpiresIn;
+  if (set.refreshTokenHardExpiresAt !== undefined)
+    copy.refreshTokenHardExpiresAt = set.refreshTokenHardExpiresAt;
+  if (set.idToken !== undefined) copy.idToken = set.idToken;
+  if (set.realmId !== undefined) copy.realmId = set.realmId;
+  if (set.realmIdVerified !== undefined) copy.realmIdVerified = set.realmIdVerified;
+  if (set.intuitTid !== undefined) copy.intuitTid = set.intuitTid;
+  return applyInspectionHooks(copy, TOKEN_SET_HOOKS);
 }
 
 /** True when the access token expires within `marginMs` of `now`. */
@@ -209,15 +239,20 @@ export function isRefreshTokenExpired(set: TokenSet, now = Date.now()): boolean 
 
 const REDACTED = "[redacted]";
 
+// One pair of hooks for every token set (see copyTokenSet): what console.log and inspect show.
+const TOKEN_SET_HOOKS = inspectionHooks<TokenSet>("TokenSet", (set) => ({
+  ...set,
+  accessToken: REDACTED,
+  refreshToken: REDACTED,
+  ...(set.idToken !== undefined ? { idToken: REDACTED } : {}),
+}));
+
 /**
- * Makes `console.log(set)` and `util.inspect` print the token set with its tokens redacted.
- * JSON.stringify and spreads still carry every field (stores need them); the hook is not copied.
+ * Makes `console.log(set)`, `util.inspect` and Deno's console print the token set with its tokens
+ * redacted. JSON.stringify and spreads still carry every field (it is the storage form, and
+ * tokenSetFromJSON reads it back); the hook is not copied. A set that has the hooks is returned as is.
  */
 export function redactTokenSet<T extends TokenSet>(set: T): T {
-  return redactInspection(set, "TokenSet", () => ({
-    ...set,
-    accessToken: REDACTED,
-    refreshToken: REDACTED,
-    ...(set.idToken !== undefined ? { idToken: REDACTED } : {}),
-  }));
+  if (Object.prototype.hasOwnProperty.call(set, NODE_INSPECT)) return set;
+  return applyInspectionHooks(set, TOKEN_SET_HOOKS);
 }

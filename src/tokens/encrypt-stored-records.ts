@@ -1,5 +1,6 @@
-// The documented path from plaintext (and old enc:v1:) records to enc:v2:: rewrite every record of a
-// store through the store itself, each under the realm's refresh lock so no refresh is overwritten.
+// The documented path from plaintext (and old enc:v1:) records to enc:v2:, and from an old key to a
+// new one: rewrite every record of a store through the store itself (which reads with every key it
+// has and writes with the first), each under the realm's refresh lock so no refresh is overwritten.
 // It uses only the TokenStore interface; it must not know how any store keeps its data.
 import type { UnreadableRecordError } from "./store-errors.js";
 import type { TokenStore } from "./store.js";
@@ -18,20 +19,22 @@ export interface EncryptStoredRecordsResult {
   rewritten: string[];
   /** Realms left as they were because another holder kept their lock: run again later. */
   busy: string[];
-  /** Records the store cannot read even in migration mode (wrong key, corrupt, another realm). */
+  /** Records the store cannot read even in migration mode (no key opens them, corrupt, another realm). */
   unreadable: UnreadableRecordError[];
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Rewrites every readable record of `store` with `set`, which writes the store's current format.
- * Open the store with your key and `allowPlaintextRecords: true`, run this once, then open it
- * without the switch: plaintext and `enc:v1:` records become `enc:v2:` (bound to their realm).
+ * Rewrites every readable record of `store` with `set`, which writes the store's current format
+ * under its first key. Open the store with your key and `allowPlaintextRecords: true`, run this
+ * once, then open it without the switch: plaintext and `enc:v1:` records become `enc:v2:` (bound
+ * to their realm). To rotate, open it with `encryptionKey: [newKey, oldKey]`: records under the old
+ * key are read with it and written under the new one, and the old key can then be removed.
  * Safe while apps run: each realm is rewritten under its refresh lock, and re-read under it.
  *
  * @example
- * const store = new FileTokenStore({ encryptionKey, allowPlaintextRecords: true });
+ * const store = new FileTokenStore({ encryptionKey: [newKey, oldKey], allowPlaintextRecords: true });
  * const { rewritten, busy, unreadable } = await encryptStoredRecords(store);
  */
 export async function encryptStoredRecords(

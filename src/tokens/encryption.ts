@@ -8,6 +8,12 @@ import { UnreadableRecordError } from "./store-errors.js";
 /** A 32-byte key as a Buffer or Uint8Array, or as 64 hex digits, base64 or base64url text. */
 export type EncryptionKey = Buffer | Uint8Array | string;
 
+/**
+ * One key, or a list of keys for rotation: the first encrypts every write, and each one is tried
+ * in turn on reads.
+ */
+export type EncryptionKeys = EncryptionKey | readonly EncryptionKey[];
+
 const KEY_BYTES = 32;
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const BASE64_KEY = /^[A-Za-z0-9+/]{43}=?$/;
@@ -48,11 +54,28 @@ export function parseEncryptionKey(key: EncryptionKey): Buffer {
   return buf;
 }
 
-/** The key from an option, else from INTUIT_OAUTH_ENCRYPTION_KEY, else undefined (no encryption). */
-export function keyFromOptionOrEnv(key: EncryptionKey | undefined): Buffer | undefined {
-  if (key !== undefined) return parseEncryptionKey(key);
+/**
+ * The keys from an option, else from INTUIT_OAUTH_ENCRYPTION_KEY (one key, or several separated
+ * by commas), else none (no encryption). The first is the one that writes.
+ */
+export function keysFromOptionOrEnv(keys: EncryptionKeys | undefined): Buffer[] {
+  if (keys !== undefined) return parseKeyList(Array.isArray(keys) ? keys : [keys as EncryptionKey]);
   const env = process.env["INTUIT_OAUTH_ENCRYPTION_KEY"];
-  return env ? parseEncryptionKey(env) : undefined;
+  return env ? parseKeyList(env.split(",")) : [];
+}
+
+function parseKeyList(keys: readonly EncryptionKey[]): Buffer[] {
+  if (keys.length === 0)
+    throw new ConfigurationError("An encryption key list must hold at least one key (the one that writes)");
+  return keys.map((key, i) => {
+    try {
+      return parseEncryptionKey(key);
+    } catch (err) {
+      if (keys.length === 1 || !(err instanceof ConfigurationError)) throw err;
+      // Which one, never its value: the message of parseEncryptionKey holds no key either.
+      throw new ConfigurationError(`Encryption key ${i + 1} of ${keys.length}: ${err.message}`);
+    }
+  });
 }
 
 const V2 = "enc:v2:";
@@ -94,20 +117,23 @@ export function encryptRecordText(json: string, key: Buffer, realmId: string): s
 
 /**
  * Decrypts `enc:v2:` text stored under `source.realmId` (and old `enc:v1:` text when
- * `allowLegacy`). A wrong key, another realm, tampering, a truncated tag or malformed parts throw
- * UnreadableRecordError; so do plaintext (`corrupt`: not encrypted text) and a missing key.
+ * `allowLegacy`) with `key`, or with the first of `key`'s list that opens it (a rotation: the text
+ * names no key, so each is tried in turn; a wrong key costs one failed tag check). A wrong key,
+ * another realm, tampering, a truncated tag or malformed parts throw UnreadableRecordError; so do
+ * plaintext (`corrupt`: not encrypted text) and a missing key.
  */
 export function decryptRecordText(
   text: string,
-  key: Buffer | undefined,
+  key: Buffer | readonly Buffer[] | undefined,
   source: RecordSource,
   options: { allowLegacy?: boolean | undefined } = {},
 ): string {
+  const keys: readonly Buffer[] = key === undefined ? [] : Array.isArray(key) ? key : [key as Buffer];
   const format = recordTextFormat(text);
   const fail = (reason: "undecryptable" | "legacy_format" | "key_missing" | "corrupt", message: string) =>
     new UnreadableRecordError(message, { realmId: source.realmId, location: source.location, reason });
   if (format === "plaintext") throw fail("corrupt", `${describeSource(source)} are not encrypted text`);
-  if (!key)
+  if (keys.length === 0)
     throw fail(
       "key_missing",
       `${describeSource(source)} are encrypted; set the encryption key (the store's encryptionKey, or INTUIT_OAUTH_ENCRYPTION_KEY)`,
@@ -120,7 +146,7 @@ export function decryptRecordText(
   const undecryptable = () =>
     fail(
       "undecryptable",
-      `Cannot decrypt the stored tokens of realm ${source.realmId}${at(source)}: wrong encryption key, tampered data, or a record copied from another realm`,
+      `Cannot decrypt the stored tokens of realm ${source.realmId}${at(source)}: ${keys.length > 1 ? `none of the ${keys.length} encryption keys opens them (a key removed too early?)` : "wrong encryption key"}, tampered data, or a record copied from another realm`,
     );
   if (format === "unknown") throw undecryptable();
   const parts = text.slice(V2.length).split(".");
@@ -131,14 +157,17 @@ export function decryptRecordText(
     Buffer | undefined,
   ];
   if (iv?.length !== IV_BYTES || tag?.length !== TAG_BYTES || !data) throw undecryptable();
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
-    if (format === "v2") decipher.setAAD(Buffer.from(source.realmId, "utf8"));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString("utf8");
-  } catch {
-    throw undecryptable();
+  for (const k of keys) {
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", k, iv, { authTagLength: TAG_BYTES });
+      if (format === "v2") decipher.setAAD(Buffer.from(source.realmId, "utf8"));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(data), decipher.final()]).toString("utf8");
+    } catch {
+      // Not this key (or not this realm, or tampered): the next key, if any.
+    }
   }
+  throw undecryptable();
 }
 
 /** "The stored tokens of realm X (L)", the subject of every unreadable-record message. */

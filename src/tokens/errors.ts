@@ -41,19 +41,27 @@ export class LockTimeoutError extends IntuitOAuthError {
 }
 
 /**
- * A grant's realm was not proven (it came only from the callback URL, which the user can edit),
- * so it was not stored. Request the `openid` scope, or pass `verifyRealm: true` to handleCallback,
- * or, knowing the risk, `save(realmId, token, { allowUnverifiedRealm: true })`.
+ * A grant's realm was not proven (it came only from the callback URL, which the user can edit, or
+ * the token set names no realm at all), so it was not stored. Request the `openid` scope, or pass
+ * `verifyRealm: true` to handleCallback, or, knowing the risk,
+ * `save(realmId, token, { allowUnverifiedRealm: true })`.
  */
 export class UnverifiedRealmError extends IntuitOAuthError {
   static override readonly code: IntuitOAuthErrorCode = "ERR_UNVERIFIED_REALM";
   readonly realmId: string;
-  constructor(realmId: string) {
+  /** `unproven`: the token set names a realm nothing proved; `unknown`: it names no realm. */
+  readonly reason: "unproven" | "unknown";
+  constructor(realmId: string, reason: "unproven" | "unknown" = "unproven") {
     super(
-      `The grant for realm ${realmId} was not stored: its realm is unverified (no ID token realmid ` +
-        "and no CompanyInfo check). Request the openid scope or pass verifyRealm: true to handleCallback.",
+      reason === "unknown"
+        ? `The grant was not stored under realm ${realmId}: the token set names no realm (no realmId ` +
+            "in the callback, no ID token realmid), so it could be any company's grant. Request the " +
+            "openid scope, or keep the callback's realmId and pass verifyRealm: true to handleCallback."
+        : `The grant for realm ${realmId} was not stored: its realm is unverified (no ID token realmid ` +
+            "and no CompanyInfo check). Request the openid scope or pass verifyRealm: true to handleCallback.",
     );
     this.realmId = realmId;
+    this.reason = reason;
   }
 }
 

@@ -4,9 +4,9 @@ import {
   decryptRecordText,
   describeSource,
   encryptRecordText,
-  keyFromOptionOrEnv,
+  keysFromOptionOrEnv,
   recordTextFormat,
-  type EncryptionKey,
+  type EncryptionKeys,
   type RecordSource,
 } from "./encryption.js";
 import { freezeRecord, parseRecord, serializeRecord } from "./record.js";
@@ -16,8 +16,13 @@ import type { TokenRecord } from "./store.js";
 
 /** Options of {@link recordCodec}, and of every store that encrypts. */
 export interface RecordCodecOptions {
-  /** AES-256-GCM key (32 bytes). Default: `INTUIT_OAUTH_ENCRYPTION_KEY`, else no encryption. */
-  encryptionKey?: EncryptionKey | undefined;
+  /**
+   * AES-256-GCM key (32 bytes), or a list of keys to rotate: the first encrypts every write, and
+   * each is tried on reads, so records under an older key stay readable until encryptStoredRecords
+   * rewrites them (docs/stores.md, "Rotating the key"). Default: `INTUIT_OAUTH_ENCRYPTION_KEY` (one
+   * key, or several separated by commas, the writing key first), else no encryption.
+   */
+  encryptionKey?: EncryptionKeys | undefined;
   /**
    * Migration switch: with a key set, still read plaintext and old `enc:v1:` records (they are
    * rewritten as `enc:v2:` on their next write, or by encryptStoredRecords). Off by default: with a
@@ -51,7 +56,8 @@ export interface RecordCodec {
  * const back = codec.decode(await db.get(realmId), { realmId, location: `row ${realmId}` });
  */
 export function recordCodec(options: RecordCodecOptions = {}): RecordCodec {
-  const key = keyFromOptionOrEnv(options.encryptionKey);
+  const keys = keysFromOptionOrEnv(options.encryptionKey);
+  const key = keys[0];
   const allowPlaintext = options.allowPlaintextRecords === true;
   return {
     encrypted: key !== undefined,
@@ -70,7 +76,7 @@ export function recordCodec(options: RecordCodecOptions = {}): RecordCodec {
       const json =
         plaintext || typeof stored !== "string"
           ? stored
-          : decryptRecordText(stored, key, source, { allowLegacy: allowPlaintext });
+          : decryptRecordText(stored, keys, source, { allowLegacy: allowPlaintext });
       let record: TokenRecord;
       try {
         record = parseRecord(json);

@@ -1,6 +1,6 @@
 // Serialising token records to JSON text and reading them back strictly (parseRecord), and
 // copying them. Portable and I/O-free; record-codec.ts adds encryption for stores that keep text.
-import { parseTokenSet, TokenSetFormatError, toNumber } from "../oauth/token-set.js";
+import { copyTokenSet, parseTokenSet, TokenSetFormatError, toNumber } from "../oauth/token-set.js";
 import type { ReauthorizationReason, TokenRecord } from "./store.js";
 
 const REASONS: ReadonlySet<string> = new Set([
@@ -10,11 +10,15 @@ const REASONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A fresh, unfrozen copy of a record, fast enough for every read (a token set is flat; only the
- * record's nested parts are copied).
+ * A fresh, unfrozen copy of a record, its token set printed redacted. The fields go in the order
+ * {@link parseRecord} uses, so records a store builds and records it parses share hidden classes.
  */
 export function copyRecord(record: TokenRecord): TokenRecord {
-  const copy: TokenRecord = { ...record, token: { ...record.token } };
+  const copy: TokenRecord = {
+    realmId: record.realmId,
+    token: copyTokenSet(record.token),
+    updatedAt: record.updatedAt,
+  };
   if (record.reauthorization) copy.reauthorization = { ...record.reauthorization };
   if (record.warningsSent) copy.warningsSent = [...record.warningsSent];
   return copy;

@@ -6,7 +6,7 @@ import { TypedEmitter } from "../common/events.js";
 import { decideRetry, type RetryPolicy } from "../common/retry.js";
 import { HttpClient } from "../http/request.js";
 import type { IntuitEndpoints } from "../oauth/environments.js";
-import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
+import { copyTokenSet, type TokenSet } from "../oauth/token-set.js";
 import { ConfigurationError } from "../common/errors.js";
 import { AuthClientError } from "../oauth/errors.js";
 import type { Logger } from "../common/logger.js";
@@ -117,9 +117,10 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
 
   /**
    * Stores a new grant (after handleCallback), clearing any reconnect flag. The token set must be
-   * for this realm: one for another realm is a {@link RealmMismatchError}, and one whose realm came
-   * only from the callback URL (`realmIdVerified: false`) is an {@link UnverifiedRealmError} unless
-   * `allowUnverifiedRealm` is set. Nothing is stored when either is thrown.
+   * for this realm: one for another realm is a {@link RealmMismatchError}, and one whose realm is
+   * not proven (`realmIdVerified` is not `true`: the realm came only from the callback URL, from
+   * the caller, or is unknown) is an {@link UnverifiedRealmError} unless `allowUnverifiedRealm` is
+   * set. Nothing is stored when either is thrown.
    */
   async save(
     realmId: string,
@@ -129,8 +130,9 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     if (typeof realmId !== "string" || realmId === "") throw new ConfigurationError("save needs a realmId");
     if (token.realmId !== undefined && token.realmId !== realmId)
       throw new RealmMismatchError(realmId, token.realmId);
-    if (token.realmIdVerified === false && options.allowUnverifiedRealm !== true)
-      throw new UnverifiedRealmError(realmId);
+    // Only a proven realm: a set that says nothing about its realm could be any company's grant.
+    if (token.realmIdVerified !== true && options.allowUnverifiedRealm !== true)
+      throw new UnverifiedRealmError(realmId, token.realmId === undefined ? "unknown" : "unproven");
     const record: TokenRecord = { realmId, token: { ...token, realmId }, updatedAt: this.#clock() };
     // Under the lock, so a refresh in flight for the old grant cannot overwrite the new one.
     await this.#withLock(realmId, async () => {
@@ -180,7 +182,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
   /** Like {@link getAccessToken} but returns the whole token set (printed with its tokens redacted). */
   async getToken(realmId: string): Promise<TokenSet> {
     // A copy: the store's record is frozen, and the caller gets a token set of its own.
-    return redactTokenSet({ ...(await this.#validToken(realmId)) });
+    return copyTokenSet(await this.#validToken(realmId));
   }
 
   // The hot path of every API call: no copy and no redaction beyond what the store does.
@@ -202,7 +204,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
    * an API answered 401 to, so a burst of 401s causes one refresh).
    */
   async refresh(realmId: string, options: { rejectedAccessToken?: string } = {}): Promise<TokenSet> {
-    return redactTokenSet({ ...(await this.#refreshOnce(realmId, options.rejectedAccessToken ?? null)) });
+    return copyTokenSet(await this.#refreshOnce(realmId, options.rejectedAccessToken ?? null));
   }
 
   /**
@@ -313,12 +315,19 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     }
     const next: TokenRecord = {
       realmId,
-      token: { ...token, realmId, idToken: token.idToken ?? record.token.idToken },
-      warningsSent: record.warningsSent,
+      // Frozen and printed redacted: listeners of `refreshed` and every caller waiting on this
+      // refresh share it. The same grant, so its realm is as proven as it was when saved.
+      token: Object.freeze(
+        copyTokenSet({
+          ...token,
+          realmId,
+          realmIdVerified: record.token.realmIdVerified,
+          idToken: token.idToken ?? record.token.idToken,
+        }),
+      ),
       updatedAt: this.#clock(),
     };
-    if (next.token.idToken === undefined) delete next.token.idToken;
-    if (next.warningsSent === undefined) delete next.warningsSent;
+    if (record.warningsSent !== undefined) next.warningsSent = record.warningsSent;
     // Persist before anyone sees the new access token. If this throws, the caller gets the error
     // and the previous record stays; Intuit keeps the previous refresh token valid for 24 h.
     await this.store.set(next);

@@ -1,5 +1,5 @@
 // What state a stored grant is in, computed from the record and the clock. Pure; no I/O.
-import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
+import { copyTokenSet, type TokenSet } from "../oauth/token-set.js";
 import type { ReauthorizationReason, TokenRecord } from "./store.js";
 
 /** `valid`, `needs-refresh` (access token expires within the margin), or `reauthorization-required`. */
@@ -38,7 +38,7 @@ export function tokenInfo(record: TokenRecord, now: number, marginMs: number): T
   const dead = deadReason(record, now);
   const info: TokenInfo = {
     realmId: record.realmId,
-    token: redactTokenSet({ ...record.token }),
+    token: copyTokenSet(record.token),
     status: dead
       ? "reauthorization-required"
       : record.token.accessTokenExpiresAt - marginMs <= now

@@ -41,7 +41,7 @@ async function fleet(kind: string, store: TokenStore, childEnv: Record<string, s
       const stored: TokenSet = { ...token, realmId: undefined, realmIdVerified: undefined };
       if (i < DUE) stored.accessTokenExpiresAt = now - 1000;
       else if (i < DUE + UNNOTICED) stored.refreshTokenExpiresAt = stored.accessTokenExpiresAt = now - 1000;
-      await tokens.save(realmId, stored);
+      await tokens.save(realmId, stored, { allowUnverifiedRealm: true });
       if (i >= DUE + UNNOTICED && i < DUE + UNNOTICED + MARKED) {
         const record = await store.get(realmId);
         await store.set({ ...record!, reauthorization: { reason: "invalid_grant", at: now } });
