@@ -4,7 +4,7 @@
 // two: CDC answers the later half, a paged query the earlier half's changes. CDC has only a lower
 // bound, so deletions in such an earlier half cannot be listed: that is a CdcIncompleteError (or,
 // when allowed, a reported gap), never a silent omission.
-import { ConfigurationError, IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import { isEntityName, isNameList, isSingleton, type EntityName, type EntityOf } from "./entities/index.js";
 import { queryAll } from "./query-all.js";
@@ -65,7 +65,8 @@ export type AnyCdcResult = Omit<CdcResult<EntityName>, "changed"> & {
 
 /** `since` is further back than CDC reaches (30 days); nothing was sent. */
 export class CdcLookbackError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_CDC_LOOKBACK";
+  static override readonly code = "ERR_CDC_LOOKBACK";
+  declare readonly code: "ERR_CDC_LOOKBACK";
   /** The time asked for, ISO. */
   readonly since: string;
   /** The earliest time allowed now, ISO. */
@@ -81,7 +82,8 @@ export class CdcLookbackError extends IntuitOAuthError {
 
 /** Changes were found but some deletions could not be listed: CDC was over its cap in `gaps`. */
 export class CdcIncompleteError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_CDC_INCOMPLETE";
+  static override readonly code = "ERR_CDC_INCOMPLETE";
+  declare readonly code: "ERR_CDC_INCOMPLETE";
   readonly gaps: readonly CdcGap[];
   /** Everything that was found, changes complete; deletions missing in `gaps`. */
   readonly result: AnyCdcResult;

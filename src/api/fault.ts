@@ -1,6 +1,6 @@
 // QuickBooksError and the tolerant reader of QuickBooks `Fault` bodies, in JSON (either case) or XML.
 // It must never throw while reading a body: anything it cannot read stays available as text.
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 import { redactText } from "../common/redact.js";
 
 /** One entry of a Fault's `Error` list. */
@@ -46,7 +46,8 @@ export interface QuickBooksErrorDetails {
  * }
  */
 export class QuickBooksError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_QUICKBOOKS";
+  static override readonly code = "ERR_QUICKBOOKS";
+  declare readonly code: "ERR_QUICKBOOKS" | "ERR_STALE_OBJECT";
   /** HTTP status (200 when a 200 carried a Fault). */
   readonly statusCode: number;
   /** The Fault's `type`, e.g. `ValidationFault`; undefined when the body held no Fault. */

@@ -2,7 +2,7 @@
 // CorePlus: data out), the monthly usage shape, the budget marks, the hard-cap error and the
 // Prometheus text of a usage snapshot. Pure functions and types: the counting itself lives with
 // each ApiLimits implementation, so it costs no extra store round trip.
-import { ConfigurationError, IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
 import { companySegment, type ApiRequestInfo } from "./limits.js";
 
 /** `core`: data in (creates, updates, deletes). `corePlus`: data out (reads, queries, reports, CDC). */
@@ -76,7 +76,8 @@ export interface ApiLimitsEvents {
 
 /** The app's CorePlus budget for the month is used up and `hardCap` is on: the call was not sent. */
 export class ApiBudgetExceededError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_API_BUDGET_EXCEEDED";
+  static override readonly code = "ERR_API_BUDGET_EXCEEDED";
+  declare readonly code: "ERR_API_BUDGET_EXCEEDED";
   readonly app: string;
   readonly month: string;
   readonly used: number;

@@ -2,7 +2,7 @@
 // exact issuer, audience (string or array), azp, time claims with tolerance, optional nonce.
 // With a warm JWKS the cost is one verify with a cached key plus a few JSON.parse calls.
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from "../common/bytes.js";
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 import { safeEqual } from "../crypto/compare.js";
 import { verifyRs256 } from "../crypto/rsa.js";
 import type { HttpClient } from "../http/request.js";
@@ -23,7 +23,8 @@ export type IdTokenErrorReason =
 
 /** The id token failed verification. `reason` says which check. */
 export class IdTokenError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_ID_TOKEN";
+  static override readonly code = "ERR_ID_TOKEN";
+  declare readonly code: "ERR_ID_TOKEN";
   readonly reason: IdTokenErrorReason;
   constructor(reason: IdTokenErrorReason, message: string) {
     super(`Invalid id_token (${reason}): ${message}`);

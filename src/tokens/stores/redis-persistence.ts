@@ -1,7 +1,7 @@
 // Whether the Redis servers behind a RedisTokenStore keep what they acknowledge across a restart:
 // CONFIG GET appendonly/appendfsync/save on every server (every master of a cluster), INFO
 // persistence where CONFIG is disabled, and the error a store raises when it requires persistence.
-import type { IntuitOAuthErrorCode } from "../../common/errors.js";
+import type { ErrorParent } from "../../common/errors.js";
 import { TokenStoreError } from "../store-errors.js";
 import { replyConfig, replyText, type RedisSender } from "./redis-client.js";
 
@@ -42,8 +42,9 @@ const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshot
  * append-only file (or would not say), or may evict any key (`maxmemory-policy allkeys-*`).
  * Nothing was read or written.
  */
-export class RedisPersistenceError extends TokenStoreError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_REDIS_PERSISTENCE";
+export class RedisPersistenceError extends (TokenStoreError as ErrorParent<typeof TokenStoreError>) {
+  static override readonly code = "ERR_REDIS_PERSISTENCE";
+  declare readonly code: "ERR_REDIS_PERSISTENCE";
   /** What was found. */
   readonly persistence: RedisPersistence;
   constructor(message: string, persistence: RedisPersistence) {
