@@ -72,7 +72,8 @@ module.exports = {
     },
     {
       name: "only-the-faces-import-the-error-union",
-      comment: "src/errors.ts names every error class of every layer; a library module imports the class it throws.",
+      comment:
+        "src/errors.ts names every error class of every layer; a library module imports the class it throws.",
       severity: "error",
       from: { path: "^src/", pathNot: ["^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres)\\.ts$"] },
       to: { path: "^src/errors\\.ts$" },
