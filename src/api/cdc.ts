@@ -5,6 +5,7 @@
 // bound, so deletions in such an earlier half cannot be listed: that is a CdcIncompleteError (or,
 // when allowed, a reported gap), never a silent omission.
 import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import { isEntityName, isNameList, isSingleton, type EntityName, type EntityOf } from "./entities/index.js";
 import { queryAll } from "./query-all.js";
@@ -148,9 +149,7 @@ export async function changeDataCapture<K extends EntityName>(
     if (isSingleton(name) || NOT_IN_CDC.has(name))
       throw new ConfigurationError(`Intuit's CDC does not serve ${name}; query it instead`);
   }
-  const max = options.maxObjects ?? CDC_MAX_OBJECTS;
-  if (!Number.isInteger(max) || max < 1)
-    throw new ConfigurationError("maxObjects must be a positive integer");
+  const max = positiveInt("maxObjects", options.maxObjects, CDC_MAX_OBJECTS);
   const requested = toMs(since);
   const earliest = plane.now() - CDC_LOOKBACK_MS;
   if (requested < earliest) throw new CdcLookbackError(requested, earliest);
@@ -163,7 +162,7 @@ export async function changeDataCapture<K extends EntityName>(
   let time: string | undefined;
   let requests = 0;
 
-  const call = { signal: options.signal, timeout: options.timeout };
+  const call = { signal: options.signal, timeoutMs: options.timeoutMs };
   const take = (entity: EntityName, row: Row) => {
     const id = String(row["Id"] ?? "");
     if (id === "") return;
@@ -189,7 +188,7 @@ export async function changeDataCapture<K extends EntityName>(
       path: "cdc",
       query: { entities: list.join(","), changedSince: iso(start) },
       ...(call.signal ? { signal: call.signal } : {}),
-      ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
+      ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
     });
     const body = asObject(res.body);
     const cdc = body?.["CDCResponse"];

@@ -3,6 +3,7 @@
 // Prometheus text of a usage snapshot. Pure functions and types: the counting itself lives with
 // each ApiLimits implementation, so it costs no extra store round trip.
 import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { companySegment, type ApiRequestInfo } from "./limits.js";
 
 /** `core`: data in (creates, updates, deletes). `corePlus`: data out (reads, queries, reports, CDC). */
@@ -112,9 +113,7 @@ export function meteringSettings(options: MeteringOptions = {}): MeteringSetting
   const app = options.app ?? "default";
   if (typeof app !== "string" || !/^[\x21-\x7e]{1,128}$/.test(app))
     throw new ConfigurationError("app must be 1 to 128 printable ASCII characters without spaces");
-  const budget = options.budget;
-  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1))
-    throw new ConfigurationError("budget must be a positive integer");
+  const budget = positiveInt("budget", options.budget, undefined);
   if (options.hardCap && budget === undefined) throw new ConfigurationError("hardCap needs a budget");
   const custom = options.classify;
   if (custom !== undefined && typeof custom !== "function")

@@ -57,7 +57,7 @@ export interface IdTokenExpectations {
    */
   nonce?: string | undefined;
   /** Seconds of clock skew tolerated. Default 30. */
-  clockTolerance?: number;
+  clockToleranceSeconds?: number;
   /** Current time in ms (injectable for tests). */
   now?: number;
 }
@@ -100,7 +100,7 @@ function numericClaim(claims: Record<string, unknown>, name: string, required: b
 /** Checks the claims of a decoded payload. Exported for the benchmark's "limit" baseline. */
 export function checkClaims(claims: Record<string, unknown>, expected: IdTokenExpectations): IdTokenClaims {
   const now = (expected.now ?? Date.now()) / 1000;
-  const tolerance = expected.clockTolerance ?? 30;
+  const tolerance = expected.clockToleranceSeconds ?? 30;
   if (claims["iss"] !== expected.issuer) throw new IdTokenError("issuer", "unexpected issuer");
   const aud = claims["aud"];
   const audiences = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : undefined;

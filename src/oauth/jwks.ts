@@ -108,7 +108,7 @@ export class RemoteJwks {
           method: "GET",
           url: this.uri,
           idempotent: true,
-          timeout: options.timeoutMs,
+          timeoutMs: options.timeoutMs,
           retry: { maxRetryAfterMs: options.timeoutMs },
         });
         // Every answer's intuit_tid goes into the error, for a support ticket.
