@@ -184,9 +184,9 @@ export async function verifyIdToken(
   const key =
     jwks.peek(parts.kid, Date.now(), opts.maxAgeMs) ?? (await jwks.getKey(parts.kid, keys.http, opts));
   if (!key) throw new IdTokenError("kid", "no key in the JWKS matches the token's kid");
-  // Node verifies synchronously; Web Crypto answers with a promise.
-  const verified = verifyRs256(key, utf8(parts.signingInput), parts.signature);
-  if (!(typeof verified === "boolean" ? verified : await verified))
+  // Always a promise, in both builds: without the await, `!` would pass any signature. The Node
+  // tests therefore run the same control flow as Bun, Deno and workerd, and lint refuses the slip.
+  if (!(await verifyRs256(key, utf8(parts.signingInput), parts.signature)))
     throw new IdTokenError("signature", "signature verification failed");
   return checkClaims(decodeJson(parts.payload, "payload"), expected);
 }
