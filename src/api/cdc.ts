@@ -18,6 +18,11 @@ export const CDC_MAX_OBJECTS = 1000;
 const NOT_IN_CDC: ReadonlySet<string> = new Set(["TimeActivity"]);
 const SECOND = 1000;
 
+/** Whether Intuit's CDC serves an entity: not a singleton, and not one its reference leaves out. */
+export function cdcServes(name: string): boolean {
+  return isEntityName(name) && !isSingleton(name) && !NOT_IN_CDC.has(name);
+}
+
 /** Options of `qb.cdc`. */
 export interface CdcOptions extends DataPlaneCallOptions {
   /** The server's cap on objects per answer; an answer this large is split. Default 1000. */
@@ -146,7 +151,7 @@ export async function changeDataCapture<K extends EntityName>(
   const names = [...new Set(entities)];
   for (const name of names) {
     if (!isEntityName(name)) throw new ConfigurationError(`unknown entity ${JSON.stringify(name)}`);
-    if (isSingleton(name) || NOT_IN_CDC.has(name))
+    if (!cdcServes(name))
       throw new ConfigurationError(`Intuit's CDC does not serve ${name}; query it instead`);
   }
   const max = positiveInt("maxObjects", options.maxObjects, CDC_MAX_OBJECTS);
