@@ -10,10 +10,10 @@ import {
   type RedisServerPersistence,
 } from "./redis-persistence-error.js";
 
+const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshots", "aof"];
+
 export { RedisPersistenceError };
 export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence };
-
-const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshots", "aof"];
 
 // A refusal by the server (unknown or renamed command, NOPERM), as opposed to a lost connection.
 function isRefusal(err: unknown): boolean {
