@@ -3,7 +3,7 @@
 // (the tokens of the last call, the state of the last URL) for one-user scripts; a server passes
 // each user's values in and keeps nothing on it. It never logs or prints a token.
 import { ConfigurationError, MissingTokenError } from "../common/errors.js";
-import { nonNegativeSeconds, positiveInt, positiveMs } from "../common/options.js";
+import { nonNegativeMs, nonNegativeSeconds, positiveInt } from "../common/options.js";
 import { redactInspection } from "../common/inspect.js";
 import type { HttpClient } from "../http/request.js";
 import {
@@ -72,7 +72,7 @@ export interface AuthClientOptions extends OAuthConfigOptions {
 
 /** Options of {@link AuthClient.create}. */
 export interface CreateOptions extends AuthClientOptions {
-  /** How long a discovery document is cached, ms. Default one hour. */
+  /** How long a discovery document is cached, ms (0: fetched on every create). Default one hour. */
   discoveryTtlMs?: number;
   /** Where discovery documents are cached. Default: one cache shared in the process. */
   discoveryCache?: DiscoveryCache;
@@ -192,7 +192,7 @@ export class AuthClient {
     if (typeof env === "string" && !builtInEnvironmentName(env) && /^[a-z][a-z0-9+.-]*:/i.test(env.trim())) {
       const probe = createOAuthConfig({ ...options, environment: "sandbox" });
       const endpoints = await (options.discoveryCache ?? sharedDiscoveryCache).discover(env, probe.http, {
-        ttlMs: positiveMs("discoveryTtlMs", options.discoveryTtlMs, undefined),
+        ttlMs: nonNegativeMs("discoveryTtlMs", options.discoveryTtlMs, undefined),
         allowedOrigins: options.allowedOrigins,
       });
       return new AuthClient({ ...options, environment: endpoints });

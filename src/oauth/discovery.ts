@@ -1,6 +1,6 @@
 // Discovery documents: fetched only by AuthClient.create, validated the way Intuit's .NET SDK does
 // (plus our origin rule), and cached per URL by a DiscoveryCache that a caller may own.
-import { positiveMs } from "../common/options.js";
+import { nonNegativeMs } from "../common/options.js";
 import { DiscoveryError } from "./errors.js";
 import { bodyText, type HttpClient } from "../http/request.js";
 import {
@@ -120,7 +120,7 @@ export class DiscoveryCache {
     options: { ttlMs?: number | undefined; allowedOrigins?: readonly string[] | undefined } = {},
   ): Promise<IntuitEndpoints> {
     const documentUrl = assertSafeUrl(url, "Discovery URL", DiscoveryError);
-    const ttlMs = positiveMs("ttlMs", options.ttlMs, DISCOVERY_TTL_MS);
+    const ttlMs = nonNegativeMs("ttlMs", options.ttlMs, DISCOVERY_TTL_MS);
     const allowedOrigins = options.allowedOrigins ?? [];
     for (const origin of allowedOrigins) assertSafeUrl(origin, "allowedOrigins entry");
     const now = Date.now();
