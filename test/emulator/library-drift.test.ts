@@ -7,12 +7,11 @@ import { KNOWN_SCOPES, REALM_SCOPES } from "../../src/emulator/defaults.js";
 import { verifyOAuth1 } from "../../src/emulator/oauth1.js";
 import { cdcServes as emulatorCdcServes } from "../../src/emulator/qbo-cdc.js";
 import { ENTITY_NAMES as EMULATOR_ENTITIES, entitySpec } from "../../src/emulator/qbo-schema.js";
-import { cdcServes, changeDataCapture } from "../../src/api/cdc.js";
-import type { DataPlane } from "../../src/api/data-plane.js";
+import { cdcServes } from "../../src/api/cdc.js";
 import { ENTITY_NAMES, isNameList, isSingleton, type EntityName } from "../../src/api/entities/index.js";
 import { oauth1AuthorizationHeader } from "../../src/oauth/oauth1.js";
 import { COMPANY_SCOPES, Scopes } from "../../src/oauth/scopes.js";
-import { ConfigurationError } from "../../src/index.js";
+import { ConfigurationError, quickbooks } from "../../src/index.js";
 import { emulatorSession, type Session } from "../support/emulator-session.js";
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
@@ -35,17 +34,14 @@ test("entities: the same names, and the same name lists and singletons", () => {
 });
 
 test("CDC: the library refuses exactly the entities the emulator's CDC does not serve", async () => {
+  // A call that gets as far as asking for a token has passed every local check: stop it there.
   const sent = new Error("sent");
-  const plane: DataPlane = {
-    realmId: "1",
-    now: () => Date.now(),
-    batchSize: 30,
-    send: () => Promise.reject(sent),
-  };
+  const tokens = { getAccessToken: () => Promise.reject(sent), refresh: async () => undefined };
+  const qb = quickbooks(tokens, "1", { baseUrl: "http://127.0.0.1:9" });
   for (const name of ENTITY_NAMES) {
     assert.equal(cdcServes(name), emulatorCdcServes(name), name);
     // The library's own refusal path, not just its table: a refused entity never reaches send.
-    const outcome = await changeDataCapture(plane, [name as EntityName], new Date()).catch((e: unknown) => e);
+    const outcome = await qb.cdc([name as EntityName], new Date()).catch((e: unknown) => e);
     assert.equal(
       outcome instanceof ConfigurationError,
       !emulatorCdcServes(name),
