@@ -71,6 +71,14 @@ module.exports = {
       to: { path: ["^src/cli/", "^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres)\\.ts$"] },
     },
     {
+      name: "only-the-faces-import-the-error-union",
+      comment:
+        "src/errors.ts names every error class of every layer; a library module imports the class it throws.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres)\\.ts$"] },
+      to: { path: "^src/errors\\.ts$" },
+    },
+    {
       name: "web-siblings-are-swapped-in-not-imported",
       comment: "X.web.ts replaces X.ts in the portable build; importing it directly would skip that.",
       severity: "error",

@@ -40,8 +40,11 @@ export {
   ConfigurationError,
   MissingTokenError,
   SharedStoreError,
+  mustReconnect,
 } from "./common/errors.js";
 export type { IntuitOAuthErrorCode } from "./common/errors.js";
+export { isIntuitOAuthError } from "./errors.js";
+export type { AnyIntuitOAuthError } from "./errors.js";
 export { AuthClientError, InvalidGrantError, DiscoveryError } from "./oauth/errors.js";
 export type { HttpErrorDetails } from "./oauth/errors.js";
 export { NetworkError, TimeoutError, AbortError } from "./http/errors.js";

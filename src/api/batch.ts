@@ -4,6 +4,7 @@
 // order, each the entity, the query answer, or its own typed error. bIds are the helper's (short
 // indexes, within the 10-character rule for batches with a requestid); yours come back as `bId`.
 import { ConfigurationError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { quickBooksErrorFor } from "./conflict.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import {
@@ -109,9 +110,7 @@ export async function runBatch(
   options: BatchOptions = {},
 ): Promise<BatchResult[]> {
   if (!Array.isArray(items)) throw new ConfigurationError("batch needs an array of items");
-  const size = options.batchSize ?? plane.batchSize;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH_SIZE)
-    throw new ConfigurationError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`);
+  const size = positiveInt("batchSize", options.batchSize, plane.batchSize, MAX_BATCH_SIZE);
   const chunks: Array<Array<{ item: BatchItem; index: number; wire: WireItem }>> = [];
   items.forEach((item, index) => {
     if (index % size === 0) chunks.push([]);
@@ -134,7 +133,7 @@ export async function runBatch(
       body: { BatchItemRequest: chunk.map((c) => c.wire) },
       ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
     const answers = asObject(res.body)?.["BatchItemResponse"];
     if (!Array.isArray(answers)) throw unexpectedAnswer(res, "BatchItemResponse");

@@ -4,7 +4,8 @@
 // two: CDC answers the later half, a paged query the earlier half's changes. CDC has only a lower
 // bound, so deletions in such an earlier half cannot be listed: that is a CdcIncompleteError (or,
 // when allowed, a reported gap), never a silent omission.
-import { ConfigurationError, IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import { isEntityName, isNameList, isSingleton, type EntityName, type EntityOf } from "./entities/index.js";
 import { queryAll } from "./query-all.js";
@@ -16,6 +17,11 @@ export const CDC_MAX_OBJECTS = 1000;
 // Entities Intuit's CDC does not serve (its reference: JournalCode, TimeActivity, TaxAgency, TaxCode, TaxRate).
 const NOT_IN_CDC: ReadonlySet<string> = new Set(["TimeActivity"]);
 const SECOND = 1000;
+
+/** Whether Intuit's CDC serves an entity: not a singleton, and not one its reference leaves out. */
+export function cdcServes(name: string): boolean {
+  return isEntityName(name) && !isSingleton(name) && !NOT_IN_CDC.has(name);
+}
 
 /** Options of `qb.cdc`. */
 export interface CdcOptions extends DataPlaneCallOptions {
@@ -65,7 +71,8 @@ export type AnyCdcResult = Omit<CdcResult<EntityName>, "changed"> & {
 
 /** `since` is further back than CDC reaches (30 days); nothing was sent. */
 export class CdcLookbackError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_CDC_LOOKBACK";
+  static override readonly code = "ERR_CDC_LOOKBACK";
+  declare readonly code: "ERR_CDC_LOOKBACK";
   /** The time asked for, ISO. */
   readonly since: string;
   /** The earliest time allowed now, ISO. */
@@ -81,7 +88,8 @@ export class CdcLookbackError extends IntuitOAuthError {
 
 /** Changes were found but some deletions could not be listed: CDC was over its cap in `gaps`. */
 export class CdcIncompleteError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_CDC_INCOMPLETE";
+  static override readonly code = "ERR_CDC_INCOMPLETE";
+  declare readonly code: "ERR_CDC_INCOMPLETE";
   readonly gaps: readonly CdcGap[];
   /** Everything that was found, changes complete; deletions missing in `gaps`. */
   readonly result: AnyCdcResult;
@@ -143,12 +151,10 @@ export async function changeDataCapture<K extends EntityName>(
   const names = [...new Set(entities)];
   for (const name of names) {
     if (!isEntityName(name)) throw new ConfigurationError(`unknown entity ${JSON.stringify(name)}`);
-    if (isSingleton(name) || NOT_IN_CDC.has(name))
+    if (!cdcServes(name))
       throw new ConfigurationError(`Intuit's CDC does not serve ${name}; query it instead`);
   }
-  const max = options.maxObjects ?? CDC_MAX_OBJECTS;
-  if (!Number.isInteger(max) || max < 1)
-    throw new ConfigurationError("maxObjects must be a positive integer");
+  const max = positiveInt("maxObjects", options.maxObjects, CDC_MAX_OBJECTS);
   const requested = toMs(since);
   const earliest = plane.now() - CDC_LOOKBACK_MS;
   if (requested < earliest) throw new CdcLookbackError(requested, earliest);
@@ -161,7 +167,7 @@ export async function changeDataCapture<K extends EntityName>(
   let time: string | undefined;
   let requests = 0;
 
-  const call = { signal: options.signal, timeout: options.timeout };
+  const call = { signal: options.signal, timeoutMs: options.timeoutMs };
   const take = (entity: EntityName, row: Row) => {
     const id = String(row["Id"] ?? "");
     if (id === "") return;
@@ -187,7 +193,7 @@ export async function changeDataCapture<K extends EntityName>(
       path: "cdc",
       query: { entities: list.join(","), changedSince: iso(start) },
       ...(call.signal ? { signal: call.signal } : {}),
-      ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
+      ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
     });
     const body = asObject(res.body);
     const cdc = body?.["CDCResponse"];

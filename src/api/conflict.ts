@@ -1,7 +1,7 @@
 // Typed subclasses of QuickBooksError for Faults a caller handles differently from the rest, and the
 // one function that picks the class from the Fault. So far: a stale SyncToken (Intuit's code 5010).
 // It never reads or sends anything itself.
-import type { IntuitOAuthErrorCode } from "../common/errors.js";
+import type { ErrorParent } from "../common/errors.js";
 import { QuickBooksError, type QuickBooksErrorDetails } from "./fault.js";
 
 /** Intuit's code for an update whose `SyncToken` is not the entity's current one. */
@@ -17,8 +17,9 @@ export const STALE_OBJECT_CODE = "5010";
  *   if (e instanceof StaleObjectError) { const fresh = await qb.read("Customer", "1"); ... }
  * }
  */
-export class StaleObjectError extends QuickBooksError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_STALE_OBJECT";
+export class StaleObjectError extends (QuickBooksError as ErrorParent<typeof QuickBooksError>) {
+  static override readonly code = "ERR_STALE_OBJECT";
+  declare readonly code: "ERR_STALE_OBJECT";
 }
 
 /** The QuickBooksError (or subclass) for an answer. */

@@ -61,7 +61,7 @@ async function entityCall<K extends EntityName>(
     ...request,
     ...(request.method === "POST" && options.requestId !== undefined ? { requestId: options.requestId } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
   const found = asObject(asObject(res.body)?.[entity]);
   if (!found) throw unexpectedAnswer(res, entity);

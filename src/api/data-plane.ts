@@ -29,7 +29,7 @@ export interface DataPlane {
 export interface DataPlaneCallOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout in ms. */
-  timeout?: number;
+  timeoutMs?: number;
 }
 
 /** A 2xx answer without what it should hold, as a QuickBooksError carrying the body. */

@@ -2,7 +2,7 @@
 // It must never throw while reading a body: anything it cannot read stays available as text. Bodies
 // can come from a tenant (an attachment read as text), so it looks at no more than MAX_FAULT_CHARS of
 // one, and every step is linear in what it looks at.
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 import { redactText } from "../common/redact.js";
 import { readXmlFault } from "./fault-xml.js";
 
@@ -55,7 +55,8 @@ export interface QuickBooksErrorDetails {
  * }
  */
 export class QuickBooksError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_QUICKBOOKS";
+  static override readonly code = "ERR_QUICKBOOKS";
+  declare readonly code: "ERR_QUICKBOOKS" | "ERR_STALE_OBJECT";
   /** HTTP status (200 when a 200 carried a Fault). */
   readonly statusCode: number;
   /** The Fault's `type`, e.g. `ValidationFault`; undefined when the body held no Fault. */

@@ -4,6 +4,7 @@
 // counts against. It holds no state and sends nothing.
 import { ConfigurationError } from "../common/errors.js";
 import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
+import { positiveInt } from "../common/options.js";
 import type { QuickBooksApi } from "./url.js";
 
 /** Which of Intuit's limits a request counts against (besides the realm's in-flight limit). */
@@ -91,15 +92,11 @@ export function checkedRealm(realmId: unknown): string {
 
 /** Fills in defaults and checks every value; throws ConfigurationError for a bad one. */
 export function limitSettings(requested: Partial<ApiLimitSettings> = {}): ApiLimitSettings {
-  const settings: ApiLimitSettings = { ...DEFAULT_API_LIMITS };
-  for (const key of Object.keys(DEFAULT_API_LIMITS) as Array<keyof ApiLimitSettings>) {
-    const value = requested[key];
-    if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 1)
-      throw new ConfigurationError(`${key} must be a positive integer`);
-    settings[key] = value;
-  }
-  return settings;
+  const settings: Record<keyof ApiLimitSettings, number | undefined> = { ...DEFAULT_API_LIMITS };
+  for (const key of Object.keys(DEFAULT_API_LIMITS) as Array<keyof ApiLimitSettings>)
+    settings[key] = positiveInt(key, requested[key], settings[key]);
+  // Only reportsPerMinute defaults to undefined; every other key has a number default.
+  return settings as ApiLimitSettings;
 }
 
 /** The kind of a request, from its API and the first path segment after `/v3/company/{realmId}/`. */

@@ -2,7 +2,8 @@
 // CorePlus: data out), the monthly usage shape, the budget marks, the hard-cap error and the
 // Prometheus text of a usage snapshot. Pure functions and types: the counting itself lives with
 // each ApiLimits implementation, so it costs no extra store round trip.
-import { ConfigurationError, IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { companySegment, type ApiRequestInfo } from "./limits.js";
 
 /** `core`: data in (creates, updates, deletes). `corePlus`: data out (reads, queries, reports, CDC). */
@@ -82,7 +83,8 @@ export interface ApiLimitsEvents {
 
 /** The app's CorePlus budget for the month is used up and `hardCap` is on: the call was not sent. */
 export class ApiBudgetExceededError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_API_BUDGET_EXCEEDED";
+  static override readonly code = "ERR_API_BUDGET_EXCEEDED";
+  declare readonly code: "ERR_API_BUDGET_EXCEEDED";
   readonly app: string;
   readonly month: string;
   readonly used: number;
@@ -104,7 +106,8 @@ export class ApiBudgetExceededError extends IntuitOAuthError {
  * sent. Other realms are not affected.
  */
 export class RealmBudgetExceededError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_REALM_BUDGET_EXCEEDED";
+  static override readonly code = "ERR_REALM_BUDGET_EXCEEDED";
+  declare readonly code: "ERR_REALM_BUDGET_EXCEEDED";
   readonly app: string;
   readonly month: string;
   readonly realmId: string;
@@ -145,9 +148,7 @@ export function meteringSettings(options: MeteringOptions = {}): MeteringSetting
   const app = options.app ?? "default";
   if (typeof app !== "string" || !/^[\x21-\x7e]{1,128}$/.test(app))
     throw new ConfigurationError("app must be 1 to 128 printable ASCII characters without spaces");
-  const budget = options.budget;
-  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1))
-    throw new ConfigurationError("budget must be a positive integer");
+  const budget = positiveInt("budget", options.budget, undefined);
   if (options.hardCap && budget === undefined) throw new ConfigurationError("hardCap needs a budget");
   const realmShare = shareOf(options.perRealmShare, budget);
   const custom = options.classify;

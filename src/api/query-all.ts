@@ -2,6 +2,7 @@
 // MAXRESULTS (1,000 a page, Intuit's most). Each page is one call through the request path, so the
 // realm's limits and retries apply. It refuses SQL that pages itself; it never fetches ahead.
 import { ConfigurationError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import type { JsonObject } from "./request-types.js";
 
@@ -64,9 +65,7 @@ export function queryAll<T = JsonObject>(
   options: QueryAllOptions = {},
 ): QueryRows<T> {
   const checked = checkPagedQuery(sql);
-  const size = options.pageSize ?? MAX_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
-    throw new ConfigurationError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  const size = positiveInt("pageSize", options.pageSize, MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const pages = (): AsyncIterable<T[]> => ({
     [Symbol.asyncIterator]: () => pageIterator<T>(plane, checked, size, options),
   });
@@ -92,7 +91,7 @@ function pageIterator<T>(
         path: "query",
         query: { query: `${query.sql} STARTPOSITION ${position} MAXRESULTS ${size}` },
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
       const qr = asObject(asObject(res.body)?.["QueryResponse"]);
       if (!qr) throw unexpectedAnswer(res, "QueryResponse");

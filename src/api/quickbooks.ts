@@ -5,6 +5,7 @@
 // entities, paging, CDC, batch, attachments) lives in its own files and only calls `send`.
 // It never retries a write without a key, and never logs a token or a body.
 import { ConfigurationError } from "../common/errors.js";
+import { nonNegativeInt, nonNegativeMs, positiveInt, positiveMs } from "../common/options.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
 import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
 import { assertSafeUrl } from "../oauth/environments.js";
@@ -73,7 +74,7 @@ export interface QuickBooksClientOptions {
   /** Wait after a 429 without `Retry-After`, in ms (Intuit says 60 s). Default 60000. */
   defaultRetryAfterMs?: number;
   /** Per-attempt timeout in ms. Default: the AuthClient's HTTP timeout. */
-  timeout?: number;
+  timeoutMs?: number;
   /** The HTTP client to send through. Default: the token source's (the AuthClient's), else a new one. */
   http?: HttpClient;
   /** Waits between attempts; inject with {@link clock} in tests. Default: a timer. */
@@ -134,7 +135,7 @@ export class QuickBooksClient {
   readonly #tokens: QuickBooksTokens;
   readonly #http: HttpClient;
   readonly #retry: Partial<RetryPolicy> & { defaultRetryAfterMs: number };
-  readonly #timeout: number | undefined;
+  readonly #timeoutMs: number | undefined;
   readonly #sleep: Sleep;
   readonly #clock: () => number;
   readonly #plane: DataPlane;
@@ -157,16 +158,15 @@ export class QuickBooksClient {
       ...(payments ? { payments: assertSafeUrl(payments, "paymentsBaseUrl").replace(/\/+$/, "") } : {}),
       ...(graphql ? { graphql: assertSafeUrl(graphql, "graphqlUrl").replace(/\/+$/, "") } : {}),
     });
-    this.minorVersion = options.minorVersion ?? 75;
+    this.minorVersion = minorVersion(options.minorVersion);
     this.#http = options.http ?? tokens.http ?? new HttpClient();
+    const retries = nonNegativeInt("rateLimitRetries", options.rateLimitRetries, undefined);
     this.#retry = {
-      ...(options.rateLimitRetries !== undefined
-        ? { retries: nonNegative(options.rateLimitRetries, "rateLimitRetries") }
-        : {}),
-      maxRetryAfterMs: nonNegative(options.maxRetryAfterMs ?? 60_000, "maxRetryAfterMs"),
-      defaultRetryAfterMs: nonNegative(options.defaultRetryAfterMs ?? 60_000, "defaultRetryAfterMs"),
+      ...(retries !== undefined ? { retries } : {}),
+      maxRetryAfterMs: nonNegativeMs("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
+      defaultRetryAfterMs: nonNegativeMs("defaultRetryAfterMs", options.defaultRetryAfterMs, 60_000),
     };
-    this.#timeout = options.timeout;
+    this.#timeoutMs = positiveMs("timeoutMs", options.timeoutMs, undefined);
     this.#sleep = options.sleep ?? realSleep;
     this.#clock = options.clock ?? Date.now;
     const requested = {
@@ -290,7 +290,7 @@ export class QuickBooksClient {
       body: bytes,
       idempotent,
       signal,
-      timeout: options.timeout ?? this.#timeout,
+      timeoutMs: options.timeoutMs === undefined ? this.#timeoutMs : options.timeoutMs,
       stream: responseType === "stream",
       retry: this.#retry,
       sleep: this.#sleep,
@@ -390,9 +390,7 @@ export class QuickBooksClient {
   // ---- data plane: typed entities, paging, CDC, batch and attachments, each in its own file ----
 
   #dataPlane(options: QuickBooksClientOptions): DataPlane {
-    const batchSize = options.batchSize ?? MAX_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE)
-      throw new ConfigurationError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`);
+    const batchSize = positiveInt("batchSize", options.batchSize, MAX_BATCH_SIZE, MAX_BATCH_SIZE);
     return {
       realmId: this.realmId,
       send: (request) => this.send(request),
@@ -549,10 +547,11 @@ function acceptFor(responseType: QuickBooksResponseType, url: string): string {
   return /\/pdf(?:\?|$)/i.test(url) ? "application/pdf" : "*/*";
 }
 
-function nonNegative(value: number, name: string): number {
-  if (!(typeof value === "number" && value >= 0 && Number.isFinite(value)))
-    throw new ConfigurationError(`${name} must be a non-negative number`);
-  return value;
+/** `minorversion`: a whole number, or its digits as a string; `false` sends none. */
+function minorVersion(value: number | string | false | undefined): number | string | false {
+  if (value === false || value === undefined) return value ?? 75;
+  if (typeof value === "string" && /^\d{1,6}$/.test(value)) return value;
+  return nonNegativeInt("minorVersion", value, 75);
 }
 
 /**

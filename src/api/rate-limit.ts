@@ -74,14 +74,10 @@ export class RealmLimiter {
   #pausedUntil = 0;
 
   constructor(limits: RealmLimits, timing: LimiterTiming = { clock: Date.now, sleep: realSleep }) {
-    for (const key of ["maxConcurrent", "perMinute"] as const) {
-      if (!Number.isInteger(limits[key]) || limits[key] < 1)
-        throw new ConfigurationError(`${key} must be a positive integer`);
-    }
     this.settings = Object.freeze(limitSettings(definedOnly(limits)));
-    this.maxConcurrent = limits.maxConcurrent;
-    this.perMinute = limits.perMinute;
-    this.#slots = new Semaphore(limits.maxConcurrent);
+    this.maxConcurrent = this.settings.maxConcurrent;
+    this.perMinute = this.settings.perMinute;
+    this.#slots = new Semaphore(this.settings.maxConcurrent);
     this.#timing = timing;
   }
 

@@ -45,7 +45,7 @@ export interface QuickBooksRequest<R extends QuickBooksResponseType = QuickBooks
   requestId?: string | false;
   signal?: AbortSignal;
   /** Per-attempt timeout in ms; for streams it covers the wait for headers. */
-  timeout?: number;
+  timeoutMs?: number;
 }
 
 /** Options of {@link QuickBooksClient.get} and {@link QuickBooksClient.post}. */

@@ -4,6 +4,7 @@
 // of a round trip of their own, and lease renewal for long requests. It knows no store: a backend does
 // the atomic work. It must not import a driver or a Node built-in.
 import { ConfigurationError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { TypedEmitter } from "../common/events.js";
 import { randomToken } from "../crypto/random.js";
 import { AbortError } from "../http/errors.js";
@@ -215,8 +216,8 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
     const { leaseMs, pollMs, clock, app, budget, hardCap, perRealmShare, classify, ...limits } = options;
     this.settings = Object.freeze(limitSettings(limits));
     this.#metering = meteringSettings({ app, budget, hardCap, perRealmShare, classify });
-    this.leaseMs = positive(leaseMs ?? 30_000, "leaseMs");
-    this.#pollMs = positive(pollMs ?? 50, "pollMs");
+    this.leaseMs = positiveInt("leaseMs", leaseMs, 30_000);
+    this.#pollMs = positiveInt("pollMs", pollMs, 50);
     this.#clock = clock ?? Date.now;
     this.#backend = backend({
       limits: this.settings,
@@ -460,10 +461,4 @@ export abstract class SharedApiLimits extends TypedEmitter<ApiLimitsEvents> impl
       throw err;
     }
   }
-}
-
-function positive(value: number, name: string): number {
-  if (!(typeof value === "number" && Number.isFinite(value) && value >= 1))
-    throw new ConfigurationError(`${name} must be a number of at least 1`);
-  return value;
 }

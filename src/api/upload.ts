@@ -3,6 +3,7 @@
 // an attachment through its TempDownloadUri, a signed URL on one of Intuit's file hosts, which never
 // gets the Bearer token. The body is built in memory (a retry resends it), so a stream is read to its end first.
 import { ConfigurationError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { utf8 } from "../common/bytes.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import type { Attachable, AttachableRef } from "./entities/index.js";
@@ -52,7 +53,7 @@ export async function uploadAttachment(plane: DataPlane, options: UploadOptions)
     throw new ConfigurationError("fileName is required");
   if (typeof options.contentType !== "string" || !/^[\w.+-]+\/[\w.+-]+(?:\s*;.*)?$/.test(options.contentType))
     throw new ConfigurationError("contentType must be a media type such as application/pdf");
-  const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES;
+  const maxBytes = positiveInt("maxBytes", options.maxBytes, MAX_UPLOAD_BYTES);
   if ((options.data === undefined) === (options.stream === undefined))
     throw new ConfigurationError("give the file as exactly one of data or stream");
   const bytes =
@@ -92,7 +93,7 @@ export async function uploadAttachment(plane: DataPlane, options: UploadOptions)
     headers: { "content-type": contentType },
     ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
   const items = asObject(res.body)?.["AttachableResponse"];
   const first = Array.isArray(items) ? asObject(items[0]) : undefined;
@@ -134,7 +135,7 @@ export async function downloadAttachment<R extends Exclude<QuickBooksResponseTyp
 ): Promise<QuickBooksBody<R, never>> {
   const call = {
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   };
   let link = typeof attachable === "string" ? undefined : attachable?.TempDownloadUri;
   if (link === undefined) {

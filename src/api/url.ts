@@ -1,7 +1,7 @@
 // Builds QuickBooks API URLs and decides where a Bearer token may go: each API (Accounting,
 // Payments, GraphQL) has a base URL, and a call's final, parsed URL must stay on that API's origin
 // and under its path prefix (`/v3/company/{realmId}/` for Accounting). Pure string work; sends nothing.
-import { ConfigurationError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { ConfigurationError, type ErrorParent } from "../common/errors.js";
 
 /** Query values; `undefined` ones are left out. */
 export type QueryValues = Record<string, string | number | boolean | undefined>;
@@ -13,8 +13,9 @@ export type QuickBooksApi = "accounting" | "payments" | "graphql";
 export type ApiBases = { accounting: string } & Partial<Record<Exclude<QuickBooksApi, "accounting">, string>>;
 
 /** A URL that would carry the Bearer token to a host that is not one of the API origins. */
-export class ForbiddenOriginError extends ConfigurationError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_FORBIDDEN_ORIGIN";
+export class ForbiddenOriginError extends (ConfigurationError as ErrorParent<typeof ConfigurationError>) {
+  static override readonly code = "ERR_FORBIDDEN_ORIGIN";
+  declare readonly code: "ERR_FORBIDDEN_ORIGIN";
 }
 
 /** What {@link apiUrl} needs besides the path. */

@@ -2,6 +2,7 @@
 // StateStore, so a redelivery (or the same delivery reaching two instances) yields its events only
 // once. Async because the store is; the synchronous handleWebhook is untouched. Portable.
 import { ConfigurationError } from "../common/errors.js";
+import { positiveInt } from "../common/options.js";
 import { hashedKey, type StateStore } from "../client/state-store.js";
 import { handleWebhook, type WebhookEvent } from "./webhooks.js";
 
@@ -60,7 +61,7 @@ export async function handleWebhookOnce(
   const store = options?.store;
   if (typeof store?.consume !== "function" || typeof store.release !== "function")
     throw new ConfigurationError("handleWebhookOnce needs a store (a StateStore)");
-  const ttlMs = options.ttlMs ?? DEFAULT_WEBHOOK_TTL_MS;
+  const ttlMs = positiveInt("ttlMs", options.ttlMs, DEFAULT_WEBHOOK_TTL_MS);
   const all = handleWebhook(rawBody, signatureHeader, verifierToken);
   const keys = all.map(webhookEventKey);
   const seen = keys.length === 0 ? [] : await store.consume(keys, ttlMs);

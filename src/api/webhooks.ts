@@ -4,7 +4,7 @@
 import { fromUtf8, toBase64, utf8 } from "../common/bytes.js";
 import { safeEqual } from "../crypto/compare.js";
 import { hmacSha256 } from "../crypto/digest.js";
-import { ConfigurationError, IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
 
 /** What a change was; Intuit may add more, so other strings can appear. */
 export type WebhookOperation = "Create" | "Update" | "Delete" | "Merge" | "Void" | "Emailed" | (string & {});
@@ -31,12 +31,14 @@ export interface WebhookEvent {
 
 /** The body is not a webhook payload Intuit sends. */
 export class WebhookPayloadError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_WEBHOOK_PAYLOAD";
+  static override readonly code = "ERR_WEBHOOK_PAYLOAD";
+  declare readonly code: "ERR_WEBHOOK_PAYLOAD";
 }
 
 /** The `intuit-signature` header is missing or does not match the body. */
 export class WebhookSignatureError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_WEBHOOK_SIGNATURE";
+  static override readonly code = "ERR_WEBHOOK_SIGNATURE";
+  declare readonly code: "ERR_WEBHOOK_SIGNATURE";
 }
 
 type RawBody = string | Uint8Array;

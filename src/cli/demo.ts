@@ -10,6 +10,7 @@ import {
   FileTokenStore,
   Scopes,
   TokenManager,
+  mustReconnect,
 } from "../index.js";
 import { startEmulator } from "../emulator/index.js";
 import { apiGet, apiUrl, faultMessage } from "./call.js";
@@ -341,7 +342,7 @@ async function walkThrough(emu: Emu, storeDir: string): Promise<void> {
     10,
     "Handle an AuthClientError",
     "Every HTTP error from Intuit is an AuthClientError with the fields Intuit Support asks for.\n" +
-      "`invalid_grant` means the user must connect again; `intuit_tid` identifies the request at Intuit.",
+      "`mustReconnect(e)` says the user must connect again; `intuit_tid` identifies the request at Intuit.",
   );
   say("  try { await authClient.refresh(revokedRefreshToken); }");
   say("  catch (e) { if (e instanceof AuthClientError) console.log(e.statusCode, e.content, e.intuitTid); }");
@@ -355,7 +356,7 @@ async function walkThrough(emu: Emu, storeDir: string): Promise<void> {
       ["intuitTid", refusal.intuitTid ?? "-"],
       ["timestamp", refusal.timestamp ?? "-"],
       ["error", refusal.error ?? "-"],
-      ["reconnect needed", String(refusal.reauthorizationRequired)],
+      ["mustReconnect(e)", String(mustReconnect(refusal))],
     ]),
   );
   say();

@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // The `intuit-oauth` command line: dispatch, help, and turning errors into one line on stderr plus
 // an exit code (1 failure, 2 usage or configuration mistake). Commands live in their own files.
-import { AuthClientError, ConfigurationError, IntuitOAuthError, QuickBooksError, VERSION } from "../index.js";
+import {
+  AuthClientError,
+  ConfigurationError,
+  IntuitOAuthError,
+  QuickBooksError,
+  VERSION,
+  mustReconnect,
+} from "../index.js";
 import { optionsHelp, parseCommandArgs } from "./args.js";
 import { COMMANDS, commandsTaking, type Command } from "./commands.js";
 import { CliError, UsageError } from "./config.js";
@@ -61,7 +68,7 @@ export function describeError(err: unknown, verbose: boolean): string {
         ? ""
         : err.message;
     let line = `Intuit answered HTTP ${err.statusCode}${what ? `: ${oneLine(what)}` : ""}`;
-    if (err.error === "invalid_grant") line += ". Run `intuit-oauth login` to reconnect.";
+    if (mustReconnect(err)) line += ". Run `intuit-oauth login` to reconnect.";
     if (!verbose) return line;
     return [
       line,
@@ -85,7 +92,8 @@ export function describeError(err: unknown, verbose: boolean): string {
   }
   if (err instanceof IntuitOAuthError) {
     let line = oneLine(err.message);
-    if (err.code === "ERR_REAUTHORIZATION_REQUIRED" || err.code === "ERR_TOKEN_NOT_FOUND")
+    // A company never connected needs the same command as one whose grant is gone.
+    if (mustReconnect(err) || err.code === "ERR_TOKEN_NOT_FOUND")
       line += ". Run `intuit-oauth login` to reconnect.";
     if (!verbose) return line;
     const cause = err.cause instanceof AuthClientError ? err.cause : undefined;

@@ -3,6 +3,7 @@
 // (the tokens of the last call, the state of the last URL) for one-user scripts; a server passes
 // each user's values in and keeps nothing on it. It never logs or prints a token.
 import { ConfigurationError, MissingTokenError } from "../common/errors.js";
+import { nonNegativeMs, nonNegativeSeconds, positiveInt } from "../common/options.js";
 import { redactInspection } from "../common/inspect.js";
 import type { HttpClient } from "../http/request.js";
 import {
@@ -71,7 +72,7 @@ export interface AuthClientOptions extends OAuthConfigOptions {
 
 /** Options of {@link AuthClient.create}. */
 export interface CreateOptions extends AuthClientOptions {
-  /** How long a discovery document is cached, ms. Default one hour. */
+  /** How long a discovery document is cached, ms (0: fetched on every create). Default one hour. */
   discoveryTtlMs?: number;
   /** Where discovery documents are cached. Default: one cache shared in the process. */
   discoveryCache?: DiscoveryCache;
@@ -163,9 +164,7 @@ export class AuthClient {
     this.singleUser = options.singleUser ?? isLoopbackHost(new URL(this.config.redirectUri).hostname);
     this.#verifyRealm = options.verifyRealm ?? false;
     this.#stateStore = options.stateStore;
-    this.#stateTtlMs = options.stateTtlMs ?? DEFAULT_STATE_TTL_MS;
-    if (!(Number.isInteger(this.#stateTtlMs) && this.#stateTtlMs >= 1))
-      throw new ConfigurationError("stateTtlMs must be a positive integer");
+    this.#stateTtlMs = positiveInt("stateTtlMs", options.stateTtlMs, DEFAULT_STATE_TTL_MS);
     this.stateToken = options.stateToken;
     this.nonce = undefined;
     this.codeVerifier = undefined;
@@ -193,7 +192,7 @@ export class AuthClient {
     if (typeof env === "string" && !builtInEnvironmentName(env) && /^[a-z][a-z0-9+.-]*:/i.test(env.trim())) {
       const probe = createOAuthConfig({ ...options, environment: "sandbox" });
       const endpoints = await (options.discoveryCache ?? sharedDiscoveryCache).discover(env, probe.http, {
-        ttlMs: options.discoveryTtlMs,
+        ttlMs: nonNegativeMs("discoveryTtlMs", options.discoveryTtlMs, undefined),
         allowedOrigins: options.allowedOrigins,
       });
       return new AuthClient({ ...options, environment: endpoints });
@@ -428,14 +427,20 @@ export class AuthClient {
    */
   validateIdToken(
     idToken?: string,
-    options: { nonce?: string | undefined; clockTolerance?: number } = {},
+    options: { nonce?: string | undefined; clockToleranceSeconds?: number } = {},
   ): Promise<IdTokenClaims> {
     const token = idToken ?? this.#idToken;
     // Not an async function: with a warm JWKS this is a hot path, and one promise is enough.
     if (!token) return Promise.reject(new MissingTokenError("ID token not specified"));
     // The client's own token was issued for its own request: check it against that nonce.
     const nonce = options.nonce ?? (token === this.#idToken ? this.#idTokenNonce : undefined);
-    return verifyClientIdToken(this.config, token, nonce, options.clockTolerance);
+    let tolerance: number | undefined;
+    try {
+      tolerance = nonNegativeSeconds("clockToleranceSeconds", options.clockToleranceSeconds, undefined);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return verifyClientIdToken(this.config, token, nonce, tolerance);
   }
 
   /** Legacy OAuth 1.0a → 2.0 migration. Returns a token set with Intuit's `realmId`. */

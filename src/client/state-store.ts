@@ -3,6 +3,7 @@
 // Keys are hashes: no state or code is ever stored or logged. Portable: no Node built-in.
 import { toBase64Url, utf8 } from "../common/bytes.js";
 import { ConfigurationError } from "../common/errors.js";
+import { positiveInt, REQUIRED } from "../common/options.js";
 import { sha256 } from "../crypto/digest.js";
 import { CallbackError } from "../oauth/callback.js";
 
@@ -26,8 +27,7 @@ export interface StateStore {
 export function checkConsume(keys: readonly string[], ttlMs: number): void {
   if (!Array.isArray(keys) || keys.some((k) => typeof k !== "string" || k === "" || k.length > 512))
     throw new ConfigurationError("keys must be non-empty strings of at most 512 characters");
-  if (!(Number.isInteger(ttlMs) && ttlMs >= 1))
-    throw new ConfigurationError("ttlMs must be a positive integer");
+  positiveInt("ttlMs", ttlMs, REQUIRED);
 }
 
 /** Options of {@link MemoryStateStore}. */

@@ -1,65 +1,95 @@
 // The base of the library's one error hierarchy and the list of every code it uses. Every class
-// has a stable string `code` (on the class and on each instance) so callers can branch without
-// instanceof across package copies. Errors never hold secrets.
+// has a stable literal `code` (on the class and on each instance) so callers can branch on it,
+// even across package copies where instanceof fails. Errors never hold secrets.
+
+/**
+ * Every error code, with the name of the class that carries it. The guards check both, so an
+ * error of another library that happens to use one of these codes (axios's `ERR_NETWORK`) is not
+ * taken for ours.
+ */
+export const ERROR_CLASS_NAMES = {
+  ERR_INTUIT_OAUTH: "IntuitOAuthError",
+  ERR_CONFIGURATION: "ConfigurationError",
+  ERR_MISSING_TOKEN: "MissingTokenError",
+  ERR_AUTH_CLIENT: "AuthClientError",
+  ERR_INVALID_GRANT: "InvalidGrantError",
+  ERR_NETWORK: "NetworkError",
+  ERR_TIMEOUT: "TimeoutError",
+  ERR_ABORT: "AbortError",
+  ERR_DISCOVERY: "DiscoveryError",
+  ERR_CALLBACK: "CallbackError",
+  ERR_AUTHORIZATION_RESPONSE: "AuthorizationResponseError",
+  ERR_ID_TOKEN: "IdTokenError",
+  ERR_JWKS: "JwksError",
+  ERR_TOKEN_SET_FORMAT: "TokenSetFormatError",
+  ERR_USERINFO_FORMAT: "UserInfoFormatError",
+  ERR_TOKEN_STORE: "TokenStoreError",
+  ERR_UNREADABLE_RECORD: "UnreadableRecordError",
+  ERR_INVALID_REALM_ID: "InvalidRealmIdError",
+  ERR_UNSAFE_TOKEN_DIRECTORY: "UnsafeTokenDirectoryError",
+  ERR_REDIS_PERSISTENCE: "RedisPersistenceError",
+  ERR_TOKEN_NOT_FOUND: "TokenNotFoundError",
+  ERR_REAUTHORIZATION_REQUIRED: "ReauthorizationRequiredError",
+  ERR_LOCK_TIMEOUT: "LockTimeoutError",
+  ERR_UNVERIFIED_REALM: "UnverifiedRealmError",
+  ERR_REALM_MISMATCH: "RealmMismatchError",
+  ERR_QUICKBOOKS: "QuickBooksError",
+  ERR_FORBIDDEN_ORIGIN: "ForbiddenOriginError",
+  ERR_STALE_OBJECT: "StaleObjectError",
+  ERR_CDC_LOOKBACK: "CdcLookbackError",
+  ERR_CDC_INCOMPLETE: "CdcIncompleteError",
+  ERR_WEBHOOK_PAYLOAD: "WebhookPayloadError",
+  ERR_WEBHOOK_SIGNATURE: "WebhookSignatureError",
+  ERR_API_BUDGET_EXCEEDED: "ApiBudgetExceededError",
+  ERR_REALM_BUDGET_EXCEEDED: "RealmBudgetExceededError",
+  ERR_SHARED_STORE: "SharedStoreError",
+} as const;
 
 /** Every `code` an error of this library can carry. The same list, explained, is in docs/api.md. */
-export type IntuitOAuthErrorCode =
-  | "ERR_INTUIT_OAUTH"
-  | "ERR_CONFIGURATION"
-  | "ERR_MISSING_TOKEN"
-  | "ERR_AUTH_CLIENT"
-  | "ERR_INVALID_GRANT"
-  | "ERR_NETWORK"
-  | "ERR_TIMEOUT"
-  | "ERR_ABORT"
-  | "ERR_DISCOVERY"
-  | "ERR_CALLBACK"
-  | "ERR_AUTHORIZATION_RESPONSE"
-  | "ERR_ID_TOKEN"
-  | "ERR_JWKS"
-  | "ERR_TOKEN_SET_FORMAT"
-  | "ERR_USERINFO_FORMAT"
-  | "ERR_TOKEN_STORE"
-  | "ERR_UNREADABLE_RECORD"
-  | "ERR_INVALID_REALM_ID"
-  | "ERR_UNSAFE_TOKEN_DIRECTORY"
-  | "ERR_REDIS_PERSISTENCE"
-  | "ERR_TOKEN_NOT_FOUND"
-  | "ERR_REAUTHORIZATION_REQUIRED"
-  | "ERR_LOCK_TIMEOUT"
-  | "ERR_UNVERIFIED_REALM"
-  | "ERR_REALM_MISMATCH"
-  | "ERR_QUICKBOOKS"
-  | "ERR_FORBIDDEN_ORIGIN"
-  | "ERR_STALE_OBJECT"
-  | "ERR_CDC_LOOKBACK"
-  | "ERR_CDC_INCOMPLETE"
-  | "ERR_WEBHOOK_PAYLOAD"
-  | "ERR_WEBHOOK_SIGNATURE"
-  | "ERR_API_BUDGET_EXCEEDED"
-  | "ERR_REALM_BUDGET_EXCEEDED"
-  | "ERR_SHARED_STORE";
+export type IntuitOAuthErrorCode = keyof typeof ERROR_CLASS_NAMES;
 
-/** Base class of every error this library throws. */
-export class IntuitOAuthError extends Error {
-  /** Stable machine-readable code. */
+/**
+ * Base class of every error this library throws; never thrown itself. Narrow a caught error with
+ * `instanceof` on a concrete class, or with `isIntuitOAuthError` and a `switch` on `code`.
+ */
+export abstract class IntuitOAuthError extends Error {
+  /** Stable machine-readable code: each concrete class declares its own literal. */
   static readonly code: IntuitOAuthErrorCode = "ERR_INTUIT_OAUTH";
+  /** The class's `code`, on the instance, so callers can branch without instanceof. */
   readonly code: IntuitOAuthErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
-    this.code = (new.target as typeof IntuitOAuthError).code;
+    // The one place an instance gets its code; each class only narrows the type (`declare readonly code`).
+    this.code = (new.target as unknown as { code: IntuitOAuthErrorCode }).code;
   }
 }
 
-/** A required option or argument is missing or invalid: a programming error, not a server failure. */
+/**
+ * A parent error class as its subclasses extend it: `class B extends (A as ErrorParent<typeof A>)`.
+ * TypeScript requires a subclass's static side to be assignable to its parent's, which another
+ * literal `code` is not; this view widens only the parent's static `code` (no run-time effect).
+ */
+export type ErrorParent<C extends abstract new (...args: never[]) => IntuitOAuthError> = {
+  new (...args: ConstructorParameters<C>): InstanceType<C>;
+  readonly code: IntuitOAuthErrorCode;
+  readonly prototype: InstanceType<C>;
+};
+
+/**
+ * A required option or argument is missing or invalid: a programming error, not a server failure.
+ * The message names the option and what is wrong with its value, never the value of a secret.
+ */
 export class ConfigurationError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_CONFIGURATION";
+  static override readonly code = "ERR_CONFIGURATION";
+  /** `ERR_FORBIDDEN_ORIGIN` on its subclass {@link ForbiddenOriginError}. */
+  declare readonly code: "ERR_CONFIGURATION" | "ERR_FORBIDDEN_ORIGIN";
 }
 
 /** A token method was called without a token and the client holds none (Python's ValueError). */
 export class MissingTokenError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_MISSING_TOKEN";
+  static override readonly code = "ERR_MISSING_TOKEN";
+  declare readonly code: "ERR_MISSING_TOKEN";
 }
 
 /**
@@ -67,5 +97,39 @@ export class MissingTokenError extends IntuitOAuthError {
  * webhook de-duplication) failed or could not be reached. Nothing was sent to Intuit.
  */
 export class SharedStoreError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_SHARED_STORE";
+  static override readonly code = "ERR_SHARED_STORE";
+  declare readonly code: "ERR_SHARED_STORE";
+}
+
+/** Codes that say the company's grant is gone and the user must connect it again. */
+const RECONNECT_CODES: ReadonlySet<string> = new Set<IntuitOAuthErrorCode>([
+  "ERR_INVALID_GRANT",
+  "ERR_REAUTHORIZATION_REQUIRED",
+]);
+
+/** Whether `error` carries one of this library's codes under its class's name (works across copies). */
+export function hasIntuitOAuthCode(error: unknown): error is { code: IntuitOAuthErrorCode; name: string } {
+  if (error instanceof IntuitOAuthError) return true;
+  if (typeof error !== "object" || error === null) return false;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  return (
+    typeof code === "string" &&
+    Object.hasOwn(ERROR_CLASS_NAMES, code) &&
+    ERROR_CLASS_NAMES[code as IntuitOAuthErrorCode] === name
+  );
+}
+
+/**
+ * The one question "must this company connect again?": true for an {@link InvalidGrantError} (the
+ * code or refresh token is invalid, expired, reused or revoked) and a
+ * {@link ReauthorizationRequiredError} (the token manager recorded that the grant is gone), from
+ * any copy of the package; false for anything else, including a company never connected
+ * (`TokenNotFoundError`) and passing failures (network, timeouts, 5xx) that a retry may cure.
+ *
+ * @example
+ * try { await qb.get(`companyinfo/${realmId}`); }
+ * catch (e) { if (mustReconnect(e)) return res.redirect("/connect"); throw e; }
+ */
+export function mustReconnect(error: unknown): boolean {
+  return hasIntuitOAuthCode(error) && RECONNECT_CODES.has(error.code);
 }

@@ -2,6 +2,8 @@
 // request is safe to repeat and how many attempts were made, retry after N ms or stop. Every loop
 // uses it: the request path (token endpoint, userinfo, JWKS, discovery, the QuickBooks API) and the
 // token manager's lock wait. Pure apart from the jitter, which the caller may fix.
+import { ConfigurationError } from "./errors.js";
+import { nonNegativeInt, nonNegativeMs } from "./options.js";
 
 /** How failed requests are retried. Only requests that are safe to repeat are retried once sent. */
 export interface RetryPolicy {
@@ -26,6 +28,31 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 5000,
   maxRetryAfterMs: 60_000,
 };
+
+/**
+ * `base` with the caller's overrides, each checked (a ConfigurationError names `retry.<field>`);
+ * `false` keeps the waits and allows no retry.
+ */
+export function retryPolicy(
+  overrides: Partial<RetryPolicy> | false | undefined,
+  base: RetryPolicy = DEFAULT_RETRY,
+): RetryPolicy {
+  if (overrides === undefined) return base;
+  if (overrides === false) return { ...base, retries: 0 };
+  if (typeof overrides !== "object" || overrides === null)
+    throw new ConfigurationError("retry must be an object of retry policy fields, or false");
+  return {
+    retries: nonNegativeInt("retry.retries", overrides.retries, base.retries),
+    minDelayMs: nonNegativeMs("retry.minDelayMs", overrides.minDelayMs, base.minDelayMs),
+    maxDelayMs: nonNegativeMs("retry.maxDelayMs", overrides.maxDelayMs, base.maxDelayMs),
+    maxRetryAfterMs: nonNegativeMs("retry.maxRetryAfterMs", overrides.maxRetryAfterMs, base.maxRetryAfterMs),
+    defaultRetryAfterMs: nonNegativeMs(
+      "retry.defaultRetryAfterMs",
+      overrides.defaultRetryAfterMs,
+      base.defaultRetryAfterMs,
+    ),
+  };
+}
 
 /** Statuses that say "try again later": timeouts, throttling and the server's own failures. */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);

@@ -1,5 +1,6 @@
 // A counting semaphore: at most `limit` holders at once, the rest wait in FIFO order; a waiter
 // whose AbortSignal fires leaves the queue. Bounds concurrent refreshes and API calls.
+import { positiveInt, REQUIRED } from "./options.js";
 
 export class Semaphore {
   #active = 0;
@@ -7,8 +8,9 @@ export class Semaphore {
   /** Highest number of simultaneous holders seen (for tests and benchmarks). */
   peak = 0;
 
+  /** Owners check the option (`maxConcurrent`, …) by name first; this guards the invariant. */
   constructor(readonly limit: number) {
-    if (!(limit >= 1)) throw new RangeError("Semaphore limit must be at least 1");
+    positiveInt("limit", limit, REQUIRED);
   }
 
   get active(): number {

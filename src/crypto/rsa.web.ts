@@ -1,8 +1,8 @@
 // RS256 verification through Web Crypto (crypto.subtle), for runtimes without node:crypto. Keys are
 // imported once per `kid` by the JWKS cache. Same API as rsa.ts, which the Node build uses instead.
+import type { RsaVerifyKey } from "./rsa-key.js";
 
-/** A key imported once and reused for every token signed with its `kid`. */
-export type RsaVerifyKey = CryptoKey;
+export type { RsaVerifyKey } from "./rsa-key.js";
 
 /** RSA keys shorter than this are refused: they verify nothing. */
 export const MIN_RSA_BITS = 2048;
@@ -21,7 +21,7 @@ export async function importRsaKey(jwk: { n?: unknown; e?: unknown }): Promise<R
       ["verify"],
     );
     const bits = (key.algorithm as { modulusLength?: number }).modulusLength ?? 0;
-    return bits >= MIN_RSA_BITS ? key : undefined;
+    return bits >= MIN_RSA_BITS ? (key as unknown as RsaVerifyKey) : undefined;
   } catch {
     return undefined;
   }
@@ -29,5 +29,11 @@ export async function importRsaKey(jwk: { n?: unknown; e?: unknown }): Promise<R
 
 /** Whether `signature` is a valid RS256 (RSASSA-PKCS1-v1_5, SHA-256) signature of `data`. */
 export function verifyRs256(key: RsaVerifyKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  return globalThis.crypto.subtle.verify(ALGORITHM, key, signature as BufferSource, data as BufferSource);
+  const cryptoKey = key as unknown as CryptoKey;
+  return globalThis.crypto.subtle.verify(
+    ALGORITHM,
+    cryptoKey,
+    signature as BufferSource,
+    data as BufferSource,
+  );
 }

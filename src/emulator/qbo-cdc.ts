@@ -12,6 +12,12 @@ const LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
 // Intuit's reference: CDC serves every entity but JournalCode, TimeActivity, TaxAgency, TaxCode and TaxRate.
 const NOT_IN_CDC = new Set(["TimeActivity"]);
 
+/** Whether CDC serves an entity named in any case: a served type, not a singleton, not left out. */
+export function cdcServes(name: string): boolean {
+  const spec = entitySpec(name);
+  return spec !== undefined && spec.kind !== "singleton" && !NOT_IN_CDC.has(spec.name);
+}
+
 function updatedAt(entity: Entity): number {
   const meta = entity["MetaData"] as Record<string, unknown> | undefined;
   const t = Date.parse(String(meta?.["LastUpdatedTime"] ?? ""));
@@ -38,7 +44,7 @@ export function changeDataCapture(
   const names: string[] = [];
   for (const part of list.split(",")) {
     const spec = entitySpec(part.trim());
-    if (!spec || spec.kind === "singleton" || NOT_IN_CDC.has(spec.name))
+    if (!spec || !cdcServes(spec.name))
       return invalid(`CDC is not supported for entity ${part.trim()}.`, "entities");
     if (!names.includes(spec.name)) names.push(spec.name);
   }

@@ -5,7 +5,8 @@
 import { fromUtf8 } from "../common/bytes.js";
 import { ConfigurationError } from "../common/errors.js";
 import { toLogger, type Logger, type LoggerLike } from "../common/logger.js";
-import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetryPolicy } from "../common/retry.js";
+import { positiveInt, positiveMs } from "../common/options.js";
+import { decideRetry, parseRetryAfter, retryPolicy, type RetryPolicy } from "../common/retry.js";
 import { runtimeDescription } from "../common/runtime.js";
 import { sleep, type Sleep } from "../common/sleep.js";
 import { VERSION } from "../common/version.js";
@@ -16,8 +17,8 @@ import type { FetchLike, Transport } from "./transport.js";
 
 /** Options shared by everything that makes HTTP requests. */
 export interface HttpOptions {
-  /** Per-request timeout in ms. Default 30000. */
-  timeout?: number;
+  /** Per-attempt timeout in ms. Default 30000. */
+  timeoutMs?: number;
   /** Retry policy overrides. `false` disables retries. */
   retry?: Partial<RetryPolicy> | false;
   /** Use this fetch instead of the runtime's default transport (node:http on Node). */
@@ -26,7 +27,7 @@ export interface HttpOptions {
   logger?: LoggerLike;
   /** Appended to the User-Agent after the library's own identifier. */
   userAgent?: string;
-  /** Largest response body accepted. Default 64 MiB. */
+  /** Largest response body accepted, in bytes. Default 64 MiB. */
   maxBodyBytes?: number;
 }
 
@@ -52,12 +53,13 @@ export interface SendOptions {
   /** Whether resending after the request may have reached the server is safe. */
   idempotent: boolean;
   signal?: AbortSignal | undefined;
-  timeout?: number | undefined;
+  /** Per-attempt timeout in ms. Default: the client's. */
+  timeoutMs?: number | undefined;
   /** Overrides the client's retry policy for this request. */
   retry?: Partial<RetryPolicy> | false | undefined;
   /**
    * Resolve a 2xx answer as soon as its headers arrive, with the body in `stream` (other statuses
-   * are buffered as usual). `timeout` then covers only the wait for headers; `signal` still aborts the body.
+   * are buffered as usual). `timeoutMs` then covers only the wait for headers; `signal` still aborts the body.
    */
   stream?: boolean | undefined;
   /** Runs before each attempt; its headers are added to that attempt only. */
@@ -110,7 +112,7 @@ const timerSleep: Sleep = (ms, signal) => sleep(ms, signal, callerAbort);
 
 /** Sends requests for one client configuration. Cheap to create; shares keep-alive sockets. */
 export class HttpClient {
-  readonly timeout: number;
+  readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
   readonly userAgent: string;
@@ -120,9 +122,8 @@ export class HttpClient {
   private readonly logging: boolean;
 
   constructor(options: HttpOptions = {}) {
-    this.timeout = options.timeout ?? 30_000;
-    this.retry =
-      options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = positiveMs("timeoutMs", options.timeoutMs, 30_000);
+    this.retry = retryPolicy(options.retry);
     this.logger = toLogger(options.logger);
     this.logging = options.logger !== undefined;
     if (options.userAgent !== undefined && !isValidHeaderValue(options.userAgent))
@@ -131,12 +132,13 @@ export class HttpClient {
       );
     this.userAgent = options.userAgent ? `${BASE_USER_AGENT} ${options.userAgent}` : BASE_USER_AGENT;
     this.transport = options.fetch ? fetchTransport(options.fetch) : defaultTransport;
-    this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+    this.maxBodyBytes = positiveInt("maxBodyBytes", options.maxBodyBytes, 64 * 1024 * 1024);
   }
 
   /** Sends a request, retrying as the policy allows. Resolves with any HTTP status. */
   async send(options: SendOptions): Promise<HttpResponse> {
     const policy = this.#policy(options.retry);
+    const timeoutMs = positiveMs("timeoutMs", options.timeoutMs, this.timeoutMs);
     const headers: Record<string, string> = {
       "user-agent": this.userAgent,
       accept: "application/json",
@@ -162,7 +164,7 @@ export class HttpClient {
           sent = { ...headers, ...added };
         }
         dispatched = true;
-        response = await this.attempt(options, sent, attempt);
+        response = await this.attempt(options, sent, attempt, timeoutMs);
       } catch (err) {
         // A refused header value, or a connection that never opened, reached no server.
         context?.release?.({
@@ -228,7 +230,7 @@ export class HttpClient {
     if (retry === undefined) return this.retry;
     if (retry === false) return { ...this.retry, retries: 0 };
     let merged = this.#merged.get(retry);
-    if (!merged) this.#merged.set(retry, (merged = { ...this.retry, ...retry }));
+    if (!merged) this.#merged.set(retry, (merged = retryPolicy(retry, this.retry)));
     return merged;
   }
 
@@ -236,8 +238,8 @@ export class HttpClient {
     options: SendOptions,
     headers: Record<string, string>,
     attempt: number,
+    timeout: number,
   ): Promise<HttpResponse> {
-    const timeout = options.timeout ?? this.timeout;
     const url = options.url;
     try {
       const res = await this.transport({

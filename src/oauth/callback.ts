@@ -1,7 +1,7 @@
 // The front channel's second half: the callback validator. It checks the state first (constant
 // time), then `error=`, then the code and the realm id's shape. Only parameters it produced can be
 // exchanged (a WeakSet brand), so the state check cannot be skipped by accident. Sends nothing.
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 import { safeEqual } from "../crypto/compare.js";
 import { isQuickBooksRealmId } from "./realm-id.js";
 
@@ -19,7 +19,8 @@ export type CallbackErrorReason =
 
 /** The callback URL failed validation; nothing was exchanged. */
 export class CallbackError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_CALLBACK";
+  static override readonly code = "ERR_CALLBACK";
+  declare readonly code: "ERR_CALLBACK";
   /** Stable reason code. */
   readonly reason: CallbackErrorReason;
   constructor(reason: CallbackErrorReason, message: string) {
@@ -30,7 +31,8 @@ export class CallbackError extends IntuitOAuthError {
 
 /** The authorization server redirected back with `error=…` (e.g. the user clicked Cancel). */
 export class AuthorizationResponseError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_AUTHORIZATION_RESPONSE";
+  static override readonly code = "ERR_AUTHORIZATION_RESPONSE";
+  declare readonly code: "ERR_AUTHORIZATION_RESPONSE";
   /** The OAuth error code, e.g. `access_denied`. */
   readonly error: string;
   readonly errorDescription: string | undefined;

@@ -2,6 +2,7 @@
 // credentials (inside ClientAuth), the HTTP client, the clock and the caches the client owns.
 // Every protocol function takes it and returns values; none of them keeps anything.
 import { ConfigurationError } from "../common/errors.js";
+import { nonNegativeMs, nonNegativeSeconds, positiveMs } from "../common/options.js";
 import { HttpClient, type HttpOptions } from "../http/request.js";
 import { ClientAuth, type TokenEndpointAuthMethod } from "./client-auth.js";
 import {
@@ -28,8 +29,8 @@ export interface OAuthConfigOptions extends HttpOptions {
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   /** Body format of revoke requests. Intuit's SDKs send JSON (default); Java sends a form. */
   revokeBodyFormat?: "json" | "form";
-  /** Clock skew tolerated in id-token time checks, seconds. Default 30. */
-  clockTolerance?: number;
+  /** Clock skew tolerated in ID-token time checks (`exp`, `iat`), in seconds. Default 30. */
+  clockToleranceSeconds?: number;
   /** JWKS cache tuning. */
   jwks?: JwksCacheOptions;
   /** Where signing keys are cached. Default: one cache shared by every client in the process. */
@@ -48,7 +49,7 @@ export interface OAuthConfig {
   readonly http: HttpClient;
   readonly auth: ClientAuth;
   readonly clock: () => number;
-  readonly clockTolerance: number;
+  readonly clockToleranceSeconds: number;
   readonly includeRefreshTokenHardExpiresIn: boolean;
   readonly revokeBodyFormat: "json" | "form";
   readonly jwksCache: JwksCache;
@@ -99,10 +100,21 @@ export function createOAuthConfig(options: OAuthConfigOptions): OAuthConfig {
     http: new HttpClient(options),
     auth: new ClientAuth(clientId, clientSecret, options.tokenEndpointAuthMethod),
     clock: options.clock ?? Date.now,
-    clockTolerance: options.clockTolerance ?? 30,
+    clockToleranceSeconds: nonNegativeSeconds("clockToleranceSeconds", options.clockToleranceSeconds, 30),
     includeRefreshTokenHardExpiresIn: options.includeRefreshTokenHardExpiresIn ?? false,
     revokeBodyFormat: options.revokeBodyFormat ?? "json",
     jwksCache: options.jwksCache ?? sharedJwksCache,
-    jwksOptions: options.jwks ? { ...DEFAULT_JWKS_OPTIONS, ...options.jwks } : DEFAULT_JWKS_OPTIONS,
+    jwksOptions: jwksOptions(options.jwks),
   });
+}
+
+/** The JWKS cache tuning with defaults, each value checked (`jwks.maxAgeMs`, …). */
+function jwksOptions(jwks: JwksCacheOptions | undefined): Required<JwksCacheOptions> {
+  if (jwks === undefined) return DEFAULT_JWKS_OPTIONS;
+  if (typeof jwks !== "object" || jwks === null) throw new ConfigurationError("jwks must be an object");
+  return {
+    maxAgeMs: positiveMs("jwks.maxAgeMs", jwks.maxAgeMs, DEFAULT_JWKS_OPTIONS.maxAgeMs),
+    cooldownMs: nonNegativeMs("jwks.cooldownMs", jwks.cooldownMs, DEFAULT_JWKS_OPTIONS.cooldownMs),
+    timeoutMs: positiveMs("jwks.timeoutMs", jwks.timeoutMs, DEFAULT_JWKS_OPTIONS.timeoutMs),
+  };
 }

@@ -1,5 +1,6 @@
 // Discovery documents: fetched only by AuthClient.create, validated the way Intuit's .NET SDK does
 // (plus our origin rule), and cached per URL by a DiscoveryCache that a caller may own.
+import { nonNegativeMs } from "../common/options.js";
 import { DiscoveryError } from "./errors.js";
 import { bodyText, type HttpClient } from "../http/request.js";
 import {
@@ -119,6 +120,7 @@ export class DiscoveryCache {
     options: { ttlMs?: number | undefined; allowedOrigins?: readonly string[] | undefined } = {},
   ): Promise<IntuitEndpoints> {
     const documentUrl = assertSafeUrl(url, "Discovery URL", DiscoveryError);
+    const ttlMs = nonNegativeMs("ttlMs", options.ttlMs, DISCOVERY_TTL_MS);
     const allowedOrigins = options.allowedOrigins ?? [];
     for (const origin of allowedOrigins) assertSafeUrl(origin, "allowedOrigins entry");
     const now = Date.now();
@@ -128,7 +130,7 @@ export class DiscoveryCache {
     const hit = this.#entries.get(key);
     if (hit && hit.expiresAt > now) return hit.promise;
     const promise = fetchDocument(documentUrl, http, allowedOrigins);
-    this.#entries.set(key, { expiresAt: now + (options.ttlMs ?? DISCOVERY_TTL_MS), promise });
+    this.#entries.set(key, { expiresAt: now + ttlMs, promise });
     promise.catch(() => {
       if (this.#entries.get(key)?.promise === promise) this.#entries.delete(key);
     });

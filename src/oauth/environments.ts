@@ -1,6 +1,6 @@
 // Where Intuit's endpoints are: the built-in sandbox and production metadata, and the checks every
 // endpoint object passes (https, or http on loopback). Pure data and checks; no network.
-import { ConfigurationError } from "../common/errors.js";
+import { ConfigurationError, type IntuitOAuthError } from "../common/errors.js";
 
 /** Every endpoint the client talks to. */
 export interface IntuitEndpoints {
@@ -75,7 +75,11 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Throws unless `value` is an absolute https URL, or http on a loopback host. */
-export function assertSafeUrl(value: unknown, what: string, ErrorClass = ConfigurationError): string {
+export function assertSafeUrl(
+  value: unknown,
+  what: string,
+  ErrorClass: new (message: string) => IntuitOAuthError = ConfigurationError,
+): string {
   let url: URL;
   try {
     url = new URL(String(value));
@@ -99,7 +103,10 @@ const REQUIRED: ReadonlyArray<keyof IntuitEndpoints> = [
 ];
 
 /** Validates an explicit endpoint object; every URL must be https (or loopback http). */
-export function validateEndpoints(e: IntuitEndpoints, ErrorClass = ConfigurationError): IntuitEndpoints {
+export function validateEndpoints(
+  e: IntuitEndpoints,
+  ErrorClass: new (message: string) => IntuitOAuthError = ConfigurationError,
+): IntuitEndpoints {
   if (typeof e !== "object" || e === null) throw new ErrorClass("endpoints must be an object");
   const out: IntuitEndpoints = { ...e };
   for (const key of REQUIRED) {

@@ -1,7 +1,7 @@
 // Errors of Intuit's OAuth endpoints: an answer that says no (AuthClientError, with Python's
 // fields), a grant that is gone (InvalidGrantError), and a discovery document that cannot be used.
 // Bodies are redacted before they are stored; nothing holds a request.
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError, type ErrorParent } from "../common/errors.js";
 import { definePythonErrorAliases } from "../common/python.js";
 import { redactText } from "../common/redact.js";
 
@@ -29,7 +29,8 @@ export interface HttpErrorDetails {
  * }
  */
 export class AuthClientError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_AUTH_CLIENT";
+  static override readonly code = "ERR_AUTH_CLIENT";
+  declare readonly code: "ERR_AUTH_CLIENT" | "ERR_INVALID_GRANT";
   /** HTTP status code (200 when a 200 carried an unusable body). */
   readonly statusCode: number;
   /** The raw body text, with any token values redacted. */
@@ -61,10 +62,6 @@ export class AuthClientError extends IntuitOAuthError {
       details.errorDescription === undefined ? undefined : redactText(details.errorDescription, details.sent);
   }
 
-  /** True when the grant is gone (`invalid_grant`) and the user must connect again. */
-  get reauthorizationRequired(): boolean {
-    return this.error === "invalid_grant";
-  }
   static {
     definePythonErrorAliases(this);
   }
@@ -74,12 +71,17 @@ export class AuthClientError extends IntuitOAuthError {
   declare readonly intuit_tid: string | undefined;
 }
 
-/** `invalid_grant`: the code or refresh token is invalid, expired, reused or revoked. Reconnect. */
-export class InvalidGrantError extends AuthClientError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_INVALID_GRANT";
+/**
+ * `invalid_grant`: the code or refresh token is invalid, expired, reused or revoked. The user must
+ * connect again: `mustReconnect(e)` is true for it.
+ */
+export class InvalidGrantError extends (AuthClientError as ErrorParent<typeof AuthClientError>) {
+  static override readonly code = "ERR_INVALID_GRANT";
+  declare readonly code: "ERR_INVALID_GRANT";
 }
 
 /** The discovery document could not be fetched or is invalid. */
 export class DiscoveryError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_DISCOVERY";
+  static override readonly code = "ERR_DISCOVERY";
+  declare readonly code: "ERR_DISCOVERY";
 }

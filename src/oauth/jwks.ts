@@ -2,13 +2,14 @@
 // default one shared instance), with a maximum age, single-flight fetches, a cooldown so random
 // `kid`s cannot cause a fetch storm, and failures remembered for the cooldown. Keys are imported
 // once per `kid` (a KeyObject on Node, a CryptoKey elsewhere), so a warm verification is one verify.
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 import { importRsaKey, type RsaVerifyKey } from "../crypto/rsa.js";
 import { bodyText, type HttpClient } from "../http/request.js";
 
 /** The JWKS could not be fetched or holds no usable RS256 key. */
 export class JwksError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_JWKS";
+  static override readonly code = "ERR_JWKS";
+  declare readonly code: "ERR_JWKS";
 }
 
 /** Cache behaviour for remote key sets. */
@@ -107,7 +108,7 @@ export class RemoteJwks {
           method: "GET",
           url: this.uri,
           idempotent: true,
-          timeout: options.timeoutMs,
+          timeoutMs: options.timeoutMs,
           retry: { maxRetryAfterMs: options.timeoutMs },
         });
         // Every answer's intuit_tid goes into the error, for a support ticket.

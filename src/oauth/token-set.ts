@@ -2,7 +2,7 @@
 // Reading back is tolerant of numeric strings (databases hand BIGINTs back as strings) but
 // strict about anything else, so a corrupt record is an error, never a token that looks valid.
 import { applyInspectionHooks, inspectionHooks, NODE_INSPECT } from "../common/inspect.js";
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 
 /** Bearer tokens for one grant, with absolute expiry times in epoch milliseconds. */
 export interface TokenSet {
@@ -43,7 +43,8 @@ export interface TokenSet {
 
 /** A stored token set could not be read back. */
 export class TokenSetFormatError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_TOKEN_SET_FORMAT";
+  static override readonly code = "ERR_TOKEN_SET_FORMAT";
+  declare readonly code: "ERR_TOKEN_SET_FORMAT";
 }
 
 const MAX_SECONDS = 1e10;
@@ -56,7 +57,7 @@ const DEFAULT_REFRESH_WINDOW_S = 8_726_400;
 export function toNumber(
   value: unknown,
   field: string,
-  Err: typeof IntuitOAuthError = TokenSetFormatError,
+  Err: new (message: string) => IntuitOAuthError = TokenSetFormatError,
 ): number {
   const n =
     typeof value === "number"
@@ -68,16 +69,28 @@ export function toNumber(
   return n;
 }
 
-function optionalNumber(value: unknown, field: string, Err: typeof IntuitOAuthError): number | undefined {
+function optionalNumber(
+  value: unknown,
+  field: string,
+  Err: new (message: string) => IntuitOAuthError,
+): number | undefined {
   return value === undefined || value === null ? undefined : toNumber(value, field, Err);
 }
 
-function requiredString(value: unknown, field: string, Err: typeof IntuitOAuthError): string {
+function requiredString(
+  value: unknown,
+  field: string,
+  Err: new (message: string) => IntuitOAuthError,
+): string {
   if (typeof value !== "string" || value === "") throw new Err(`${field} must be a non-empty string`);
   return value;
 }
 
-function optionalString(value: unknown, field: string, Err: typeof IntuitOAuthError): string | undefined {
+function optionalString(
+  value: unknown,
+  field: string,
+  Err: new (message: string) => IntuitOAuthError,
+): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw new Err(`${field} must be a string`);
   return value;
@@ -99,7 +112,7 @@ export interface TokenResponseFields {
  */
 export function tokenSetFromResponse(
   r: TokenResponseFields,
-  Err: typeof IntuitOAuthError = TokenSetFormatError,
+  Err: new (message: string) => IntuitOAuthError = TokenSetFormatError,
 ): TokenSet {
   const b = r.body;
   const expiresIn = toNumber(b["expires_in"] ?? 3600, "expires_in", Err);

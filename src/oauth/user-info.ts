@@ -2,7 +2,7 @@
 // or strings depending on the service, so they are normalised to booleans.
 import type { OAuthConfig } from "./config.js";
 import { readJsonObject } from "./token-response.js";
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 
 /** A postal address from the `address` scope. */
 export interface UserAddress {
@@ -29,7 +29,8 @@ export interface UserInfo {
 
 /** The userinfo body was not the expected JSON object. */
 export class UserInfoFormatError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_USERINFO_FORMAT";
+  static override readonly code = "ERR_USERINFO_FORMAT";
+  declare readonly code: "ERR_USERINFO_FORMAT";
 }
 
 function toBool(v: unknown): boolean | undefined {

@@ -8,7 +8,7 @@ export function verifyClientIdToken(
   config: OAuthConfig,
   token: string,
   nonce: string | undefined,
-  clockTolerance = config.clockTolerance,
+  clockToleranceSeconds = config.clockToleranceSeconds,
 ): Promise<IdTokenClaims> {
   return verifyIdToken(
     token,
@@ -22,7 +22,7 @@ export function verifyClientIdToken(
       issuer: config.endpoints.issuer,
       clientId: config.clientId,
       nonce,
-      clockTolerance,
+      clockToleranceSeconds,
       now: config.clock(),
     },
   );

@@ -2,6 +2,7 @@
 // new one: rewrite every record of a store through the store itself (which reads with every key it
 // has and writes with the first), each under the realm's refresh lock so no refresh is overwritten.
 // It uses only the TokenStore interface; it must not know how any store keeps its data.
+import { nonNegativeMs, positiveMs } from "../common/options.js";
 import type { UnreadableRecordError } from "./store-errors.js";
 import type { TokenStore } from "./store.js";
 
@@ -41,8 +42,8 @@ export async function encryptStoredRecords(
   store: TokenStore,
   options: EncryptStoredRecordsOptions = {},
 ): Promise<EncryptStoredRecordsResult> {
-  const leaseMs = options.leaseMs ?? 30_000;
-  const lockWaitMs = options.lockWaitMs ?? 10_000;
+  const leaseMs = positiveMs("leaseMs", options.leaseMs, 30_000);
+  const lockWaitMs = nonNegativeMs("lockWaitMs", options.lockWaitMs, 10_000);
   const result: EncryptStoredRecordsResult = { rewritten: [], busy: [], unreadable: [] };
   const records = await store.list({ onUnreadable: (e) => result.unreadable.push(e) });
   for (const { realmId } of records) {

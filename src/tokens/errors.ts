@@ -1,10 +1,11 @@
 // Errors of the token manager. Each has a stable code and carries the realm it concerns.
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError } from "../common/errors.js";
 import type { ReauthorizationReason } from "./store.js";
 
 /** No tokens are stored for the realm: connect it first. */
 export class TokenNotFoundError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_TOKEN_NOT_FOUND";
+  static override readonly code = "ERR_TOKEN_NOT_FOUND";
+  declare readonly code: "ERR_TOKEN_NOT_FOUND";
   readonly realmId: string;
   constructor(realmId: string) {
     super(`No tokens are stored for realm ${realmId}; connect the company first`);
@@ -14,10 +15,12 @@ export class TokenNotFoundError extends IntuitOAuthError {
 
 /**
  * The realm's grant is gone (`invalid_grant`, or its refresh token expired): the user must connect
- * again. No refresh is attempted for it until TokenManager.save stores a new grant.
+ * again (`mustReconnect(e)` is true for it). No refresh is attempted for it until TokenManager.save
+ * stores a new grant.
  */
 export class ReauthorizationRequiredError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_REAUTHORIZATION_REQUIRED";
+  static override readonly code = "ERR_REAUTHORIZATION_REQUIRED";
+  declare readonly code: "ERR_REAUTHORIZATION_REQUIRED";
   readonly realmId: string;
   readonly reason: ReauthorizationReason;
   /** When the problem was first detected (epoch ms). */
@@ -32,7 +35,8 @@ export class ReauthorizationRequiredError extends IntuitOAuthError {
 
 /** Another process held the realm's refresh lock for longer than the wait allowed. */
 export class LockTimeoutError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_LOCK_TIMEOUT";
+  static override readonly code = "ERR_LOCK_TIMEOUT";
+  declare readonly code: "ERR_LOCK_TIMEOUT";
   readonly realmId: string;
   constructor(realmId: string, waitedMs: number) {
     super(`Timed out after ${waitedMs} ms waiting for the refresh lock of realm ${realmId}`);
@@ -47,7 +51,8 @@ export class LockTimeoutError extends IntuitOAuthError {
  * `save(realmId, token, { allowUnverifiedRealm: true })`.
  */
 export class UnverifiedRealmError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_UNVERIFIED_REALM";
+  static override readonly code = "ERR_UNVERIFIED_REALM";
+  declare readonly code: "ERR_UNVERIFIED_REALM";
   readonly realmId: string;
   /** `unproven`: the token set names a realm nothing proved; `unknown`: it names no realm. */
   readonly reason: "unproven" | "unknown";
@@ -67,7 +72,8 @@ export class UnverifiedRealmError extends IntuitOAuthError {
 
 /** A token set was saved under a realm other than the one it was granted for. Nothing was stored. */
 export class RealmMismatchError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_REALM_MISMATCH";
+  static override readonly code = "ERR_REALM_MISMATCH";
+  declare readonly code: "ERR_REALM_MISMATCH";
   /** The realm it was to be saved under. */
   readonly realmId: string;
   /** The realm the token set is for. */

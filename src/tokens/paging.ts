@@ -1,6 +1,7 @@
 // Paging helpers every store shares: which records are due (and when), the check of a page limit,
 // and opaque cursors. Pure and portable (no Buffer, no I/O); it must not know any store's storage.
 import { ConfigurationError } from "../common/errors.js";
+import { positiveInt, REQUIRED } from "../common/options.js";
 import { compareRealmIds } from "./realm-id.js";
 import type { TokenRecord } from "./store.js";
 
@@ -14,9 +15,7 @@ export function dueAt(record: TokenRecord): number | undefined {
 
 /** Returns `limit` when it is a whole number ≥ 1; otherwise throws ConfigurationError. */
 export function checkLimit(limit: unknown): number {
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1)
-    throw new ConfigurationError("A page limit must be a whole number of at least 1");
-  return limit;
+  return positiveInt("limit", limit, REQUIRED);
 }
 
 /** Returns `before` when it is a finite number (epoch ms); otherwise throws ConfigurationError. */

@@ -1,10 +1,16 @@
 // Errors of token stores. Each has a stable code; none ever holds a token value (messages name the
 // realm, the location and what is wrong, never stored contents).
-import { IntuitOAuthError, type IntuitOAuthErrorCode } from "../common/errors.js";
+import { IntuitOAuthError, type ErrorParent } from "../common/errors.js";
 
 /** A store failed to read or write. The previous record is intact. */
 export class TokenStoreError extends IntuitOAuthError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_TOKEN_STORE";
+  static override readonly code = "ERR_TOKEN_STORE";
+  declare readonly code:
+    | "ERR_TOKEN_STORE"
+    | "ERR_UNREADABLE_RECORD"
+    | "ERR_INVALID_REALM_ID"
+    | "ERR_UNSAFE_TOKEN_DIRECTORY"
+    | "ERR_REDIS_PERSISTENCE";
 }
 
 /**
@@ -44,8 +50,9 @@ export interface UnreadableRecordDetails {
  * @example
  * const records = await store.list({ onUnreadable: (e) => log.warn(e.realmId, e.reason, e.location) });
  */
-export class UnreadableRecordError extends TokenStoreError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_UNREADABLE_RECORD";
+export class UnreadableRecordError extends (TokenStoreError as ErrorParent<typeof TokenStoreError>) {
+  static override readonly code = "ERR_UNREADABLE_RECORD";
+  declare readonly code: "ERR_UNREADABLE_RECORD";
   /** The realm it belongs to (for an undecodable file name: the raw name stem). */
   readonly realmId: string;
   /** File path, Redis key or table/row description; never token values. */
@@ -61,16 +68,18 @@ export class UnreadableRecordError extends TokenStoreError {
 }
 
 /** A realm id that no store accepts: see {@link checkRealmId} for the rule. */
-export class InvalidRealmIdError extends TokenStoreError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_INVALID_REALM_ID";
+export class InvalidRealmIdError extends (TokenStoreError as ErrorParent<typeof TokenStoreError>) {
+  static override readonly code = "ERR_INVALID_REALM_ID";
+  declare readonly code: "ERR_INVALID_REALM_ID";
 }
 
 /**
  * FileTokenStore's directory is unsafe: a symbolic link, not a directory, writable by its group or
  * other users, or owned by another user. The message names the path and the fix.
  */
-export class UnsafeTokenDirectoryError extends TokenStoreError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_UNSAFE_TOKEN_DIRECTORY";
+export class UnsafeTokenDirectoryError extends (TokenStoreError as ErrorParent<typeof TokenStoreError>) {
+  static override readonly code = "ERR_UNSAFE_TOKEN_DIRECTORY";
+  declare readonly code: "ERR_UNSAFE_TOKEN_DIRECTORY";
   /** The directory as configured. */
   readonly path: string;
   constructor(path: string, message: string) {

@@ -8,6 +8,7 @@ import { HttpClient } from "../http/request.js";
 import type { IntuitEndpoints } from "../oauth/environments.js";
 import { copyTokenSet, type TokenSet } from "../oauth/token-set.js";
 import { ConfigurationError } from "../common/errors.js";
+import { describeValue, MAX_TIMER_MS, nonNegativeMs, positiveInt, positiveMs } from "../common/options.js";
 import { AuthClientError } from "../oauth/errors.js";
 import type { Logger } from "../common/logger.js";
 import { Semaphore } from "../common/semaphore.js";
@@ -99,12 +100,18 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     if (!options?.authClient) throw new ConfigurationError("TokenManager needs an authClient");
     this.authClient = options.authClient;
     this.store = options.store ?? new MemoryTokenStore();
-    this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
-    this.lockLeaseMs = options.lockLeaseMs ?? 60_000;
-    this.lockWaitMs = options.lockWaitMs ?? this.lockLeaseMs + 10_000;
-    this.#warningDays = [...(options.hardExpiryWarningDays ?? [30, 7])].sort((a, b) => b - a);
+    this.refreshMarginMs = nonNegativeMs("refreshMarginMs", options.refreshMarginMs, 5 * 60_000);
+    this.lockLeaseMs = positiveMs("lockLeaseMs", options.lockLeaseMs, 60_000);
+    this.lockWaitMs = nonNegativeMs(
+      "lockWaitMs",
+      options.lockWaitMs,
+      Math.min(this.lockLeaseMs + 10_000, MAX_TIMER_MS),
+    );
+    this.#warningDays = warningDays(options.hardExpiryWarningDays);
     this.#clock = options.clock ?? this.authClient.clock ?? Date.now;
-    this.#refreshSlots = new Semaphore(options.maxConcurrentRefreshes ?? 16);
+    this.#refreshSlots = new Semaphore(
+      positiveInt("maxConcurrentRefreshes", options.maxConcurrentRefreshes, 16),
+    );
     this.http = this.authClient.http ?? new HttpClient();
     this.endpoints = this.authClient.endpoints;
     this.#log = this.http.logger;
@@ -215,7 +222,8 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
    * page by page; with one that has not, it filters `list()`.
    * A record the store cannot read is in `failed`, with its UnreadableRecordError.
    */
-  async refreshDue(withinMs = this.refreshMarginMs): Promise<RefreshDueResult> {
+  async refreshDue(withinMs?: number): Promise<RefreshDueResult> {
+    withinMs = nonNegativeMs("withinMs", withinMs, this.refreshMarginMs);
     const now = this.#clock();
     const before = now + withinMs;
     const result: RefreshDueResult = { refreshed: [], reauthorizationRequired: [], failed: [] };
@@ -405,4 +413,21 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
       this.#log.error({ event, error: (err as Error)?.name }, "intuit-oauth-client: an event listener threw");
     }
   }
+}
+
+/** The hard-expiry warning days, largest first; each a number of days greater than 0. */
+function warningDays(days: readonly number[] | undefined): number[] {
+  if (days === undefined) return [30, 7];
+  if (!Array.isArray(days))
+    throw new ConfigurationError(
+      `hardExpiryWarningDays must be an array of numbers of days, not ${describeValue(days)}`,
+    );
+  return days
+    .map((d, i) => {
+      if (typeof d === "number" && Number.isFinite(d) && d > 0) return d;
+      throw new ConfigurationError(
+        `hardExpiryWarningDays[${i}] must be a number of days greater than 0, not ${describeValue(d)}`,
+      );
+    })
+    .sort((a, b) => b - a);
 }

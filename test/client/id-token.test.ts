@@ -58,7 +58,9 @@ describe("validateIdToken accepts", () => {
     assert.deepEqual(claims, payload);
   });
 
-  const passes: Array<[string, Record<string, unknown>, { nonce?: string; clockTolerance?: number }?]> = [
+  const passes: Array<
+    [string, Record<string, unknown>, { nonce?: string; clockToleranceSeconds?: number }?]
+  > = [
     ["aud as a plain string", { aud: CLIENT_ID }],
     ["several audiences with azp = client id", { aud: [CLIENT_ID, "other"], azp: CLIENT_ID }],
     ["one audience with azp = client id", { azp: CLIENT_ID }],
@@ -67,7 +69,7 @@ describe("validateIdToken accepts", () => {
     ["exp 20 s ago (within the 30 s tolerance)", { exp: SEC - 20 }],
     ["a matching nonce", { nonce: "n-1" }, { nonce: "n-1" }],
     ["no nonce although one was sent (Intuit does not echo it)", {}, { nonce: "n-1" }],
-    ["exp 50 s ago with clockTolerance 60", { exp: SEC - 50 }, { clockTolerance: 60 }],
+    ["exp 50 s ago with clockToleranceSeconds 60", { exp: SEC - 50 }, { clockToleranceSeconds: 60 }],
   ];
   for (const [name, claims, opts] of passes) {
     test(name, async () => {
@@ -108,7 +110,7 @@ describe("validateIdToken rejects, with a stable reason", () => {
     string,
     IdTokenErrorReason,
     () => Promise<string>,
-    { nonce?: string; clockTolerance?: number }?,
+    { nonce?: string; clockToleranceSeconds?: number }?,
   ];
   const signed = (claims: Record<string, unknown>, header?: Record<string, unknown>) => () =>
     server.signIdToken(claims, { now: NOW, ...(header ? { header } : {}) });
@@ -180,7 +182,12 @@ describe("validateIdToken rejects, with a stable reason", () => {
     ["several audiences, azp another client", "azp", signed({ aud: [CLIENT_ID, "other"], azp: "other" })],
     ["one audience, azp another client", "azp", signed({ azp: "other" })],
     ["exp 31 s ago", "expired", signed({ exp: SEC - 31 })],
-    ["exp 5 s ago with clockTolerance 0", "expired", signed({ exp: SEC - 5 }), { clockTolerance: 0 }],
+    [
+      "exp 5 s ago with clockToleranceSeconds 0",
+      "expired",
+      signed({ exp: SEC - 5 }),
+      { clockToleranceSeconds: 0 },
+    ],
     ["nbf 31 s ahead", "not_yet_valid", signed({ nbf: SEC + 31 })],
     ["iat 60 s ahead", "not_yet_valid", signed({ iat: SEC + 60 })],
     ["a different nonce", "nonce", signed({ nonce: "n-2" }), { nonce: "n-1" }],

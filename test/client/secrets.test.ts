@@ -153,7 +153,7 @@ for (const { name, options } of TRANSPORTS) {
           ...options,
           clientSecret: SECRET,
           logger,
-          timeout: 100,
+          timeoutMs: 100,
           retry: false,
           refreshToken: OLD_RT,
         }),

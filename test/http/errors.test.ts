@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import * as lib from "../../src/index.js";
-import { AuthClient, AuthClientError, InvalidGrantError } from "../../src/index.js";
+import { AuthClient, AuthClientError, InvalidGrantError, mustReconnect } from "../../src/index.js";
 import {
   DEFAULT_DATE,
   DEFAULT_TID,
@@ -45,7 +45,7 @@ for (const { name, options } of TRANSPORTS) {
       assert.equal(err.timestamp, "Mon, 05 Jan 2026 10:00:00 GMT");
       assert.equal(err.error, "invalid_request");
       assert.equal(err.errorDescription, "Bad thing");
-      assert.equal(err.reauthorizationRequired, false);
+      assert.equal(mustReconnect(err), false);
       assert.equal(err.code, "ERR_AUTH_CLIENT");
       assert.equal(err.name, "AuthClientError");
       assert.equal(
@@ -54,13 +54,13 @@ for (const { name, options } of TRANSPORTS) {
       );
     });
 
-    test("invalid_grant is an InvalidGrantError with reauthorizationRequired, in Python's message format", async () => {
+    test("invalid_grant is an InvalidGrantError that mustReconnect, in Python's message format", async () => {
       server.on("/token", () => ({ status: 400, body: '{"error":"invalid_grant"}' }));
       const client = new AuthClient(server.clientOptions({ ...options, refreshToken: "RT-x" }));
       const err = await rejection(client.refresh());
       assert.ok(err instanceof InvalidGrantError);
       assert.ok(err instanceof AuthClientError);
-      assert.equal(err.reauthorizationRequired, true);
+      assert.equal(mustReconnect(err), true);
       assert.equal(err.code, "ERR_INVALID_GRANT");
       assert.equal(err.error, "invalid_grant");
       assert.equal(err.errorDescription, undefined);

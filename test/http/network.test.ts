@@ -31,7 +31,7 @@ beforeEach(() => {
 for (const { name, options } of TRANSPORTS) {
   describe(`network failures over ${name}`, () => {
     test("a server that never answers → TimeoutError after the timeout", async () => {
-      const client = new AuthClient(server.clientOptions({ ...options, timeout: 300 }));
+      const client = new AuthClient(server.clientOptions({ ...options, timeoutMs: 300 }));
       const started = performance.now();
       const err = await rejection(client.getBearerToken("code"));
       const elapsed = performance.now() - started;
@@ -47,7 +47,7 @@ for (const { name, options } of TRANSPORTS) {
 
     test("a timed-out GET with retries off fails once, within ~1 s", async () => {
       const client = new AuthClient(
-        server.clientOptions({ ...options, timeout: 300, retry: false, accessToken: "AT" }),
+        server.clientOptions({ ...options, timeoutMs: 300, retry: false, accessToken: "AT" }),
       );
       const started = performance.now();
       const err = await rejection(client.getUserInfo());

@@ -16,7 +16,7 @@ const systemLookup = dns.lookup;
 };
 
 const urls = process.argv.slice(2);
-const http = new HttpClient({ retry: false, timeout: 10_000 });
+const http = new HttpClient({ retry: false, timeoutMs: 10_000 });
 const results: unknown[] = [];
 for (const url of urls) {
   try {

@@ -30,7 +30,7 @@ const PERSISTENT = 9; // more than any retry policy here will use
 /** The client under test: small, fast retry policy; a short timeout for the delay faults. */
 const clientOptions = (logger: LoggerLike): Partial<AuthClientOptions> => ({
   retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 },
-  timeout: TIMEOUT_MS,
+  timeoutMs: TIMEOUT_MS,
   jwks: { timeoutMs: TIMEOUT_MS },
   logger,
 });

@@ -93,7 +93,7 @@ before(async () => {
     environment: emu.discoveryUrl,
     clock: () => emu.clock.now(),
     retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 },
-    timeout: 300,
+    timeoutMs: 300,
     logger,
   });
 });

@@ -47,7 +47,7 @@ describe("finding 2: invalid header values", () => {
 
   for (const { name, options } of TRANSPORTS) {
     test(`a token containing CR/LF is a typed rejection over ${name}, and no timer fires later`, async () => {
-      const c = new AuthClient(server.clientOptions({ ...options, timeout: 30 }));
+      const c = new AuthClient(server.clientOptions({ ...options, timeoutMs: 30 }));
       const secret = "tok\r\nX-Injected: yes";
       await noUncaught(async () => {
         const err = await rejection(c.getUserInfo(secret));
@@ -58,7 +58,7 @@ describe("finding 2: invalid header values", () => {
     });
 
     test(`a NUL in an access token is a typed rejection over ${name}`, async () => {
-      const c = new AuthClient(server.clientOptions({ ...options, timeout: 30 }));
+      const c = new AuthClient(server.clientOptions({ ...options, timeoutMs: 30 }));
       // A form body encodes it safely, so the request goes out and the server answers.
       const err = await rejection(c.getUserInfo("a\u0000b"));
       assert.ok(err instanceof IntuitOAuthError, String(err));

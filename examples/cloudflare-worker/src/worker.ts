@@ -7,13 +7,13 @@ import {
   AuthClient,
   AuthorizationResponseError,
   CallbackError,
-  IntuitOAuthError,
   RealmMismatchError,
-  ReauthorizationRequiredError,
   Scopes,
   TokenManager,
   TokenNotFoundError,
   UnverifiedRealmError,
+  isIntuitOAuthError,
+  mustReconnect,
   quickbooks,
   type TokenStore,
 } from "./library.js";
@@ -181,7 +181,7 @@ async function errorResponse(err: unknown, { cookies }: Services): Promise<Respo
       page("Could not connect", "<p>The sign-in link expired or was tampered with.</p>", code, true),
       [cookies.clear(PENDING_COOKIE)],
     );
-  if (err instanceof ReauthorizationRequiredError)
+  if (mustReconnect(err))
     return html(200, page("Reconnect", "<p>QuickBooks needs you to connect again.</p>", code, true));
   if (err instanceof TokenNotFoundError) return redirect(303, "/", [cookies.clear(REALM_COOKIE)]);
   console.error("request failed:", code);
@@ -189,10 +189,16 @@ async function errorResponse(err: unknown, { cookies }: Services): Promise<Respo
 }
 
 function describe(err: unknown): string {
-  if (err instanceof IntuitOAuthError) {
-    const reason = (err as { reason?: unknown }).reason;
-    return typeof reason === "string" ? `${err.code} (${reason})` : err.code;
-  }
+  if (isIntuitOAuthError(err))
+    switch (err.code) {
+      case "ERR_CALLBACK":
+      case "ERR_ID_TOKEN":
+      case "ERR_UNREADABLE_RECORD":
+      case "ERR_REAUTHORIZATION_REQUIRED":
+        return `${err.code} (${err.reason})`; // each of these carries a short reason code
+      default:
+        return err.code;
+    }
   return err instanceof Error ? err.name : "error";
 }
 

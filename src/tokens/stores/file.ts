@@ -2,6 +2,7 @@
 // the directory is a symlink, shared-writable or someone else's. Writes are atomic (temp file,
 // fsync, rename); locks are O_EXCL lock files with a lease, so a crashed holder blocks nobody past
 // its lease. One machine only: use Redis or PostgreSQL across machines.
+import { positiveMs, REQUIRED } from "../../common/options.js";
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
@@ -247,6 +248,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
+    positiveMs("leaseMs", leaseMs, REQUIRED);
     const path = this.#path(realmId, "lock");
     await this.#ready(true);
     const owner = randomUUID();

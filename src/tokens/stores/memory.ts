@@ -1,5 +1,6 @@
 // MemoryTokenStore: records in a Map, for tests and single-process scripts. Locks have real leases
 // and realm ids follow the one rule, so it behaves like the shared stores under the manager.
+import { positiveMs, REQUIRED } from "../../common/options.js";
 import { randomUUID } from "../../crypto/random.js";
 import { checkRealmId, compareRealmIds } from "../realm-id.js";
 import { dueRecordsPage, realmIdsPage } from "../paging.js";
@@ -46,6 +47,7 @@ export class MemoryTokenStore implements TokenStore {
   }
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
     checkRealmId(realmId);
+    positiveMs("leaseMs", leaseMs, REQUIRED);
     const now = Date.now();
     const held = this.#locks.get(realmId);
     if (held && held.expiresAt > now) return undefined;

@@ -17,6 +17,7 @@
 import { randomUUID } from "node:crypto";
 import { postgresTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
+import { positiveMs, REQUIRED } from "../../common/options.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
 import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
 import { UnreadableRecordError } from "../store-errors.js";
@@ -266,6 +267,7 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
 
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
     checkRealmId(realmId);
+    positiveMs("leaseMs", leaseMs, REQUIRED);
     const owner = randomUUID();
     // The lease is measured by the database clock, so app servers with skewed clocks agree.
     // A row that exists is only taken over when its lease has ended.

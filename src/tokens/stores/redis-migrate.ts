@@ -4,6 +4,7 @@
 // refresh on either side is lost. It must not be used on a cluster: the old layout never ran there.
 import { randomUUID } from "node:crypto";
 import { ConfigurationError } from "../../common/errors.js";
+import { positiveMs } from "../../common/options.js";
 import { dueAt } from "../paging.js";
 import { isValidRealmId } from "../realm-id.js";
 import { UnreadableRecordError } from "../store-errors.js";
@@ -52,7 +53,7 @@ export async function migrateLegacyKeys(
     throw new ConfigurationError(
       "migrateLegacyKeys: the layout before 0.2 never ran on Redis Cluster; nothing to move",
     );
-  const leaseMs = Math.max(1000, Math.ceil(options.leaseMs ?? 30_000));
+  const leaseMs = Math.max(1000, Math.ceil(positiveMs("leaseMs", options.leaseMs, 30_000)));
   const result: MigrateLegacyKeysResult = { moved: [], busy: [], unreadable: [] };
   const legacyRealms = `${ctx.prefix}realms`;
   let cursor = "0";

@@ -1,56 +1,19 @@
 // Whether the Redis servers behind a RedisTokenStore keep what they acknowledge across a restart:
 // CONFIG GET appendonly/appendfsync/save on every server (every master of a cluster), INFO
-// persistence where CONFIG is disabled, and the error a store raises when it requires persistence.
-import type { IntuitOAuthErrorCode } from "../../common/errors.js";
-import { TokenStoreError } from "../store-errors.js";
+// persistence where CONFIG is disabled. The error a store raises when it requires persistence, and
+// the types of what was found, are in redis-persistence-error.ts (re-exported here).
 import { replyConfig, replyText, type RedisSender } from "./redis-client.js";
-
-/**
- * What a Redis server keeps across a restart:
- * - `aof`: the append-only file is on (`appendonly yes`); acknowledged writes survive a crash of
- *   Redis (with `appendfsync always`, of the machine too);
- * - `snapshots`: RDB snapshots only; a crash loses every write since the last snapshot;
- * - `none`: nothing; a restart loses every token;
- * - `no-aof`: the append-only file is off, and the snapshot settings could not be read;
- * - `unknown`: the server refused both CONFIG GET and INFO.
- */
-export type RedisPersistenceLevel = "aof" | "snapshots" | "none" | "no-aof" | "unknown";
-
-/** The persistence of one server. */
-export interface RedisServerPersistence {
-  /** `host:port` of a cluster master, or `server`. */
-  server: string;
-  level: RedisPersistenceLevel;
-  /** `appendfsync` (`always`, `everysec`, `no`) when the AOF is on and CONFIG GET answered. */
-  appendfsync?: string | undefined;
-  /** The `save` setting (e.g. `3600 1 300 100`), when CONFIG GET answered. */
-  save?: string | undefined;
-  /** `maxmemory-policy`, when CONFIG GET answered: an `allkeys-*` policy may evict token records. */
-  maxmemoryPolicy?: string | undefined;
-}
-
-/** The persistence of every server behind a store, and the weakest of them. */
-export interface RedisPersistence {
-  level: RedisPersistenceLevel;
-  servers: RedisServerPersistence[];
-}
+import {
+  RedisPersistenceError,
+  type RedisPersistence,
+  type RedisPersistenceLevel,
+  type RedisServerPersistence,
+} from "./redis-persistence-error.js";
 
 const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshots", "aof"];
 
-/**
- * RedisTokenStore was opened with `requirePersistence: true` and a server it uses has no
- * append-only file (or would not say), or may evict any key (`maxmemory-policy allkeys-*`).
- * Nothing was read or written.
- */
-export class RedisPersistenceError extends TokenStoreError {
-  static override readonly code: IntuitOAuthErrorCode = "ERR_REDIS_PERSISTENCE";
-  /** What was found. */
-  readonly persistence: RedisPersistence;
-  constructor(message: string, persistence: RedisPersistence) {
-    super(message);
-    this.persistence = persistence;
-  }
-}
+export { RedisPersistenceError };
+export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence };
 
 /** A refusal by the server (unknown or renamed command, NOPERM), as opposed to a lost connection. */
 export function isRefusal(err: unknown): boolean {

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { redisTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
 import { toLogger, type Logger, type LoggerLike } from "../../common/logger.js";
+import { positiveMs, REQUIRED } from "../../common/options.js";
 import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
 import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
 import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
@@ -255,7 +256,7 @@ export class RedisTokenStore implements TokenStore {
   async tryLock(realmId: string, leaseMs: number): Promise<string | undefined> {
     const key = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix).lock;
     const owner = randomUUID();
-    const px = String(Math.max(1, Math.ceil(leaseMs)));
+    const px = String(Math.max(1, Math.ceil(positiveMs("leaseMs", leaseMs, REQUIRED))));
     const reply = await this.#run("lock", (r) => r.send(["SET", key, owner, "NX", "PX", px], key));
     return reply === null || reply === undefined ? undefined : owner;
   }
