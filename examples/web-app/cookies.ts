@@ -35,8 +35,10 @@ export class SignedCookies {
     const dot = raw?.lastIndexOf(".") ?? -1;
     if (raw === undefined || dot < 1) return undefined;
     const payload = raw.slice(0, dot);
-    const given = Buffer.from(raw.slice(dot + 1), "base64url");
-    const expected = Buffer.from(this.#mac(name, payload), "base64url");
+    // The MAC's text is compared, not its decoded bytes: base64url decoding ignores the last
+    // character's spare bits, so two spellings would decode alike and a changed cookie would pass.
+    const given = Buffer.from(raw.slice(dot + 1), "utf8");
+    const expected = Buffer.from(this.#mac(name, payload), "utf8");
     // Constant-time comparison, so response timing does not leak how much of a forgery was right.
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {

@@ -183,10 +183,16 @@ describe("example web app sessions in Chromium", { skip, timeout: 90_000 }, () =
     const other = (await sessionCookie(d.context))!;
     const [payload, mac] = genuine.value.split(".") as [string, string];
     const otherPayload = other.value.split(".")[0]!;
-    const flipped = mac.slice(0, -1) + (mac.endsWith("A") ? "B" : "A");
+    const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // A changed character in the middle changes the MAC's bytes.
+    const flipped = mac.slice(0, 10) + (mac[10] === "A" ? "B" : "A") + mac.slice(11);
+    // The last character's lowest bit is spare (a 32-byte MAC is 43 characters): flipping it spells
+    // the same bytes differently, which a byte comparison would accept.
+    const respelled = mac.slice(0, -1) + B64URL[B64URL.indexOf(mac.at(-1)!) ^ 1]!;
     const forgedId = Buffer.from(JSON.stringify(randomBytes(32).toString("base64url"))).toString("base64url");
     const tampered = {
       "a changed signature": `${payload}.${flipped}`,
+      "the same signature with other spare bits": `${payload}.${respelled}`,
       "another session's id under this signature": `${otherPayload}.${mac}`,
       "a made-up id, unsigned": forgedId,
       "a made-up id with this signature": `${forgedId}.${mac}`,
