@@ -4,8 +4,6 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { AuthClient, type FetchLike } from "../../src/index.js";
 import { startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
-import { sharedJwksCache } from "../../src/oauth/jwks.js";
-import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -14,8 +12,6 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
-  sharedDiscoveryCache.clear();
-  sharedJwksCache.clear();
 });
 
 test("node:http (the default) reuses one keep-alive connection for sequential requests", async () => {
@@ -34,7 +30,7 @@ test("the fetch option carries every request: discovery, token, JWKS, userinfo, 
   };
   server.on("/token", async () => ({ body: tokenBody({ id_token: await server.signIdToken() }) }));
   const client = await AuthClient.create({
-    ...server.clientOptions({ fetch: counting }),
+    ...server.clientOptions({ fetch: counting, singleUser: true }),
     environment: `${server.url}/.well-known/openid-configuration`,
   });
   await client.getBearerToken("code");
