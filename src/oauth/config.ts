@@ -106,6 +106,12 @@ export function createOAuthConfig(options: OAuthConfigOptions): OAuthConfig {
     );
   }
   const clock = options.clock ?? Date.now;
+  const stateStore = options.stateStore;
+  if (
+    stateStore !== undefined &&
+    typeof (stateStore as Partial<CallbackStore> | null)?.consume !== "function"
+  )
+    throw new ConfigurationError("stateStore must be a StateStore (an object with a consume method)");
   return Object.freeze({
     clientId,
     // Keep the exact string the user registered; URL normalisation could add a trailing slash.
@@ -123,7 +129,7 @@ export function createOAuthConfig(options: OAuthConfigOptions): OAuthConfig {
     usedCallbacks: new UsedCallbacks({
       clock,
       ttlMs: positiveInt("stateTtlMs", options.stateTtlMs, DEFAULT_STATE_TTL_MS),
-      store: options.stateStore,
+      store: stateStore,
     }),
   });
 }
