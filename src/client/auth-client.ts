@@ -3,11 +3,11 @@
 // (the tokens of the last call, the state of the last URL) for one-user scripts; a server passes
 // each user's values in and keeps nothing on it. It never logs or prints a token.
 import { MissingTokenError } from "../common/errors.js";
-import { nonNegativeMs, nonNegativeSeconds } from "../common/options.js";
+import { nonNegativeMs } from "../common/options.js";
 import { redactInspection } from "../common/inspect.js";
 import type { HttpClient } from "../http/request.js";
 import {
-  buildAuthorizationRequest,
+  createAuthorizationRequest,
   type AuthorizationRequest,
   type AuthorizationUrlOptions,
 } from "../oauth/authorization-request.js";
@@ -25,7 +25,7 @@ import { migrateOAuth1, type MigrateOptions } from "../oauth/migrate.js";
 import { revokeToken } from "../oauth/revoke.js";
 import type { ScopeLike } from "../oauth/scopes.js";
 import { exchangeCallback, exchangeCode, refreshGrant, type GrantResult } from "../oauth/token-endpoint.js";
-import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
+import type { TokenSet } from "../oauth/token-set.js";
 import { fetchUserInfo, type UserInfo } from "../oauth/user-info.js";
 import { verifyClientIdToken } from "../oauth/verify.js";
 import type { StateStore } from "./state-store.js";
@@ -280,8 +280,7 @@ export class AuthClient {
     scopes: readonly ScopeLike[] | ScopeLike,
     options: AuthorizationUrlOptions = {},
   ): AuthorizationRequest {
-    const { endpoints, clientId, redirectUri } = this.config;
-    return buildAuthorizationRequest(endpoints.authorizationEndpoint, clientId, redirectUri, scopes, options);
+    return createAuthorizationRequest(this.config, scopes, options);
   }
 
   /**
@@ -391,7 +390,7 @@ export class AuthClient {
       this.#setToken(result.token);
       if (result.claims) this.#idTokenClaims = result.claims;
     }
-    return redactTokenSet(result.token);
+    return result.token;
   }
 
   /**
@@ -405,7 +404,7 @@ export class AuthClient {
   async revoke(token?: string, options: CallOptions = {}): Promise<true> {
     const value = token ?? this.#refreshToken ?? this.#accessToken;
     if (!value) throw new MissingTokenError("Token to revoke not specified");
-    await revokeToken(this.config, value, options.signal);
+    await revokeToken(this.config, value, { signal: options.signal });
     const ownToken = value === this.#refreshToken || value === this.#accessToken;
     if (ownToken && options.updateClient !== false) this.#clearTokens();
     return true;
@@ -439,24 +438,20 @@ export class AuthClient {
     if (!token) return Promise.reject(new MissingTokenError("ID token not specified"));
     // The client's own token was issued for its own request: check it against that nonce.
     const nonce = options.nonce ?? (token === this.#idToken ? this.#idTokenNonce : undefined);
-    let tolerance: number | undefined;
-    try {
-      tolerance = nonNegativeSeconds("clockToleranceSeconds", options.clockToleranceSeconds, undefined);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return verifyClientIdToken(this.config, token, nonce, tolerance);
+    return verifyClientIdToken(this.config, token, {
+      nonce,
+      clockToleranceSeconds: options.clockToleranceSeconds,
+    });
   }
 
   /** Legacy OAuth 1.0a → 2.0 migration. Returns a token set with Intuit's `realmId`. */
   async migrate(options: MigrateOptions): Promise<TokenSet> {
-    const token = redactTokenSet(await migrateOAuth1(this.config, options));
+    const token = await migrateOAuth1(this.config, options);
     if (options.updateClient ?? this.singleUser) this.#setToken(token);
     return token;
   }
 
   #keep(result: GrantResult, updateClient: boolean | undefined, nonce: string | undefined): TokenSet {
-    redactTokenSet(result.token);
     if (updateClient ?? this.singleUser) {
       this.#setToken(result.token);
       this.#idTokenClaims = result.claims;

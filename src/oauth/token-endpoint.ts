@@ -82,7 +82,7 @@ export async function exchangeCode(
   const callbackRealm = options.realmId || undefined;
   let claims: IdTokenClaims | undefined;
   if (token.idToken) {
-    claims = await verifyClientIdToken(config, token.idToken, options.nonce);
+    claims = await verifyClientIdToken(config, token.idToken, { nonce: options.nonce });
     const claimed = typeof claims.realmid === "string" && claims.realmid !== "" ? claims.realmid : undefined;
     if (claimed !== undefined) {
       if (callbackRealm !== undefined && callbackRealm !== claimed)
@@ -101,7 +101,7 @@ export async function exchangeCode(
     if (callbackRealm !== undefined) {
       token.realmId = callbackRealm;
       if (options.verifyRealm) {
-        await proveRealm(config, token.accessToken, callbackRealm, options.signal);
+        await proveRealm(config, token.accessToken, callbackRealm, { signal: options.signal });
         token.realmIdVerified = true;
       }
     }
@@ -164,11 +164,9 @@ export async function refreshGrant(
     // OpenID Core §12.2: a refreshed ID token may carry the nonce of the grant's first one, no other.
     const nonce = options.idToken ? decodePayloadUnverified(options.idToken)?.["nonce"] : undefined;
     try {
-      claims = await verifyClientIdToken(
-        config,
-        token.idToken,
-        typeof nonce === "string" ? nonce : undefined,
-      );
+      claims = await verifyClientIdToken(config, token.idToken, {
+        nonce: typeof nonce === "string" ? nonce : undefined,
+      });
     } catch (err) {
       config.http.logger.warn(
         { error: (err as { code?: unknown })?.code ?? (err as Error)?.name },
