@@ -53,8 +53,7 @@ function targetOf(url: string): Target {
 
 /**
  * A transport over `node:http`/`node:https` with keep-alive agents and proxy tunnels of its own,
- * made on first use: two HttpClients never share a connection or a tunnel, and the connections of
- * a client that is dropped close once idle.
+ * made on first use: two HttpClients never share a connection or a tunnel.
  */
 export function createNodeTransport(): Transport {
   let agents: Agents | undefined;

@@ -161,14 +161,14 @@ export function proxyFor(
 }
 
 /**
- * How every agent of the transport keeps connections: alive, most recent first, and closed after 5 s
- * idle (as Node's own global agent), so a client that is dropped does not keep its sockets open.
+ * How every agent of the transport keeps connections: alive, most recent first, until the server
+ * closes them. (No idle timeout of our own: a socket timeout re-arms a timer on every request,
+ * measurable on the refresh path, and idle sockets are unreferenced, so they never hold a process.)
  */
 export const KEEP_ALIVE: http.AgentOptions = Object.freeze({
   keepAlive: true,
   keepAliveMsecs: 1000,
   scheduling: "lifo",
-  timeout: 5000,
 });
 
 /** Options our Agent reads besides the usual ones: the caller's signal and time for the tunnel. */
