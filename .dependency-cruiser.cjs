@@ -68,7 +68,7 @@ module.exports = {
       comment: "The CLI and the index files are the top; no library module imports them.",
       severity: "error",
       from: { path: "^src/", pathNot: ["^src/cli/", "^src/index\\.ts$"] },
-      to: { path: ["^src/cli/", "^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres)\\.ts$"] },
+      to: { path: ["^src/cli/", "^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres|protocol)\\.ts$"] },
     },
     {
       name: "only-the-faces-import-the-error-union",
@@ -77,6 +77,14 @@ module.exports = {
       severity: "error",
       from: { path: "^src/", pathNot: ["^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres)\\.ts$"] },
       to: { path: "^src/errors\\.ts$" },
+    },
+    {
+      name: "the-protocol-face-is-the-protocol-layer",
+      comment:
+        "intuit-oauth-client/protocol is oauth/ and what it stands on: portable, with no client or store.",
+      severity: "error",
+      from: { path: "^src/protocol\\.ts$" },
+      to: { path: "^src/", pathNot: ["^src/(oauth|http|crypto|common)/"] },
     },
     {
       name: "web-siblings-are-swapped-in-not-imported",

@@ -15,6 +15,8 @@ const library: Record<string, string> = {
   postgres: "src/postgres.ts",
   // The store conformance suite (`intuit-oauth-client/testing`).
   testing: "src/testing/index.ts",
+  // The stateless protocol functions (`intuit-oauth-client/protocol`).
+  protocol: "src/protocol.ts",
 };
 
 // The CLI uses the library only through its public faces; point those imports at the built
@@ -62,7 +64,7 @@ export default defineConfig([
   {
     // Workers, Deno without npm mode, edge runtimes and browsers: no Node built-in at all.
     ...common,
-    entry: { "edge/index": "src/index.portable.ts" },
+    entry: { "edge/index": "src/index.portable.ts", "edge/protocol": "src/protocol.ts" },
     format: ["esm"],
     dts,
     target: "es2022",

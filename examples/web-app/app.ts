@@ -70,6 +70,10 @@ const HARD_EXPIRY_WARNING_DAYS = 30;
 export function createApp(options: AppOptions): express.Express {
   const { authClient, tokens } = options;
   const scopes = options.scopes ?? [Scopes.Accounting, Scopes.OpenId, Scopes.Profile, Scopes.Email];
+  // One AuthClient serves every user: a single-user one would fall back to its own last state and
+  // keep each user's tokens on itself. A loopback redirect URI (the emulator) makes one by default.
+  if (authClient.singleUser)
+    throw new Error("The web app serves many users: create its AuthClient with singleUser: false");
   const redirectUri = new URL(authClient.redirectUri);
   if (redirectUri.pathname === "/")
     throw new Error("The redirect URI needs a path of its own, such as /callback: / is the home page");
@@ -161,8 +165,6 @@ export function createApp(options: AppOptions): express.Express {
       // The callback's realmId is only a URL parameter the user can edit. The ID token's realmid
       // proves it (openid scope); without one, a CompanyInfo call with the new token does.
       verifyRealm: true,
-      // One AuthClient serves every user, so tokens must not be kept on it.
-      updateClient: false,
     });
     const realmId = token.realmId;
     if (!realmId) throw new CallbackError("malformed", "Intuit did not say which company was connected");

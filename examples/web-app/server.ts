@@ -56,6 +56,7 @@ if (useIntuit) {
     redirectUri: env["INTUIT_REDIRECT_URI"]!,
     environment: env["INTUIT_ENVIRONMENT"]!, // sandbox, production, or a discovery URL
     includeRefreshTokenHardExpiresIn,
+    singleUser: false, // a server: every callback brings its own session's state
   }).catch((err: unknown) => fail(`Cannot set up the Intuit client: ${(err as Error).message}`));
   listen = listenAddress(authClient.redirectUri, env["PORT"]); // the client has checked the URI
   intuitLine = describeIntuit(authClient, env["INTUIT_ENVIRONMENT"]!);
@@ -77,6 +78,7 @@ if (useIntuit) {
     redirectUri,
     environment: emu.discoveryUrl,
     includeRefreshTokenHardExpiresIn,
+    singleUser: false, // a server, although the emulator's redirect URI is on loopback
   });
   intuitLine = `Intuit: the built-in emulator at ${emu.url} (its sandbox companies; no Intuit account needed)`;
   // The emulator forgets its grants when it stops, so its tokens go in a fresh directory.

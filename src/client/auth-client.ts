@@ -2,12 +2,12 @@
 // thin stateful facade over the stateless protocol layer (src/oauth). It keeps what Python keeps
 // (the tokens of the last call, the state of the last URL) for one-user scripts; a server passes
 // each user's values in and keeps nothing on it. It never logs or prints a token.
-import { ConfigurationError, MissingTokenError } from "../common/errors.js";
-import { nonNegativeMs, nonNegativeSeconds, positiveInt } from "../common/options.js";
+import { MissingTokenError } from "../common/errors.js";
+import { nonNegativeMs } from "../common/options.js";
 import { redactInspection } from "../common/inspect.js";
 import type { HttpClient } from "../http/request.js";
 import {
-  buildAuthorizationRequest,
+  createAuthorizationRequest,
   type AuthorizationRequest,
   type AuthorizationUrlOptions,
 } from "../oauth/authorization-request.js";
@@ -18,17 +18,17 @@ import {
   type ValidatedCallback,
 } from "../oauth/callback.js";
 import { createOAuthConfig, type OAuthConfig, type OAuthConfigOptions } from "../oauth/config.js";
-import { sharedDiscoveryCache, type DiscoveryCache } from "../oauth/discovery.js";
+import { discoverEndpoints, type DiscoveryCache } from "../oauth/discovery.js";
 import { builtInEnvironmentName, isLoopbackHost, type IntuitEndpoints } from "../oauth/environments.js";
 import type { IdTokenClaims } from "../oauth/id-token.js";
 import { migrateOAuth1, type MigrateOptions } from "../oauth/migrate.js";
 import { revokeToken } from "../oauth/revoke.js";
 import type { ScopeLike } from "../oauth/scopes.js";
-import { exchangeCode, refreshGrant, type GrantResult } from "../oauth/token-endpoint.js";
-import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
+import { exchangeCallback, exchangeCode, refreshGrant, type GrantResult } from "../oauth/token-endpoint.js";
+import type { TokenSet } from "../oauth/token-set.js";
 import { fetchUserInfo, type UserInfo } from "../oauth/user-info.js";
 import { verifyClientIdToken } from "../oauth/verify.js";
-import { consumeCallback, DEFAULT_STATE_TTL_MS, type StateStore } from "./state-store.js";
+import type { StateStore } from "./state-store.js";
 
 /** Options of {@link AuthClient}. */
 export interface AuthClientOptions extends OAuthConfigOptions {
@@ -63,18 +63,20 @@ export interface AuthClientOptions extends OAuthConfigOptions {
    * Where used states and codes are recorded, so a callback is exchanged once across every server
    * sharing the store (`RedisStateStore`, `PostgresStateStore`, `FileStateStore`, `MemoryStateStore`).
    * A state or code seen before is a CallbackError (`state_reused`, `code_reused`) and no token
-   * request is sent. Default: none (this client's own memory of its used states only).
+   * request is sent. Default: none (the client's own record of the states and codes it used, in
+   * this process only).
    */
   stateStore?: StateStore;
-  /** How long the state store remembers a used state or code, ms. Default one day. */
-  stateTtlMs?: number;
 }
 
 /** Options of {@link AuthClient.create}. */
 export interface CreateOptions extends AuthClientOptions {
-  /** How long a discovery document is cached, ms (0: fetched on every create). Default one hour. */
+  /** How long the `discoveryCache` keeps a document, ms (0: fetched on every create). Default one hour. */
   discoveryTtlMs?: number;
-  /** Where discovery documents are cached. Default: one cache shared in the process. */
+  /**
+   * Where discovery documents are cached. Default: none, the document is fetched on each create.
+   * Pass your own cache, or `DiscoveryCache.shared` for the whole process.
+   */
   discoveryCache?: DiscoveryCache;
   /** Origins a discovery document may point at besides its own (an explicit, rare switch). */
   allowedOrigins?: readonly string[];
@@ -83,7 +85,12 @@ export interface CreateOptions extends AuthClientOptions {
 /** Per-call options shared by the network methods. */
 export interface CallOptions {
   signal?: AbortSignal;
-  /** Leave the client's own token fields untouched (for multi-tenant use). Default true. */
+  /**
+   * Keep the call's tokens on the client (`accessToken`, `refreshToken`, `token`…). Default: the
+   * client's {@link AuthClient.singleUser} mode: true for a one-user script, false for a server,
+   * whose clients keep no user's tokens. A call on the client's own tokens (`refresh()` or
+   * `revoke()` with no token) keeps the client current in either mode.
+   */
   updateClient?: boolean;
 }
 
@@ -120,7 +127,6 @@ export interface RefreshOptions extends CallOptions {
 }
 
 const REDACTED = "[redacted]";
-const MAX_USED_STATES = 10_000;
 
 /**
  * An OAuth 2.0 / OpenID Connect client for Intuit (QuickBooks Online).
@@ -129,7 +135,7 @@ const MAX_USED_STATES = 10_000;
  * const authClient = new AuthClient({ clientId, clientSecret, redirectUri, environment: "sandbox" });
  * const { url, state } = authClient.createAuthorizationRequest([Scopes.Accounting, Scopes.OpenId]);
  * // ...keep `state` in the user's session, redirect, then on the callback:
- * const token = await authClient.handleCallback(req.url, { expectedState: session.state, updateClient: false });
+ * const token = await authClient.handleCallback(req.url, { expectedState: session.state });
  */
 export class AuthClient {
   /** The protocol layer's config: endpoints, credentials (hidden), HTTP client, clock, caches. */
@@ -148,8 +154,6 @@ export class AuthClient {
   xRefreshTokenHardExpiresIn: number | undefined;
 
   readonly #verifyRealm: boolean;
-  readonly #stateStore: StateStore | undefined;
-  readonly #stateTtlMs: number;
   #accessToken: string | undefined;
   #refreshToken: string | undefined;
   #idToken: string | undefined;
@@ -157,14 +161,11 @@ export class AuthClient {
   /** Claims of the client's own ID token and the nonce it was checked with. */
   #idTokenClaims: IdTokenClaims | undefined;
   #idTokenNonce: string | undefined;
-  readonly #usedStates = new Set<string>();
 
   constructor(options: AuthClientOptions) {
     this.config = createOAuthConfig(options);
     this.singleUser = options.singleUser ?? isLoopbackHost(new URL(this.config.redirectUri).hostname);
     this.#verifyRealm = options.verifyRealm ?? false;
-    this.#stateStore = options.stateStore;
-    this.#stateTtlMs = positiveInt("stateTtlMs", options.stateTtlMs, DEFAULT_STATE_TTL_MS);
     this.stateToken = options.stateToken;
     this.nonce = undefined;
     this.codeVerifier = undefined;
@@ -191,7 +192,8 @@ export class AuthClient {
     // A bare word is a mistyped environment name, not a URL: the constructor says so.
     if (typeof env === "string" && !builtInEnvironmentName(env) && /^[a-z][a-z0-9+.-]*:/i.test(env.trim())) {
       const probe = createOAuthConfig({ ...options, environment: "sandbox" });
-      const endpoints = await (options.discoveryCache ?? sharedDiscoveryCache).discover(env, probe.http, {
+      const endpoints = await discoverEndpoints(env, probe.http, {
+        cache: options.discoveryCache,
         ttlMs: nonNegativeMs("discoveryTtlMs", options.discoveryTtlMs, undefined),
         allowedOrigins: options.allowedOrigins,
       });
@@ -278,8 +280,7 @@ export class AuthClient {
     scopes: readonly ScopeLike[] | ScopeLike,
     options: AuthorizationUrlOptions = {},
   ): AuthorizationRequest {
-    const { endpoints, clientId, redirectUri } = this.config;
-    return buildAuthorizationRequest(endpoints.authorizationEndpoint, clientId, redirectUri, scopes, options);
+    return createAuthorizationRequest(this.config, scopes, options);
   }
 
   /**
@@ -300,50 +301,52 @@ export class AuthClient {
           "user's session (or set singleUser: true for a one-user script)",
       );
     const params = validateCallback(callback, options.expectedState ?? this.stateToken);
-    if (this.#usedStates.has(params.state))
-      throw new CallbackError("state_reused", "This state was already used");
-    this.#rememberState(params.state);
     return this.exchangeCallback(params, options);
   }
 
   /**
-   * Exchanges parameters returned by `validateCallback`. Unvalidated input is refused. Pass the
-   * nonce and PKCE verifier of this user's request; a single-user client uses its own for its own state.
+   * Exchanges parameters returned by `validateCallback`. Unvalidated input is refused, and so is a
+   * state or code used before (CallbackError `state_reused`, `code_reused`), as in every exchange.
+   * Pass the nonce and PKCE verifier of this user's request; a single-user client uses its own for
+   * its own state.
    */
   async exchangeCallback(
     params: ValidatedCallback,
     options: Omit<CallbackOptions, "expectedState"> = {},
   ): Promise<TokenSet> {
-    if (!isValidatedCallback(params))
-      throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
+    const state = isValidatedCallback(params) ? params.state : undefined;
     // The client's own nonce and verifier belong to its own last request, and only to that.
-    const own = this.singleUser && params.state === this.stateToken;
+    const own = this.singleUser && state !== undefined && state === this.stateToken;
     const nonce = options.nonce ?? (own ? this.nonce : undefined);
     const codeVerifier = options.codeVerifier ?? (own ? this.codeVerifier : undefined);
-    if (this.#stateStore) await consumeCallback(this.#stateStore, params, this.#stateTtlMs);
-    if (params.state === this.stateToken) this.#forgetRequest();
-    return this.#keep(
-      await exchangeCode(this.config, params.code, {
-        realmId: params.realmId,
+    try {
+      return this.#keep(
+        await exchangeCallback(this.config, params, {
+          nonce,
+          codeVerifier,
+          verifyRealm: options.verifyRealm ?? this.#verifyRealm,
+          signal: options.signal,
+        }),
+        options.updateClient,
         nonce,
-        codeVerifier,
-        verifyRealm: options.verifyRealm ?? this.#verifyRealm,
-        signal: options.signal,
-      }),
-      options.updateClient,
-      nonce,
-    );
+      );
+    } finally {
+      // Once its state is used, the client's own request is over (unless the claim was undone
+      // because the state store failed: then the same callback may be tried again).
+      if (state !== undefined && state === this.stateToken && this.config.usedCallbacks.hasState(state))
+        this.#forgetRequest();
+    }
   }
 
   /**
-   * Exchanges an authorization code for tokens (Python's `get_bearer_token`). Never retried
-   * once the request may have reached Intuit: a second exchange of one code poisons the grant.
+   * Exchanges an authorization code for tokens (Python's `get_bearer_token`). A code exchanged
+   * before, by any door of this client (or of any server sharing its `stateStore`), is refused
+   * with CallbackError `code_reused` before anything is sent; nor is the exchange retried once it
+   * may have reached Intuit: a second exchange of one code poisons the grant.
    * The `realmId` you pass is returned with `realmIdVerified: false` unless the ID token's
    * `realmid` (or, with `verifyRealm`, a CompanyInfo call) proves it.
    */
   async getBearerToken(authCode: string, options: BearerTokenOptions = {}): Promise<TokenSet> {
-    if (this.#stateStore && typeof authCode === "string" && authCode !== "")
-      await consumeCallback(this.#stateStore, { code: authCode }, this.#stateTtlMs);
     return this.#keep(
       await exchangeCode(this.config, authCode, {
         realmId: options.realmId,
@@ -382,11 +385,12 @@ export class AuthClient {
       kept.realmId === realmId
     )
       result.token.realmIdVerified = true;
-    if (options.updateClient !== false) {
+    // A refresh token the client holds is rotated by this call: the client keeps the new one.
+    if (options.updateClient ?? (this.singleUser || token === this.#refreshToken)) {
       this.#setToken(result.token);
       if (result.claims) this.#idTokenClaims = result.claims;
     }
-    return redactTokenSet(result.token);
+    return result.token;
   }
 
   /**
@@ -400,7 +404,7 @@ export class AuthClient {
   async revoke(token?: string, options: CallOptions = {}): Promise<true> {
     const value = token ?? this.#refreshToken ?? this.#accessToken;
     if (!value) throw new MissingTokenError("Token to revoke not specified");
-    await revokeToken(this.config, value, options.signal);
+    await revokeToken(this.config, value, { signal: options.signal });
     const ownToken = value === this.#refreshToken || value === this.#accessToken;
     if (ownToken && options.updateClient !== false) this.#clearTokens();
     return true;
@@ -434,25 +438,21 @@ export class AuthClient {
     if (!token) return Promise.reject(new MissingTokenError("ID token not specified"));
     // The client's own token was issued for its own request: check it against that nonce.
     const nonce = options.nonce ?? (token === this.#idToken ? this.#idTokenNonce : undefined);
-    let tolerance: number | undefined;
-    try {
-      tolerance = nonNegativeSeconds("clockToleranceSeconds", options.clockToleranceSeconds, undefined);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return verifyClientIdToken(this.config, token, nonce, tolerance);
+    return verifyClientIdToken(this.config, token, {
+      nonce,
+      clockToleranceSeconds: options.clockToleranceSeconds,
+    });
   }
 
   /** Legacy OAuth 1.0a → 2.0 migration. Returns a token set with Intuit's `realmId`. */
   async migrate(options: MigrateOptions): Promise<TokenSet> {
-    const token = redactTokenSet(await migrateOAuth1(this.config, options));
-    if (options.updateClient !== false) this.#setToken(token);
+    const token = await migrateOAuth1(this.config, options);
+    if (options.updateClient ?? this.singleUser) this.#setToken(token);
     return token;
   }
 
   #keep(result: GrantResult, updateClient: boolean | undefined, nonce: string | undefined): TokenSet {
-    redactTokenSet(result.token);
-    if (updateClient !== false) {
+    if (updateClient ?? this.singleUser) {
       this.#setToken(result.token);
       this.#idTokenClaims = result.claims;
       this.#idTokenNonce = nonce;
@@ -487,14 +487,6 @@ export class AuthClient {
     this.expiresIn = undefined;
     this.xRefreshTokenExpiresIn = undefined;
     this.xRefreshTokenHardExpiresIn = undefined;
-  }
-
-  #rememberState(state: string): void {
-    if (this.#usedStates.size >= MAX_USED_STATES) {
-      const oldest = this.#usedStates.values().next().value;
-      if (oldest !== undefined) this.#usedStates.delete(oldest);
-    }
-    this.#usedStates.add(state);
   }
 
   /** A redacted view: secrets and tokens never appear in logs or JSON. */

@@ -4,5 +4,6 @@ import { fetchTransport } from "./fetch-transport.js";
 import type { Transport } from "./transport.js";
 
 /** The runtime's best transport: its global fetch, looked up at call time (tests may replace it). */
-export const defaultTransport: Transport = (request) =>
-  fetchTransport((input, init) => globalThis.fetch(input, init))(request);
+export function createDefaultTransport(): Transport {
+  return fetchTransport((input, init) => globalThis.fetch(input, init));
+}

@@ -1,15 +1,24 @@
-// The default transport on Node: node:http/node:https with shared keep-alive agents, through the
-// environment's proxy when one is set (proxy.ts). Node only; fetch-transport.ts serves the rest.
+// The default transport on Node: node:http/node:https with keep-alive agents that the transport
+// (one per HttpClient) owns, through the environment's proxy when one is set (proxy.ts), with that
+// transport's own tunnels. Node only; fetch-transport.ts serves the rest.
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
-import { routeThroughProxy } from "./proxy.js";
-import { isSuccess, networkError, type Transport, type TransportResponse } from "./transport.js";
+import { KEEP_ALIVE, ProxyAgents, routeThroughProxy } from "./proxy.js";
+import {
+  isSuccess,
+  networkError,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "./transport.js";
 
-const agents = {
-  http: new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo" }),
-  https: new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo" }),
-};
+/** The connections one transport owns: its keep-alive agents and its proxy agents. */
+interface Agents {
+  readonly http: http.Agent;
+  readonly https: https.Agent;
+  readonly proxies: ProxyAgents;
+}
 
 function headersOf(raw: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
@@ -24,7 +33,8 @@ interface Target {
   path: string;
 }
 
-// Parsed request targets by URL string: the same token endpoint is requested over and over.
+// Parsed request targets by URL string: the same token endpoint is requested over and over. A cache
+// of a pure computation (a URL string always parses the same), bounded, so it may be process-wide.
 const targets = new Map<string, Target>();
 const MAX_TARGETS = 512;
 
@@ -41,9 +51,25 @@ function targetOf(url: string): Target {
   return t;
 }
 
-/** The default transport on Node: `node:http`/`node:https` with shared keep-alive agents. */
-export const nodeTransport: Transport = (request) =>
-  new Promise<TransportResponse>((resolve, reject) => {
+/**
+ * A transport over `node:http`/`node:https` with keep-alive agents and proxy tunnels of its own,
+ * made on first use: two HttpClients never share a connection or a tunnel.
+ */
+export function createNodeTransport(): Transport {
+  let agents: Agents | undefined;
+  return (request) =>
+    send(
+      request,
+      (agents ??= {
+        http: new http.Agent(KEEP_ALIVE),
+        https: new https.Agent(KEEP_ALIVE),
+        proxies: new ProxyAgents(),
+      }),
+    );
+}
+
+function send(request: TransportRequest, agents: Agents): Promise<TransportResponse> {
+  return new Promise<TransportResponse>((resolve, reject) => {
     const target = targetOf(request.url);
     const isHttps = target.protocol === "https:";
     const mod = isHttps ? https : http;
@@ -85,6 +111,7 @@ export const nodeTransport: Transport = (request) =>
         routeThroughProxy(
           { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
           { signal, timeoutMs: request.timeoutMs },
+          agents.proxies,
         ),
         (res) => {
           const tid = res.headers["intuit_tid"];
@@ -145,3 +172,4 @@ export const nodeTransport: Transport = (request) =>
     signal?.addEventListener("abort", onAbort, { once: true });
     req.end(body);
   });
+}

@@ -117,6 +117,7 @@ export function parseNoProxy(value: string | undefined): (hostname: string, port
 }
 
 // Parsed once per distinct value: the variables are read on every request, parsed only on change.
+// Caches of pure computations (a value always parses the same), bounded, so they may be process-wide.
 const endpoints = new Map<string, ProxyEndpoint>();
 let noProxyCache: { value: string | undefined; matches: (hostname: string, port: number) => boolean } = {
   value: undefined,
@@ -158,6 +159,17 @@ export function proxyFor(
   if (noProxyCache.matches(hostname, Number(target.port || (secure ? 443 : 80)))) return undefined;
   return endpoint(value, secure ? "HTTPS_PROXY" : "HTTP_PROXY");
 }
+
+/**
+ * How every agent of the transport keeps connections: alive, most recent first, until the server
+ * closes them. (No idle timeout of our own: a socket timeout re-arms a timer on every request,
+ * measurable on the refresh path, and idle sockets are unreferenced, so they never hold a process.)
+ */
+export const KEEP_ALIVE: http.AgentOptions = Object.freeze({
+  keepAlive: true,
+  keepAliveMsecs: 1000,
+  scheduling: "lifo",
+});
 
 /** Options our Agent reads besides the usual ones: the caller's signal and time for the tunnel. */
 const TUNNEL = Symbol("intuit-oauth-client.tunnel");
@@ -276,7 +288,7 @@ export class TunnelAgent extends https.Agent {
   readonly proxy: ProxyEndpoint;
 
   constructor(proxy: ProxyEndpoint, options: https.AgentOptions = {}) {
-    super({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo", ...options });
+    super({ ...KEEP_ALIVE, ...options });
     this.proxy = proxy;
   }
 
@@ -302,18 +314,34 @@ export class TunnelAgent extends https.Agent {
   }
 }
 
-const tunnelAgents = new Map<string, TunnelAgent>();
-const forwardAgent = new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, scheduling: "lifo" });
+/**
+ * The proxy agents of one transport (one HttpClient): a tunnel agent per proxy and credentials, and
+ * one forward agent for http targets. At most 16 proxies are kept; the oldest is closed first.
+ */
+export class ProxyAgents {
+  readonly #tunnels = new Map<string, TunnelAgent>();
+  #forward: http.Agent | undefined;
 
-function tunnelAgentFor(proxy: ProxyEndpoint): TunnelAgent {
-  const key = `${proxy.display}\n${proxy.authorization ?? ""}\n${proxy.problem ?? ""}`;
-  let agent = tunnelAgents.get(key);
-  if (!agent) {
-    if (tunnelAgents.size >= 16) tunnelAgents.clear();
-    agent = new TunnelAgent(proxy);
-    tunnelAgents.set(key, agent);
+  /** The tunnel agent of `proxy`, made on first use. */
+  tunnel(proxy: ProxyEndpoint): TunnelAgent {
+    const key = `${proxy.display}\n${proxy.authorization ?? ""}\n${proxy.problem ?? ""}`;
+    let agent = this.#tunnels.get(key);
+    if (!agent) {
+      if (this.#tunnels.size >= 16) {
+        const [oldestKey, oldest] = this.#tunnels.entries().next().value as [string, TunnelAgent];
+        this.#tunnels.delete(oldestKey);
+        oldest.destroy();
+      }
+      agent = new TunnelAgent(proxy);
+      this.#tunnels.set(key, agent);
+    }
+    return agent;
   }
-  return agent;
+
+  /** The agent for http requests sent to a forward proxy. */
+  get forward(): http.Agent {
+    return (this.#forward ??= new http.Agent(KEEP_ALIVE));
+  }
 }
 
 /** An http Agent that fails every connection with the proxy's problem. */
@@ -350,10 +378,11 @@ export interface DirectRequestOptions {
 export function routeThroughProxy(
   options: DirectRequestOptions,
   control: TunnelControl,
+  agents: ProxyAgents,
 ): DirectRequestOptions | TunnelRequestOptions {
   const proxy = proxyFor(options);
   if (!proxy) return options;
-  if (options.protocol === "https:") return { ...options, agent: tunnelAgentFor(proxy), [TUNNEL]: control };
+  if (options.protocol === "https:") return { ...options, agent: agents.tunnel(proxy), [TUNNEL]: control };
   if (proxy.problem) return { ...options, agent: new BrokenProxyAgent(proxy.problem) };
   const host = isIP(options.hostname) === 6 ? `[${options.hostname}]` : options.hostname;
   const authority = options.port ? `${host}:${options.port}` : host;
@@ -367,6 +396,6 @@ export function routeThroughProxy(
       host: authority,
       ...(proxy.authorization ? { "proxy-authorization": proxy.authorization } : {}),
     },
-    agent: forwardAgent,
+    agent: agents.forward,
   };
 }

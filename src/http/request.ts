@@ -10,7 +10,7 @@ import { decideRetry, parseRetryAfter, retryPolicy, type RetryPolicy } from "../
 import { runtimeDescription } from "../common/runtime.js";
 import { sleep, type Sleep } from "../common/sleep.js";
 import { VERSION } from "../common/version.js";
-import { defaultTransport } from "./default-transport.js";
+import { createDefaultTransport } from "./default-transport.js";
 import { AbortError, NetworkError, TimeoutError } from "./errors.js";
 import { fetchTransport } from "./fetch-transport.js";
 import type { FetchLike, Transport } from "./transport.js";
@@ -110,7 +110,10 @@ function callerAbort(signal: AbortSignal | undefined): AbortError {
 const BASE_USER_AGENT = `intuit-oauth-client/${VERSION} (${runtimeDescription()})`;
 const timerSleep: Sleep = (ms, signal) => sleep(ms, signal, callerAbort);
 
-/** Sends requests for one client configuration. Cheap to create; shares keep-alive sockets. */
+/**
+ * Sends requests for one client configuration. It owns its connections (keep-alive agents and proxy
+ * tunnels on Node, made on first use): clients never share a socket, so make one and reuse it.
+ */
 export class HttpClient {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
@@ -131,7 +134,7 @@ export class HttpClient {
         "userAgent has characters a header value cannot hold (CR, LF, NUL or non-Latin-1)",
       );
     this.userAgent = options.userAgent ? `${BASE_USER_AGENT} ${options.userAgent}` : BASE_USER_AGENT;
-    this.transport = options.fetch ? fetchTransport(options.fetch) : defaultTransport;
+    this.transport = options.fetch ? fetchTransport(options.fetch) : createDefaultTransport();
     this.maxBodyBytes = positiveInt("maxBodyBytes", options.maxBodyBytes, 64 * 1024 * 1024);
   }
 

@@ -4,6 +4,7 @@ import { toBase64Url, utf8 } from "../common/bytes.js";
 import { ConfigurationError } from "../common/errors.js";
 import { sha256 } from "../crypto/digest.js";
 import { randomToken } from "../crypto/random.js";
+import type { OAuthConfig } from "./config.js";
 import { formatScopes, type ScopeLike } from "./scopes.js";
 
 /** The S256 code challenge of a PKCE verifier (RFC 7636). */
@@ -34,19 +35,25 @@ export interface AuthorizationRequest {
 
 const CORE_PARAMS = new Set(["client_id", "response_type", "scope", "redirect_uri", "state"]);
 
-export function buildAuthorizationRequest(
-  endpoint: string,
-  clientId: string,
-  redirectUri: string,
+/**
+ * The URL to send a user to, and what to keep in the user's session until the callback: a fresh
+ * 256-bit state (and nonce and PKCE verifier when asked). Sends nothing and keeps nothing.
+ *
+ * @example
+ * const { url, state, nonce } = createAuthorizationRequest(config, [Scopes.Accounting, Scopes.OpenId], { nonce: true });
+ */
+export function createAuthorizationRequest(
+  config: Pick<OAuthConfig, "endpoints" | "clientId" | "redirectUri">,
   scopes: readonly ScopeLike[] | ScopeLike,
   options: AuthorizationUrlOptions = {},
 ): AuthorizationRequest {
+  const { endpoints, clientId, redirectUri } = config;
   const scope = formatScopes(scopes);
   // An empty state would make every callback look "matching"; omit it to get a random one.
   if (options.state !== undefined && (typeof options.state !== "string" || options.state === ""))
     throw new ConfigurationError("state must be a non-empty string (omit it to get a random one)");
   const state = options.state ?? randomToken();
-  const url = new URL(endpoint);
+  const url = new URL(endpoints.authorizationEndpoint);
   const q = url.searchParams;
   // Python's order: client_id, response_type, scope, redirect_uri, state.
   q.set("client_id", clientId);

@@ -1,8 +1,8 @@
 // The protocol layer's one piece of state: a frozen config holding the endpoints, the client's
-// credentials (inside ClientAuth), the HTTP client, the clock and the caches the client owns.
-// Every protocol function takes it and returns values; none of them keeps anything.
+// credentials (inside ClientAuth), the HTTP client, the clock, and what the config owns: its JWKS
+// cache and its record of used callbacks. Every protocol function takes it; none keeps anything else.
 import { ConfigurationError } from "../common/errors.js";
-import { nonNegativeMs, nonNegativeSeconds, positiveMs } from "../common/options.js";
+import { nonNegativeMs, nonNegativeSeconds, positiveInt, positiveMs } from "../common/options.js";
 import { HttpClient, type HttpOptions } from "../http/request.js";
 import { ClientAuth, type TokenEndpointAuthMethod } from "./client-auth.js";
 import {
@@ -13,7 +13,8 @@ import {
   type EnvironmentName,
   type IntuitEndpoints,
 } from "./environments.js";
-import { DEFAULT_JWKS_OPTIONS, sharedJwksCache, type JwksCache, type JwksCacheOptions } from "./jwks.js";
+import { DEFAULT_JWKS_OPTIONS, JwksCache, type JwksCacheOptions } from "./jwks.js";
+import { DEFAULT_STATE_TTL_MS, UsedCallbacks, type CallbackStore } from "./single-use.js";
 
 /** What a config is made from. */
 export interface OAuthConfigOptions extends HttpOptions {
@@ -33,8 +34,19 @@ export interface OAuthConfigOptions extends HttpOptions {
   clockToleranceSeconds?: number;
   /** JWKS cache tuning. */
   jwks?: JwksCacheOptions;
-  /** Where signing keys are cached. Default: one cache shared by every client in the process. */
+  /**
+   * Where signing keys are cached. Default: this config's own cache. To share keys and fetches
+   * between clients, pass one cache to each, or `JwksCache.shared` for the whole process.
+   */
   jwksCache?: JwksCache;
+  /**
+   * Where used states and codes are also recorded, so a callback is exchanged once across every
+   * server sharing the store (a `StateStore`: memory, file, Redis, PostgreSQL). Without one, the
+   * config's own record refuses a reuse in this process only.
+   */
+  stateStore?: CallbackStore;
+  /** How long a used state or code is remembered, ms. Default one day. */
+  stateTtlMs?: number;
   /** The current time in ms; injectable for tests and emulators. Default `Date.now`. */
   clock?: () => number;
 }
@@ -54,6 +66,8 @@ export interface OAuthConfig {
   readonly revokeBodyFormat: "json" | "form";
   readonly jwksCache: JwksCache;
   readonly jwksOptions: Required<JwksCacheOptions>;
+  /** The states and codes this config has exchanged (and its shared store): each is used once. */
+  readonly usedCallbacks: UsedCallbacks;
 }
 
 function requireString(value: unknown, name: string): string {
@@ -91,6 +105,13 @@ export function createOAuthConfig(options: OAuthConfigOptions): OAuthConfig {
       "environment is required: sandbox, production, an endpoint object, or a discovery URL",
     );
   }
+  const clock = options.clock ?? Date.now;
+  const stateStore = options.stateStore;
+  if (
+    stateStore !== undefined &&
+    typeof (stateStore as Partial<CallbackStore> | null)?.consume !== "function"
+  )
+    throw new ConfigurationError("stateStore must be a StateStore (an object with a consume method)");
   return Object.freeze({
     clientId,
     // Keep the exact string the user registered; URL normalisation could add a trailing slash.
@@ -99,12 +120,17 @@ export function createOAuthConfig(options: OAuthConfigOptions): OAuthConfig {
     endpoints,
     http: new HttpClient(options),
     auth: new ClientAuth(clientId, clientSecret, options.tokenEndpointAuthMethod),
-    clock: options.clock ?? Date.now,
+    clock,
     clockToleranceSeconds: nonNegativeSeconds("clockToleranceSeconds", options.clockToleranceSeconds, 30),
     includeRefreshTokenHardExpiresIn: options.includeRefreshTokenHardExpiresIn ?? false,
     revokeBodyFormat: options.revokeBodyFormat ?? "json",
-    jwksCache: options.jwksCache ?? sharedJwksCache,
+    jwksCache: options.jwksCache ?? new JwksCache(),
     jwksOptions: jwksOptions(options.jwks),
+    usedCallbacks: new UsedCallbacks({
+      clock,
+      ttlMs: positiveInt("stateTtlMs", options.stateTtlMs, DEFAULT_STATE_TTL_MS),
+      store: stateStore,
+    }),
   });
 }
 

@@ -1,5 +1,6 @@
-// Discovery documents: fetched only by AuthClient.create, validated the way Intuit's .NET SDK does
-// (plus our origin rule), and cached per URL by a DiscoveryCache that a caller may own.
+// Discovery documents: fetched only by AuthClient.create (or discoverEndpoints), validated the way
+// Intuit's .NET SDK does (plus our origin rule), and cached per URL only in a DiscoveryCache that the
+// caller passes: its own, or DiscoveryCache.shared for the whole process.
 import { nonNegativeMs } from "../common/options.js";
 import { DiscoveryError } from "./errors.js";
 import { bodyText, type HttpClient } from "../http/request.js";
@@ -104,14 +105,21 @@ export const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 
 /**
  * Discovery documents by URL, with a TTL; concurrent callers share one fetch; a failure is not
- * kept. AuthClient.create uses one shared instance unless given its own.
+ * kept. AuthClient.create fetches the document each time unless given a cache: one the caller owns,
+ * or {@link DiscoveryCache.shared} for the whole process.
  *
  * @example
- * const cache = new DiscoveryCache();
- * const client = await AuthClient.create({ ...options, environment: url, discoveryCache: cache });
+ * const discoveryCache = new DiscoveryCache();
+ * const client = await AuthClient.create({ ...options, environment: url, discoveryCache });
  */
 export class DiscoveryCache {
+  static #shared: DiscoveryCache | undefined;
   readonly #entries = new Map<string, { expiresAt: number; promise: Promise<IntuitEndpoints> }>();
+
+  /** One cache for the whole process, for callers that opt in (`discoveryCache: DiscoveryCache.shared`). */
+  static get shared(): DiscoveryCache {
+    return (DiscoveryCache.#shared ??= new DiscoveryCache());
+  }
 
   /** Fetches and validates a document, or answers from the cache. */
   discover(
@@ -143,8 +151,31 @@ export class DiscoveryCache {
   }
 }
 
-/** The cache AuthClient.create uses when given none. */
-export const sharedDiscoveryCache = new DiscoveryCache();
+/** Options of {@link discoverEndpoints}. */
+export interface DiscoverOptions {
+  /** Answer from, and keep the document in, this cache. Default: none (one fetch). */
+  cache?: DiscoveryCache | undefined;
+  /** How long the cache keeps the document, ms (0: fetched every time). Default one hour. */
+  ttlMs?: number | undefined;
+  /** Origins the document may point at besides its own (an explicit, rare switch). */
+  allowedOrigins?: readonly string[] | undefined;
+}
+
+/**
+ * Fetches and validates a discovery document into endpoints for `createOAuthConfig`.
+ *
+ * @example
+ * const endpoints = await discoverEndpoints(DISCOVERY_URLS.sandbox, new HttpClient());
+ * const config = createOAuthConfig({ clientId, clientSecret, redirectUri, environment: endpoints });
+ */
+export async function discoverEndpoints(
+  url: string,
+  http: HttpClient,
+  options: DiscoverOptions = {},
+): Promise<IntuitEndpoints> {
+  // Without a cache, a cache of one call: the same checks and the same single fetch.
+  return (options.cache ?? new DiscoveryCache()).discover(url, http, options);
+}
 
 async function fetchDocument(
   documentUrl: string,

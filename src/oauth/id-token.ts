@@ -6,7 +6,7 @@ import { IntuitOAuthError } from "../common/errors.js";
 import { safeEqual } from "../crypto/compare.js";
 import { verifyRs256 } from "../crypto/rsa.js";
 import type { HttpClient } from "../http/request.js";
-import { DEFAULT_JWKS_OPTIONS, sharedJwksCache, type JwksCache, type JwksCacheOptions } from "./jwks.js";
+import { DEFAULT_JWKS_OPTIONS, type JwksCache, type JwksCacheOptions } from "./jwks.js";
 
 /** Stable reasons an id token is rejected. */
 export type IdTokenErrorReason =
@@ -162,8 +162,8 @@ function parse(token: unknown) {
 /** Where the keys come from and how they are cached. */
 export interface IdTokenKeys {
   jwksUri: string;
-  /** The cache the key set lives in (default: the shared one). */
-  cache?: JwksCache | undefined;
+  /** The cache the key set lives in (a config's own, or one the caller shares on purpose). */
+  cache: JwksCache;
   http: HttpClient;
   /** Complete cache options (merged with the defaults once, by the caller). */
   options?: Required<JwksCacheOptions> | undefined;
@@ -180,7 +180,7 @@ export async function verifyIdToken(
 ): Promise<IdTokenClaims> {
   const parts = parse(token);
   const opts = keys.options ?? DEFAULT_JWKS_OPTIONS;
-  const jwks = (keys.cache ?? sharedJwksCache).get(keys.jwksUri);
+  const jwks = keys.cache.get(keys.jwksUri);
   const key =
     jwks.peek(parts.kid, Date.now(), opts.maxAgeMs) ?? (await jwks.getKey(parts.kid, keys.http, opts));
   if (!key) throw new IdTokenError("kid", "no key in the JWKS matches the token's kid");

@@ -1,5 +1,5 @@
-// Intuit's signing keys: one RemoteJwks per jwks_uri inside a JwksCache that a client owns (by
-// default one shared instance), with a maximum age, single-flight fetches, a cooldown so random
+// Intuit's signing keys: one RemoteJwks per jwks_uri inside a JwksCache that a config owns (its own
+// by default; shared only when the caller says so), with a maximum age, single-flight fetches, a cooldown so random
 // `kid`s cannot cause a fetch storm, and failures remembered for the cooldown. Keys are imported
 // once per `kid` (a KeyObject on Node, a CryptoKey elsewhere), so a warm verification is one verify.
 import { IntuitOAuthError } from "../common/errors.js";
@@ -150,15 +150,22 @@ export class RemoteJwks {
 }
 
 /**
- * Key sets by jwks_uri. Every AuthClient uses one shared instance unless given its own (`jwksCache`),
- * so clients of one issuer share keys and fetches.
+ * Key sets by jwks_uri. Each AuthClient (each config) has its own unless given one (`jwksCache`):
+ * pass one cache to several clients, or {@link JwksCache.shared}, to share keys and fetches.
  *
  * @example
- * const jwksCache = new JwksCache(); // isolated: its own keys, fetches and failures
- * const client = new AuthClient({ ...options, jwksCache });
+ * const jwksCache = new JwksCache(); // one set of keys and fetches for these two clients
+ * const sandbox = new AuthClient({ ...options, jwksCache });
+ * const other = new AuthClient({ ...otherOptions, jwksCache });
  */
 export class JwksCache {
+  static #shared: JwksCache | undefined;
   readonly #sets = new Map<string, RemoteJwks>();
+
+  /** One cache for the whole process, for clients that opt in (`jwksCache: JwksCache.shared`). */
+  static get shared(): JwksCache {
+    return (JwksCache.#shared ??= new JwksCache());
+  }
 
   /** The key set of `uri`, created on first use. */
   get(uri: string): RemoteJwks {
@@ -172,6 +179,3 @@ export class JwksCache {
     this.#sets.clear();
   }
 }
-
-/** The cache clients use when given none. */
-export const sharedJwksCache = new JwksCache();

@@ -6,12 +6,17 @@ import { CallbackError } from "./callback.js";
 import type { OAuthConfig } from "./config.js";
 import { readJsonObject } from "./token-response.js";
 
-/** Resolves when `accessToken` is a token of `realmId`; a refusal is a CallbackError `realm_mismatch`. */
+/**
+ * Resolves when `accessToken` is a token of `realmId`; a refusal is a CallbackError `realm_mismatch`.
+ *
+ * @example
+ * await proveRealm(config, token.accessToken, realmId); // then the realm is proven
+ */
 export async function proveRealm(
   config: OAuthConfig,
   accessToken: string,
   realmId: string,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<void> {
   const base = config.endpoints.apiBaseUrl;
   if (!base)
@@ -22,7 +27,7 @@ export async function proveRealm(
     url: `${base.replace(/\/+$/, "")}/v3/company/${realm}/companyinfo/${realm}?minorversion=75`,
     headers: { authorization: `Bearer ${accessToken}` },
     idempotent: true,
-    signal,
+    signal: options.signal,
   });
   if (res.status === 401 || res.status === 403)
     throw new CallbackError(

@@ -6,8 +6,15 @@ import { errorFromResponse } from "./token-response.js";
  * Revokes `token`. Intuit answers an unknown or already-revoked token with HTTP 400 and an empty
  * body: that is an `AuthClientError` (statusCode 400), except after a retry, when it means
  * the lost first attempt did the revoking, and this resolves.
+ *
+ * @example
+ * await revokeToken(config, token.refreshToken);
  */
-export async function revokeToken(config: OAuthConfig, token: string, signal?: AbortSignal): Promise<true> {
+export async function revokeToken(
+  config: OAuthConfig,
+  token: string,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<true> {
   const fields: Record<string, string> = { token };
   const json = config.revokeBodyFormat === "json";
   const headers: Record<string, string> = {
@@ -20,7 +27,7 @@ export async function revokeToken(config: OAuthConfig, token: string, signal?: A
     headers,
     body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
     idempotent: true,
-    signal,
+    signal: options.signal,
   });
   const alreadyRevoked = res.status === 400 && res.body.length === 0 && res.attempts > 1;
   if ((res.status < 200 || res.status >= 300) && !alreadyRevoked)

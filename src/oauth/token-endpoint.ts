@@ -1,15 +1,17 @@
-// The token endpoint: exchanging a code (never retried once it may have reached Intuit: a second
-// exchange poisons the grant) and refreshing (safe to retry). Each returns the token set and the
-// verified ID-token claims; nothing is kept here.
+// The token endpoint: exchanging a code and refreshing. exchangeCode is the one exchange function:
+// every door (AuthClient.handleCallback, exchangeCallback, getBearerToken, the protocol subpath)
+// goes through it, and it claims the state and code first (single-use.ts), so a code is sent at
+// most once; nor is it retried once it may have reached Intuit (a second exchange poisons the
+// grant). Refreshing is safe to retry. Each returns the token set and the verified ID-token claims.
 import type { IdTokenClaims } from "./id-token.js";
 import { decodePayloadUnverified } from "./id-token-payload.js";
-import { CallbackError } from "./callback.js";
+import { CallbackError, isValidatedCallback, type ValidatedCallback } from "./callback.js";
 import type { OAuthConfig } from "./config.js";
 import { proveRealm } from "./realm.js";
 import { readTokenResponse } from "./token-response.js";
 import type { TokenSet } from "./token-set.js";
 import { verifyClientIdToken } from "./verify.js";
-import { MissingTokenError } from "../common/errors.js";
+import { ConfigurationError, MissingTokenError } from "../common/errors.js";
 
 /** Options of {@link exchangeCode}. */
 export interface ExchangeOptions {
@@ -21,6 +23,8 @@ export interface ExchangeOptions {
   codeVerifier?: string | undefined;
   /** Prove the realm with a CompanyInfo call when no ID token proves it. */
   verifyRealm?: boolean | undefined;
+  /** The callback's state, when the code came with one: it is claimed with the code, once. */
+  state?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -50,8 +54,13 @@ function post(
 }
 
 /**
- * Exchanges an authorization code. The realm is bound to the grant: a callback `realmId` that
- * differs from the verified ID token's `realmid` is a CallbackError `realm_mismatch`.
+ * Exchanges an authorization code, once: a code (or a state) this config, or any process sharing
+ * its `stateStore`, exchanged before is a CallbackError `code_reused` (`state_reused`) and nothing is
+ * sent. The realm is bound to the grant: a callback `realmId` that differs from the verified ID
+ * token's `realmid` is a CallbackError `realm_mismatch`.
+ *
+ * @example
+ * const { token } = await exchangeCode(config, code, { realmId });
  */
 export async function exchangeCode(
   config: OAuthConfig,
@@ -60,6 +69,7 @@ export async function exchangeCode(
 ): Promise<GrantResult> {
   if (typeof code !== "string" || code === "")
     throw new MissingTokenError("Authorization code not specified");
+  await config.usedCallbacks.claim({ state: options.state, code });
   const form = new URLSearchParams({
     grant_type: "authorization_code",
     code,
@@ -72,7 +82,7 @@ export async function exchangeCode(
   const callbackRealm = options.realmId || undefined;
   let claims: IdTokenClaims | undefined;
   if (token.idToken) {
-    claims = await verifyClientIdToken(config, token.idToken, options.nonce);
+    claims = await verifyClientIdToken(config, token.idToken, { nonce: options.nonce });
     const claimed = typeof claims.realmid === "string" && claims.realmid !== "" ? claims.realmid : undefined;
     if (claimed !== undefined) {
       if (callbackRealm !== undefined && callbackRealm !== claimed)
@@ -91,12 +101,33 @@ export async function exchangeCode(
     if (callbackRealm !== undefined) {
       token.realmId = callbackRealm;
       if (options.verifyRealm) {
-        await proveRealm(config, token.accessToken, callbackRealm, options.signal);
+        await proveRealm(config, token.accessToken, callbackRealm, { signal: options.signal });
         token.realmIdVerified = true;
       }
     }
   }
   return { token, claims };
+}
+
+/** Options of {@link exchangeCallback}: those of {@link exchangeCode} but the callback's own. */
+export type ExchangeCallbackOptions = Omit<ExchangeOptions, "state" | "realmId">;
+
+/**
+ * Exchanges a callback that {@link validateCallback} accepted (anything else is refused), with its
+ * state and realm: the protocol's form of AuthClient.exchangeCallback.
+ *
+ * @example
+ * const params = validateCallback(req.url, session.state);
+ * const { token, claims } = await exchangeCallback(config, params, { nonce: session.nonce });
+ */
+export async function exchangeCallback(
+  config: OAuthConfig,
+  params: ValidatedCallback,
+  options: ExchangeCallbackOptions = {},
+): Promise<GrantResult> {
+  if (!isValidatedCallback(params))
+    throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
+  return exchangeCode(config, params.code, { ...options, state: params.state, realmId: params.realmId });
 }
 
 /** Options of {@link refreshGrant}. */
@@ -133,11 +164,9 @@ export async function refreshGrant(
     // OpenID Core §12.2: a refreshed ID token may carry the nonce of the grant's first one, no other.
     const nonce = options.idToken ? decodePayloadUnverified(options.idToken)?.["nonce"] : undefined;
     try {
-      claims = await verifyClientIdToken(
-        config,
-        token.idToken,
-        typeof nonce === "string" ? nonce : undefined,
-      );
+      claims = await verifyClientIdToken(config, token.idToken, {
+        nonce: typeof nonce === "string" ? nonce : undefined,
+      });
     } catch (err) {
       config.http.logger.warn(
         { error: (err as { code?: unknown })?.code ?? (err as Error)?.name },

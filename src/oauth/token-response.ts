@@ -3,7 +3,12 @@
 import { IntuitOAuthError } from "../common/errors.js";
 import { AuthClientError, InvalidGrantError, type HttpErrorDetails } from "../oauth/errors.js";
 import { bodyText, type HttpResponse } from "../http/request.js";
-import { tokenSetFromResponse, type TokenResponseFields, type TokenSet } from "./token-set.js";
+import {
+  redactTokenSet,
+  tokenSetFromResponse,
+  type TokenResponseFields,
+  type TokenSet,
+} from "./token-set.js";
 
 function parseJson(text: string): unknown {
   try {
@@ -60,7 +65,10 @@ export function readJsonObject(res: HttpResponse, sent?: SentSecrets): Record<st
   return json as Record<string, unknown>;
 }
 
-/** Reads a token endpoint answer into a token set, or throws a typed error. */
+/**
+ * Reads a token endpoint answer into a token set that prints redacted (it reaches user code from
+ * every protocol function that returns one), or throws a typed error.
+ */
 export function readTokenResponse(
   res: HttpResponse,
   fields: Omit<TokenResponseFields, "body" | "intuitTid">,
@@ -71,7 +79,7 @@ export function readTokenResponse(
   if (typeof body["access_token"] !== "string" || body["access_token"] === "")
     throw invalidResponse(res, bodyText(res), "the body has no access_token", sent);
   try {
-    return tokenSetFromResponse({ ...fields, body, intuitTid: res.intuitTid });
+    return redactTokenSet(tokenSetFromResponse({ ...fields, body, intuitTid: res.intuitTid }));
   } catch (err) {
     if (err instanceof IntuitOAuthError) throw invalidResponse(res, bodyText(res), err.message, sent);
     throw err;

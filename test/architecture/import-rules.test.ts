@@ -31,6 +31,12 @@ const violations: Array<[string, string, string]> = [
   ["a circle inside oauth", "src/oauth/scopes.ts", 'import "./authorization-request.js";'],
   ["importing a .web.ts sibling directly", "src/oauth/id-token.ts", 'import "../crypto/rsa.web.js";'],
   ["a library module importing the error union", "src/api/url.ts", 'import "../errors.js";'],
+  [
+    "the protocol face exporting the client",
+    "src/protocol.ts",
+    'export { AuthClient } from "./client/auth-client.js";',
+  ],
+  ["a library module importing the protocol face", "src/client/auth-client.ts", 'import "../protocol.js";'],
 ];
 
 for (const [what, file, line] of violations) {

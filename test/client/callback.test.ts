@@ -70,7 +70,7 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("getBearerToken sends the same body and keeps the given realmId", async () => {
-      const client = new AuthClient(server.clientOptions(options));
+      const client = new AuthClient(server.clientOptions({ ...options, singleUser: true }));
       const token = await client.getBearerToken(CODE, { realmId: REALM });
       assert.equal(token.realmId, REALM);
       assert.equal(client.realmId, REALM);

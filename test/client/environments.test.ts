@@ -1,7 +1,13 @@
 // Construction, built-in environments, discovery (AuthClient.create) and the plain-http rule.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthClient, ConfigurationError, DiscoveryError, INTUIT_ENVIRONMENTS } from "../../src/index.js";
+import {
+  AuthClient,
+  ConfigurationError,
+  DiscoveryCache,
+  DiscoveryError,
+  INTUIT_ENVIRONMENTS,
+} from "../../src/index.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -10,7 +16,6 @@ import {
   startFakeIntuit,
   type FakeIntuit,
 } from "../support/fake-intuit.js";
-import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 const base = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI };
 
@@ -169,7 +174,6 @@ describe("discovery with AuthClient.create", () => {
   });
   after(() => server.close());
   beforeEach(() => {
-    sharedDiscoveryCache.clear();
     server.requests.length = 0;
     server.on("/.well-known/openid-configuration", () => ({ body: server.discoveryDocument() }));
   });
@@ -196,16 +200,36 @@ describe("discovery with AuthClient.create", () => {
     assert.match(String(req.headers["user-agent"]), /^intuit-oauth-client\/0\.1\.0 /);
   });
 
-  test("create caches per URL: sequential and concurrent creates share one fetch", async () => {
+  test("without a discoveryCache, each create fetches the document: nothing is kept process-wide", async () => {
     const discoveryUrl = `${server.url}/.well-known/openid-configuration`;
-    const clients = await Promise.all(
-      Array.from({ length: 10 }, () => AuthClient.create({ ...base, environment: discoveryUrl })),
-    );
     await AuthClient.create({ ...base, environment: discoveryUrl });
+    await AuthClient.create({ ...base, environment: discoveryUrl });
+    assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 2);
+  });
+
+  test("a discoveryCache caches per URL: sequential and concurrent creates share one fetch", async () => {
+    const discoveryUrl = `${server.url}/.well-known/openid-configuration`;
+    const discoveryCache = new DiscoveryCache();
+    const options = { ...base, environment: discoveryUrl, discoveryCache };
+    const clients = await Promise.all(Array.from({ length: 10 }, () => AuthClient.create(options)));
+    await AuthClient.create(options);
     assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 1);
     assert.equal(clients[9]!.endpoints.tokenEndpoint, `${server.url}/token`);
     // A different URL is a different cache entry.
-    await AuthClient.create({ ...base, environment: `${discoveryUrl}?v=2` });
+    await AuthClient.create({ ...options, environment: `${discoveryUrl}?v=2` });
+    assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 2);
+    // Another cache is another owner: it fetches for itself.
+    await AuthClient.create({ ...options, discoveryCache: new DiscoveryCache() });
+    assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 3);
+  });
+
+  test("DiscoveryCache.shared is one cache for the process, used only when passed", async () => {
+    const discoveryUrl = `${server.url}/.well-known/openid-configuration?shared=${Math.random()}`;
+    assert.equal(DiscoveryCache.shared, DiscoveryCache.shared);
+    await AuthClient.create({ ...base, environment: discoveryUrl, discoveryCache: DiscoveryCache.shared });
+    await AuthClient.create({ ...base, environment: discoveryUrl, discoveryCache: DiscoveryCache.shared });
+    assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 1);
+    await AuthClient.create({ ...base, environment: discoveryUrl });
     assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 2);
   });
 
@@ -238,11 +262,12 @@ describe("discovery with AuthClient.create", () => {
     test(`an invalid document (${name}) is a DiscoveryError and is not cached`, async () => {
       server.on("/.well-known/openid-configuration", reply);
       const discoveryUrl = `${server.url}/.well-known/openid-configuration`;
-      const err = await rejection(AuthClient.create({ ...base, environment: discoveryUrl }));
+      const options = { ...base, environment: discoveryUrl, discoveryCache: new DiscoveryCache() };
+      const err = await rejection(AuthClient.create(options));
       assert.ok(err instanceof DiscoveryError, String(err));
       assert.equal((err as DiscoveryError).code, "ERR_DISCOVERY");
       server.on("/.well-known/openid-configuration", () => ({ body: server.discoveryDocument() }));
-      const client = await AuthClient.create({ ...base, environment: discoveryUrl });
+      const client = await AuthClient.create(options);
       assert.equal(client.endpoints.issuer, server.issuer);
       assert.equal(server.requestsTo("/.well-known/openid-configuration").length, 2);
     });

@@ -14,7 +14,6 @@ import {
   type FakeIntuit,
   type SigningKey,
 } from "../support/fake-intuit.js";
-import { sharedJwksCache } from "../../src/oauth/jwks.js";
 
 let server: FakeIntuit;
 let stranger: SigningKey;
@@ -24,7 +23,6 @@ before(async () => {
 });
 after(() => server.close());
 beforeEach(() => {
-  sharedJwksCache.clear();
   server.requests.length = 0;
   server.on("/token", () => ({ body: tokenBody() }));
 });

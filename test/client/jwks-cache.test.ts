@@ -1,9 +1,9 @@
-// The shared JWKS cache: one fetch for many validations, single-flight, refetch on an unknown
+// The JWKS cache: each client's own by default, shared only when passed; one fetch for many validations, single-flight, refetch on an unknown
 // kid behind a cooldown, key rotation, maximum age, and stale keys kept through an outage.
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthClient, IdTokenError, JwksError } from "../../src/index.js";
+import { AuthClient, IdTokenError, JwksCache, JwksError } from "../../src/index.js";
 import {
   newSigningKey,
   rejection,
@@ -11,7 +11,6 @@ import {
   type FakeIntuit,
   type SigningKey,
 } from "../support/fake-intuit.js";
-import { sharedJwksCache } from "../../src/oauth/jwks.js";
 
 let server: FakeIntuit;
 let original: SigningKey;
@@ -21,7 +20,6 @@ before(async () => {
 });
 after(() => server.close());
 beforeEach(() => {
-  sharedJwksCache.clear();
   server.requests.length = 0;
   server.keys = [original];
   server.on("/jwks", () => ({ body: { keys: server.keys.map((k) => k.publicJwk) } }));
@@ -41,11 +39,29 @@ describe("JWKS cache", () => {
     assert.match(String(req.headers["user-agent"]), /^intuit-oauth-client\/0\.1\.0 /);
   });
 
-  test("the cache is shared by clients with the same jwks_uri", async () => {
+  test("each client owns its cache by default: two clients fetch for themselves", async () => {
     const token = await server.signIdToken();
-    await new AuthClient(server.clientOptions()).validateIdToken(token);
-    await new AuthClient(server.clientOptions({ fetch: globalThis.fetch })).validateIdToken(token);
+    const a = new AuthClient(server.clientOptions());
+    const b = new AuthClient(server.clientOptions({ fetch: globalThis.fetch }));
+    assert.notEqual(a.config.jwksCache, b.config.jwksCache);
+    await a.validateIdToken(token);
+    await b.validateIdToken(token);
+    assert.equal(jwksFetches(), 2);
+    // Clearing one owner's cache leaves the other warm.
+    a.config.jwksCache.clear();
+    await b.validateIdToken(token);
+    assert.equal(jwksFetches(), 2);
+  });
+
+  test("one cache passed to two clients is shared by them, and JwksCache.shared by whoever passes it", async () => {
+    const token = await server.signIdToken();
+    const jwksCache = new JwksCache();
+    await new AuthClient(server.clientOptions({ jwksCache })).validateIdToken(token);
+    await new AuthClient(server.clientOptions({ jwksCache, fetch: globalThis.fetch })).validateIdToken(token);
     assert.equal(jwksFetches(), 1);
+    assert.equal(JwksCache.shared, JwksCache.shared);
+    const shared = new AuthClient(server.clientOptions({ jwksCache: JwksCache.shared }));
+    assert.equal(shared.config.jwksCache, JwksCache.shared);
   });
 
   test("50 concurrent cold validations share 1 fetch", async () => {
@@ -144,11 +160,11 @@ describe("JWKS cache", () => {
     });
   }
 
-  test("clearJwksCache forces a refetch", async () => {
+  test("clearing the client's own JWKS cache forces a refetch", async () => {
     const client = new AuthClient(server.clientOptions());
     const token = await server.signIdToken();
     await client.validateIdToken(token);
-    sharedJwksCache.clear();
+    client.config.jwksCache.clear();
     await client.validateIdToken(token);
     assert.equal(jwksFetches(), 2);
   });

@@ -122,7 +122,7 @@ describe("migrate", () => {
 
   for (const { name, options } of TRANSPORTS) {
     test(`over ${name}: posts the documented JSON body with a valid OAuth 1.0a header and returns a token set with realmId`, async () => {
-      const client = new AuthClient(server.clientOptions(options));
+      const client = new AuthClient(server.clientOptions({ ...options, singleUser: true }));
       const before = Math.floor(Date.now() / 1000);
       const token = await client.migrate({ ...creds, scopes: [Scopes.Accounting, Scopes.OpenId] });
       assert.equal(token.realmId, "4620816365");

@@ -123,7 +123,9 @@ for (const { name, options } of TRANSPORTS) {
       server.on("/token", () => ({ body: tokenBody({ access_token: AT, refresh_token: RT }) }));
       server.on("/userinfo", () => ({ body: { sub: "u" } }));
       server.on("/revoke", () => ({ body: "" }));
-      const client = new AuthClient(server.clientOptions({ ...options, clientSecret: SECRET, logger }));
+      const client = new AuthClient(
+        server.clientOptions({ ...options, clientSecret: SECRET, logger, singleUser: true }),
+      );
       await client.getBearerToken(CODE);
       await client.refresh();
       assert.equal(client.accessToken, AT);

@@ -1,5 +1,6 @@
-// Token sets: client fields after success, absolute expiries, hard expiry opt-in, JSON round
-// trip, refresh, revoke and userinfo. Wire tests run over node:http and fetch.
+// Token sets: client fields after success (a single-user client keeps them), absolute expiries,
+// hard expiry opt-in, JSON round trip, refresh, revoke and userinfo. Wire tests run over node:http
+// and fetch.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import {
@@ -42,7 +43,7 @@ for (const { name, options } of TRANSPORTS) {
       server.on("/token", () => ({
         body: tokenBody({ id_token: idToken, x_refresh_token_expires_in: 8726400 }),
       }));
-      const client = new AuthClient(server.clientOptions({ ...options, clock }));
+      const client = new AuthClient(server.clientOptions({ ...options, clock, singleUser: true }));
       const token = await client.getBearerToken("code-1", { realmId: "123145" });
       assert.deepEqual(token, {
         accessToken: "eyJ-access-token-value",
@@ -75,7 +76,7 @@ for (const { name, options } of TRANSPORTS) {
     test("includeRefreshTokenHardExpiresIn sends the header on exchange and refresh and surfaces the cap", async () => {
       server.on("/token", () => ({ body: tokenBody({ x_refresh_token_hard_expires_in: 156032154 }) }));
       const client = new AuthClient(
-        server.clientOptions({ ...options, clock, includeRefreshTokenHardExpiresIn: true }),
+        server.clientOptions({ ...options, clock, includeRefreshTokenHardExpiresIn: true, singleUser: true }),
       );
       const first = await client.getBearerToken("code-1");
       const second = await client.refresh();
@@ -95,7 +96,7 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test("without the option the header is absent on exchange and refresh", async () => {
-      const client = new AuthClient(server.clientOptions(options));
+      const client = new AuthClient(server.clientOptions({ ...options, singleUser: true }));
       await client.getBearerToken("code-1");
       await client.refresh();
       const reqs = server.requestsTo("/token");
@@ -130,7 +131,7 @@ for (const { name, options } of TRANSPORTS) {
     test("refresh keeps the old id_token (and refresh token) when the response lacks them", async () => {
       const idToken = await server.signIdToken();
       server.on("/token", () => ({ body: tokenBody({ id_token: idToken }) }));
-      const client = new AuthClient(server.clientOptions(options));
+      const client = new AuthClient(server.clientOptions({ ...options, singleUser: true }));
       await client.getBearerToken("code-1");
       server.on("/token", () => ({
         body: {
@@ -148,7 +149,7 @@ for (const { name, options } of TRANSPORTS) {
     });
 
     test('revoke posts {"token":…} as JSON with Basic auth, revokes the refresh token by default and clears the client', async () => {
-      const client = new AuthClient(server.clientOptions(options));
+      const client = new AuthClient(server.clientOptions({ ...options, singleUser: true }));
       await client.getBearerToken("code-1", { realmId: "7" });
       const result = await client.revoke();
       assert.equal(result, true);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { setImmediate as tick } from "node:timers/promises";
 import { test } from "node:test";
 import { CallbackError, type StateStore } from "../../src/index.js";
-import { consumeCallback } from "../../src/client/state-store.js";
+import { consumeCallback } from "../../src/oauth/single-use.js";
 
 /**
  * Marks keys one by one like a store of one file per key. The first caller is slow between its keys

@@ -12,8 +12,6 @@ import {
   tokenBody,
   type FakeIntuit,
 } from "../support/fake-intuit.js";
-import { sharedJwksCache } from "../../src/oauth/jwks.js";
-import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -22,8 +20,6 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
-  sharedDiscoveryCache.clear();
-  sharedJwksCache.clear();
 });
 
 test("VERSION equals package.json's version", () => {
@@ -39,7 +35,7 @@ for (const { name, options } of TRANSPORTS) {
       server.on("/token", async () => ({ body: tokenBody({ id_token: await server.signIdToken() }) }));
       server.on("/userinfo", () => ({ body: { sub: DEFAULT_SUB } }));
       const client = await AuthClient.create({
-        ...server.clientOptions(options),
+        ...server.clientOptions({ ...options, singleUser: true }),
         environment: `${server.url}/.well-known/openid-configuration`,
         userAgent: "my-app/2.0",
       });
@@ -77,7 +73,7 @@ for (const { name, options } of TRANSPORTS) {
 
     test("intuit_tid is captured on a success and on a failure", async () => {
       server.on("/token", () => ({ headers: { intuit_tid: "tid-success" }, body: tokenBody() }));
-      const client = new AuthClient(server.clientOptions(options));
+      const client = new AuthClient(server.clientOptions({ ...options, singleUser: true }));
       const token = await client.getBearerToken("code");
       assert.equal(token.intuitTid, "tid-success");
       server.on("/token", () => ({

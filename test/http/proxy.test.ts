@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { NetworkError } from "../../src/index.js";
 import { parseNoProxy, parseProxyUrl, proxyFor } from "../../src/http/proxy.js";
-import { nodeTransport } from "../../src/http/node-transport.js";
+import { createNodeTransport } from "../../src/http/node-transport.js";
 import type { TransportRequest } from "../../src/http/transport.js";
 import { selfSigned, type SelfSigned } from "../support/self-signed.js";
 
@@ -85,7 +85,9 @@ async function startConnectProxy(): Promise<ConnectProxy> {
   return proxy;
 }
 
-/** A one-off request through nodeTransport. */
+const nodeTransport = createNodeTransport();
+
+/** A one-off request through a node:http transport. */
 function send(url: string, extra: Partial<TransportRequest> = {}) {
   return nodeTransport({
     method: "GET",
@@ -343,11 +345,11 @@ describe("HTTPS_PROXY end to end (child process, CONNECT tunnel, TLS to a loopba
   });
 
   /** Runs proxy-client.ts with the given proxy variables; resolves with its JSON results. */
-  function child(env: Record<string, string>, urls: string[]): Promise<unknown[]> {
+  function child(env: Record<string, string>, urls: string[], clients = 1): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       const p = spawn(
         process.execPath,
-        ["--import", "tsx", join(import.meta.dirname, "proxy-client.ts"), ...urls],
+        ["--import", "tsx", join(import.meta.dirname, "proxy-client.ts"), String(clients), ...urls],
         {
           env: { PATH: process.env["PATH"] ?? "", NODE_EXTRA_CA_CERTS: tlsFiles.certPath, ...env },
           stdio: ["ignore", "pipe", "pipe"],
@@ -395,6 +397,27 @@ describe("HTTPS_PROXY end to end (child process, CONNECT tunnel, TLS to a loopba
         ["/two", "Bearer SECRET-ACCESS-TOKEN", undefined, `intuit.test:${targetPort}`],
       ],
     );
+  });
+
+  test("each HttpClient owns its tunnels: two clients, two requests each → two tunnels", async () => {
+    proxy.mode = "open";
+    const before = { tunnels: proxy.tunnels, heads: proxy.heads.length };
+    const base = `https://intuit.test:${targetPort}`;
+    const results = await child(
+      { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` },
+      [`${base}/a`, `${base}/b`],
+      2,
+    );
+    assert.deepEqual(
+      results.map((r) => (r as { body: string }).body),
+      ["tls target: /a", "tls target: /b", "tls target: /a", "tls target: /b"],
+    );
+    assert.equal(
+      proxy.tunnels - before.tunnels,
+      2,
+      "one tunnel per client, reused for its own second request",
+    );
+    assert.equal(proxy.heads.length - before.heads, 2);
   });
 
   test("NO_PROXY bypass: a listed host goes direct (no tunnel), others still through the proxy", async () => {

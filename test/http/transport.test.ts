@@ -4,8 +4,6 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { AuthClient, type FetchLike } from "../../src/index.js";
 import { startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
-import { sharedJwksCache } from "../../src/oauth/jwks.js";
-import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 let server: FakeIntuit;
 before(async () => {
@@ -14,8 +12,6 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
-  sharedDiscoveryCache.clear();
-  sharedJwksCache.clear();
 });
 
 test("node:http (the default) reuses one keep-alive connection for sequential requests", async () => {
@@ -26,6 +22,22 @@ test("node:http (the default) reuses one keep-alive connection for sequential re
   assert.equal(ports.size, 1);
 });
 
+test("each client owns its connections: two clients never share a socket, each reuses its own", async () => {
+  const a = new AuthClient(server.clientOptions({ refreshToken: "RT" }));
+  const b = new AuthClient(server.clientOptions({ refreshToken: "RT" }));
+  for (let i = 0; i < 3; i++) {
+    await a.refresh();
+    await b.refresh();
+  }
+  const ports = server.requests.map((r) => r.remotePort);
+  const [pa, pb] = [
+    new Set(ports.filter((_, i) => i % 2 === 0)),
+    new Set(ports.filter((_, i) => i % 2 === 1)),
+  ];
+  assert.deepEqual([pa.size, pb.size], [1, 1], "each client keeps one connection alive");
+  assert.notDeepEqual([...pa], [...pb], "the two clients' connections are not shared");
+});
+
 test("the fetch option carries every request: discovery, token, JWKS, userinfo, revoke", async () => {
   const seen: string[] = [];
   const counting: FetchLike = (input, init) => {
@@ -34,7 +46,7 @@ test("the fetch option carries every request: discovery, token, JWKS, userinfo, 
   };
   server.on("/token", async () => ({ body: tokenBody({ id_token: await server.signIdToken() }) }));
   const client = await AuthClient.create({
-    ...server.clientOptions({ fetch: counting }),
+    ...server.clientOptions({ fetch: counting, singleUser: true }),
     environment: `${server.url}/.well-known/openid-configuration`,
   });
   await client.getBearerToken("code");

@@ -58,13 +58,17 @@ test(
     if (typeof m.AuthClientError !== "function" || typeof m.TokenManager !== "function") throw new Error("exports");
     if (typeof emu.startEmulator !== "function") throw new Error("emulator export");
     if (typeof redis.RedisTokenStore !== "function" || typeof pg.PostgresTokenStore !== "function") throw new Error("store exports");
+    const config = protocol.createOAuthConfig({ clientId: "id", clientSecret: "s", redirectUri: "https://example.com/cb", environment: "sandbox" });
+    const request = protocol.createAuthorizationRequest(config, [protocol.Scopes.Accounting]);
+    if (!request.url.startsWith("https://appcenter.intuit.com/connect/oauth2?client_id=id&response_type=code")) throw new Error(request.url);
+    if (typeof protocol.exchangeCallback !== "function" || typeof protocol.verifyClientIdToken !== "function") throw new Error("protocol exports");
     console.log("ok");`;
     const esm = execFileSync(
       process.execPath,
       [
         "--input-type=module",
         "-e",
-        `import * as m from "intuit-oauth-client"; import * as emu from "intuit-oauth-client/emulator"; import * as redis from "intuit-oauth-client/redis"; import * as pg from "intuit-oauth-client/postgres"; ${check}`,
+        `import * as m from "intuit-oauth-client"; import * as emu from "intuit-oauth-client/emulator"; import * as redis from "intuit-oauth-client/redis"; import * as pg from "intuit-oauth-client/postgres"; import * as protocol from "intuit-oauth-client/protocol"; ${check}`,
       ],
       { cwd: app, encoding: "utf8" },
     );
@@ -73,7 +77,7 @@ test(
       process.execPath,
       [
         "-e",
-        `const m = require("intuit-oauth-client"); const emu = require("intuit-oauth-client/emulator"); const redis = require("intuit-oauth-client/redis"); const pg = require("intuit-oauth-client/postgres"); ${check}`,
+        `const m = require("intuit-oauth-client"); const emu = require("intuit-oauth-client/emulator"); const redis = require("intuit-oauth-client/redis"); const pg = require("intuit-oauth-client/postgres"); const protocol = require("intuit-oauth-client/protocol"); ${check}`,
       ],
       { cwd: app, encoding: "utf8" },
     );
@@ -81,11 +85,14 @@ test(
 
     // TypeScript consumers under node16 resolution, as an ES module and as CommonJS.
     const source = `import { AuthClient, Scopes, AuthClientError, type TokenSet } from "intuit-oauth-client";
+import { createOAuthConfig, exchangeCallback, type GrantResult, type ValidatedCallback } from "intuit-oauth-client/protocol";
 const c = new AuthClient({ clientId: "id", clientSecret: "s", redirectUri: "https://example.com/cb", environment: "sandbox" });
 const url: string = c.getAuthorizationUrl([Scopes.Accounting, "openid"]);
 const f = (t: TokenSet): number => t.accessTokenExpiresAt;
 const e: typeof AuthClientError = AuthClientError;
-export { url, f, e };
+const config = createOAuthConfig({ clientId: "id", clientSecret: "s", redirectUri: "https://example.com/cb", environment: "sandbox" });
+const x = (p: ValidatedCallback): Promise<GrantResult> => exchangeCallback(config, p);
+export { url, f, e, x };
 `;
     writeFileSync(join(app, "esm.mts"), source);
     writeFileSync(join(app, "cjs.cts"), source);
@@ -118,8 +125,9 @@ import { startEmulator, type EmulatorOptions } from "intuit-oauth-client/emulato
 import { RedisTokenStore } from "intuit-oauth-client/redis";
 import { PostgresTokenStore } from "intuit-oauth-client/postgres";
 import { storeConformance } from "intuit-oauth-client/testing";
+import { exchangeCode } from "intuit-oauth-client/protocol";
 const o: EmulatorOptions = { port: 0 };
-export { AuthClient, startEmulator, RedisTokenStore, PostgresTokenStore, storeConformance, o };
+export { AuthClient, startEmulator, RedisTokenStore, PostgresTokenStore, storeConformance, exchangeCode, o };
 `,
     );
     writeFileSync(
@@ -161,6 +169,23 @@ export { AuthClient, startEmulator, RedisTokenStore, PostgresTokenStore, storeCo
     const portable = readFileSync(resolved!, "utf8");
     assert.doesNotMatch(portable, /\bfrom\s*["']node:|\brequire\(|\bimport\(\s*["']node:/);
     assert.doesNotMatch(portable, /\bBuffer\./);
+    // The protocol subpath has its portable build too.
+    const edgeProtocol = execFileSync(
+      process.execPath,
+      [
+        "--conditions=workerd",
+        "--input-type=module",
+        "-e",
+        `import * as p from "intuit-oauth-client/protocol"; import { fileURLToPath } from "node:url"; console.log(typeof p.exchangeCallback, fileURLToPath(import.meta.resolve("intuit-oauth-client/protocol")));`,
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
+    const [exchangeType, protocolFile] = edgeProtocol.trim().split(" ");
+    assert.equal(exchangeType, "function");
+    assert.match(protocolFile!, /dist\/edge\/protocol\.js$/);
+    const portableProtocol = readFileSync(protocolFile!, "utf8");
+    assert.doesNotMatch(portableProtocol, /\bfrom\s*["']node:|\brequire\(|\bimport\(\s*["']node:/);
+    assert.doesNotMatch(portableProtocol, /\bBuffer\./);
 
     const help = execFileSync(join(app, "node_modules", ".bin", "intuit-oauth"), ["--help"], {
       cwd: app,

@@ -22,8 +22,6 @@ import {
 import type { EndpointName, Fault } from "../../src/emulator/index.js";
 import { emulatorSession, type Session } from "../support/emulator-session.js";
 import { writeSummary } from "./summary.js";
-import { sharedJwksCache } from "../../src/oauth/jwks.js";
-import { sharedDiscoveryCache } from "../../src/oauth/discovery.js";
 
 const TIMEOUT_MS = 300;
 const PERSISTENT = 9; // more than any retry policy here will use
@@ -183,7 +181,7 @@ const OPERATIONS: Operation[] = [
     body: "json",
     answerError: DiscoveryError,
     async prepare(s) {
-      sharedDiscoveryCache.clear();
+      // Without a discoveryCache, every create fetches the document.
       const { clientId, clientSecret, redirectUri } = s.emu.defaultClient;
       const options = { clientId, clientSecret, redirectUri, environment: s.emu.discoveryUrl };
       return { run: () => AuthClient.create({ ...options, ...clientOptions(logger) }) };
@@ -197,8 +195,17 @@ const OPERATIONS: Operation[] = [
     answerError: JwksError,
     async prepare(s) {
       const token = await s.connect();
-      sharedJwksCache.clear();
-      return { run: () => s.authClient.validateIdToken(token.idToken) };
+      // A client of its own: its JWKS cache starts cold, and a failure it keeps is its own.
+      const { clientId, clientSecret, redirectUri } = s.emu.defaultClient;
+      const client = new AuthClient({
+        clientId,
+        clientSecret,
+        redirectUri,
+        environment: s.authClient.endpoints,
+        clock: s.authClient.clock,
+        ...clientOptions(logger),
+      });
+      return { run: () => client.validateIdToken(token.idToken) };
     },
   },
   {
@@ -335,8 +342,6 @@ for (const op of OPERATIONS) {
     const outcome = expected(op, f);
     test(`${op.name} × ${f.name} → ${outcome}`, { timeout: 8_000 }, async () => {
       s.emu.clearFaults();
-      // A failed JWKS fetch is cached for the cooldown; each case starts from a healthy cache.
-      sharedJwksCache.clear();
       const prepared = await op.prepare(s);
       s.emu.resetCounters();
       tids.length = 0;

@@ -7,7 +7,6 @@ import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:cryp
 import fc from "fast-check";
 import { AuthClient, IdTokenError, MissingTokenError, type IdTokenErrorReason } from "../../src/index.js";
 import { NUM_RUNS, writeSummary } from "./summary.js";
-import { sharedJwksCache } from "../../src/oauth/jwks.js";
 
 const REASONS = new Set<IdTokenErrorReason>([
   "alg",
@@ -55,7 +54,6 @@ let jwksFetches = 0;
 let client: AuthClient;
 const counts: Record<string, number> = {};
 before(() => {
-  sharedJwksCache.clear();
   client = new AuthClient({
     clientId: CLIENT_ID,
     clientSecret: "fuzz-secret",

@@ -64,7 +64,10 @@ describe("the finding: no openid scope, realmId removed from the callback", () =
   test("handleCallback's set names no realm and says it is unproven; save refuses it under any realm", async () => {
     const c = client();
     const req = c.createAuthorizationRequest([Scopes.Accounting]);
-    const token = await c.handleCallback(callback(req.state), { expectedState: req.state });
+    const token = await c.handleCallback(callback(req.state), {
+      expectedState: req.state,
+      updateClient: true,
+    });
     assert.equal(token.realmId, undefined);
     assert.equal(token.realmIdVerified, false);
     const { error, stored } = await saveUnderVictim(c, token);
@@ -77,7 +80,10 @@ describe("the finding: no openid scope, realmId removed from the callback", () =
   test("a set that says nothing about its realm (as before the fix) is refused too", async () => {
     const c = client();
     const req = c.createAuthorizationRequest([Scopes.Accounting]);
-    const token = await c.handleCallback(callback(req.state), { expectedState: req.state });
+    const token = await c.handleCallback(callback(req.state), {
+      expectedState: req.state,
+      updateClient: true,
+    });
     const { realmIdVerified: _dropped, ...silent } = token;
     const { error, stored } = await saveUnderVictim(c, silent);
     assert.ok(error instanceof UnverifiedRealmError, String(error));
@@ -134,7 +140,10 @@ describe("every path that produces a token set, and what save does with it", () 
     server.on("/token", () => ({ body: tokenBody({ id_token: idToken }) }));
     const c = client();
     const req = c.createAuthorizationRequest([Scopes.Accounting, Scopes.OpenId]);
-    const token = await c.handleCallback(callback(req.state), { expectedState: req.state });
+    const token = await c.handleCallback(callback(req.state), {
+      expectedState: req.state,
+      updateClient: true,
+    });
     assert.equal(token.realmIdVerified, true);
     const tokens = new TokenManager({ authClient: c });
     await tokens.save(COMPANY, token);
@@ -168,7 +177,7 @@ describe("every path that produces a token set, and what save does with it", () 
     server.on("/token", () => ({ body: tokenBody({ id_token: idToken }) }));
     const c = client();
     const req = c.createAuthorizationRequest([Scopes.Accounting, Scopes.OpenId]);
-    await c.handleCallback(callback(req.state), { expectedState: req.state });
+    await c.handleCallback(callback(req.state), { expectedState: req.state, updateClient: true });
     server.on("/token", () => ({ body: tokenBody({ access_token: "eyJ-second-access" }) }));
     const own = await c.refresh();
     assert.equal(own.realmId, COMPANY);
@@ -188,7 +197,7 @@ describe("every path that produces a token set, and what save does with it", () 
     server.on("/token", () => ({ body: tokenBody({ id_token: idToken }) }));
     const c = client();
     const req = c.createAuthorizationRequest([Scopes.Accounting, Scopes.OpenId]);
-    await c.handleCallback(callback(req.state), { expectedState: req.state });
+    await c.handleCallback(callback(req.state), { expectedState: req.state, updateClient: true });
     c.refreshToken = "RT1-pasted-from-elsewhere";
     server.on("/token", () => ({ body: tokenBody() }));
     const token = await c.refresh();

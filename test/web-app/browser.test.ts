@@ -47,6 +47,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       clientSecret,
       redirectUri,
       environment: emu.discoveryUrl,
+      singleUser: false,
       includeRefreshTokenHardExpiresIn: true,
     });
     storeDir = mkdtempSync(join(tmpdir(), "web-app-test-"));
@@ -313,6 +314,7 @@ describe("example web app in Chromium", { skip, timeout: 60_000 }, () => {
       clientSecret: emuLocal.defaultClient.clientSecret,
       redirectUri,
       environment: emuLocal.discoveryUrl,
+      singleUser: false,
     });
     const tokens = new TokenManager({ authClient: client });
     other.on(

@@ -32,6 +32,7 @@ for (const [name, scopes] of [
         clientSecret: emu.defaultClient.clientSecret,
         redirectUri: `${appUrl}/callback`,
         environment: emu.discoveryUrl,
+        singleUser: false,
       });
       store = new MemoryTokenStore();
       const tokens = new TokenManager({ authClient, store });

@@ -40,6 +40,7 @@ async function startApp(
     clientSecret: emu.defaultClient.clientSecret,
     redirectUri,
     environment: emu.discoveryUrl,
+    singleUser: false,
     includeRefreshTokenHardExpiresIn: options.hardExpiryHeader ?? true,
   });
   const store = new MemoryTokenStore();

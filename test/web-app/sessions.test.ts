@@ -36,6 +36,7 @@ describe("example web app sessions in Chromium", { skip, timeout: 90_000 }, () =
       clientSecret: emu.defaultClient.clientSecret,
       redirectUri: `${appUrl}/callback`,
       environment: emu.discoveryUrl,
+      singleUser: false,
     });
     store = new MemoryTokenStore();
     const tokens = new TokenManager({ authClient, store });

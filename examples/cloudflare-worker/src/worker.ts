@@ -90,7 +90,8 @@ async function createServices(env: Env, options: WorkerOptions): Promise<Service
     clientSecret: env.INTUIT_CLIENT_SECRET,
     redirectUri: env.INTUIT_REDIRECT_URI,
     environment: env.INTUIT_ENVIRONMENT,
-    // A Worker serves many users: every callback must bring the state its own browser kept.
+    // A Worker serves many users: every callback must bring the state its own browser kept, and
+    // no user's tokens are kept on the client.
     singleUser: false,
   });
   const redirectUri = new URL(env.INTUIT_REDIRECT_URI);
@@ -129,8 +130,6 @@ async function callback(request: Request, { authClient, tokens, cookies }: Servi
     // The callback's realmId is only a URL parameter the user can edit: the ID token's realmid
     // proves it (openid scope), and without an ID token one CompanyInfo call with the new token does.
     verifyRealm: true,
-    // One AuthClient serves every user, so no user's tokens are kept on it.
-    updateClient: false,
   });
   const realmId = token.realmId;
   if (!realmId) throw new CallbackError("malformed", "Intuit did not say which company was connected");
