@@ -124,6 +124,7 @@ describe("token and userinfo responses", () => {
     const req = c.createAuthorizationRequest([Scopes.Accounting, Scopes.OpenId, Scopes.Email]);
     await c.handleCallback(`${REDIRECT_URI}?code=c&state=${req.state}&realmId=1108033471`, {
       expectedState: req.state,
+      updateClient: true, // keep the tokens on this (server) client, so getUserInfo() uses its ID token
     });
     const err = await rejection(c.getUserInfo());
     assert.ok(err instanceof IntuitOAuthError, String(err));
