@@ -43,8 +43,8 @@ import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
 import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
 import { downloadHostRule } from "./download-hosts.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
-import { inProcessLimits, MemoryApiLimits } from "./memory-limits.js";
-import { realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
+import { inProcessLimits, MemoryApiLimits } from "../stores/memory/api-limits.js";
+import { realSleep, type RealmLimiter, type Sleep } from "../stores/memory/realm-limiter.js";
 import { apiUrl, type ApiBases } from "./url.js";
 
 /** Options of {@link QuickBooksClient} (and `quickbooks(tokens, realmId, options)`). */

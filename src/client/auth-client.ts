@@ -28,7 +28,8 @@ import { exchangeCode, refreshGrant, type GrantResult } from "../oauth/token-end
 import { redactTokenSet, type TokenSet } from "../oauth/token-set.js";
 import { fetchUserInfo, type UserInfo } from "../oauth/user-info.js";
 import { verifyClientIdToken } from "../oauth/verify.js";
-import { consumeCallback, DEFAULT_STATE_TTL_MS, type StateStore } from "./state-store.js";
+import type { StateStore } from "../state/state-store.js";
+import { consumeCallback, DEFAULT_STATE_TTL_MS } from "./state-store.js";
 
 /** Options of {@link AuthClient}. */
 export interface AuthClientOptions extends OAuthConfigOptions {

@@ -21,7 +21,7 @@ import {
   TokenNotFoundError,
   UnverifiedRealmError,
 } from "./errors.js";
-import { MemoryTokenStore } from "./stores/memory.js";
+import { MemoryTokenStore } from "../stores/memory/token-store.js";
 import type { UnreadableRecordError } from "./store-errors.js";
 import type { ListOptions, ReauthorizationReason, TokenPage, TokenRecord, TokenStore } from "./store.js";
 import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";

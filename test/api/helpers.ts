@@ -3,7 +3,7 @@
 import { AuthClient } from "../../src/client/auth-client.js";
 import { Scopes } from "../../src/oauth/scopes.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
-import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
+import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
 
 export interface Connected {

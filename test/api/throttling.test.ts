@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { QuickBooksError } from "../../src/api/fault.js";
 import { ConfigurationError } from "../../src/common/errors.js";
-import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
+import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
 import { connected, fakeTime, type Connected } from "./helpers.js";
 import { quickbooks } from "../../src/api/quickbooks.js";

@@ -15,7 +15,7 @@ import {
   TokenManager,
   quickbooks,
 } from "../../src/index.js";
-import { realmLimiterCount } from "../../src/api/rate-limit.js";
+import { realmLimiterCount } from "../../src/stores/memory/realm-limiter.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,

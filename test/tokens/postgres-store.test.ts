@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { serializeRecord } from "../../src/tokens/record.js";
-import { PostgresTokenStore } from "../../src/tokens/stores/postgres.js";
+import { PostgresTokenStore } from "../../src/stores/postgres/token-store.js";
 import { postgresUrl, requireOrSkip, uniqueName } from "../support/services.js";
 import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createCluster } from "redis";
-import { RedisTokenStore, redisTokenStoreKeys, REDIS_BUCKETS } from "../../src/tokens/stores/redis.js";
+import { RedisTokenStore, redisTokenStoreKeys, REDIS_BUCKETS } from "../../src/stores/redis/token-store.js";
 import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 import { redisClusterUrl, requireOrSkip, uniqueName } from "../support/services.js";
 

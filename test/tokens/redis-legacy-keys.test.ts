@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createClient } from "redis";
 import { serializeRecord } from "../../src/tokens/record.js";
-import { RedisTokenStore, redisTokenStoreKeys } from "../../src/tokens/stores/redis.js";
+import { RedisTokenStore, redisTokenStoreKeys } from "../../src/stores/redis/token-store.js";
 import { minimalRecord } from "../../src/testing/index.js";
 import type { TokenRecord } from "../../src/index.js";
 import { redisUrl, requireOrSkip, uniqueName } from "../support/services.js";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createClient } from "redis";
-import { RedisPersistenceError, RedisTokenStore } from "../../src/tokens/stores/redis.js";
+import { RedisPersistenceError, RedisTokenStore } from "../../src/stores/redis/token-store.js";
 import { minimalRecord } from "../../src/testing/index.js";
 import { killableRedis, redisUrl, requireOrSkip, type KillableServer } from "../support/services.js";
 

@@ -6,7 +6,7 @@
 // Tables (prefix <t> defaults to intuit_oauth_api): <t>_slots, <t>_starts (rolling windows),
 // <t>_queue (processes waiting, in order), <t>_pauses, <t>_counts (realm_id '' is the app's total).
 import { SharedStoreError } from "../../common/errors.js";
-import type { MeterClass, MeterCounts } from "../metering.js";
+import type { MeterClass, MeterCounts } from "../../api/metering.js";
 import {
   SharedApiLimits,
   type BackendSettings,
@@ -14,13 +14,13 @@ import {
   type SharedApiLimitsOptions,
   type SharedAttempt,
   type SharedAttemptResult,
-} from "../shared-limits.js";
+} from "../../api/shared-limits.js";
 import {
   checkTableName,
   PostgresConnection,
   quoteName,
   type PostgresConnectionOptions,
-} from "./postgres-connection.js";
+} from "./connection.js";
 
 /** Options of {@link PostgresApiLimits}. Give `pool` or `connectionString`. */
 export interface PostgresApiLimitsOptions extends SharedApiLimitsOptions, PostgresConnectionOptions {

@@ -18,12 +18,12 @@ import { randomUUID } from "node:crypto";
 import { postgresTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
 import { positiveMs, REQUIRED } from "../../common/options.js";
-import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
-import { UnreadableRecordError } from "../store-errors.js";
-import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
-import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
-import { LazyConnection } from "./lazy-connection.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../../tokens/realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../../tokens/record-codec.js";
+import { TokenStoreError, UnreadableRecordError } from "../../tokens/store-errors.js";
+import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../../tokens/paging.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../../tokens/store.js";
+import { LazyConnection } from "../lazy-connection.js";
 
 /** The part of a `pg` `Pool` (or `Client`) the store uses. */
 export interface PostgresPoolLike {
@@ -91,6 +91,7 @@ export class PostgresTokenStore implements TokenStore {
     this.#connection = new LazyConnection<PostgresPoolLike>({
       storeName: "PostgresTokenStore",
       service: "PostgreSQL",
+      error: TokenStoreError,
       given: options.pool,
       target:
         connectionString === undefined ? undefined : postgresTarget(connectionString, "PostgresTokenStore"),

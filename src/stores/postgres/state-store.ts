@@ -1,13 +1,13 @@
 // PostgresStateStore: a StateStore in PostgreSQL for a fleet: one INSERT … ON CONFLICT statement
 // marks every key of a call (an expired row is taken over). Used for callback states and codes
 // (AuthClient's `stateStore`) and webhook event ids (handleWebhookOnce). No Node built-in; `pg` loads lazily.
-import { checkConsume, type StateStore } from "../../client/state-store.js";
+import { checkConsume, type StateStore } from "../../state/state-store.js";
 import {
   checkTableName,
   PostgresConnection,
   quoteName,
   type PostgresConnectionOptions,
-} from "./postgres-connection.js";
+} from "./connection.js";
 
 /** Options of {@link PostgresStateStore}. Give `pool` or `connectionString`. */
 export interface PostgresStateStoreOptions extends PostgresConnectionOptions {

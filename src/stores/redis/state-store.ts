@@ -2,11 +2,11 @@
 // one script, under a mark of that call so a failed call can take back exactly its own keys. Used
 // for callback states and codes (AuthClient's `stateStore`) and webhook event ids
 // (handleWebhookOnce). No Node built-in; the `redis` package is loaded on first use.
-import { checkConsume, type StateStore } from "../../client/state-store.js";
+import { checkConsume, type StateStore } from "../../state/state-store.js";
 import { SharedStoreError } from "../../common/errors.js";
 import { randomToken } from "../../crypto/random.js";
-import { RedisConnection, RedisScript, type RedisConnectionOptions } from "./redis-connection.js";
-import { evictionProblem, readEvictionPolicy } from "./redis-eviction.js";
+import { RedisConnection, RedisScript, type RedisConnectionOptions } from "./connection.js";
+import { evictionProblem, readEvictionPolicy } from "./eviction.js";
 
 /** Options of {@link RedisStateStore}. Give `client` or `url`. */
 export interface RedisStateStoreOptions extends RedisConnectionOptions {

@@ -1,7 +1,7 @@
 // The error a RedisTokenStore raises when it requires persistence, and what it found: plain types
 // with no Node built-in, so the error union (src/errors.ts) can name it on every runtime.
 import type { ErrorParent } from "../../common/errors.js";
-import { TokenStoreError } from "../store-errors.js";
+import { TokenStoreError } from "../../tokens/store-errors.js";
 
 /**
  * What a Redis server keeps across a restart:

@@ -2,13 +2,13 @@
 // CONFIG GET appendonly/appendfsync/save on every server (every master of a cluster), INFO
 // persistence where CONFIG is disabled. The error a store raises when it requires persistence, and
 // the types of what was found, are in redis-persistence-error.ts (re-exported here).
-import { replyConfig, replyText, type RedisSender } from "./redis-client.js";
+import { replyConfig, replyText, type RedisSender } from "./client.js";
 import {
   RedisPersistenceError,
   type RedisPersistence,
   type RedisPersistenceLevel,
   type RedisServerPersistence,
-} from "./redis-persistence-error.js";
+} from "./persistence-error.js";
 
 const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshots", "aof"];
 

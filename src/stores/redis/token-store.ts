@@ -6,12 +6,12 @@ import { redisTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
 import { toLogger, type Logger, type LoggerLike } from "../../common/logger.js";
 import { positiveMs, REQUIRED } from "../../common/options.js";
-import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
-import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
-import { UnreadableRecordError } from "../store-errors.js";
-import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
-import { LazyConnection } from "./lazy-connection.js";
+import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../../tokens/paging.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../../tokens/realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../../tokens/record-codec.js";
+import { TokenStoreError, UnreadableRecordError } from "../../tokens/store-errors.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../../tokens/store.js";
+import { LazyConnection } from "../lazy-connection.js";
 import {
   compareBytes,
   redisSender,
@@ -21,25 +21,21 @@ import {
   type RedisClientLike,
   type RedisClusterLike,
   type RedisSender,
-} from "./redis-client.js";
-import { bucketKeys, bucketOf, checkKeyPrefix, REDIS_BUCKETS, redisTokenStoreKeys } from "./redis-keys.js";
-import {
-  migrateLegacyKeys,
-  type MigrateLegacyKeysOptions,
-  type MigrateLegacyKeysResult,
-} from "./redis-migrate.js";
+} from "./client.js";
+import { bucketKeys, bucketOf, checkKeyPrefix, REDIS_BUCKETS, redisTokenStoreKeys } from "./keys.js";
+import { migrateLegacyKeys, type MigrateLegacyKeysOptions, type MigrateLegacyKeysResult } from "./migrate.js";
 import {
   persistenceProblem,
   readPersistence,
   RedisPersistenceError,
   type RedisPersistence,
-} from "./redis-persistence.js";
+} from "./persistence.js";
 
-export type { RedisClientLike, RedisClusterLike } from "./redis-client.js";
-export { REDIS_BUCKETS, redisTokenStoreKeys, type RedisRealmKeys } from "./redis-keys.js";
-export { RedisPersistenceError } from "./redis-persistence.js";
-export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence } from "./redis-persistence.js";
-export type { MigrateLegacyKeysOptions, MigrateLegacyKeysResult } from "./redis-migrate.js";
+export type { RedisClientLike, RedisClusterLike } from "./client.js";
+export { REDIS_BUCKETS, redisTokenStoreKeys, type RedisRealmKeys } from "./keys.js";
+export { RedisPersistenceError } from "./persistence.js";
+export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence } from "./persistence.js";
+export type { MigrateLegacyKeysOptions, MigrateLegacyKeysResult } from "./migrate.js";
 
 /** Options of {@link RedisTokenStore}. Give `client` or `url`. */
 export interface RedisTokenStoreOptions extends RecordCodecOptions {
@@ -118,6 +114,7 @@ export class RedisTokenStore implements TokenStore {
     this.#connection = new LazyConnection<RedisSender>({
       storeName: "RedisTokenStore",
       service: "Redis",
+      error: TokenStoreError,
       given: given ? redisSender(given, options.cluster) : undefined,
       target: url === undefined ? undefined : redisTarget(url, "RedisTokenStore"),
       open: async () => redisSender((owned = await createOwnClient(url)), false),

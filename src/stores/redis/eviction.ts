@@ -1,8 +1,8 @@
 // Whether a Redis server may evict the keys of a RedisStateStore. Every one of them carries a TTL,
 // so `volatile-*` policies evict them as readily as `allkeys-*` ones; a used state, code or webhook
 // event evicted early is then accepted again. Only `noeviction` keeps them until they expire.
-import { replyConfig, replyText } from "../../tokens/stores/redis-client.js";
-import { isRefusal } from "../../tokens/stores/redis-persistence.js";
+import { replyConfig, replyText } from "./client.js";
+import { isRefusal } from "./persistence.js";
 
 /** The server's `maxmemory-policy`: CONFIG GET, else INFO memory (where CONFIG is disabled), else undefined. */
 export async function readEvictionPolicy(

@@ -3,8 +3,8 @@
 // Failures become SharedStoreError. No Node built-in; it loads the `pg` package on first use.
 import { postgresTarget } from "../../common/connection-url.js";
 import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
-import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
-import type { PostgresPoolLike } from "../../tokens/stores/postgres.js";
+import { LazyConnection } from "../lazy-connection.js";
+import type { PostgresPoolLike } from "./token-store.js";
 
 /** How a class reaches PostgreSQL: give `pool` or `connectionString`. */
 export interface PostgresConnectionOptions {
@@ -50,6 +50,7 @@ export class PostgresConnection {
     this.#lazy = new LazyConnection<PostgresPoolLike>({
       storeName: owner,
       service: "PostgreSQL",
+      error: SharedStoreError,
       given: options.pool,
       target: connectionString === undefined ? undefined : postgresTarget(connectionString, owner),
       open: () => openPool(connectionString),
@@ -64,20 +65,14 @@ export class PostgresConnection {
 
   /** Runs one statement and returns its rows. */
   async query(what: string, text: string, values?: unknown[]): Promise<unknown[]> {
-    try {
-      return await this.#lazy.run(
-        what,
-        async (pool) => (await (values ? pool.query(text, values) : pool.query(text))).rows,
-      );
-    } catch (e) {
-      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause ?? e });
-    }
+    return this.#lazy.run(
+      what,
+      async (pool) => (await (values ? pool.query(text, values) : pool.query(text))).rows,
+    );
   }
 
   close(): Promise<void> {
-    return this.#lazy.close().catch((e: unknown) => {
-      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause });
-    });
+    return this.#lazy.close();
   }
 }
 

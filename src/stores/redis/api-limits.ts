@@ -9,10 +9,10 @@ import {
   type SharedApiLimitsOptions,
   type SharedAttempt,
   type SharedAttemptResult,
-} from "../shared-limits.js";
+} from "../../api/shared-limits.js";
 import { SharedStoreError } from "../../common/errors.js";
-import type { MeterClass, MeterCounts } from "../metering.js";
-import { keyPart, RedisConnection, RedisScript, type RedisConnectionOptions } from "./redis-connection.js";
+import type { MeterClass, MeterCounts } from "../../api/metering.js";
+import { keyPart, RedisConnection, RedisScript, type RedisConnectionOptions } from "./connection.js";
 
 /** Options of {@link RedisApiLimits}. Give `client` or `url`. */
 export interface RedisApiLimitsOptions extends SharedApiLimitsOptions, RedisConnectionOptions {

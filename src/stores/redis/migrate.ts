@@ -5,12 +5,12 @@
 import { randomUUID } from "node:crypto";
 import { ConfigurationError } from "../../common/errors.js";
 import { positiveMs } from "../../common/options.js";
-import { dueAt } from "../paging.js";
-import { isValidRealmId } from "../realm-id.js";
-import { UnreadableRecordError } from "../store-errors.js";
-import type { TokenRecord, TokenStore } from "../store.js";
-import { replyText, replyTexts, type RedisSender } from "./redis-client.js";
-import { redisTokenStoreKeys } from "./redis-keys.js";
+import { dueAt } from "../../tokens/paging.js";
+import { isValidRealmId } from "../../tokens/realm-id.js";
+import { UnreadableRecordError } from "../../tokens/store-errors.js";
+import type { TokenRecord, TokenStore } from "../../tokens/store.js";
+import { replyText, replyTexts, type RedisSender } from "./client.js";
+import { redisTokenStoreKeys } from "./keys.js";
 
 /** Options of `RedisTokenStore.migrateLegacyKeys`. */
 export interface MigrateLegacyKeysOptions {

@@ -3,11 +3,11 @@
 // reports, other APIs), and a pause that every request of the realm honours after a 429. One limiter
 // per (owner, realm): all helpers of a TokenManager share it. It knows nothing of HTTP or tokens, and
 // holds only this process's share: shared stores implement ApiLimits themselves.
-import { ConfigurationError } from "../common/errors.js";
-import { AbortError } from "../http/errors.js";
-import { Semaphore } from "../common/semaphore.js";
-import { sleep } from "../common/sleep.js";
-import { limitSettings, rateBuckets, type ApiCallKind, type ApiLimitSettings } from "./limits.js";
+import { ConfigurationError } from "../../common/errors.js";
+import { AbortError } from "../../http/errors.js";
+import { Semaphore } from "../../common/semaphore.js";
+import { sleep } from "../../common/sleep.js";
+import { limitSettings, rateBuckets, type ApiCallKind, type ApiLimitSettings } from "../../api/limits.js";
 
 /** The limits of one realm; the optional ones default to Intuit's (see ApiLimitSettings). */
 export interface RealmLimits {

@@ -5,8 +5,8 @@ import { utf8 } from "../../common/bytes.js";
 import { redisTarget } from "../../common/connection-url.js";
 import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
 import { sha1Js } from "../../crypto/sha-js.js";
-import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
-import type { RedisClientLike } from "../../tokens/stores/redis.js";
+import { LazyConnection } from "../lazy-connection.js";
+import type { RedisClientLike } from "./token-store.js";
 
 /** How a class reaches Redis: give `client` or `url`. */
 export interface RedisConnectionOptions {
@@ -32,6 +32,7 @@ export class RedisConnection {
     this.#lazy = new LazyConnection<RedisClientLike>({
       storeName: owner,
       service: "Redis",
+      error: SharedStoreError,
       given: options.client,
       target: url === undefined ? undefined : redisTarget(url, owner),
       open: () => openClient(url),
@@ -71,17 +72,11 @@ export class RedisConnection {
   }
 
   close(): Promise<void> {
-    return this.#lazy.close().catch((e: unknown) => {
-      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause });
-    });
+    return this.#lazy.close();
   }
 
-  async #run<T>(what: string, fn: (c: RedisClientLike) => Promise<T>): Promise<T> {
-    try {
-      return await this.#lazy.run(what, fn);
-    } catch (e) {
-      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause ?? e });
-    }
+  #run<T>(what: string, fn: (c: RedisClientLike) => Promise<T>): Promise<T> {
+    return this.#lazy.run(what, fn);
   }
 }
 

@@ -1,8 +1,8 @@
 // MemoryApiLimits: Intuit's per-realm limits and the metered-call counts held in this process (a
 // RealmLimiter per realm, a counter per month). The API helper's default. It shares nothing with
 // other processes: a fleet uses RedisApiLimits or PostgresApiLimits instead.
-import { TypedEmitter } from "../common/events.js";
-import { isQuickBooksRealmId } from "../oauth/realm-id.js";
+import { TypedEmitter } from "../../common/events.js";
+import { isQuickBooksRealmId } from "../../oauth/realm-id.js";
 import {
   callKind,
   checkedRealm,
@@ -11,7 +11,7 @@ import {
   type ApiLimitSettings,
   type ApiRelease,
   type ApiRequestInfo,
-} from "./limits.js";
+} from "../../api/limits.js";
 import {
   ApiBudgetExceededError,
   RealmBudgetExceededError,
@@ -28,14 +28,14 @@ import {
   type MeteringSettings,
   type MetricsOptions,
   type UsageOptions,
-} from "./metering.js";
+} from "../../api/metering.js";
 import {
   realmLimiter,
   realSleep,
   type LimiterTiming,
   type RealmLimiter,
   type RealmLimits,
-} from "./rate-limit.js";
+} from "./realm-limiter.js";
 
 /** Options of {@link MemoryApiLimits}. */
 export interface MemoryApiLimitsOptions extends Partial<ApiLimitSettings>, MeteringOptions {

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { link, open, rename, stat, unlink } from "node:fs/promises";
 import type { BigIntStats } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { toBase64Url } from "../common/bytes.js";
+import { toBase64Url } from "../../common/bytes.js";
 
 /** A claim file as read: which file it is, and until when it holds (undefined: a live claim being written). */
 export interface ClaimFile {

@@ -7,12 +7,16 @@ import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
-import { checkPrivateDirectory } from "../../client/private-directory.js";
-import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
-import { TokenStoreError, UnreadableRecordError, UnsafeTokenDirectoryError } from "../store-errors.js";
-import { checkBefore, checkLimit, dueAt, dueRecordsPage, realmIdsPage } from "../paging.js";
-import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
+import { checkPrivateDirectory } from "./private-directory.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../../tokens/realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../../tokens/record-codec.js";
+import {
+  TokenStoreError,
+  UnreadableRecordError,
+  UnsafeTokenDirectoryError,
+} from "../../tokens/store-errors.js";
+import { checkBefore, checkLimit, dueAt, dueRecordsPage, realmIdsPage } from "../../tokens/paging.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../../tokens/store.js";
 
 /** Options of {@link FileTokenStore}. */
 export interface FileTokenStoreOptions extends RecordCodecOptions {
