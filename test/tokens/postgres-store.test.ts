@@ -110,65 +110,6 @@ describe("PostgresTokenStore specifics", { skip }, () => {
     }
   });
 
-  test("migrate() upgrades a table of the previous schema: the expiry column is filled in for readable rows", async () => {
-    const tableName = uniqueName("intuit_test");
-    const t = `"${tableName}"`;
-    try {
-      // The schema before the expiry index, with rows written by the previous version.
-      await rawPool().query(`CREATE TABLE ${t} (realm_id text PRIMARY KEY, record text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now())`);
-      await rawPool()
-        .query(`CREATE TABLE "${tableName}_locks" (realm_id text PRIMARY KEY, owner text NOT NULL,
-        expires_at timestamptz NOT NULL)`);
-      const a = minimalRecord("a");
-      a.token.accessTokenExpiresAt = 1_000;
-      const dead = { ...minimalRecord("dead"), reauthorization: { reason: "invalid_grant" as const, at: 5 } };
-      const later = minimalRecord("later");
-      later.token.accessTokenExpiresAt = 9_000;
-      for (const r of [a, dead, later])
-        await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ($1, $2)`, [
-          r.realmId,
-          serializeRecord(r),
-        ]);
-      await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ('bad', '{oops')`);
-      const store = new PostgresTokenStore({ pool: rawPool(), tableName });
-      await assert.rejects(store.listDue(10_000, 10), (e: Error) => {
-        assert.match(e.message, /run PostgresTokenStore\.migrate\(\) to add the new columns/);
-        return true;
-      });
-      await store.migrate();
-      const column = await rawPool().query<{ realm_id: string; at: string | null }>(
-        `SELECT realm_id, access_token_expires_at::text AS at FROM ${t} ORDER BY realm_id`,
-      );
-      assert.deepEqual(
-        column.rows.map((r) => [r.realm_id, r.at]),
-        [
-          ["a", "1000"],
-          ["bad", "-1"], // unreadable: stays "not yet known", so listDue keeps reporting it
-          ["dead", null],
-          ["later", "9000"],
-        ],
-      );
-      const reported: string[] = [];
-      const page = await store.listDue(10_000, 10, { onUnreadable: (e) => reported.push(e.realmId) });
-      assert.deepEqual(page.records, [a, later]);
-      assert.deepEqual(reported, ["bad"]);
-      // A row an older version writes during a rolling deploy gets the default: listed as due.
-      await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ($1, $2)`, [
-        "old-writer",
-        serializeRecord(later).replace(/"later"/g, '"old-writer"'),
-      ]);
-      assert.deepEqual(
-        (await store.listDue(0, 10)).records.map((r) => r.realmId),
-        ["old-writer"],
-      );
-      await store.migrate(); // idempotent, and fills the new row in
-      assert.deepEqual((await store.listDue(0, 10)).records, []);
-    } finally {
-      await dropTables(tableName);
-    }
-  });
-
   test("listDue is served by the expiry index", async () => {
     const tableName = uniqueName("intuit_test");
     const store = new PostgresTokenStore({ pool: rawPool(), tableName });

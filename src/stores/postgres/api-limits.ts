@@ -46,8 +46,6 @@ CREATE TABLE IF NOT EXISTS ${t("_counts")} (
   app text NOT NULL, month text NOT NULL, realm_id text NOT NULL,
   core bigint NOT NULL DEFAULT 0, core_plus bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (app, month, realm_id));
--- The function before the per-realm share (one argument fewer); a call would still resolve to it.
-DROP FUNCTION IF EXISTS ${t("_acquire")}(text, text, text, text, bigint, int, bigint, text[], text[], int[], text, text, bigint, boolean, bigint, text[]);
 CREATE OR REPLACE FUNCTION ${t("_acquire")}(
   p_app text, p_realm text, p_lane text, p_token text, p_lease bigint, p_max int, p_window bigint,
   p_buckets text[], p_bucket_apps text[], p_limits int[], p_class text, p_month text,

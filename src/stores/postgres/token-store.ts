@@ -43,8 +43,8 @@ export interface PostgresTokenStoreOptions extends RecordCodecOptions {
 // Each part is an unquoted-style identifier short enough to take the "_locks" suffix within 63 bytes.
 const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,56}$/;
 
-// The expiry of a row written before the column existed, or by an older version: listed as due
-// (so it is never missed) until migrate() or the next write fills it in.
+// The expiry of a row inserted by other means than set() (by hand, or by a tool of your own): listed
+// as due, so it is never missed, until its next write through the store fills it in.
 const UNKNOWN_EXPIRY = -1;
 
 type Row = { realm_id?: unknown; record?: unknown };
@@ -99,17 +99,14 @@ export class PostgresTokenStore implements TokenStore {
       close: (pool) => (pool as OwnedPool).end(),
       hint: (cause) => {
         const code = (cause as { code?: unknown } | null)?.code;
-        if (code === "42P01") return " (run PostgresTokenStore.migrate() to create the tables)";
-        if (code === "42703") return " (run PostgresTokenStore.migrate() to add the new columns)";
-        return "";
+        return code === "42P01" ? " (run PostgresTokenStore.migrate() to create the tables)" : "";
       },
     });
   }
 
   /**
-   * Creates the record and lock tables if they do not exist, and brings older tables up to date
-   * (the expiry column and its index, filled in for existing rows). Safe to run from many processes
-   * at once: an advisory lock serialises concurrent migrations. Run it at every deploy.
+   * Creates the record and lock tables and the expiry index if they do not exist. Safe to run from
+   * many processes at once: an advisory lock serialises concurrent migrations. Run it at every deploy.
    */
   async migrate(): Promise<void> {
     // One simple-protocol query: its statements share an implicit transaction, which holds the
@@ -121,7 +118,6 @@ CREATE TABLE IF NOT EXISTS ${this.#table} (
   updated_at timestamptz NOT NULL DEFAULT now(),
   access_token_expires_at bigint DEFAULT ${UNKNOWN_EXPIRY}
 );
-ALTER TABLE ${this.#table} ADD COLUMN IF NOT EXISTS access_token_expires_at bigint DEFAULT ${UNKNOWN_EXPIRY};
 CREATE INDEX IF NOT EXISTS ${this.#dueIndex} ON ${this.#table} (access_token_expires_at, realm_id);
 CREATE TABLE IF NOT EXISTS ${this.#locks} (
   realm_id text PRIMARY KEY,
@@ -129,37 +125,6 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   expires_at timestamptz NOT NULL
 );`;
     await this.#query("migrate", sql);
-    await this.#fillUnknownExpiries();
-  }
-
-  // Rows written before the column existed (or by an older version during a rolling deploy) read
-  // as due until they are known; reading each through the codec makes them known. Unreadable rows
-  // stay unknown, so listDue keeps reporting them, as list() does.
-  async #fillUnknownExpiries(): Promise<void> {
-    for (let after = ""; ;) {
-      const rows = (await this.#query(
-        "migrate",
-        `SELECT realm_id, record FROM ${this.#table} WHERE access_token_expires_at = ${UNKNOWN_EXPIRY} AND realm_id > $1
-         ORDER BY access_token_expires_at, realm_id LIMIT 500`,
-        [after],
-      )) as Row[];
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        after = String(row.realm_id);
-        let due: number | null;
-        try {
-          due = this.#expiryColumn(this.#parse(after, row));
-        } catch (e) {
-          if (e instanceof UnreadableRecordError) continue;
-          throw e;
-        }
-        await this.#query(
-          "migrate",
-          `UPDATE ${this.#table} SET access_token_expires_at = $2 WHERE realm_id = $1 AND access_token_expires_at = ${UNKNOWN_EXPIRY}`,
-          [after, due],
-        );
-      }
-    }
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {

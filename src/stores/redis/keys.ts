@@ -18,7 +18,7 @@ export function bucketOf(realmId: string): number {
   return hash % REDIS_BUCKETS;
 }
 
-/** Where RedisTokenStore keeps a realm, in the current layout and in the layout before 0.2. */
+/** Where RedisTokenStore keeps a realm. */
 export interface RedisRealmKeys {
   /** The realm's bucket, 0–15. */
   bucket: number;
@@ -30,8 +30,6 @@ export interface RedisRealmKeys {
   realms: string;
   /** The bucket's sorted set of realm ids by access-token expiry (epoch ms), for listDue. */
   due: string;
-  /** The keys of the previous layout (one realms set, no hash tags), read until migrated. */
-  legacy: { record: string; lock: string; realms: string };
 }
 
 /** Checks a key prefix: any text without `{` or `}` (they would change the hash tag). */
@@ -64,11 +62,6 @@ export function redisTokenStoreKeys(realmId: string, keyPrefix = "intuit-oauth:"
     lock: `${tagged}lock:${realmId}`,
     realms: `${tagged}realms`,
     due: `${tagged}due`,
-    legacy: {
-      record: `${prefix}token:${realmId}`,
-      lock: `${prefix}lock:${realmId}`,
-      realms: `${prefix}realms`,
-    },
   };
 }
 

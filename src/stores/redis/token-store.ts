@@ -23,7 +23,6 @@ import {
   type RedisSender,
 } from "./client.js";
 import { bucketKeys, bucketOf, checkKeyPrefix, REDIS_BUCKETS, redisTokenStoreKeys } from "./keys.js";
-import { migrateLegacyKeys, type MigrateLegacyKeysOptions, type MigrateLegacyKeysResult } from "./migrate.js";
 import {
   persistenceProblem,
   readPersistence,
@@ -35,7 +34,6 @@ export type { RedisClientLike, RedisClusterLike } from "./client.js";
 export { REDIS_BUCKETS, redisTokenStoreKeys, type RedisRealmKeys } from "./keys.js";
 export { RedisPersistenceError } from "./persistence.js";
 export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence } from "./persistence.js";
-export type { MigrateLegacyKeysOptions, MigrateLegacyKeysResult } from "./migrate.js";
 
 /** Options of {@link RedisTokenStore}. Give `client` or `url`. */
 export interface RedisTokenStoreOptions extends RecordCodecOptions {
@@ -67,9 +65,8 @@ export interface RedisTokenStoreOptions extends RecordCodecOptions {
 const SET_SCRIPT = `redis.call("ZADD", KEYS[2], 0, ARGV[1])
 if ARGV[3] == "" then redis.call("ZREM", KEYS[3], ARGV[1]) else redis.call("ZADD", KEYS[3], ARGV[3], ARGV[1]) end
 redis.call("SET", KEYS[1], ARGV[2]) return 1`;
-// KEYS: record, realms, due[, legacy record, legacy realms]. ARGV: realm id.
+// KEYS: record, realms, due. ARGV: realm id.
 const DELETE_SCRIPT = `redis.call("ZREM", KEYS[2], ARGV[1]) redis.call("ZREM", KEYS[3], ARGV[1])
-if KEYS[5] then redis.call("SREM", KEYS[5], ARGV[1]) redis.call("DEL", KEYS[4]) end
 redis.call("DEL", KEYS[1]) return 1`;
 // Compare-and-delete: only the owner that took the lock may release it.
 const UNLOCK_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
@@ -128,13 +125,7 @@ export class RedisTokenStore implements TokenStore {
     const keys = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix);
     return this.#run("read", async (r) => {
       const text = await r.send(["GET", keys.record], keys.record);
-      if (text !== null && text !== undefined) return this.#parse(realmId, text, keys.record);
-      // Not yet migrated from the layout before 0.2 (which never ran on a cluster).
-      if (r.cluster) return undefined;
-      const legacy = await r.send(["GET", keys.legacy.record], keys.legacy.record);
-      return legacy === null || legacy === undefined
-        ? undefined
-        : this.#parse(realmId, legacy, keys.legacy.record);
+      return text === null || text === undefined ? undefined : this.#parse(realmId, text, keys.record);
     });
   }
 
@@ -163,23 +154,9 @@ export class RedisTokenStore implements TokenStore {
 
   async delete(realmId: string): Promise<void> {
     const keys = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix);
-    await this.#run("delete", (r) => {
-      // Outside a cluster, the realm's keys of the previous layout go too, or get() would find them.
-      const legacy = r.cluster ? [] : [keys.legacy.record, keys.legacy.realms];
-      return r.send(
-        [
-          "EVAL",
-          DELETE_SCRIPT,
-          String(3 + legacy.length),
-          keys.record,
-          keys.realms,
-          keys.due,
-          ...legacy,
-          realmId,
-        ],
-        keys.record,
-      );
-    });
+    await this.#run("delete", (r) =>
+      r.send(["EVAL", DELETE_SCRIPT, "3", keys.record, keys.realms, keys.due, realmId], keys.record),
+    );
   }
 
   // Indexes of realm ids rather than SCAN: SCAN walks every key of the database (other apps'
@@ -269,26 +246,6 @@ export class RedisTokenStore implements TokenStore {
    */
   persistence(): Promise<RedisPersistence> {
     return this.#connection.run("persistence check", (r) => this.#checkPersistence(r));
-  }
-
-  /**
-   * Moves the records of the layout before 0.2 (`<prefix>token:<realm>`, `<prefix>realms`) into the
-   * current one, each under both its old and new refresh locks; when both layouts hold a realm,
-   * the newer record (`updatedAt`) wins. Idempotent; safe while apps run. Not for a cluster (the
-   * old layout never ran on one).
-   */
-  migrateLegacyKeys(options: MigrateLegacyKeysOptions = {}): Promise<MigrateLegacyKeysResult> {
-    return this.#run("migrate", (r) =>
-      migrateLegacyKeys(
-        {
-          sender: r,
-          prefix: this.#prefix,
-          store: this,
-          decode: (realmId, value, key) => this.#parse(realmId, value, key),
-        },
-        options,
-      ),
-    );
   }
 
   /** Closes the client the store created from `url`. A client you passed in stays open. */
