@@ -156,7 +156,7 @@ describe("PostgresTokenStore specifics", { skip }, () => {
       assert.equal(e.name, "TokenStoreError");
       assert.match(
         e.message,
-        /^PostgreSQL: read failed: relation ".*" does not exist \(run PostgresTokenStore\.migrate\(\) to create the tables\)$/,
+        /^PostgreSQL: read failed: relation ".*" does not exist \(run PostgresTokenStore\.migrate\(\) to create its tables\)$/,
       );
       assert.equal((e.cause as { code?: string }).code, "42P01");
       return true;
@@ -164,13 +164,14 @@ describe("PostgresTokenStore specifics", { skip }, () => {
   });
 
   test("tableName must be an identifier", () => {
-    for (const bad of ["bad-name", 'x"; DROP TABLE y; --', "a.b.c", "1abc", "", "x".repeat(58)])
+    // One rule for every PostgreSQL class: at most 50 characters, so every suffix fits in 63.
+    for (const bad of ["bad-name", 'x"; DROP TABLE y; --', "a.b.c", "1abc", "", "x".repeat(52)])
       assert.throws(() => new PostgresTokenStore({ pool: rawPool(), tableName: bad }), {
         name: "ConfigurationError",
         message:
-          "PostgresTokenStore tableName must be an identifier (letters, digits, _), optionally schema-qualified",
+          "PostgresTokenStore tableName must be an identifier (letters, digits, _, at most 50), optionally schema-qualified",
       });
-    for (const good of ["tokens", "public.tokens", "_T1", "x".repeat(57)])
+    for (const good of ["tokens", "public.tokens", "_T1", "x".repeat(51)])
       assert.doesNotThrow(() => new PostgresTokenStore({ pool: rawPool(), tableName: good }));
   });
 

@@ -18,6 +18,7 @@ import {
 import {
   checkTableName,
   PostgresConnection,
+  quoteLiteral,
   quoteName,
   type PostgresConnectionOptions,
 } from "./connection.js";
@@ -29,7 +30,7 @@ export interface PostgresApiLimitsOptions extends SharedApiLimitsOptions, Postgr
 }
 
 function schema(t: (suffix: string) => string, lockName: string): string {
-  return `SELECT pg_advisory_xact_lock(hashtext(${literal(`intuit-oauth-migrate:${lockName}`)}));
+  return `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`intuit-oauth-migrate:${lockName}`)}));
 CREATE TABLE IF NOT EXISTS ${t("_slots")} (
   app text NOT NULL, realm_id text NOT NULL, token text NOT NULL, expires_at bigint NOT NULL,
   PRIMARY KEY (app, realm_id, token));
@@ -57,7 +58,7 @@ DECLARE
   paused bigint; mine bigint; ahead bigint; keep bigint;
 BEGIN
   -- One realm at a time (every app of it: the all-apps batch budget is per realm).
-  PERFORM pg_advisory_xact_lock(hashtextextended(${literal(`${lockName}:`)} || p_realm, 0));
+  PERFORM pg_advisory_xact_lock(hashtextextended(${quoteLiteral(`${lockName}:`)} || p_realm, 0));
   IF cardinality(p_releases) > 0 THEN
     DELETE FROM ${t("_slots")} WHERE app = p_app AND realm_id = p_realm AND token = ANY (p_releases);
   END IF;
@@ -267,7 +268,7 @@ export class PostgresApiLimits extends SharedApiLimits {
   #backend: PostgresLimitsBackend | undefined;
 
   constructor(options: PostgresApiLimitsOptions) {
-    const pg = new PostgresConnection(options, "PostgresApiLimits");
+    const pg = new PostgresConnection(options, "PostgresApiLimits", SharedStoreError);
     const name = checkTableName(options.tableName ?? "intuit_oauth_api", "PostgresApiLimits");
     const t = (suffix: string) => quoteName(`${name}${suffix}`);
     let made: PostgresLimitsBackend | undefined;
@@ -287,8 +288,4 @@ export class PostgresApiLimits extends SharedApiLimits {
   async prune(): Promise<void> {
     await this.#backend?.prune();
   }
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
