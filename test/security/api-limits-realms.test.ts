@@ -30,6 +30,7 @@ const tokens: QuickBooksTokens = {
     return "t";
   },
   refresh: async () => undefined,
+  apiLimits: new MemoryApiLimits(),
 };
 
 test("quickbooks(tokens, realmId) takes only digits", () => {
