@@ -1,15 +1,36 @@
 // The import rules of src/ (docs/architecture.md explains them). `npm run check` runs them:
-//   cli → index → api → tokens → client → oauth → crypto, http → common
-// and the emulator imports nothing from the library.
+//   cli → index → api → tokens → client → oauth → crypto, http → state → common
+// with the stores grouped by backend beside them (src/stores/<backend>), and the emulator importing
+// nothing from the library.
 const layer = (name) => `^src/${name}/`;
 const only = (from, allowed, comment) => ({
-  name: `${from}-imports-only-${allowed.join("-")}`,
+  name: `${from.replace(/\//g, "-")}-imports-only-${allowed.map((a) => a.replace(/\//g, "-")).join("-")}`,
   comment,
   severity: "error",
   from: { path: layer(from) },
   to: {
     path: "^src/",
     pathNot: [layer(from), ...allowed.map(layer)],
+  },
+});
+// The contracts a store implements, and the helpers store authors use, outside the store folders:
+// the TokenStore contract and its kit (src/tokens/ except the manager), the StateStore and ApiLimits
+// contracts (src/state/), and the API limits' vocabulary and shared half (the three api/ files below).
+const CONTRACTS = [
+  "^src/state/",
+  "^src/tokens/(?!token-manager\\.ts$)",
+  "^src/api/(limits|metering|shared-limits|url)\\.ts$",
+];
+// What a store folder may import besides itself and the contracts.
+const STORE_FLOOR = ["^src/common/", "^src/crypto/", "^src/http/errors\\.ts$", "^src/oauth/realm-id\\.ts$"];
+const storeFolder = (backend, extra = []) => ({
+  name: `stores-${backend}-imports-only-contracts`,
+  comment: `stores/${backend} holds one backend: it imports the contracts it implements, the floor, and nothing of another backend.`,
+  severity: "error",
+  from: { path: `^src/stores/${backend}/` },
+  to: {
+    path: "^src/",
+    pathNot: [`^src/stores/${backend}/`, ...CONTRACTS, ...STORE_FLOOR, ...extra],
   },
 });
 
@@ -25,23 +46,90 @@ module.exports = {
     only("common", [], "common/ is the floor: errors, retry, sleep, bytes. It imports nothing else."),
     only("crypto", ["common"], "crypto/ builds on common/ only."),
     only("http", ["common"], "http/ knows the wire, not OAuth: it builds on common/ only."),
-    only("oauth", ["common", "crypto", "http"], "The protocol layer sits on crypto/, http/ and common/."),
-    only("client", ["common", "crypto", "http", "oauth"], "AuthClient is a facade over oauth/."),
+    only(
+      "state",
+      ["common"],
+      "state/ holds the StateStore and ApiLimits contracts: it builds on common/ only.",
+    ),
+    only(
+      "oauth",
+      ["common", "crypto", "http", "state"],
+      "The protocol layer sits on crypto/, http/, the state contracts and common/.",
+    ),
+    only("client", ["common", "crypto", "http", "oauth", "state"], "AuthClient is a facade over oauth/."),
     only(
       "tokens",
-      ["common", "crypto", "http", "oauth", "client"],
-      "The token manager depends on its own TokenClient interface, never on api/.",
+      ["common", "crypto", "http", "oauth", "client", "state", "stores/memory"],
+      "The token manager depends on its own TokenClient interface and the ApiLimits contract, never on api/; its defaults come from stores/memory.",
     ),
     only(
       "api",
-      ["common", "crypto", "http", "oauth", "client", "tokens"],
+      ["common", "crypto", "http", "oauth", "client", "tokens", "state", "stores/memory"],
       "The API helper depends on its own QuickBooksTokens interface; nothing below imports it.",
     ),
     only(
       "testing",
-      ["common", "crypto", "oauth", "tokens"],
+      ["common", "crypto", "oauth", "tokens", "state"],
       "The shipped conformance suite needs the store contract only.",
     ),
+    storeFolder("memory"),
+    storeFolder("file"),
+    storeFolder("redis", ["^src/stores/lazy-connection\\.ts$"]),
+    storeFolder("postgres", ["^src/stores/lazy-connection\\.ts$"]),
+    {
+      name: "stores-shared-files-import-only-the-floor",
+      comment: "What the store folders share (the lazy connection) knows no backend and no contract.",
+      severity: "error",
+      from: { path: "^src/stores/[^/]+\\.ts$" },
+      to: { path: "^src/", pathNot: ["^src/common/"] },
+    },
+    {
+      name: "the-api-limits-contract-stays-low",
+      comment:
+        "stores/memory implements the API limits, and the token manager owns a MemoryApiLimits: so the limits' vocabulary imports nothing above oauth/.",
+      severity: "error",
+      from: { path: "^src/api/(limits|metering|shared-limits|url)\\.ts$" },
+      to: {
+        path: "^src/",
+        pathNot: [
+          "^src/(common|crypto|http|oauth|state)/",
+          "^src/api/(limits|metering|shared-limits|url)\\.ts$",
+        ],
+      },
+    },
+    {
+      name: "shared-stores-only-behind-their-faces",
+      comment:
+        "Redis and PostgreSQL load optional drivers: only their subpath faces (src/redis.ts, src/postgres.ts) reach them.",
+      severity: "error",
+      from: {
+        path: "^src/",
+        // src/errors.ts names RedisPersistenceError in the error union: a type, from a file with no driver.
+        pathNot: ["^src/stores/(redis|postgres)/", "^src/(redis|postgres)\\.ts$", "^src/errors\\.ts$"],
+      },
+      to: { path: "^src/stores/(redis|postgres)/" },
+    },
+    {
+      name: "each-face-its-own-backend",
+      comment: "src/redis.ts re-exports stores/redis and src/postgres.ts stores/postgres, nothing else.",
+      severity: "error",
+      from: { path: "^src/redis\\.ts$" },
+      to: { path: "^src/", pathNot: ["^src/stores/redis/index\\.ts$"] },
+    },
+    {
+      name: "each-face-its-own-backend-postgres",
+      comment: "src/postgres.ts re-exports stores/postgres, nothing else.",
+      severity: "error",
+      from: { path: "^src/postgres\\.ts$" },
+      to: { path: "^src/", pathNot: ["^src/stores/postgres/index\\.ts$"] },
+    },
+    {
+      name: "file-stores-only-on-node",
+      comment: "The file stores need node:fs: only the Node face (src/index.ts) exports them.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/stores/file/", "^src/index\\.ts$"] },
+      to: { path: "^src/stores/file/" },
+    },
     {
       name: "emulator-stands-alone",
       comment: "The emulator judges the client; sharing its code would share its mistakes.",
@@ -99,11 +187,7 @@ module.exports = {
       severity: "error",
       from: {
         path: "^src/",
-        pathNot: [
-          "^src/tokens/stores/(redis|postgres)\\.ts$",
-          "^src/(redis|postgres)(/|\\.ts$)",
-          "^src/api/.*(redis|postgres)",
-        ],
+        pathNot: ["^src/stores/(redis|postgres)/"],
       },
       to: { path: "node_modules/(redis|@redis|pg)/" },
     },

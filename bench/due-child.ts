@@ -3,8 +3,8 @@
 // loopback token endpoint, and reports wall time, counts and memory. DUE_FALLBACK=1 hides listDue,
 // so refreshDue filters list() (the behaviour before the expiry index).
 import { TokenManager, type TokenStore } from "../src/index.js";
-import { PostgresTokenStore } from "../src/tokens/stores/postgres.js";
-import { RedisTokenStore } from "../src/tokens/stores/redis.js";
+import { PostgresTokenStore } from "../src/stores/postgres/token-store.js";
+import { RedisTokenStore } from "../src/stores/redis/token-store.js";
 import { ourClient } from "./fixtures.js";
 import type { Loopback } from "./loopback.js";
 

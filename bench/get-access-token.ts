@@ -11,8 +11,8 @@ import {
   type TokenSet,
   type TokenStore,
 } from "../src/index.js";
-import { PostgresTokenStore } from "../src/tokens/stores/postgres.js";
-import { RedisTokenStore } from "../src/tokens/stores/redis.js";
+import { PostgresTokenStore } from "../src/stores/postgres/token-store.js";
+import { RedisTokenStore } from "../src/stores/redis/token-store.js";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../test/support/services.js";
 import type { BenchContext } from "./context.js";
 import { ourClient } from "./fixtures.js";

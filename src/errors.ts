@@ -27,7 +27,7 @@ import type {
   UnreadableRecordError,
   UnsafeTokenDirectoryError,
 } from "./tokens/store-errors.js";
-import type { RedisPersistenceError } from "./tokens/stores/redis-persistence-error.js";
+import type { RedisPersistenceError } from "./stores/redis/persistence-error.js";
 import type { CdcIncompleteError, CdcLookbackError } from "./api/cdc.js";
 import type { StaleObjectError } from "./api/conflict.js";
 import type { QuickBooksError } from "./api/fault.js";

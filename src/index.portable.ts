@@ -83,7 +83,7 @@ export type {
 export { dueAt } from "./tokens/paging.js";
 export { checkRealmId, compareRealmIds, MAX_REALM_ID_BYTES } from "./tokens/realm-id.js";
 export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";
-export { MemoryTokenStore } from "./tokens/stores/memory.js";
+export { MemoryTokenStore } from "./stores/memory/token-store.js";
 export { copyRecord, freezeRecord, parseRecord, serializeRecord } from "./tokens/record.js";
 export { encryptStoredRecords } from "./tokens/encrypt-stored-records.js";
 export type {
@@ -120,12 +120,12 @@ export type { FileData, FileStream } from "./api/multipart.js";
 export { ENTITY_NAMES, isEntityName, isNameList, isSingleton } from "./api/entities/index.js";
 export type * from "./api/entities/index.js";
 export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from "./api/fault.js";
-export { RealmLimiter } from "./api/rate-limit.js";
-export type { RealmLimits } from "./api/rate-limit.js";
+export { RealmLimiter } from "./stores/memory/realm-limiter.js";
+export type { RealmLimits } from "./stores/memory/realm-limiter.js";
 export { DEFAULT_API_LIMITS, callKind } from "./api/limits.js";
 export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRelease, ApiRequestInfo } from "./api/limits.js";
-export { MemoryApiLimits } from "./api/memory-limits.js";
-export type { MemoryApiLimitsOptions } from "./api/memory-limits.js";
+export { MemoryApiLimits } from "./stores/memory/api-limits.js";
+export type { MemoryApiLimitsOptions } from "./stores/memory/api-limits.js";
 export { SharedApiLimits } from "./api/shared-limits.js";
 export type {
   BackendSettings,
@@ -153,8 +153,9 @@ export type {
   MetricsOptions,
   UsageOptions,
 } from "./api/metering.js";
-export { MemoryStateStore } from "./client/state-store.js";
-export type { MemoryStateStoreOptions, StateStore } from "./client/state-store.js";
+export { MemoryStateStore } from "./stores/memory/state-store.js";
+export type { MemoryStateStoreOptions } from "./stores/memory/state-store.js";
+export type { StateStore } from "./state/state-store.js";
 export { ForbiddenOriginError } from "./api/url.js";
 export type { QueryValues, QuickBooksApi } from "./api/url.js";
 export {

@@ -1,7 +1,9 @@
 // What the QuickBooks API helper needs from whoever holds the tokens: a valid access token for a
-// realm, and a refresh after a 401. TokenManager implements it; the helper never reaches further.
+// realm, a refresh after a 401, and the limits its helpers share. TokenManager implements it; the
+// helper never reaches further.
 import type { HttpClient } from "../http/request.js";
 import type { IntuitEndpoints } from "../oauth/environments.js";
+import type { ApiLimits } from "../state/api-limits.js";
 
 /** An access-token source for the API helper. */
 export interface QuickBooksTokens {
@@ -13,4 +15,9 @@ export interface QuickBooksTokens {
   readonly http?: HttpClient;
   /** Where the API base URLs come from, when the source knows its environment. */
   readonly endpoints?: Readonly<IntuitEndpoints> | undefined;
+  /**
+   * The limits every helper of this source goes through (a TokenManager's `apiLimits`). A source
+   * without them needs the helper's `limits` option.
+   */
+  readonly apiLimits?: ApiLimits | undefined;
 }

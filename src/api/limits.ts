@@ -1,47 +1,16 @@
-// The contract between the QuickBooks API helper and whatever holds Intuit's per-realm limits and
-// the metered-call counts (this process's memory, Redis, PostgreSQL): one `acquire` before each
-// attempt, whose release frees the slot after it. Also the limit settings and which limits a request
-// counts against. It holds no state and sends nothing.
+// The vocabulary of the API limits, which every ApiLimits (memory, Redis, PostgreSQL) shares: the
+// limit settings and their defaults, and which limits a request counts against. The contract itself
+// (`acquire` before each attempt, whose release frees the slot) is in src/state/api-limits.ts, below
+// the token manager that owns one. It holds no state and sends nothing.
 import { ConfigurationError } from "../common/errors.js";
 import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import { positiveInt } from "../common/options.js";
-import type { QuickBooksApi } from "./url.js";
+import type { ApiRequestInfo } from "../state/api-limits.js";
+
+export type { ApiLimits, ApiRelease, ApiRequestInfo } from "../state/api-limits.js";
 
 /** Which of Intuit's limits a request counts against (besides the realm's in-flight limit). */
 export type ApiCallKind = "accounting" | "batch" | "report" | "other";
-
-/** What the limits (and the meter's classifier) are told about one attempt. */
-export interface ApiRequestInfo {
-  /** `GET`, `POST`, … */
-  readonly method: string;
-  /** The full URL, query included. */
-  readonly url: string;
-  /** The API it goes to; undefined for a URL outside every API (a `TempDownloadUri` with `auth: false`). */
-  readonly api: QuickBooksApi | undefined;
-}
-
-/** Frees an admitted request's slot; `{ sent: false }` also gives back its metered count. */
-export type ApiRelease = (outcome?: { sent: boolean }) => void;
-
-/**
- * Intuit's per-realm limits for one app, and the metered-call counts, held in one place:
- * {@link MemoryApiLimits} (this process), `RedisApiLimits` (`intuit-oauth-client/redis`) or
- * `PostgresApiLimits` (`intuit-oauth-client/postgres`). Pass one as the `limits` option of
- * `quickbooks(tokens, realmId, options)`.
- */
-export interface ApiLimits {
-  /**
-   * Waits until `realmId` may send `request` (a slot, the minute budgets, any pause after a 429),
-   * counts it, and resolves with the function that frees the slot: call it exactly once, when the
-   * answer's headers have arrived or the attempt failed. Pass `{ sent: false }` when the request
-   * certainly never left (nothing reached Intuit): its metered count is given back. Rejects with
-   * the signal's AbortError, ApiBudgetExceededError (hard cap reached), RealmBudgetExceededError
-   * (the realm's share used up), ConfigurationError (not a realm id), or SharedStoreError.
-   */
-  acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<ApiRelease>;
-  /** Holds every request of the realm for `ms` (after a 429). Never throws. */
-  pause(realmId: string, ms: number): void;
-}
 
 /** Intuit's limits, per realm and app unless stated. Every value is configurable. */
 export interface ApiLimitSettings {

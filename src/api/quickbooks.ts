@@ -43,8 +43,8 @@ import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
 import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
 import { downloadHostRule } from "./download-hosts.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
-import { inProcessLimits, MemoryApiLimits } from "./memory-limits.js";
-import { realSleep, type RealmLimiter, type Sleep } from "./rate-limit.js";
+import { MemoryApiLimits } from "../stores/memory/api-limits.js";
+import { realSleep, type RealmLimiter, type Sleep } from "../stores/memory/realm-limiter.js";
 import { apiUrl, type ApiBases } from "./url.js";
 
 /** Options of {@link QuickBooksClient} (and `quickbooks(tokens, realmId, options)`). */
@@ -58,15 +58,11 @@ export interface QuickBooksClientOptions {
   /** GraphQL endpoint. Default: the environment's. */
   graphqlUrl?: string;
   /**
-   * Where Intuit's per-realm limits and the metered-call counts are held: `MemoryApiLimits` (this
-   * process), `RedisApiLimits` or `PostgresApiLimits` (the fleet). Default: in-process limits shared
-   * by every helper of the token source, with `maxConcurrent` and `perMinute` below.
+   * Where Intuit's per-realm limits and the metered-call counts are held. Default: the token
+   * source's (`tokens.apiLimits`, which a TokenManager always has), shared by every helper of it.
+   * The limits themselves (`maxConcurrent`, `perMinute`, …) are set on that object, never per helper.
    */
   limits?: ApiLimits;
-  /** Most requests in flight for the realm, shared by all helpers of the TokenManager. Default 10. */
-  maxConcurrent?: number;
-  /** Most requests started per 60 s for the realm, shared likewise. Default 500. */
-  perMinute?: number;
   /** How many times an idempotent request is retried (after a 429, a 5xx or a network failure). Default: the HTTP client's (2). */
   rateLimitRetries?: number;
   /** Longest 429 wait honoured, in ms; a longer `Retry-After` fails at once. Default 60000. */
@@ -77,15 +73,13 @@ export interface QuickBooksClientOptions {
   timeoutMs?: number;
   /** The HTTP client to send through. Default: the token source's (the AuthClient's), else a new one. */
   http?: HttpClient;
-  /** Waits between attempts; inject with {@link clock} in tests. Default: a timer. */
+  /** Waits between attempts (after a 429, a 5xx); inject with {@link clock} in tests. Default: a timer. */
   sleep?: Sleep;
-  /** The clock (epoch ms) for waits and the minute budget. Default `Date.now`. */
+  /** The clock (epoch ms) of those waits. Default `Date.now`. (The limits have their own.) */
   clock?: () => number;
   // data plane
   /** Items per batch request, 1 to 30 (Intuit's pages say 30 and 10). Default 30. */
   batchSize?: number;
-  /** Most batch requests started per 60 s for the realm (Intuit: 40 per realm and app). Default 40. */
-  batchPerMinute?: number;
   /**
    * More places `download()` may follow a TempDownloadUri to, besides Intuit's attachment hosts
    * (`INTUIT_DOWNLOAD_HOSTS`) and this helper's API origins: host patterns (`files.example.com`,
@@ -169,23 +163,14 @@ export class QuickBooksClient {
     this.#timeoutMs = positiveMs("timeoutMs", options.timeoutMs, undefined);
     this.#sleep = options.sleep ?? realSleep;
     this.#clock = options.clock ?? Date.now;
-    const requested = {
-      maxConcurrent: options.maxConcurrent,
-      perMinute: options.perMinute,
-      ...(options.batchPerMinute !== undefined ? { batchPerMinute: options.batchPerMinute } : {}),
-    };
-    if (options.limits && Object.values(requested).some((v) => v !== undefined))
-      throw new ConfigurationError("with `limits`, set maxConcurrent and perMinute on the limits object");
-    this.limits =
-      options.limits ?? inProcessLimits(tokens, requested, { clock: this.#clock, sleep: this.#sleep });
-    if (this.limits instanceof MemoryApiLimits) void this.limiter; // a conflicting limit throws now
+    this.limits = sharedLimits(tokens, options);
     this.#plane = this.#dataPlane(options);
   }
 
   /**
-   * The realm's in-process limiter, shared by every helper of the TokenManager (its `peak` and
-   * `pausedUntil` are useful in monitoring). Looked up on each use: idle realms' limiters are
-   * forgotten. Limits held in a shared store have none (ConfigurationError).
+   * The realm's in-process limiter, shared by every helper that goes through the same
+   * MemoryApiLimits (its `peak` and `pausedUntil` are useful in monitoring). Looked up on each use:
+   * idle realms' limiters are forgotten. Limits held in a shared store have none (ConfigurationError).
    */
   get limiter(): RealmLimiter {
     if (!(this.limits instanceof MemoryApiLimits))
@@ -547,6 +532,28 @@ function acceptFor(responseType: QuickBooksResponseType, url: string): string {
   return /\/pdf(?:\?|$)/i.test(url) ? "application/pdf" : "*/*";
 }
 
+// Limit settings a helper once took: they configure the shared ApiLimits object now, never a helper.
+const LIMIT_OPTIONS = ["maxConcurrent", "perMinute", "batchPerMinute"] as const;
+
+/**
+ * The limits a helper goes through: its `limits` option, else its token source's. Per-helper limit
+ * settings would either fork the realm's limits or clash with another helper's, so there are none.
+ */
+function sharedLimits(tokens: QuickBooksTokens, options: QuickBooksClientOptions): ApiLimits {
+  for (const name of LIMIT_OPTIONS)
+    if ((options as Record<string, unknown>)[name] !== undefined)
+      throw new ConfigurationError(
+        `${name} is set on the limits every helper of the token source shares, not per helper: ` +
+          `new TokenManager({ ..., apiLimits: new MemoryApiLimits({ ${name}: … }) })`,
+      );
+  const limits = options.limits ?? tokens.apiLimits;
+  if (!limits)
+    throw new ConfigurationError(
+      "limits: this token source has no apiLimits; pass a TokenManager, or `limits` (e.g. one MemoryApiLimits for all its helpers)",
+    );
+  return limits;
+}
+
 /** `minorversion`: a whole number, or its digits as a string; `false` sends none. */
 function minorVersion(value: number | string | false | undefined): number | string | false {
   if (value === false || value === undefined) return value ?? 75;
@@ -556,8 +563,8 @@ function minorVersion(value: number | string | false | undefined): number | stri
 
 /**
  * The QuickBooks API helper for one realm of a token source (a TokenManager): Bearer token from the
- * source, one refresh-and-retry on 401, bounded 429 waits, and the realm's request limits shared by
- * every helper of that source.
+ * source, one refresh-and-retry on 401, bounded 429 waits, and the realm's request limits held by
+ * the source's `apiLimits`, which every helper of it shares.
  *
  * @example
  * const qb = quickbooks(tokens, realmId);

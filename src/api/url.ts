@@ -2,12 +2,12 @@
 // Payments, GraphQL) has a base URL, and a call's final, parsed URL must stay on that API's origin
 // and under its path prefix (`/v3/company/{realmId}/` for Accounting). Pure string work; sends nothing.
 import { ConfigurationError, type ErrorParent } from "../common/errors.js";
+import type { QuickBooksApi } from "../state/api-limits.js";
+
+export type { QuickBooksApi } from "../state/api-limits.js";
 
 /** Query values; `undefined` ones are left out. */
 export type QueryValues = Record<string, string | number | boolean | undefined>;
-
-/** The QuickBooks APIs a helper calls, each with its own host. */
-export type QuickBooksApi = "accounting" | "payments" | "graphql";
 
 /** Base URLs of the APIs (no trailing slash); only Accounting is required. */
 export type ApiBases = { accounting: string } & Partial<Record<Exclude<QuickBooksApi, "accounting">, string>>;

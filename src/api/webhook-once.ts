@@ -3,7 +3,8 @@
 // once. Async because the store is; the synchronous handleWebhook is untouched. Portable.
 import { ConfigurationError } from "../common/errors.js";
 import { positiveInt } from "../common/options.js";
-import { hashedKey, type StateStore } from "../client/state-store.js";
+import { hashedKey } from "../crypto/hashed-key.js";
+import type { StateStore } from "../state/state-store.js";
 import { handleWebhook, type WebhookEvent } from "./webhooks.js";
 
 /** Options of {@link handleWebhookOnce}. */

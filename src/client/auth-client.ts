@@ -28,7 +28,7 @@ import { exchangeCallback, exchangeCode, refreshGrant, type GrantResult } from "
 import type { TokenSet } from "../oauth/token-set.js";
 import { fetchUserInfo, type UserInfo } from "../oauth/user-info.js";
 import { verifyClientIdToken } from "../oauth/verify.js";
-import type { StateStore } from "./state-store.js";
+import type { StateStore } from "../state/state-store.js";
 
 /** Options of {@link AuthClient}. */
 export interface AuthClientOptions extends OAuthConfigOptions {

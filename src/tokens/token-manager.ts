@@ -21,7 +21,9 @@ import {
   TokenNotFoundError,
   UnverifiedRealmError,
 } from "./errors.js";
-import { MemoryTokenStore } from "./stores/memory.js";
+import type { ApiLimits } from "../state/api-limits.js";
+import { MemoryApiLimits } from "../stores/memory/api-limits.js";
+import { MemoryTokenStore } from "../stores/memory/token-store.js";
 import type { UnreadableRecordError } from "./store-errors.js";
 import type { ListOptions, ReauthorizationReason, TokenPage, TokenRecord, TokenStore } from "./store.js";
 import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";
@@ -32,6 +34,13 @@ export interface TokenManagerOptions {
   authClient: TokenClient;
   /** Where tokens live. Default: a MemoryTokenStore (lost on exit). */
   store?: TokenStore;
+  /**
+   * Intuit's per-realm limits and the metered-call counts that every API helper of this manager
+   * (`quickbooks(tokens, realmId)`) goes through. Default: a MemoryApiLimits with Intuit's limits,
+   * this manager's own. Pass one to set the limits or a budget (`new MemoryApiLimits({ perMinute })`),
+   * to share it between managers, or to hold it for a fleet (`RedisApiLimits`, `PostgresApiLimits`).
+   */
+  apiLimits?: ApiLimits;
   /** Refresh when the access token expires within this many ms. Default 5 minutes. */
   refreshMarginMs?: number;
   /** Lease of the refresh lock. A refresh is abandoned before its lease ends. Default 60 s. */
@@ -86,6 +95,8 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
   /** The endpoints API helpers take their base URLs from, when the OAuth client has them. */
   readonly endpoints: Readonly<IntuitEndpoints> | undefined;
   readonly store: TokenStore;
+  /** The limits and metered-call counts the API helpers of this manager go through (see the option). */
+  readonly apiLimits: ApiLimits;
   readonly refreshMarginMs: number;
   readonly lockLeaseMs: number;
   readonly lockWaitMs: number;
@@ -100,6 +111,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     if (!options?.authClient) throw new ConfigurationError("TokenManager needs an authClient");
     this.authClient = options.authClient;
     this.store = options.store ?? new MemoryTokenStore();
+    this.apiLimits = options.apiLimits ?? new MemoryApiLimits();
     this.refreshMarginMs = nonNegativeMs("refreshMarginMs", options.refreshMarginMs, 5 * 60_000);
     this.lockLeaseMs = positiveMs("lockLeaseMs", options.lockLeaseMs, 60_000);
     this.lockWaitMs = nonNegativeMs(

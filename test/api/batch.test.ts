@@ -7,6 +7,7 @@ import { ConfigurationError } from "../../src/common/errors.js";
 import { StaleObjectError } from "../../src/api/conflict.js";
 import { QuickBooksError } from "../../src/api/fault.js";
 import { quickbooks } from "../../src/api/quickbooks.js";
+import { MemoryApiLimits } from "../../src/stores/memory/api-limits.js";
 import type { BatchItem } from "../../src/api/batch.js";
 import { connected, fakeTime, type Connected } from "./helpers.js";
 
@@ -32,7 +33,7 @@ const customers = (n: number, prefix: string): BatchItem[] =>
 
 test("65 items go in 3 requests of at most 30; every result in input order, with its own error where it failed", () =>
   withEmulator(LIMITS, async (c) => {
-    const qb = quickbooks(c.tokens, c.realmId, { batchPerMinute: 1000 });
+    const qb = quickbooks(c.tokens, c.realmId, { limits: new MemoryApiLimits({ batchPerMinute: 1000 }) });
     const invoice = await qb.create("Invoice", { CustomerRef: { value: "1" }, Line: LINE });
     await qb.update("Invoice", { Id: invoice.Id as string, SyncToken: "0", PrivateNote: "moved on" });
     const items: BatchItem[] = [
@@ -103,7 +104,7 @@ test("65 items go in 3 requests of at most 30; every result in input order, with
 
 test("batchSize chunks smaller (Intuit's other page says 10); more than 30 is refused", () =>
   withEmulator(LIMITS, async (c) => {
-    const qb = quickbooks(c.tokens, c.realmId, { batchPerMinute: 1000 });
+    const qb = quickbooks(c.tokens, c.realmId, { limits: new MemoryApiLimits({ batchPerMinute: 1000 }) });
     const before = c.emu.counters().api;
     const results = await qb.batch(customers(25, "Ten"), { batchSize: 10 });
     assert.equal(c.emu.counters().api - before, 3);
@@ -116,9 +117,8 @@ test("each chunk has its own requestid and bIds of at most 10 characters; a chun
   withEmulator(LIMITS, async (c) => {
     const time = fakeTime();
     const qb = quickbooks(c.tokens, c.realmId, {
-      batchPerMinute: 1000,
-      sleep: time.sleep,
-      clock: time.clock,
+      ...time.options,
+      limits: time.limits({ batchPerMinute: 1000 }),
     });
     c.emu.injectFault("api", { type: "resetAfterRead" }, 1);
     const results = await qb.batch(customers(40, "Lost"));
@@ -136,7 +136,10 @@ test("each chunk has its own requestid and bIds of at most 10 characters; a chun
 test("the realm's batch limit: a third batch in the minute waits for the first to age out", () =>
   withEmulator(LIMITS, async (c) => {
     const time = fakeTime();
-    const qb = quickbooks(c.tokens, c.realmId, { batchPerMinute: 2, sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(c.tokens, c.realmId, {
+      ...time.options,
+      limits: time.limits({ batchPerMinute: 2 }),
+    });
     await qb.batch(customers(3, "Rate"), { batchSize: 1 });
     assert.equal(time.waits.length, 1);
     assert.ok((time.waits[0] ?? 0) > 59_000 && (time.waits[0] ?? 0) <= 60_000, String(time.waits));
@@ -144,7 +147,7 @@ test("the realm's batch limit: a third batch in the minute waits for the first t
 
 test("a Fault of the whole batch is thrown (the emulator set to 10 items a batch, the helper sending 30)", () =>
   withEmulator({ apiLimits: { ...LIMITS.apiLimits, batchMaxItems: 10 } }, async (c) => {
-    const qb = quickbooks(c.tokens, c.realmId, { batchPerMinute: 1000 });
+    const qb = quickbooks(c.tokens, c.realmId, { limits: new MemoryApiLimits({ batchPerMinute: 1000 }) });
     const err = await qb.batch(customers(11, "Big")).then(
       () => assert.fail("expected a QuickBooksError"),
       (e: unknown) => e,

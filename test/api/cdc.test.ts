@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { ConfigurationError } from "../../src/common/errors.js";
 import { CdcIncompleteError, CdcLookbackError } from "../../src/api/cdc.js";
 import { quickbooks } from "../../src/api/quickbooks.js";
+import { MemoryApiLimits } from "../../src/stores/memory/api-limits.js";
 import type { EntityName } from "../../src/api/entities/index.js";
 import { connected, type Connected } from "./helpers.js";
 
@@ -124,7 +125,7 @@ test("refused before sending: no entities, unknown ones, CompanyInfo, TimeActivi
 
 test("an answer at the cap is asked again per half of the entities, until each is under it", () =>
   withEmulator({ cdcMaxObjects: 10 }, async (c) => {
-    const qb = quickbooks(c.tokens, c.realmId, { batchPerMinute: 1000 });
+    const qb = quickbooks(c.tokens, c.realmId, { limits: new MemoryApiLimits({ batchPerMinute: 1000 }) });
     c.emu.advanceClock(2_000); // past the seeded customers' second
     const since = c.emu.clock.now();
     const made = await qb.batch([

@@ -195,7 +195,7 @@ const cases: Array<{
 for (const k of cases) {
   test(`Fault → QuickBooksError: ${k.name}`, async () => {
     const time = fakeTime();
-    const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(c.tokens, c.realmId, { ...time.options });
     k.setup();
     const before = c.emu.counters();
     const err = await rejection(qb.get(k.path));
@@ -337,7 +337,7 @@ test("a non-JSON error body is kept as text (POST without a requestid and 503: n
 
 test("a GET answered 503 is retried with backoff and then succeeds", async () => {
   const time = fakeTime();
-  const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { ...time.options });
   c.emu.injectFault("api", { type: "status", status: 503 }, 1);
   const res = await qb.send<{ Customer: { Id: string } }>({ path: "customer/4" });
   assert.equal(res.body.Customer.Id, "4");
@@ -349,7 +349,7 @@ test("a GET answered 503 is retried with backoff and then succeeds", async () =>
 
 test("a GET still failing with 502 HTML after the retries keeps the page as content", async () => {
   const time = fakeTime();
-  const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { ...time.options });
   c.emu.injectFault("api", { type: "status", status: 502 }, 3);
   const before = c.emu.counters().api;
   const err = await rejection(qb.get("customer/1"));

@@ -3,8 +3,9 @@
 import { AuthClient } from "../../src/client/auth-client.js";
 import { Scopes } from "../../src/oauth/scopes.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
-import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
+import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
+import { MemoryApiLimits, type MemoryApiLimitsOptions } from "../../src/stores/memory/api-limits.js";
 
 export interface Connected {
   emu: Emulator;
@@ -44,19 +45,28 @@ export async function connect(emu: Emulator, authClient: AuthClient, tokens: Tok
   return token.realmId;
 }
 
-/** A fake clock and a sleep that records each wait and moves the clock by it. */
+/**
+ * A fake clock and a sleep that records each wait and moves the clock by it. `options` gives a helper
+ * both, and limits (a MemoryApiLimits) on the same clock, so a realm's pause after a 429 and its
+ * minute budgets are waited on it too.
+ */
 export function fakeTime(start = Date.parse("2025-01-01T00:00:00Z")) {
   let now = start;
   const waits: number[] = [];
+  const clock = () => now;
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+    now += ms;
+  };
   return {
     waits,
-    clock: () => now,
-    sleep: async (ms: number) => {
-      waits.push(ms);
-      now += ms;
-    },
+    clock,
+    sleep,
     advance: (ms: number) => {
       now += ms;
     },
+    options: { clock, sleep, limits: new MemoryApiLimits({ clock, sleep }) },
+    /** Limits on this clock with other settings (e.g. a small perMinute). */
+    limits: (settings: MemoryApiLimitsOptions) => new MemoryApiLimits({ ...settings, clock, sleep }),
   };
 }

@@ -54,7 +54,7 @@ function named(name: string): Array<Record<string, unknown>> {
 
 test("the key fault: a create whose answer is lost is retried with the same requestid; the emulator holds one entity and the caller gets it", async () => {
   const time = fakeTime();
-  const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { ...time.options });
   const before = c.emu.counters().api;
   c.emu.injectFault("api", { type: "resetAfterRead" }, 1); // the create runs, then the socket is cut
   const created = await qb.create("Customer", { DisplayName: "Lost Answer Ltd" });
@@ -68,7 +68,7 @@ test("the key fault: a create whose answer is lost is retried with the same requ
 
 test("a create answered 503 (it never ran) or 429 is retried and made once", async () => {
   const time = fakeTime();
-  const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { ...time.options });
   c.emu.injectFault("api", { type: "status", status: 503 }, 1);
   const a = await qb.create("Customer", { DisplayName: "After 503" });
   c.emu.injectFault("api", { type: "rateLimit", retryAfter: 2 }, 1);
@@ -90,7 +90,7 @@ test("the same requestid sent again later gets the first answer: no second entit
 
 test("without a key a lost answer is not retried; forcing idempotent: true without one duplicates the write", async () => {
   const time = fakeTime();
-  const qb = quickbooks(c.tokens, c.realmId, { sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { ...time.options });
   const count = () =>
     (c.emu.entities(c.realmId)["Invoice"] ?? []).filter((i) => i["DocNumber"] === "DUP-1").length;
   c.emu.injectFault("api", { type: "resetAfterRead" }, 1);
@@ -113,7 +113,7 @@ test("without a key a lost answer is not retried; forcing idempotent: true witho
 
 test("the key on the wire: a UUID per write, the same on every retry, none on GET; yours when given; checked before sending", async () => {
   const time = fakeTime();
-  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl, sleep: time.sleep, clock: time.clock });
+  const qb = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl, ...time.options });
   seen.length = 0;
   plan.push("drop", 502);
   const res = await qb.send({ method: "POST", path: "invoice", body: { Line: [] } });
@@ -151,8 +151,7 @@ test("Payments writes carry a Request-Id header (kept across retries), GETs none
   const qb = quickbooks(c.tokens, c.realmId, {
     baseUrl: serverUrl,
     paymentsBaseUrl: `${serverUrl}/quickbooks/v4`,
-    sleep: time.sleep,
-    clock: time.clock,
+    ...time.options,
   });
   seen.length = 0;
   plan.push(503);
@@ -181,8 +180,7 @@ test("GraphQL calls carry no key and a POST there is not retried", async () => {
   const qb = quickbooks(c.tokens, c.realmId, {
     baseUrl: serverUrl,
     graphqlUrl: `${serverUrl}/graphql`,
-    sleep: time.sleep,
-    clock: time.clock,
+    ...time.options,
   });
   seen.length = 0;
   plan.push(503);

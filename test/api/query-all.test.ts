@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigurationError } from "../../src/common/errors.js";
 import { quickbooks, type QuickBooksClient } from "../../src/api/quickbooks.js";
+import { MemoryApiLimits } from "../../src/stores/memory/api-limits.js";
 import type { Customer } from "../../src/api/entities/index.js";
 import { connected, type Connected } from "./helpers.js";
 
@@ -17,7 +18,9 @@ before(async () => {
   c = await connected({
     apiLimits: { perMinute: 100_000, batchPerMinute: 10_000, batchPerMinutePerRealm: 10_000 },
   });
-  qb = quickbooks(c.tokens, c.realmId, { batchPerMinute: 10_000, perMinute: 100_000 });
+  qb = quickbooks(c.tokens, c.realmId, {
+    limits: new MemoryApiLimits({ batchPerMinute: 10_000, perMinute: 100_000 }),
+  });
   const make = (from: number, to: number) =>
     Array.from({ length: to - from }, (_, i) => ({
       operation: "create" as const,

@@ -7,7 +7,7 @@ import { AuthClient } from "../../src/client/auth-client.js";
 import { invoicePdf } from "../../src/emulator/quickbooks.js";
 import { QuickBooksError } from "../../src/api/fault.js";
 import { ConfigurationError } from "../../src/common/errors.js";
-import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
+import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
 import { connected, type Connected } from "./helpers.js";
 import { quickbooks } from "../../src/api/quickbooks.js";

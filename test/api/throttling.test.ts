@@ -2,10 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { QuickBooksError } from "../../src/api/fault.js";
 import { ConfigurationError } from "../../src/common/errors.js";
-import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
 import { connected, fakeTime, type Connected } from "./helpers.js";
 import { quickbooks } from "../../src/api/quickbooks.js";
+import { MemoryApiLimits } from "../../src/stores/memory/api-limits.js";
 
 async function withEmulator(fn: (c: Connected) => Promise<void>, options = {}): Promise<void> {
   const c = await connected(options);
@@ -39,7 +39,7 @@ const INVOICE = { CustomerRef: { value: "1" }, Line: [{ Amount: 10, DetailType: 
 test("429 with Retry-After: waits exactly that long each time, then succeeds", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { ...time.options });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 2 }, 2);
     const before = emu.counters().api;
     const res = await qb.send<{ Customer: { Id: string } }>({ path: "customer/3" });
@@ -63,7 +63,7 @@ test("429 with a real Retry-After: 1 is really waited for", () =>
 test("429 without Retry-After waits the 60 s default (recorded, not waited)", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { ...time.options });
     emu.injectFault("api", { type: "rateLimit" }, 1);
     assert.deepEqual(await qb.get("customer/1").then((b) => Object.keys(b)), ["Customer", "time"]);
     assert.deepEqual(time.waits, [60_000]);
@@ -73,8 +73,7 @@ test("429 retries are bounded: after rateLimitRetries the Fault is thrown", () =
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
     const qb = quickbooks(tokens, realmId, {
-      sleep: time.sleep,
-      clock: time.clock,
+      ...time.options,
       defaultRetryAfterMs: 30_000,
     });
     emu.injectFault("api", { type: "rateLimit" }, 3);
@@ -91,7 +90,7 @@ test("429 retries are bounded: after rateLimitRetries the Fault is thrown", () =
 test("rateLimitRetries: 0 fails on the first 429 without waiting", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock, rateLimitRetries: 0 });
+    const qb = quickbooks(tokens, realmId, { ...time.options, rateLimitRetries: 0 });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 3 }, 1);
     const err = await rejection(qb.get("customer/1"));
     assert.equal(err.statusCode, 429);
@@ -102,7 +101,7 @@ test("rateLimitRetries: 0 fails on the first 429 without waiting", () =>
 test("a Retry-After beyond maxRetryAfterMs is not waited for, and does not pause the realm", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock, maxRetryAfterMs: 10_000 });
+    const qb = quickbooks(tokens, realmId, { ...time.options, maxRetryAfterMs: 10_000 });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 120 }, 1);
     const err = await rejection(qb.get("customer/1"));
     assert.equal(err.retryAfterMs, 120_000);
@@ -113,7 +112,7 @@ test("a Retry-After beyond maxRetryAfterMs is not waited for, and does not pause
 test("a POST without a requestid is never retried on 429, but the realm's next request waits out the Retry-After", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { ...time.options });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 5 }, 1);
     const before = emu.counters().api;
     const err = await rejection(qb.post("invoice", INVOICE, { requestId: false }));
@@ -129,7 +128,7 @@ test("a POST without a requestid is never retried on 429, but the realm's next r
 test("a POST marked idempotent is retried after a 429", () =>
   withEmulator(async ({ emu, tokens, realmId }) => {
     const time = fakeTime();
-    const qb = quickbooks(tokens, realmId, { sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { ...time.options });
     emu.injectFault("api", { type: "rateLimit", retryAfter: 1 }, 1);
     const body = await qb.post<{ Invoice: { Id: string } }>("invoice", INVOICE, { idempotent: true });
     assert.equal(body.Invoice.Id, "1001");
@@ -139,7 +138,7 @@ test("a POST marked idempotent is retried after a 429", () =>
 test("never more than maxConcurrent in flight at the emulator, and the limit is reached", () =>
   withEmulator(
     async ({ emu, tokens, realmId }) => {
-      const qb = quickbooks(tokens, realmId, { maxConcurrent: 4 });
+      const qb = quickbooks(tokens, realmId, { limits: new MemoryApiLimits({ maxConcurrent: 4 }) });
       const results = await Promise.all(Array.from({ length: 30 }, () => qb.send({ path: "customer/1" })));
       assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
       assert.deepEqual(new Set(results.map((r) => r.attempts)), new Set([1]));
@@ -161,25 +160,69 @@ test("the default limit (10) keeps 30 concurrent calls under the emulator's thro
     { apiDelayMs: 40 },
   ));
 
-test("helpers of one TokenManager share the realm's limit; another manager has its own", () =>
+test("the limits belong to the TokenManager: its helpers share them; another manager has its own, or shares the object it is given", () =>
   withEmulator(
     async ({ emu, authClient, tokens, realmId }) => {
-      const a = quickbooks(tokens, realmId, { maxConcurrent: 3 });
-      const b = quickbooks(tokens, realmId);
+      assert.ok(
+        tokens.apiLimits instanceof MemoryApiLimits,
+        "a TokenManager owns a MemoryApiLimits by default",
+      );
+      const apiLimits = new MemoryApiLimits({ maxConcurrent: 3 });
+      const limited = new TokenManager({ authClient, store: tokens.store, apiLimits });
+      assert.equal(limited.apiLimits, apiLimits);
+      const a = quickbooks(limited, realmId);
+      const b = quickbooks(limited, realmId);
+      assert.equal(a.limits, apiLimits);
       assert.equal(b.limiter, a.limiter);
-      assert.throws(() => quickbooks(tokens, realmId, { maxConcurrent: 5 }), ConfigurationError);
       await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).get("customer/1")));
       assert.deepEqual(emu.apiStats(realmId), { inFlight: 0, maxInFlight: 3 });
-      const other = new TokenManager({ authClient, store: new MemoryTokenStore() });
-      assert.notEqual(quickbooks(other, realmId, { maxConcurrent: 5 }).limiter, a.limiter);
+      const other = new TokenManager({ authClient, store: tokens.store });
+      assert.notEqual(other.apiLimits, apiLimits);
+      assert.notEqual(quickbooks(other, realmId).limiter, a.limiter);
+      const sharing = new TokenManager({ authClient, store: tokens.store, apiLimits });
+      assert.equal(quickbooks(sharing, realmId).limiter, a.limiter);
     },
     { apiDelayMs: 40 },
   ));
 
+test("limit options per helper configure nothing shared: refused in any order, naming the option and where it is set", () =>
+  withEmulator(async ({ tokens, realmId }) => {
+    // Before, the first helper's perMinute set the realm's limit and a second, different one threw.
+    for (const options of [
+      { perMinute: 100 },
+      { perMinute: 200 },
+      { maxConcurrent: 5 },
+      { batchPerMinute: 1 },
+    ]) {
+      const [name] = Object.keys(options);
+      assert.throws(
+        () => quickbooks(tokens, realmId, options as never),
+        (e: Error) => {
+          assert.ok(e instanceof ConfigurationError);
+          assert.match(
+            e.message,
+            new RegExp(`^${name} is set on the limits every helper of the token source shares`),
+          );
+          assert.match(e.message, new RegExp(`apiLimits: new MemoryApiLimits\\(\\{ ${name}: … \\}\\)`));
+          return true;
+        },
+      );
+    }
+    assert.equal(quickbooks(tokens, realmId).limits, tokens.apiLimits, "without them, the manager's limits");
+    assert.throws(
+      () =>
+        quickbooks({ getAccessToken: async () => "AT", refresh: async () => undefined }, realmId, {
+          baseUrl: "https://quickbooks.api.intuit.com",
+        }),
+      /this token source has no apiLimits/,
+      "a source of its own needs `limits`",
+    );
+  }));
+
 test("the per-minute budget: the fourth call in a 60 s window waits for the oldest to age out", () =>
   withEmulator(async ({ tokens, realmId }) => {
     const time = fakeTime();
-    const qb = quickbooks(tokens, realmId, { perMinute: 3, sleep: time.sleep, clock: time.clock });
+    const qb = quickbooks(tokens, realmId, { ...time.options, limits: time.limits({ perMinute: 3 }) });
     await qb.get("customer/1"); // t = 0
     time.advance(30_000);
     await qb.get("customer/1"); // t = 30 s
@@ -195,7 +238,7 @@ test("the per-minute budget: the fourth call in a 60 s window waits for the olde
 test("an abort while queued for a slot rejects at once with ERR_ABORT", () =>
   withEmulator(
     async ({ tokens, realmId }) => {
-      const qb = quickbooks(tokens, realmId, { maxConcurrent: 1 });
+      const qb = quickbooks(tokens, realmId, { limits: new MemoryApiLimits({ maxConcurrent: 1 }) });
       const first = qb.get("customer/1");
       const controller = new AbortController();
       const second = qb.get("customer/2", { signal: controller.signal });

@@ -78,8 +78,8 @@ test("tsconfig.portable.json checks index.portable.ts with the web siblings and 
     "src/crypto/digest.ts",
     "src/common/bytes.ts",
     "src/http/node-transport.ts",
-    "src/tokens/stores/file.ts",
-    "src/tokens/stores/redis-client.ts",
+    "src/stores/file/token-store.ts",
+    "src/stores/redis/client.ts",
   ])
     assert.ok(!files.includes(nodeOnly), nodeOnly);
   assert.ok(!r.stdout.includes("@types/node"), "no Node types in the portable check");

@@ -11,7 +11,7 @@ import { cdcServes } from "../../src/api/cdc.js";
 import { ENTITY_NAMES, isNameList, isSingleton, type EntityName } from "../../src/api/entities/index.js";
 import { oauth1AuthorizationHeader } from "../../src/oauth/oauth1.js";
 import { COMPANY_SCOPES, Scopes } from "../../src/oauth/scopes.js";
-import { ConfigurationError, quickbooks } from "../../src/index.js";
+import { ConfigurationError, MemoryApiLimits, quickbooks } from "../../src/index.js";
 import { emulatorSession, type Session } from "../support/emulator-session.js";
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
@@ -36,7 +36,11 @@ test("entities: the same names, and the same name lists and singletons", () => {
 test("CDC: the library refuses exactly the entities the emulator's CDC does not serve", async () => {
   // A call that gets as far as asking for a token has passed every local check: stop it there.
   const sent = new Error("sent");
-  const tokens = { getAccessToken: () => Promise.reject(sent), refresh: async () => undefined };
+  const tokens = {
+    getAccessToken: () => Promise.reject(sent),
+    refresh: async () => undefined,
+    apiLimits: new MemoryApiLimits(),
+  };
   const qb = quickbooks(tokens, "1", { baseUrl: "http://127.0.0.1:9" });
   for (const name of ENTITY_NAMES) {
     assert.equal(cdcServes(name), emulatorCdcServes(name), name);

@@ -227,7 +227,7 @@ for (const kind of ["redis", "postgres"] as const) {
         const client = createClient({ url: url! });
         await client.connect();
         try {
-          const key = `${spec.prefix}slots:${encodeURIComponent(app)}:${encodeURIComponent(realmId)}`;
+          const key = `${spec.prefix}{api}:slots:${encodeURIComponent(app)}:${encodeURIComponent(realmId)}`;
           const reply = (await client.sendCommand(["ZRANGE", key, "0", "-1", "WITHSCORES"])) as unknown[];
           // node-redis 6 pairs them up ([member, score][]); older versions send them flat.
           if (reply.every(Array.isArray)) return (reply as unknown[][]).map((pair) => Number(pair[1]));

@@ -27,7 +27,11 @@ const req = (method: string, url: string, api: ApiRequestInfo["api"] = "accounti
   url,
   api,
 });
-const tokens = (): QuickBooksTokens => ({ getAccessToken: async () => "t", refresh: async () => undefined });
+const tokens = (): QuickBooksTokens => ({
+  getAccessToken: async () => "t",
+  refresh: async () => undefined,
+  apiLimits: new MemoryApiLimits(),
+});
 
 test("classifyApiCall follows Intuit's classes; unmetered calls are undefined", () => {
   const cases: Array<[ApiRequestInfo, string | undefined]> = [
@@ -76,7 +80,7 @@ test("bad settings are ConfigurationErrors", async () => {
         baseUrl: "https://quickbooks.api.intuit.com",
         limits: odd,
         maxConcurrent: 5,
-      }),
+      } as never),
     ConfigurationError,
   );
   const stub: ApiLimits = { acquire: async () => () => {}, pause: () => {} };
@@ -150,7 +154,7 @@ describe("MemoryApiLimits through the API helper", () => {
     await assert.rejects(limits.usage({ month: "2026-13" }), ConfigurationError);
   });
 
-  test("helpers of one token source share the default limits and their counts", async () => {
+  test("helpers of one token source share its limits and their counts", async () => {
     const source = tokens();
     const a = quickbooks(source, "4002", { baseUrl: server.baseUrl, minorVersion: false });
     const b = quickbooks(source, "4003", { baseUrl: server.baseUrl, minorVersion: false });

@@ -40,8 +40,12 @@ const authClient = (extra: Record<string, unknown> = {}) => new AuthClient({ ...
 const manager = (extra: Record<string, unknown> = {}) =>
   new TokenManager({ authClient: authClient(), ...extra } as ConstructorParameters<typeof TokenManager>[0]);
 // Nothing here may reach a network: every URL is a closed port on loopback.
-// A fresh token source per call: the default in-process limits are kept per source.
-const tokens = (): QuickBooksTokens => ({ getAccessToken: async () => "AT", refresh: async () => undefined });
+// A fresh token source per call, with limits of its own (a TokenManager's apiLimits).
+const tokens = (): QuickBooksTokens => ({
+  getAccessToken: async () => "AT",
+  refresh: async () => undefined,
+  apiLimits: new MemoryApiLimits(),
+});
 const qb = (extra: Record<string, unknown> = {}) =>
   quickbooks(tokens(), "123", { baseUrl: "http://127.0.0.1:9", ...extra });
 const asAny = (v: unknown) => v as never;
@@ -196,10 +200,21 @@ const rows: Row[] = [
     bad: DURATION,
   },
   { option: "limit", set: (v) => new MemoryTokenStore().listPage(asAny(v)), bad: [...COUNT, undefined] },
-  // quickbooks(): limits, retries, waits, timeout, batch size, minor version
-  { option: "maxConcurrent", set: (v) => qb({ maxConcurrent: v }), bad: COUNT, good: 3 },
-  { option: "perMinute", set: (v) => qb({ perMinute: v }), bad: COUNT, good: 100 },
-  { option: "batchPerMinute", set: (v) => qb({ batchPerMinute: v }), bad: COUNT, good: 10 },
+  // the limits every helper of a TokenManager shares
+  {
+    option: "maxConcurrent",
+    set: (v) => new MemoryApiLimits({ maxConcurrent: asAny(v) }),
+    bad: COUNT,
+    good: 3,
+  },
+  { option: "perMinute", set: (v) => new MemoryApiLimits({ perMinute: asAny(v) }), bad: COUNT, good: 100 },
+  {
+    option: "batchPerMinute",
+    set: (v) => new MemoryApiLimits({ batchPerMinute: asAny(v) }),
+    bad: COUNT,
+    good: 10,
+  },
+  // quickbooks(): retries, waits, timeout, batch size, minor version
   {
     option: "rateLimitRetries",
     set: (v) => qb({ rateLimitRetries: v }),

@@ -7,8 +7,8 @@
 // without persistence is the control: the same kill loses the grant.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { PostgresTokenStore } from "../../src/tokens/stores/postgres.js";
-import { RedisTokenStore } from "../../src/tokens/stores/redis.js";
+import { PostgresTokenStore } from "../../src/stores/postgres/token-store.js";
+import { RedisTokenStore } from "../../src/stores/redis/token-store.js";
 import type { TokenStore } from "../../src/index.js";
 import { lostWrites, runHerd, type HerdControl, type HerdResult } from "../tokens/fixtures/herd.js";
 import {

@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import {
+  MemoryApiLimits,
   ConfigurationError,
   ForbiddenOriginError,
   INTUIT_DOWNLOAD_HOSTS,
@@ -16,7 +17,11 @@ import {
 import { downloadHostRule } from "../../src/api/download-hosts.js";
 import { rejection } from "../support/fake-intuit.js";
 
-const tokens: QuickBooksTokens = { getAccessToken: async () => "AT-SECRET", refresh: async () => undefined };
+const tokens: QuickBooksTokens = {
+  getAccessToken: async () => "AT-SECRET",
+  refresh: async () => undefined,
+  apiLimits: new MemoryApiLimits(),
+};
 
 interface Seen {
   url: string;

@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import {
+  MemoryApiLimits,
   AuthClientError,
   parseFault,
   QuickBooksError,
@@ -46,7 +47,11 @@ const BODIES: Record<string, { type: string; make: (size: number) => string }> =
   },
 };
 
-const tokens: QuickBooksTokens = { getAccessToken: async () => "AT-hostile", refresh: async () => undefined };
+const tokens: QuickBooksTokens = {
+  getAccessToken: async () => "AT-hostile",
+  refresh: async () => undefined,
+  apiLimits: new MemoryApiLimits(),
+};
 let server: Server;
 let origin: string;
 const served: Array<{ url: string; authorization: string | undefined }> = [];

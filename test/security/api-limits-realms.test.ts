@@ -30,6 +30,7 @@ const tokens: QuickBooksTokens = {
     return "t";
   },
   refresh: async () => undefined,
+  apiLimits: new MemoryApiLimits(),
 };
 
 test("quickbooks(tokens, realmId) takes only digits", () => {
@@ -100,7 +101,7 @@ for (const kind of ["redis", "postgres"] as const) {
         const { createClient } = await import("redis");
         const client = createClient({ url: url! });
         await client.connect();
-        await client.hSet(`${prefix}realm-counts:${app}:${month}`, {
+        await client.hSet(`${prefix}{api}:realm-counts:${app}:${month}`, {
           "__proto__|core": "3",
           "__proto__|corePlus": "7",
           "4242|corePlus": "1",

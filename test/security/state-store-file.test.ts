@@ -18,7 +18,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { FileStateStore } from "../../src/index.js";
+import { FileStateStore, FileTokenStore } from "../../src/index.js";
+import { minimalRecord } from "../../src/testing/index.js";
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -115,7 +116,7 @@ async function racers(count: number) {
   }
   let rounds = 0;
   return {
-    async race(directory: string, key: string) {
+    async race(directory: string, key: string, realmId?: string) {
       const round = rounds++;
       const answers = children.map(
         () =>
@@ -125,7 +126,7 @@ async function racers(count: number) {
             waiting.set(round, list);
           }),
       );
-      for (const child of children) child.send({ round, directory, key });
+      for (const child of children) child.send({ round, directory, key, realmId });
       const all = await Promise.all(answers);
       waiting.delete(round);
       return all;
@@ -157,6 +158,33 @@ test("8 processes consume one key whose claim expired, 600 rounds: exactly one w
   assert.deepEqual(
     readdirSync(directory).filter((name) => !/^[A-Za-z0-9_-]{43}$/.test(name)),
     [],
+  );
+});
+
+test("FileTokenStore's refresh lock is the same claim: 8 processes take one realm's expired lock, 300 rounds, exactly one wins every round", async () => {
+  const directory = tempDir();
+  const pool = await racers(8);
+  const failures: string[] = [];
+  try {
+    await new FileTokenStore({ directory }).set(minimalRecord("4620816365"));
+    for (let round = 0; round < 300; round++) {
+      const realmId = String(4620816365 + round);
+      // A lock whose lease ended long ago: a claim file that holds an expiry in the past.
+      writeFileSync(join(directory, `${realmId}.lock`), "1000", { mode: 0o600 });
+      const answers = await pool.race(directory, "", realmId);
+      const errors = answers.filter((a) => a.error !== undefined).map((a) => a.error);
+      assert.deepEqual(errors, [], `round ${round}`);
+      const winners = answers.filter((a) => a.won).length;
+      if (winners !== 1) failures.push(`round ${round}: ${winners} winners`);
+    }
+  } finally {
+    pool.stop();
+  }
+  assert.deepEqual(failures, []);
+  assert.deepEqual(
+    readdirSync(directory).filter((name) => !/^\d+\.(lock|json)$/.test(name)),
+    [],
+    "nothing left behind but the locks and the record",
   );
 });
 

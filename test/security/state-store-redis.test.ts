@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createClient } from "redis";
 import { RedisStateStore } from "../../src/redis.js";
-import type { RedisClientLike } from "../../src/tokens/stores/redis.js";
+import type { RedisClientLike } from "../../src/stores/redis/token-store.js";
 import { killableRedis, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 
 const url = await redisUrl();

@@ -23,8 +23,8 @@ import {
   type TokenStore,
 } from "../../src/index.js";
 import { fullRecord, minimalRecord } from "../../src/testing/index.js";
-import { PostgresTokenStore } from "../../src/tokens/stores/postgres.js";
-import { RedisTokenStore, redisTokenStoreKeys } from "../../src/tokens/stores/redis.js";
+import { PostgresTokenStore } from "../../src/stores/postgres/token-store.js";
+import { RedisTokenStore, redisTokenStoreKeys } from "../../src/stores/redis/token-store.js";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 
 // Plaintext records are written by a store without a key: the environment must not supply one.

@@ -18,8 +18,8 @@ import {
   type TokenStore,
 } from "../../src/index.js";
 import { fullRecord, minimalRecord } from "../../src/testing/index.js";
-import { PostgresTokenStore } from "../../src/tokens/stores/postgres.js";
-import { RedisTokenStore } from "../../src/tokens/stores/redis.js";
+import { PostgresTokenStore } from "../../src/stores/postgres/token-store.js";
+import { RedisTokenStore } from "../../src/stores/redis/token-store.js";
 import { emulatorSession, type Session } from "../support/emulator-session.js";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 

@@ -15,7 +15,7 @@ import {
   TokenManager,
   quickbooks,
 } from "../../src/index.js";
-import { realmLimiterCount } from "../../src/api/rate-limit.js";
+import { MemoryApiLimits } from "../../src/stores/memory/api-limits.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -155,8 +155,9 @@ describe("configuration", () => {
       authClient: client({ environment: { ...server.endpoints(), apiBaseUrl: server.url } }),
       store: new MemoryTokenStore(),
     });
-    for (let i = 0; i < 200_000; i++) quickbooks(tokens, String(100000 + i));
-    const count = realmLimiterCount(tokens);
+    const limits = tokens.apiLimits as MemoryApiLimits;
+    for (let i = 0; i < 200_000; i++) assert.ok(quickbooks(tokens, String(100000 + i)).limiter.isIdle());
+    const count = limits.limiterCount;
     assert.ok(count <= 10_000, `${count} limiters kept`);
   });
 });

@@ -56,7 +56,7 @@ test(`file store: ${PROCESSES} processes × ${CALLERS} callers × ${EXPIRIES} ex
 
 const redis = await redisUrl();
 test("redis store: the same proof", { skip: requireOrSkip(redis, "Redis") }, async () => {
-  const { RedisTokenStore } = await import("../../src/tokens/stores/redis.js");
+  const { RedisTokenStore } = await import("../../src/stores/redis/token-store.js");
   const prefix = `proof-${randomUUID()}:`;
   const store = new RedisTokenStore({ url: redis!, keyPrefix: prefix });
   try {
@@ -68,7 +68,7 @@ test("redis store: the same proof", { skip: requireOrSkip(redis, "Redis") }, asy
 
 const cluster = await redisClusterUrl();
 test("redis cluster store: the same proof", { skip: requireOrSkip(cluster, "Redis cluster") }, async () => {
-  const { RedisTokenStore } = await import("../../src/tokens/stores/redis.js");
+  const { RedisTokenStore } = await import("../../src/stores/redis/token-store.js");
   const prefix = `proof-${randomUUID()}:`;
   const client = createCluster({ rootNodes: [{ url: cluster! }] });
   client.on("error", () => {});
@@ -83,7 +83,7 @@ test("redis cluster store: the same proof", { skip: requireOrSkip(cluster, "Redi
 
 const postgres = await postgresUrl();
 test("postgres store: the same proof", { skip: requireOrSkip(postgres, "PostgreSQL") }, async () => {
-  const { PostgresTokenStore } = await import("../../src/tokens/stores/postgres.js");
+  const { PostgresTokenStore } = await import("../../src/stores/postgres/token-store.js");
   const table = `proof_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
   const store = new PostgresTokenStore({ connectionString: postgres!, tableName: table });
   try {

@@ -129,7 +129,7 @@ test("AES-256-GCM at rest: no token on disk, the right key reads, a wrong key is
   assert.ok(none);
 });
 
-test("a lock file left half-written by a crashed process is broken only once it is old", async (t) => {
+test("a lock file left empty by a crashed process holds while young, and is taken over once old", async (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const store = new FileTokenStore({ directory: dir });
@@ -137,7 +137,7 @@ test("a lock file left half-written by a crashed process is broken only once it 
   const lock = join(dir, "4620816365.lock");
   writeFileSync(lock, "");
   assert.equal(await store.tryLock(record.realmId, 1000), undefined, "a fresh empty lock may be mid-write");
-  const old = new Date(Date.now() - 60_000);
+  const old = new Date(Date.now() - 120_000);
   const { utimesSync } = await import("node:fs");
   utimesSync(lock, old, old);
   assert.equal(typeof (await store.tryLock(record.realmId, 1000)), "string");

@@ -1,5 +1,5 @@
 // MemoryTokenStore against the shared TokenStore conformance suite. No store internals here.
-import { MemoryTokenStore } from "../../src/tokens/stores/memory.js";
+import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";
 import { storeConformance } from "../../src/testing/index.js";
 
 storeConformance("MemoryTokenStore", async () => ({

@@ -43,7 +43,7 @@ test("the ESM check itself works: importing redis directly is caught", () => {
   assert.match(r.stderr, /driver loaded: redis/);
 });
 
-for (const entry of ["src/index.ts", "src/tokens/stores/redis.ts", "src/tokens/stores/postgres.ts"])
+for (const entry of ["src/index.ts", "src/redis.ts", "src/postgres.ts"])
   test(`importing ${entry} loads neither redis nor pg`, () => {
     const r = runEsm(join(root, entry));
     assert.equal(r.stderr, "");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { serializeRecord } from "../../src/tokens/record.js";
-import { PostgresTokenStore } from "../../src/tokens/stores/postgres.js";
+import { PostgresTokenStore } from "../../src/stores/postgres/token-store.js";
 import { postgresUrl, requireOrSkip, uniqueName } from "../support/services.js";
 import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 
@@ -110,65 +110,6 @@ describe("PostgresTokenStore specifics", { skip }, () => {
     }
   });
 
-  test("migrate() upgrades a table of the previous schema: the expiry column is filled in for readable rows", async () => {
-    const tableName = uniqueName("intuit_test");
-    const t = `"${tableName}"`;
-    try {
-      // The schema before the expiry index, with rows written by the previous version.
-      await rawPool().query(`CREATE TABLE ${t} (realm_id text PRIMARY KEY, record text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now())`);
-      await rawPool()
-        .query(`CREATE TABLE "${tableName}_locks" (realm_id text PRIMARY KEY, owner text NOT NULL,
-        expires_at timestamptz NOT NULL)`);
-      const a = minimalRecord("a");
-      a.token.accessTokenExpiresAt = 1_000;
-      const dead = { ...minimalRecord("dead"), reauthorization: { reason: "invalid_grant" as const, at: 5 } };
-      const later = minimalRecord("later");
-      later.token.accessTokenExpiresAt = 9_000;
-      for (const r of [a, dead, later])
-        await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ($1, $2)`, [
-          r.realmId,
-          serializeRecord(r),
-        ]);
-      await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ('bad', '{oops')`);
-      const store = new PostgresTokenStore({ pool: rawPool(), tableName });
-      await assert.rejects(store.listDue(10_000, 10), (e: Error) => {
-        assert.match(e.message, /run PostgresTokenStore\.migrate\(\) to add the new columns/);
-        return true;
-      });
-      await store.migrate();
-      const column = await rawPool().query<{ realm_id: string; at: string | null }>(
-        `SELECT realm_id, access_token_expires_at::text AS at FROM ${t} ORDER BY realm_id`,
-      );
-      assert.deepEqual(
-        column.rows.map((r) => [r.realm_id, r.at]),
-        [
-          ["a", "1000"],
-          ["bad", "-1"], // unreadable: stays "not yet known", so listDue keeps reporting it
-          ["dead", null],
-          ["later", "9000"],
-        ],
-      );
-      const reported: string[] = [];
-      const page = await store.listDue(10_000, 10, { onUnreadable: (e) => reported.push(e.realmId) });
-      assert.deepEqual(page.records, [a, later]);
-      assert.deepEqual(reported, ["bad"]);
-      // A row an older version writes during a rolling deploy gets the default: listed as due.
-      await rawPool().query(`INSERT INTO ${t} (realm_id, record) VALUES ($1, $2)`, [
-        "old-writer",
-        serializeRecord(later).replace(/"later"/g, '"old-writer"'),
-      ]);
-      assert.deepEqual(
-        (await store.listDue(0, 10)).records.map((r) => r.realmId),
-        ["old-writer"],
-      );
-      await store.migrate(); // idempotent, and fills the new row in
-      assert.deepEqual((await store.listDue(0, 10)).records, []);
-    } finally {
-      await dropTables(tableName);
-    }
-  });
-
   test("listDue is served by the expiry index", async () => {
     const tableName = uniqueName("intuit_test");
     const store = new PostgresTokenStore({ pool: rawPool(), tableName });
@@ -215,7 +156,7 @@ describe("PostgresTokenStore specifics", { skip }, () => {
       assert.equal(e.name, "TokenStoreError");
       assert.match(
         e.message,
-        /^PostgreSQL: read failed: relation ".*" does not exist \(run PostgresTokenStore\.migrate\(\) to create the tables\)$/,
+        /^PostgreSQL: read failed: relation ".*" does not exist \(run PostgresTokenStore\.migrate\(\) to create its tables\)$/,
       );
       assert.equal((e.cause as { code?: string }).code, "42P01");
       return true;
@@ -223,13 +164,14 @@ describe("PostgresTokenStore specifics", { skip }, () => {
   });
 
   test("tableName must be an identifier", () => {
-    for (const bad of ["bad-name", 'x"; DROP TABLE y; --', "a.b.c", "1abc", "", "x".repeat(58)])
+    // One rule for every PostgreSQL class: at most 50 characters, so every suffix fits in 63.
+    for (const bad of ["bad-name", 'x"; DROP TABLE y; --', "a.b.c", "1abc", "", "x".repeat(52)])
       assert.throws(() => new PostgresTokenStore({ pool: rawPool(), tableName: bad }), {
         name: "ConfigurationError",
         message:
-          "PostgresTokenStore tableName must be an identifier (letters, digits, _), optionally schema-qualified",
+          "PostgresTokenStore tableName must be an identifier (letters, digits, _, at most 50), optionally schema-qualified",
       });
-    for (const good of ["tokens", "public.tokens", "_T1", "x".repeat(57)])
+    for (const good of ["tokens", "public.tokens", "_T1", "x".repeat(51)])
       assert.doesNotThrow(() => new PostgresTokenStore({ pool: rawPool(), tableName: good }));
   });
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createCluster } from "redis";
-import { RedisTokenStore, redisTokenStoreKeys, REDIS_BUCKETS } from "../../src/tokens/stores/redis.js";
+import { RedisTokenStore, redisTokenStoreKeys, REDIS_BUCKETS } from "../../src/stores/redis/token-store.js";
 import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 import { redisClusterUrl, requireOrSkip, uniqueName } from "../support/services.js";
 
@@ -131,7 +131,7 @@ describe("RedisTokenStore on Redis Cluster", { skip }, () => {
     }
   });
 
-  test("the persistence check reads every master; the old layout is neither read nor migrated", async () => {
+  test("the persistence check reads every master", async () => {
     const warnings: string[] = [];
     const store = new RedisTokenStore({
       client: c(),
@@ -148,6 +148,5 @@ describe("RedisTokenStore on Redis Cluster", { skip }, () => {
       assert.equal(warnings.length, 1);
       for (const s of persistence.servers) assert.ok(warnings[0]?.includes(`${s.server}: none`));
     }
-    await assert.rejects(store.migrateLegacyKeys(), { name: "ConfigurationError" });
   });
 });

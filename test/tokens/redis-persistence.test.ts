@@ -2,10 +2,12 @@
 // append-only file on it stays quiet; with snapshots only or nothing it warns once through the
 // logger; with CONFIG disabled it asks INFO; with both disabled it says it cannot tell; and
 // `requirePersistence: true` refuses (RedisPersistenceError) without reading or writing anything.
+// A server that may evict keys (any policy but noeviction: records, and refresh locks, whose lease
+// is a TTL) is refused unless `allowEviction: true`, as RedisStateStore does.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createClient } from "redis";
-import { RedisPersistenceError, RedisTokenStore } from "../../src/tokens/stores/redis.js";
+import { RedisPersistenceError, RedisTokenStore } from "../../src/stores/redis/token-store.js";
 import { minimalRecord } from "../../src/testing/index.js";
 import { killableRedis, redisUrl, requireOrSkip, type KillableServer } from "../support/services.js";
 
@@ -44,7 +46,9 @@ describe("RedisTokenStore persistence check", { skip }, () => {
       assert.deepEqual(warnings, []);
       assert.deepEqual(await store.persistence(), {
         level: "aof",
-        servers: [{ server: "server", level: "aof", appendfsync: "always", save: "" }],
+        servers: [
+          { server: "server", level: "aof", appendfsync: "always", save: "", maxmemoryPolicy: "noeviction" },
+        ],
       });
     } finally {
       await store.close();
@@ -83,7 +87,7 @@ describe("RedisTokenStore persistence check", { skip }, () => {
         /keeps only RDB snapshots: a crash loses every token written since the last snapshot/,
       );
       assert.deepEqual((await store.persistence()).servers, [
-        { server: "server", level: "snapshots", save: "3600 1" },
+        { server: "server", level: "snapshots", save: "3600 1", maxmemoryPolicy: "noeviction" },
       ]);
     } finally {
       await store.close();
@@ -113,23 +117,38 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     }
   });
 
-  test("maxmemory-policy allkeys-*: token records could be evicted, which is reported and refused like no persistence", async () => {
-    const s = await server(["--appendonly", "yes", "--maxmemory-policy", "allkeys-lru"]);
-    const { warnings, logger } = recordingLogger();
-    const lenient = new RedisTokenStore({ url: s.url, logger });
-    const strict = new RedisTokenStore({ url: s.url, requirePersistence: true });
-    try {
-      await lenient.get("r1");
-      assert.equal(warnings.length, 1);
-      assert.match(
-        warnings[0]?.message ?? "",
-        /Redis evicts any key under memory pressure \(maxmemory-policy allkeys-lru\): token records can be evicted/,
-      );
-      assert.equal((await lenient.persistence()).servers[0]?.maxmemoryPolicy, "allkeys-lru");
-      await assert.rejects(strict.get("r1"), { name: "RedisPersistenceError" });
-    } finally {
-      await lenient.close();
-      await strict.close();
+  test("a maxmemory-policy that may evict (allkeys-*, volatile-*) is refused before anything is written, unless allowEviction", async () => {
+    for (const policy of ["allkeys-lru", "volatile-lru", "volatile-ttl"]) {
+      const s = await server(["--appendonly", "yes", "--maxmemory-policy", policy]);
+      const { warnings, logger } = recordingLogger();
+      const store = new RedisTokenStore({ url: s.url, logger });
+      const allowed = new RedisTokenStore({ url: s.url, logger, allowEviction: true });
+      try {
+        for (const attempt of [
+          () => store.set(minimalRecord("r1")),
+          () => store.get("r1"),
+          () => store.tryLock("r1", 1000),
+        ])
+          await assert.rejects(attempt(), (e: Error) => {
+            assert.ok(e instanceof RedisPersistenceError, policy);
+            assert.equal((e as RedisPersistenceError).code, "ERR_REDIS_PERSISTENCE");
+            assert.equal((e as RedisPersistenceError).persistence.servers[0]?.maxmemoryPolicy, policy);
+            assert.match(
+              e.message,
+              new RegExp(`^RedisTokenStore: Redis evicts \\(maxmemory-policy ${policy}\\)`),
+            );
+            assert.match(e.message, /a token record \(a lost grant\) or a refresh lock/);
+            assert.match(e.message, /set maxmemory-policy noeviction, or pass `allowEviction: true`/);
+            return true;
+          });
+        assert.equal(await keyCount(s.url), 0, `${policy}: nothing written`);
+        await allowed.set(minimalRecord("r1"));
+        assert.deepEqual(await allowed.get("r1"), minimalRecord("r1"), `${policy}: allowed on request`);
+        assert.deepEqual(warnings, [], "the AOF is on: nothing to warn about");
+      } finally {
+        await store.close();
+        await allowed.close();
+      }
     }
   });
 
@@ -145,7 +164,7 @@ describe("RedisTokenStore persistence check", { skip }, () => {
       assert.deepEqual(quiet.warnings, []);
       assert.deepEqual(await a.persistence(), {
         level: "aof",
-        servers: [{ server: "server", level: "aof" }],
+        servers: [{ server: "server", level: "aof", maxmemoryPolicy: "noeviction" }],
       });
       await b.get("r1");
       assert.equal(loud.warnings.length, 1);
@@ -156,7 +175,7 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     }
   });
 
-  test("CONFIG and INFO disabled: the store warns it cannot tell, and requirePersistence refuses", async () => {
+  test("CONFIG and INFO disabled: the eviction policy is unknown (refused unless allowEviction); the store warns it cannot tell, and requirePersistence refuses", async () => {
     const s = await server([
       "--appendonly",
       "yes",
@@ -168,9 +187,15 @@ describe("RedisTokenStore persistence check", { skip }, () => {
       "",
     ]);
     const { warnings, logger } = recordingLogger();
-    const lenient = new RedisTokenStore({ url: s.url, logger });
-    const strict = new RedisTokenStore({ url: s.url, requirePersistence: true });
+    const refused = new RedisTokenStore({ url: s.url, logger });
+    const lenient = new RedisTokenStore({ url: s.url, logger, allowEviction: true });
+    const strict = new RedisTokenStore({ url: s.url, requirePersistence: true, allowEviction: true });
     try {
+      await assert.rejects(refused.get("r1"), (e: Error) => {
+        assert.equal(e.name, "RedisPersistenceError");
+        assert.match(e.message, /Redis refused CONFIG GET and INFO, so it may evict the store's keys/);
+        return true;
+      });
       await lenient.set(minimalRecord("r1"));
       assert.equal(warnings.length, 1);
       assert.match(warnings[0]?.message ?? "", /refused CONFIG GET and INFO, so its persistence is unknown/);
@@ -179,6 +204,7 @@ describe("RedisTokenStore persistence check", { skip }, () => {
         code: "ERR_REDIS_PERSISTENCE",
       });
     } finally {
+      await refused.close();
       await lenient.close();
       await strict.close();
     }

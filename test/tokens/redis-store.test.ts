@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createClient } from "redis";
 import { serializeRecord } from "../../src/tokens/record.js";
-import { RedisTokenStore, redisTokenStoreKeys } from "../../src/tokens/stores/redis.js";
+import { RedisTokenStore, redisTokenStoreKeys } from "../../src/stores/redis/token-store.js";
 import { redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 

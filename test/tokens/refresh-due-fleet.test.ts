@@ -121,7 +121,7 @@ test(`file store: ${PROCESSES} processes run refreshDue at once; each due realm 
 
 const redis = await redisUrl();
 test("redis store: the same", { skip: requireOrSkip(redis, "Redis") }, async () => {
-  const { RedisTokenStore } = await import("../../src/tokens/stores/redis.js");
+  const { RedisTokenStore } = await import("../../src/stores/redis/token-store.js");
   const prefix = `due-${randomUUID()}:`;
   const store = new RedisTokenStore({ url: redis!, keyPrefix: prefix, logger: {} });
   try {
@@ -133,7 +133,7 @@ test("redis store: the same", { skip: requireOrSkip(redis, "Redis") }, async () 
 
 const cluster = await redisClusterUrl();
 test("redis cluster store: the same", { skip: requireOrSkip(cluster, "Redis cluster") }, async () => {
-  const { RedisTokenStore } = await import("../../src/tokens/stores/redis.js");
+  const { RedisTokenStore } = await import("../../src/stores/redis/token-store.js");
   const prefix = `due-${randomUUID()}:`;
   const client = createCluster({ rootNodes: [{ url: cluster! }] });
   client.on("error", () => {});
@@ -150,7 +150,7 @@ test("redis cluster store: the same", { skip: requireOrSkip(cluster, "Redis clus
 
 const postgres = await postgresUrl();
 test("postgres store: the same", { skip: requireOrSkip(postgres, "PostgreSQL") }, async () => {
-  const { PostgresTokenStore } = await import("../../src/tokens/stores/postgres.js");
+  const { PostgresTokenStore } = await import("../../src/stores/postgres/token-store.js");
   const table = `due_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
   const store = new PostgresTokenStore({ connectionString: postgres!, tableName: table });
   try {

@@ -1,18 +1,24 @@
 // FileTokenStore: one JSON file per realm in a private directory (0700, files 0600), refused when
 // the directory is a symlink, shared-writable or someone else's. Writes are atomic (temp file,
-// fsync, rename); locks are O_EXCL lock files with a lease, so a crashed holder blocks nobody past
-// its lease. One machine only: use Redis or PostgreSQL across machines.
+// fsync, rename); a lock is a claim file with a lease (file-claim.ts, the same claim as the
+// FileStateStore's), so a crashed holder blocks nobody past its lease. One machine only: use Redis
+// or PostgreSQL across machines.
 import { positiveMs, REQUIRED } from "../../common/options.js";
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
-import { homedir, hostname } from "node:os";
+import { homedir } from "node:os";
 import { join } from "node:path";
-import { checkPrivateDirectory } from "../../client/private-directory.js";
-import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
-import { TokenStoreError, UnreadableRecordError, UnsafeTokenDirectoryError } from "../store-errors.js";
-import { checkBefore, checkLimit, dueAt, dueRecordsPage, realmIdsPage } from "../paging.js";
-import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
+import { isClaimId, removeClaim, takeClaim } from "./file-claim.js";
+import { checkPrivateDirectory } from "./private-directory.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../../tokens/realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../../tokens/record-codec.js";
+import {
+  TokenStoreError,
+  UnreadableRecordError,
+  UnsafeTokenDirectoryError,
+} from "../../tokens/store-errors.js";
+import { checkBefore, checkLimit, dueAt, dueRecordsPage, realmIdsPage } from "../../tokens/paging.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../../tokens/store.js";
 
 /** Options of {@link FileTokenStore}. */
 export interface FileTokenStoreOptions extends RecordCodecOptions {
@@ -31,8 +37,6 @@ export function defaultConfigDirectory(): string {
 export function defaultTokenDirectory(): string {
   return join(defaultConfigDirectory(), "intuit-oauth-client", "tokens");
 }
-
-const BREAKER_STALE_MS = 10_000;
 
 function fileName(realmId: string): string {
   return encodeURIComponent(realmId).replace(/\./g, "%2E");
@@ -251,73 +255,22 @@ export class FileTokenStore implements TokenStore {
     positiveMs("leaseMs", leaseMs, REQUIRED);
     const path = this.#path(realmId, "lock");
     await this.#ready(true);
-    const owner = randomUUID();
-    const content = JSON.stringify({
-      owner,
-      expiresAt: Date.now() + leaseMs,
-      pid: process.pid,
-      host: hostname(),
-    });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await fs.writeFile(path, content, { flag: "wx", mode: 0o600 });
-        return owner;
-      } catch (err) {
-        if (!isErrno(err, "EEXIST"))
-          throw new TokenStoreError(`Cannot lock realm ${realmId}`, { cause: err });
-      }
-      const held = await fs.readFile(path, "utf8").catch(() => undefined);
-      if (held === undefined) continue; // released meanwhile: try again
-      if (!(await isExpired(held, path))) return undefined;
-      await this.#breakStaleLock(path, held);
-    }
-    return undefined;
-  }
-
-  /** Removes an expired lock, guarded by an O_EXCL breaker file so two breakers cannot both win. */
-  async #breakStaleLock(path: string, seen: string): Promise<void> {
-    const breaker = `${path}.break`;
+    const now = Date.now();
     try {
-      await fs.writeFile(breaker, String(Date.now()), { flag: "wx", mode: 0o600 });
-    } catch {
-      const stat = await fs.stat(breaker).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > BREAKER_STALE_MS) await fs.rm(breaker, { force: true });
-      return;
-    }
-    try {
-      const now = await fs.readFile(path, "utf8").catch(() => undefined);
-      if (now === seen) await fs.rm(path, { force: true });
-    } finally {
-      await fs.rm(breaker, { force: true });
+      // The owner is the identity of the claim file this call created: unlock removes that file only.
+      return await takeClaim(path, now + leaseMs, now);
+    } catch (err) {
+      throw new TokenStoreError(`Cannot lock realm ${realmId}`, { cause: err });
     }
   }
 
   async unlock(realmId: string, owner: string): Promise<void> {
     const path = this.#path(realmId, "lock");
-    if (!(await this.#ready(false))) return;
-    const held = await fs.readFile(path, "utf8").catch(() => undefined);
-    if (held !== undefined && ownerOf(held) === owner) await fs.rm(path, { force: true });
+    if (!(await this.#ready(false)) || !isClaimId(owner)) return;
+    try {
+      await removeClaim(path, owner);
+    } catch (err) {
+      throw new TokenStoreError(`Cannot unlock realm ${realmId}`, { cause: err });
+    }
   }
-}
-
-function parseLock(text: string): { owner?: unknown; expiresAt?: unknown } | undefined {
-  try {
-    return JSON.parse(text) as { owner?: unknown; expiresAt?: unknown };
-  } catch {
-    return undefined;
-  }
-}
-
-function ownerOf(text: string): unknown {
-  return parseLock(text)?.owner;
-}
-
-const HALF_WRITTEN_GRACE_MS = 5_000;
-
-async function isExpired(text: string, path: string): Promise<boolean> {
-  const lock = parseLock(text);
-  if (typeof lock?.expiresAt === "number") return lock.expiresAt <= Date.now();
-  // Unreadable: being written right now, or its writer crashed. Only the latter is old.
-  const stat = await fs.stat(path).catch(() => undefined);
-  return stat !== undefined && Date.now() - stat.mtimeMs > HALF_WRITTEN_GRACE_MS;
 }

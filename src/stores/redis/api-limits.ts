@@ -1,6 +1,7 @@
-// RedisApiLimits: Intuit's per-realm limits and the metered-call counts held in Redis, so they hold
-// across a fleet. Each admission attempt is one Lua script (releases carried, leases reclaimed,
-// queue, pause, slots, minute budgets, hard cap and the count, atomically, on Redis's clock).
+// RedisApiLimits: Intuit's per-realm limits and the metered-call counts held in Redis or Redis
+// Cluster, so they hold across a fleet. Each admission attempt is one Lua script (releases carried,
+// leases reclaimed, queue, pause, slots, minute budgets, hard cap and the count, atomically, on
+// Redis's clock); every key carries one hash tag, so each script touches one cluster slot.
 // No Node built-in; the `redis` package is loaded on first use.
 import {
   SharedApiLimits,
@@ -9,18 +10,20 @@ import {
   type SharedApiLimitsOptions,
   type SharedAttempt,
   type SharedAttemptResult,
-} from "../shared-limits.js";
+} from "../../api/shared-limits.js";
 import { SharedStoreError } from "../../common/errors.js";
-import type { MeterClass, MeterCounts } from "../metering.js";
-import { keyPart, RedisConnection, RedisScript, type RedisConnectionOptions } from "./redis-connection.js";
+import type { MeterClass, MeterCounts } from "../../api/metering.js";
+import { replyPairs } from "./client.js";
+import { keyPart, RedisConnection, RedisScript, type RedisConnectionOptions } from "./connection.js";
+import { checkHashTag, checkKeyPrefix, taggedPrefix } from "./keys.js";
 
-/** Options of {@link RedisApiLimits}. Give `client` or `url`. */
+/** Options of {@link RedisApiLimits}. Give `client` or `url` (with `cluster: true` for a Redis Cluster). */
 export interface RedisApiLimitsOptions extends SharedApiLimitsOptions, RedisConnectionOptions {
-  /** Prefix of every key. Default `intuit-oauth:api:`. */
+  /** Prefix of every key, without `{` or `}`. Default `intuit-oauth:`. */
   keyPrefix?: string;
   /**
-   * Redis Cluster: put every key in the slot of this hash tag (e.g. `"api"`), so each script
-   * touches one slot. Default none (a single server or a replicated pair).
+   * The hash tag every key carries (`<keyPrefix>{<hashTag>}:…`), so that on a Redis Cluster each
+   * script's keys (a realm's, the app's counts, the realm's all-apps budget) share one slot. Default `api`.
    */
   hashTag?: string;
 }
@@ -135,15 +138,10 @@ class RedisLimitsBackend implements LimitsBackend {
   readonly #base: string;
   readonly #app: string;
 
-  constructor(
-    redis: RedisConnection,
-    settings: BackendSettings,
-    prefix: string,
-    hashTag: string | undefined,
-  ) {
+  constructor(redis: RedisConnection, settings: BackendSettings, base: string) {
     this.#redis = redis;
     this.#settings = settings;
-    this.#base = hashTag === undefined ? prefix : `${prefix}{${hashTag}}:`;
+    this.#base = base;
     this.#app = keyPart(settings.metering.app);
   }
 
@@ -215,16 +213,14 @@ class RedisLimitsBackend implements LimitsBackend {
     month: string,
     realms: boolean,
   ): Promise<{ total: MeterCounts; realms?: Record<string, MeterCounts> }> {
-    const total = pairs(
-      await this.#redis.command("usage", ["HGETALL", `${this.#base}counts:${this.#app}:${month}`]),
-    );
+    const countsKey = `${this.#base}counts:${this.#app}:${month}`;
+    const total = replyPairs(await this.#redis.command("usage", ["HGETALL", countsKey], countsKey));
     const out: { total: MeterCounts; realms?: Record<string, MeterCounts> } = {
       total: { core: Number(total.get("core") ?? 0), corePlus: Number(total.get("corePlus") ?? 0) },
     };
     if (realms) {
-      const fields = pairs(
-        await this.#redis.command("usage", ["HGETALL", `${this.#base}realm-counts:${this.#app}:${month}`]),
-      );
+      const realmsKey = `${this.#base}realm-counts:${this.#app}:${month}`;
+      const fields = replyPairs(await this.#redis.command("usage", ["HGETALL", realmsKey], realmsKey));
       // Keys are realm ids: without a prototype, no id (`__proto__`) can be anything but a key.
       const byRealm = Object.create(null) as Record<string, MeterCounts>;
       for (const [field, value] of fields) {
@@ -249,34 +245,25 @@ class RedisLimitsBackend implements LimitsBackend {
   }
 }
 
-/** HGETALL's reply (a flat array in RESP2, an object or Map in RESP3) as a Map. */
-function pairs(reply: unknown): Map<string, string> {
-  const out = new Map<string, string>();
-  if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) out.set(String(reply[i]), String(reply[i + 1]));
-  } else if (reply instanceof Map) {
-    for (const [k, v] of reply) out.set(String(k), String(v));
-  } else if (typeof reply === "object" && reply !== null) {
-    for (const [k, v] of Object.entries(reply)) out.set(k, String(v));
-  }
-  return out;
-}
-
 /**
  * Intuit's per-realm limits (10 in flight, 500 a minute, batch 40 a minute…) and the App Partner
- * Program's metered-call counts, held in Redis for a whole fleet. One script per admission; slots
- * are leases, so a crashed process's slots come back after `leaseMs`.
+ * Program's metered-call counts, held in Redis or Redis Cluster for a whole fleet. One script per
+ * admission; slots are leases, so a crashed process's slots come back after `leaseMs`.
  *
  * @example
  * import { RedisApiLimits } from "intuit-oauth-client/redis";
- * const limits = new RedisApiLimits({ url: process.env.REDIS_URL, app: clientId, budget: 500_000 });
- * limits.on("budgetApproaching", (e) => log.warn(e, "CorePlus budget"));
- * const qb = quickbooks(tokens, realmId, { limits });
+ * const apiLimits = new RedisApiLimits({ url: process.env.REDIS_URL, app: clientId, budget: 500_000 });
+ * apiLimits.on("budgetApproaching", (e) => log.warn(e, "CorePlus budget"));
+ * const tokens = new TokenManager({ authClient, store, apiLimits });
+ * const qb = quickbooks(tokens, realmId); // every helper of `tokens` goes through `apiLimits`
  */
 export class RedisApiLimits extends SharedApiLimits {
   constructor(options: RedisApiLimitsOptions) {
-    const redis = new RedisConnection(options, "RedisApiLimits");
-    const prefix = options.keyPrefix ?? "intuit-oauth:api:";
-    super(options, (settings) => new RedisLimitsBackend(redis, settings, prefix, options.hashTag));
+    const redis = new RedisConnection(options, "RedisApiLimits", SharedStoreError);
+    const base = taggedPrefix(
+      checkKeyPrefix(options.keyPrefix ?? "intuit-oauth:", "RedisApiLimits"),
+      checkHashTag(options.hashTag ?? "api", "RedisApiLimits"),
+    );
+    super(options, (settings) => new RedisLimitsBackend(redis, settings, base));
   }
 }

@@ -1,28 +1,20 @@
 // Whether the Redis servers behind a RedisTokenStore keep what they acknowledge across a restart:
 // CONFIG GET appendonly/appendfsync/save on every server (every master of a cluster), INFO
-// persistence where CONFIG is disabled. The error a store raises when it requires persistence, and
-// the types of what was found, are in redis-persistence-error.ts (re-exported here).
-import { replyConfig, replyText, type RedisSender } from "./redis-client.js";
+// persistence where CONFIG is disabled; and each one's eviction policy (eviction.ts). The error a
+// store raises, and the types of what was found, are in persistence-error.ts (re-exported here).
+import { isRefusal, replyConfig, replyText, type RedisSender } from "./client.js";
+import { readEvictionPolicy } from "./eviction.js";
 import {
   RedisPersistenceError,
   type RedisPersistence,
   type RedisPersistenceLevel,
   type RedisServerPersistence,
-} from "./redis-persistence-error.js";
+} from "./persistence-error.js";
 
 const WEAKEST: RedisPersistenceLevel[] = ["unknown", "none", "no-aof", "snapshots", "aof"];
 
 export { RedisPersistenceError };
 export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence };
-
-/** A refusal by the server (unknown or renamed command, NOPERM), as opposed to a lost connection. */
-export function isRefusal(err: unknown): boolean {
-  const e = err as { constructor?: { name?: string }; message?: unknown } | null;
-  return (
-    e?.constructor?.name === "ErrorReply" ||
-    (typeof e?.message === "string" && /^(ERR|NOPERM|NOAUTH|WRONGPASS)\b/.test(e.message))
-  );
-}
 
 async function configGet(
   send: (args: string[]) => Promise<unknown>,
@@ -35,11 +27,12 @@ async function serverPersistence(server: {
   name: string;
   send(args: string[]): Promise<unknown>;
 }): Promise<RedisServerPersistence> {
+  const policy = await readEvictionPolicy(server.send);
+  const evicts = policy === undefined ? {} : { maxmemoryPolicy: policy };
   try {
-    const [appendonly, appendfsync, save, maxmemoryPolicy] = await Promise.all(
-      ["appendonly", "appendfsync", "save", "maxmemory-policy"].map((n) => configGet(server.send, n)),
+    const [appendonly, appendfsync, save] = await Promise.all(
+      ["appendonly", "appendfsync", "save"].map((n) => configGet(server.send, n)),
     );
-    const evicts = maxmemoryPolicy?.startsWith("allkeys-") ? { maxmemoryPolicy } : {};
     if (appendonly === "yes") return { server: server.name, level: "aof", appendfsync, save, ...evicts };
     if (appendonly !== undefined)
       return {
@@ -55,12 +48,12 @@ async function serverPersistence(server: {
   try {
     const info = replyText(await server.send(["INFO", "persistence"])) ?? "";
     const aof = /^aof_enabled:(\d)/m.exec(info)?.[1];
-    if (aof === "1") return { server: server.name, level: "aof" };
-    if (aof === "0") return { server: server.name, level: "no-aof" };
+    if (aof === "1") return { server: server.name, level: "aof", ...evicts };
+    if (aof === "0") return { server: server.name, level: "no-aof", ...evicts };
   } catch (err) {
     if (!isRefusal(err)) throw err;
   }
-  return { server: server.name, level: "unknown" };
+  return { server: server.name, level: "unknown", ...evicts };
 }
 
 /** Reads the persistence settings of every server behind `sender`. */
@@ -73,14 +66,9 @@ export async function readPersistence(sender: RedisSender): Promise<RedisPersist
   return { level, servers };
 }
 
-/** Why `persistence` may lose tokens, in one sentence, or undefined when it keeps them. */
+/** Why `persistence` may lose tokens in a restart, in one sentence, or undefined when it keeps them. */
 export function persistenceProblem(persistence: RedisPersistence): string | undefined {
   const weak = persistence.servers.filter((s) => s.level !== "aof");
-  const evicting = persistence.servers.filter((s) => s.maxmemoryPolicy !== undefined);
-  if (weak.length === 0 && evicting.length > 0)
-    return `Redis evicts any key under memory pressure (${evicting
-      .map((s) => `${s.server === "server" ? "" : `${s.server}: `}maxmemory-policy ${s.maxmemoryPolicy}`)
-      .join(", ")}): token records can be evicted. Use noeviction; see docs/fleet.md`;
   if (weak.length === 0) return undefined;
   const named = weak.filter((s) => s.server !== "server");
   const where = named.length ? ` (${named.map((s) => `${s.server}: ${s.level}`).join(", ")})` : "";

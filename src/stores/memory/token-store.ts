@@ -2,10 +2,10 @@
 // and realm ids follow the one rule, so it behaves like the shared stores under the manager.
 import { positiveMs, REQUIRED } from "../../common/options.js";
 import { randomUUID } from "../../crypto/random.js";
-import { checkRealmId, compareRealmIds } from "../realm-id.js";
-import { dueRecordsPage, realmIdsPage } from "../paging.js";
-import { copyRecord, freezeRecord } from "../record.js";
-import type { PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
+import { checkRealmId, compareRealmIds } from "../../tokens/realm-id.js";
+import { dueRecordsPage, realmIdsPage } from "../../tokens/paging.js";
+import { copyRecord, freezeRecord } from "../../tokens/record.js";
+import type { PageOptions, TokenPage, TokenRecord, TokenStore } from "../../tokens/store.js";
 
 /** Keeps tokens in memory. Lost when the process exits. */
 export class MemoryTokenStore implements TokenStore {

@@ -6,7 +6,7 @@
 // Tables (prefix <t> defaults to intuit_oauth_api): <t>_slots, <t>_starts (rolling windows),
 // <t>_queue (processes waiting, in order), <t>_pauses, <t>_counts (realm_id '' is the app's total).
 import { SharedStoreError } from "../../common/errors.js";
-import type { MeterClass, MeterCounts } from "../metering.js";
+import type { MeterClass, MeterCounts } from "../../api/metering.js";
 import {
   SharedApiLimits,
   type BackendSettings,
@@ -14,13 +14,14 @@ import {
   type SharedApiLimitsOptions,
   type SharedAttempt,
   type SharedAttemptResult,
-} from "../shared-limits.js";
+} from "../../api/shared-limits.js";
 import {
   checkTableName,
   PostgresConnection,
+  quoteLiteral,
   quoteName,
   type PostgresConnectionOptions,
-} from "./postgres-connection.js";
+} from "./connection.js";
 
 /** Options of {@link PostgresApiLimits}. Give `pool` or `connectionString`. */
 export interface PostgresApiLimitsOptions extends SharedApiLimitsOptions, PostgresConnectionOptions {
@@ -29,7 +30,7 @@ export interface PostgresApiLimitsOptions extends SharedApiLimitsOptions, Postgr
 }
 
 function schema(t: (suffix: string) => string, lockName: string): string {
-  return `SELECT pg_advisory_xact_lock(hashtext(${literal(`intuit-oauth-migrate:${lockName}`)}));
+  return `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`intuit-oauth-migrate:${lockName}`)}));
 CREATE TABLE IF NOT EXISTS ${t("_slots")} (
   app text NOT NULL, realm_id text NOT NULL, token text NOT NULL, expires_at bigint NOT NULL,
   PRIMARY KEY (app, realm_id, token));
@@ -46,8 +47,6 @@ CREATE TABLE IF NOT EXISTS ${t("_counts")} (
   app text NOT NULL, month text NOT NULL, realm_id text NOT NULL,
   core bigint NOT NULL DEFAULT 0, core_plus bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (app, month, realm_id));
--- The function before the per-realm share (one argument fewer); a call would still resolve to it.
-DROP FUNCTION IF EXISTS ${t("_acquire")}(text, text, text, text, bigint, int, bigint, text[], text[], int[], text, text, bigint, boolean, bigint, text[]);
 CREATE OR REPLACE FUNCTION ${t("_acquire")}(
   p_app text, p_realm text, p_lane text, p_token text, p_lease bigint, p_max int, p_window bigint,
   p_buckets text[], p_bucket_apps text[], p_limits int[], p_class text, p_month text,
@@ -59,7 +58,7 @@ DECLARE
   paused bigint; mine bigint; ahead bigint; keep bigint;
 BEGIN
   -- One realm at a time (every app of it: the all-apps batch budget is per realm).
-  PERFORM pg_advisory_xact_lock(hashtextextended(${literal(`${lockName}:`)} || p_realm, 0));
+  PERFORM pg_advisory_xact_lock(hashtextextended(${quoteLiteral(`${lockName}:`)} || p_realm, 0));
   IF cardinality(p_releases) > 0 THEN
     DELETE FROM ${t("_slots")} WHERE app = p_app AND realm_id = p_realm AND token = ANY (p_releases);
   END IF;
@@ -269,7 +268,7 @@ export class PostgresApiLimits extends SharedApiLimits {
   #backend: PostgresLimitsBackend | undefined;
 
   constructor(options: PostgresApiLimitsOptions) {
-    const pg = new PostgresConnection(options, "PostgresApiLimits");
+    const pg = new PostgresConnection(options, "PostgresApiLimits", SharedStoreError);
     const name = checkTableName(options.tableName ?? "intuit_oauth_api", "PostgresApiLimits");
     const t = (suffix: string) => quoteName(`${name}${suffix}`);
     let made: PostgresLimitsBackend | undefined;
@@ -289,8 +288,4 @@ export class PostgresApiLimits extends SharedApiLimits {
   async prune(): Promise<void> {
     await this.#backend?.prune();
   }
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

@@ -1,10 +1,15 @@
-// The PostgreSQL connection of the fleet coordination classes (limits, state store): the user's
-// pool (never ended here) or one created lazily from a connection string, and the table-name rules.
-// Failures become SharedStoreError. No Node built-in; it loads the `pg` package on first use.
+// The one PostgreSQL connection of every PostgreSQL class (token store, state store, API limits):
+// the user's pool (never ended here) or one created lazily from a connection string; and the one
+// rule for table names, with the quoting of identifiers and literals. Failures become the owner's
+// error class. No Node built-in; it loads the `pg` package on first use.
 import { postgresTarget } from "../../common/connection-url.js";
-import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
-import { LazyConnection } from "../../tokens/stores/lazy-connection.js";
-import type { PostgresPoolLike } from "../../tokens/stores/postgres.js";
+import { ConfigurationError } from "../../common/errors.js";
+import { LazyConnection, type StoreErrorClass } from "../lazy-connection.js";
+
+/** The part of a `pg` `Pool` (or `Client`) the PostgreSQL classes use. */
+export interface PostgresPoolLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
 
 /** How a class reaches PostgreSQL: give `pool` or `connectionString`. */
 export interface PostgresConnectionOptions {
@@ -19,11 +24,12 @@ interface OwnedPool extends PostgresPoolLike {
   on(event: "error", listener: (err: Error) => void): unknown;
 }
 
-// An identifier, optionally schema-qualified, short enough for the longest suffix added to it.
+// An identifier, optionally schema-qualified, short enough for the longest suffix added to it
+// (`_starts_at`, 10 bytes) within PostgreSQL's 63.
 const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,50}$/;
 
-/** Checks a table-name option; returns the unquoted name. */
-export function checkTableName(name: string, owner: string): string {
+/** Checks a table-name option (letters, digits, `_`, at most 50, optionally `schema.`); returns it. */
+export function checkTableName(name: unknown, owner: string): string {
   if (typeof name !== "string" || !TABLE_NAME.test(name))
     throw new ConfigurationError(
       `${owner} tableName must be an identifier (letters, digits, _, at most 50), optionally schema-qualified`,
@@ -31,7 +37,7 @@ export function checkTableName(name: string, owner: string): string {
   return name;
 }
 
-/** `"schema"."name"` for `schema.name`. */
+/** `"schema"."name"` for `schema.name` (a name checkTableName accepted, or one built from it). */
 export function quoteName(name: string): string {
   return name
     .split(".")
@@ -39,17 +45,27 @@ export function quoteName(name: string): string {
     .join(".");
 }
 
+/** A SQL string literal. */
+export function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
 /** One lazily created pool. */
 export class PostgresConnection {
   readonly #lazy: LazyConnection<PostgresPoolLike>;
 
-  constructor(options: PostgresConnectionOptions, owner: string) {
+  /**
+   * @param owner the class name, for messages (`PostgresStateStore`).
+   * @param error what failures become (TokenStoreError for the token store, SharedStoreError else).
+   */
+  constructor(options: PostgresConnectionOptions, owner: string, error: StoreErrorClass) {
     if (!options.pool === !options.connectionString)
       throw new ConfigurationError(`${owner} needs exactly one of \`pool\` or \`connectionString\``);
     const connectionString = options.connectionString;
     this.#lazy = new LazyConnection<PostgresPoolLike>({
       storeName: owner,
       service: "PostgreSQL",
+      error,
       given: options.pool,
       target: connectionString === undefined ? undefined : postgresTarget(connectionString, owner),
       open: () => openPool(connectionString),
@@ -64,20 +80,14 @@ export class PostgresConnection {
 
   /** Runs one statement and returns its rows. */
   async query(what: string, text: string, values?: unknown[]): Promise<unknown[]> {
-    try {
-      return await this.#lazy.run(
-        what,
-        async (pool) => (await (values ? pool.query(text, values) : pool.query(text))).rows,
-      );
-    } catch (e) {
-      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause ?? e });
-    }
+    return this.#lazy.run(
+      what,
+      async (pool) => (await (values ? pool.query(text, values) : pool.query(text))).rows,
+    );
   }
 
   close(): Promise<void> {
-    return this.#lazy.close().catch((e: unknown) => {
-      throw new SharedStoreError((e as Error).message, { cause: (e as Error).cause });
-    });
+    return this.#lazy.close();
   }
 }
 

@@ -1,13 +1,13 @@
-// Client-side limits per realm for the QuickBooks API, so an app stays under Intuit's throttles
+// Client-side limits of one realm for the QuickBooks API, so an app stays under Intuit's throttles
 // instead of provoking them: requests in flight, rolling one-minute budgets (all requests, batch,
-// reports, other APIs), and a pause that every request of the realm honours after a 429. One limiter
-// per (owner, realm): all helpers of a TokenManager share it. It knows nothing of HTTP or tokens, and
-// holds only this process's share: shared stores implement ApiLimits themselves.
-import { ConfigurationError } from "../common/errors.js";
-import { AbortError } from "../http/errors.js";
-import { Semaphore } from "../common/semaphore.js";
-import { sleep } from "../common/sleep.js";
-import { limitSettings, rateBuckets, type ApiCallKind, type ApiLimitSettings } from "./limits.js";
+// reports, other APIs), and a pause that every request of the realm honours after a 429. A
+// MemoryApiLimits keeps one per realm; all helpers of a TokenManager share its MemoryApiLimits. It
+// knows nothing of HTTP or tokens, and holds only this process's share: shared stores implement
+// ApiLimits themselves.
+import { AbortError } from "../../http/errors.js";
+import { Semaphore } from "../../common/semaphore.js";
+import { sleep } from "../../common/sleep.js";
+import { limitSettings, rateBuckets, type ApiCallKind, type ApiLimitSettings } from "../../api/limits.js";
 
 /** The limits of one realm; the optional ones default to Intuit's (see ApiLimitSettings). */
 export interface RealmLimits {
@@ -34,7 +34,6 @@ export interface LimiterTiming {
   sleep: Sleep;
 }
 
-export const DEFAULT_LIMITS: RealmLimits = { maxConcurrent: 10, perMinute: 500 };
 const LIMIT_KEYS = [
   "maxConcurrent",
   "perMinute",
@@ -191,51 +190,6 @@ export class RealmLimiter {
     const started = clock();
     for (const { list } of lists) list.push(started);
   }
-}
-
-const limiters = new WeakMap<object, Map<string, RealmLimiter>>();
-// Idle limiters are dropped when a map reaches this size, then at twice what survived (amortised).
-const SWEEP_AT = 1024;
-const nextSweep = new WeakMap<object, number>();
-
-function sweepIdle(owner: object, byRealm: Map<string, RealmLimiter>): void {
-  if (byRealm.size < (nextSweep.get(owner) ?? SWEEP_AT)) return;
-  for (const [realmId, limiter] of byRealm) if (limiter.isIdle()) byRealm.delete(realmId);
-  nextSweep.set(owner, Math.max(SWEEP_AT, byRealm.size * 2));
-}
-
-/** How many realm limiters `owner` keeps now (for tests and monitoring). */
-export function realmLimiterCount(owner: object): number {
-  return limiters.get(owner)?.size ?? 0;
-}
-
-/**
- * The limiter shared by every helper of `owner` (a TokenManager) for `realmId`, created on first use.
- * Asking for limits other than those of the existing limiter is a configuration conflict.
- */
-export function realmLimiter(
-  owner: object,
-  realmId: string,
-  requested: Partial<RealmLimits>,
-  timing: LimiterTiming,
-): RealmLimiter {
-  let byRealm = limiters.get(owner);
-  if (!byRealm) limiters.set(owner, (byRealm = new Map()));
-  const existing = byRealm.get(realmId);
-  if (!existing) {
-    sweepIdle(owner, byRealm);
-    const created = new RealmLimiter({ ...DEFAULT_LIMITS, ...definedOnly(requested) }, timing);
-    byRealm.set(realmId, created);
-    return created;
-  }
-  for (const key of LIMIT_KEYS) {
-    const want = requested[key];
-    if (want !== undefined && want !== existing.settings[key])
-      throw new ConfigurationError(
-        `realm ${realmId} already has ${key} ${existing.settings[key]} on this TokenManager; all its API helpers share one limit`,
-      );
-  }
-  return existing;
 }
 
 function definedOnly(limits: Partial<RealmLimits>): Partial<RealmLimits> {

@@ -1,8 +1,9 @@
 // MemoryApiLimits: Intuit's per-realm limits and the metered-call counts held in this process (a
-// RealmLimiter per realm, a counter per month). The API helper's default. It shares nothing with
-// other processes: a fleet uses RedisApiLimits or PostgresApiLimits instead.
-import { TypedEmitter } from "../common/events.js";
-import { isQuickBooksRealmId } from "../oauth/realm-id.js";
+// RealmLimiter per realm, a counter per month), all in the instance: no module-level registry. A
+// TokenManager owns one by default, and every API helper of it goes through it. It shares nothing
+// with other processes: a fleet uses RedisApiLimits or PostgresApiLimits instead.
+import { TypedEmitter } from "../../common/events.js";
+import { isQuickBooksRealmId } from "../../oauth/realm-id.js";
 import {
   callKind,
   checkedRealm,
@@ -11,7 +12,7 @@ import {
   type ApiLimitSettings,
   type ApiRelease,
   type ApiRequestInfo,
-} from "./limits.js";
+} from "../../api/limits.js";
 import {
   ApiBudgetExceededError,
   RealmBudgetExceededError,
@@ -28,14 +29,8 @@ import {
   type MeteringSettings,
   type MetricsOptions,
   type UsageOptions,
-} from "./metering.js";
-import {
-  realmLimiter,
-  realSleep,
-  type LimiterTiming,
-  type RealmLimiter,
-  type RealmLimits,
-} from "./rate-limit.js";
+} from "../../api/metering.js";
+import { RealmLimiter, realSleep, type LimiterTiming } from "./realm-limiter.js";
 
 /** Options of {@link MemoryApiLimits}. */
 export interface MemoryApiLimitsOptions extends Partial<ApiLimitSettings>, MeteringOptions {
@@ -66,45 +61,37 @@ class MemoryMeter {
   }
 }
 
-// The owner's (a TokenManager's) meter, shared by the default limits of all its helpers.
-const meters = new WeakMap<object, MemoryMeter>();
-const SHARED = Symbol("shared");
-interface Shared {
-  [SHARED]?: { owner: object; meter: MemoryMeter };
-}
+// Idle realm limiters are dropped when the map reaches this size, then at twice what survived
+// (amortised), so a process serving many companies keeps only the busy ones.
+const SWEEP_AT = 1024;
 
 /**
- * Intuit's limits and the metered-call counts, in this process only. Share one instance between
- * helpers (`quickbooks(tokens, realmId, { limits })`) to share its limits and counts.
+ * Intuit's limits and the metered-call counts, in this process only. A TokenManager owns one by
+ * default (`tokens.apiLimits`); pass your own to set the limits or a budget, or to share one between
+ * token managers. The limits are set here, once: an API helper configures nothing shared.
  *
  * @example
- * const limits = new MemoryApiLimits({ app: clientId, budget: 500_000 });
- * limits.on("budgetApproaching", (e) => log.warn(e, "CorePlus budget"));
- * const qb = quickbooks(tokens, realmId, { limits });
- * console.log(await limits.usage());
+ * const apiLimits = new MemoryApiLimits({ app: clientId, budget: 500_000, perMinute: 400 });
+ * apiLimits.on("budgetApproaching", (e) => log.warn(e, "CorePlus budget"));
+ * const tokens = new TokenManager({ authClient, store, apiLimits });
+ * const qb = quickbooks(tokens, realmId); // goes through apiLimits
+ * console.log(await apiLimits.usage());
  */
 export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements ApiLimits {
   /** The limits in force. */
   readonly settings: Readonly<ApiLimitSettings>;
-  readonly #requested: Partial<RealmLimits>;
   readonly #metering: MeteringSettings;
   readonly #timing: LimiterTiming;
-  readonly #owner: object;
-  readonly #meter: MemoryMeter;
+  readonly #meter = new MemoryMeter();
+  readonly #limiters = new Map<string, RealmLimiter>();
+  #sweepAt = SWEEP_AT;
 
   constructor(options: MemoryApiLimitsOptions = {}) {
     super();
     const { clock, sleep, app, budget, hardCap, perRealmShare, classify, ...limits } = options;
     this.settings = Object.freeze(limitSettings(limits));
-    this.#requested = {};
-    for (const [key, value] of Object.entries(limits))
-      if (value !== undefined && key in this.settings)
-        (this.#requested as Record<string, number>)[key] = value;
     this.#metering = meteringSettings({ app, budget, hardCap, perRealmShare, classify });
     this.#timing = { clock: clock ?? Date.now, sleep: sleep ?? realSleep };
-    const shared = (options as Shared)[SHARED];
-    this.#owner = shared?.owner ?? this;
-    this.#meter = shared?.meter ?? new MemoryMeter();
   }
 
   /** The app the counts belong to. */
@@ -112,9 +99,29 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
     return this.#metering.app;
   }
 
-  /** The realm's in-process limiter (its `peak`, `active` and `pausedUntil` help monitoring). */
+  /**
+   * The realm's in-process limiter, created on first use (its `peak`, `active` and `pausedUntil`
+   * help monitoring). Idle ones are forgotten as realms accumulate.
+   */
   limiter(realmId: string): RealmLimiter {
-    return realmLimiter(this.#owner, checkedRealm(realmId), this.#requested, this.#timing);
+    let limiter = this.#limiters.get(checkedRealm(realmId));
+    if (!limiter) {
+      this.#sweepIdle();
+      limiter = new RealmLimiter(this.settings, this.#timing);
+      this.#limiters.set(realmId, limiter);
+    }
+    return limiter;
+  }
+
+  /** How many realm limiters this instance keeps now (for monitoring and tests). */
+  get limiterCount(): number {
+    return this.#limiters.size;
+  }
+
+  #sweepIdle(): void {
+    if (this.#limiters.size < this.#sweepAt) return;
+    for (const [realmId, limiter] of this.#limiters) if (limiter.isIdle()) this.#limiters.delete(realmId);
+    this.#sweepAt = Math.max(SWEEP_AT, this.#limiters.size * 2);
   }
 
   async acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<ApiRelease> {
@@ -218,19 +225,4 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
         budget: this.#metering.budget,
       });
   }
-}
-
-/**
- * The API helper's default: in-process limits shared by every helper of `owner` (a TokenManager),
- * with the limits a helper asked for (a realm's first helper sets them; a conflicting one throws).
- */
-export function inProcessLimits(
-  owner: object,
-  requested: Partial<RealmLimits>,
-  timing: LimiterTiming,
-): MemoryApiLimits {
-  let meter = meters.get(owner);
-  if (!meter) meters.set(owner, (meter = new MemoryMeter()));
-  const shared: Shared = { [SHARED]: { owner, meter } };
-  return new MemoryApiLimits({ ...requested, ...timing, ...shared } as MemoryApiLimitsOptions);
 }

@@ -15,45 +15,34 @@
 //     expires_at timestamptz NOT NULL                -- lease end, by the database clock
 //   );
 import { randomUUID } from "node:crypto";
-import { postgresTarget } from "../../common/connection-url.js";
-import { ConfigurationError } from "../../common/errors.js";
 import { positiveMs, REQUIRED } from "../../common/options.js";
-import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
-import { UnreadableRecordError } from "../store-errors.js";
-import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
-import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
-import { LazyConnection } from "./lazy-connection.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../../tokens/realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../../tokens/record-codec.js";
+import { TokenStoreError, UnreadableRecordError } from "../../tokens/store-errors.js";
+import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../../tokens/paging.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../../tokens/store.js";
+import {
+  checkTableName,
+  PostgresConnection,
+  quoteLiteral,
+  quoteName,
+  type PostgresConnectionOptions,
+} from "./connection.js";
 
-/** The part of a `pg` `Pool` (or `Client`) the store uses. */
-export interface PostgresPoolLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
-}
+export type { PostgresPoolLike } from "./connection.js";
 
 /** Options of {@link PostgresTokenStore}. Give `pool` or `connectionString`. */
-export interface PostgresTokenStoreOptions extends RecordCodecOptions {
-  /** A `pg.Pool` you own; the store never ends it. */
-  pool?: PostgresPoolLike | undefined;
-  /** A connection string; the store creates (on first use) and ends its own pool. */
-  connectionString?: string | undefined;
+export interface PostgresTokenStoreOptions extends RecordCodecOptions, PostgresConnectionOptions {
   /** Table of records; the lock table is `<tableName>_locks`. Default `intuit_oauth_tokens`. May be `schema.table`. */
   tableName?: string | undefined;
 }
 
-// Each part is an unquoted-style identifier short enough to take the "_locks" suffix within 63 bytes.
-const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,56}$/;
-
-// The expiry of a row written before the column existed, or by an older version: listed as due
-// (so it is never missed) until migrate() or the next write fills it in.
+// The expiry of a row inserted by other means than set() (by hand, or by a tool of your own): listed
+// as due, so it is never missed, until its next write through the store fills it in.
 const UNKNOWN_EXPIRY = -1;
 
 type Row = { realm_id?: unknown; record?: unknown };
 const realmOf = (row: Row) => (typeof row.realm_id === "string" ? row.realm_id : "");
-
-interface OwnedPool extends PostgresPoolLike {
-  end(): Promise<void>;
-  on(event: "error", listener: (err: Error) => void): unknown;
-}
 
 /**
  * Keeps tokens in PostgreSQL. Call {@link PostgresTokenStore.migrate} once (at deploy or start-up)
@@ -71,44 +60,22 @@ export class PostgresTokenStore implements TokenStore {
   readonly #lockName: string;
   readonly #dueIndex: string;
   readonly #codec: RecordCodec;
-  readonly #connection: LazyConnection<PostgresPoolLike>;
+  readonly #connection: PostgresConnection;
 
   constructor(options: PostgresTokenStoreOptions) {
-    if (!options.pool === !options.connectionString)
-      throw new ConfigurationError("PostgresTokenStore needs exactly one of `pool` or `connectionString`");
-    const name = options.tableName ?? "intuit_oauth_tokens";
-    if (!TABLE_NAME.test(name))
-      throw new ConfigurationError(
-        "PostgresTokenStore tableName must be an identifier (letters, digits, _), optionally schema-qualified",
-      );
+    this.#connection = new PostgresConnection(options, "PostgresTokenStore", TokenStoreError);
+    const name = checkTableName(options.tableName ?? "intuit_oauth_tokens", "PostgresTokenStore");
     this.#table = quoteName(name);
     this.#locks = quoteName(`${name}_locks`);
     this.#lockName = name;
     // An index lives in its table's schema, so its name is never qualified.
     this.#dueIndex = quoteName(`${name.slice(name.indexOf(".") + 1)}_due`);
     this.#codec = recordCodec(options);
-    const connectionString = options.connectionString;
-    this.#connection = new LazyConnection<PostgresPoolLike>({
-      storeName: "PostgresTokenStore",
-      service: "PostgreSQL",
-      given: options.pool,
-      target:
-        connectionString === undefined ? undefined : postgresTarget(connectionString, "PostgresTokenStore"),
-      open: () => createOwnPool(connectionString),
-      close: (pool) => (pool as OwnedPool).end(),
-      hint: (cause) => {
-        const code = (cause as { code?: unknown } | null)?.code;
-        if (code === "42P01") return " (run PostgresTokenStore.migrate() to create the tables)";
-        if (code === "42703") return " (run PostgresTokenStore.migrate() to add the new columns)";
-        return "";
-      },
-    });
   }
 
   /**
-   * Creates the record and lock tables if they do not exist, and brings older tables up to date
-   * (the expiry column and its index, filled in for existing rows). Safe to run from many processes
-   * at once: an advisory lock serialises concurrent migrations. Run it at every deploy.
+   * Creates the record and lock tables and the expiry index if they do not exist. Safe to run from
+   * many processes at once: an advisory lock serialises concurrent migrations. Run it at every deploy.
    */
   async migrate(): Promise<void> {
     // One simple-protocol query: its statements share an implicit transaction, which holds the
@@ -120,7 +87,6 @@ CREATE TABLE IF NOT EXISTS ${this.#table} (
   updated_at timestamptz NOT NULL DEFAULT now(),
   access_token_expires_at bigint DEFAULT ${UNKNOWN_EXPIRY}
 );
-ALTER TABLE ${this.#table} ADD COLUMN IF NOT EXISTS access_token_expires_at bigint DEFAULT ${UNKNOWN_EXPIRY};
 CREATE INDEX IF NOT EXISTS ${this.#dueIndex} ON ${this.#table} (access_token_expires_at, realm_id);
 CREATE TABLE IF NOT EXISTS ${this.#locks} (
   realm_id text PRIMARY KEY,
@@ -128,37 +94,6 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
   expires_at timestamptz NOT NULL
 );`;
     await this.#query("migrate", sql);
-    await this.#fillUnknownExpiries();
-  }
-
-  // Rows written before the column existed (or by an older version during a rolling deploy) read
-  // as due until they are known; reading each through the codec makes them known. Unreadable rows
-  // stay unknown, so listDue keeps reporting them, as list() does.
-  async #fillUnknownExpiries(): Promise<void> {
-    for (let after = ""; ;) {
-      const rows = (await this.#query(
-        "migrate",
-        `SELECT realm_id, record FROM ${this.#table} WHERE access_token_expires_at = ${UNKNOWN_EXPIRY} AND realm_id > $1
-         ORDER BY access_token_expires_at, realm_id LIMIT 500`,
-        [after],
-      )) as Row[];
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        after = String(row.realm_id);
-        let due: number | null;
-        try {
-          due = this.#expiryColumn(this.#parse(after, row));
-        } catch (e) {
-          if (e instanceof UnreadableRecordError) continue;
-          throw e;
-        }
-        await this.#query(
-          "migrate",
-          `UPDATE ${this.#table} SET access_token_expires_at = $2 WHERE realm_id = $1 AND access_token_expires_at = ${UNKNOWN_EXPIRY}`,
-          [after, due],
-        );
-      }
-    }
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {
@@ -302,31 +237,7 @@ CREATE TABLE IF NOT EXISTS ${this.#locks} (
     return this.#codec.decode(value, { realmId, location: `table ${this.#table}, realm_id ${realmId}` });
   }
 
-  async #query(what: string, text: string, values?: unknown[]): Promise<unknown[]> {
-    return this.#connection.run(what, async (pool) => {
-      const result = await (values ? pool.query(text, values) : pool.query(text));
-      return result.rows;
-    });
+  #query(what: string, text: string, values?: unknown[]): Promise<unknown[]> {
+    return this.#connection.query(what, text, values);
   }
-}
-
-async function createOwnPool(connectionString: string | undefined): Promise<OwnedPool> {
-  const pg = await import("pg");
-  const Pool = pg.Pool ?? pg.default.Pool;
-  const pool = new Pool({ connectionString }) as unknown as OwnedPool;
-  // An idle client losing its connection emits 'error' on the pool; unhandled, it would kill
-  // the process. The pool replaces the client and the next query reports any real failure.
-  pool.on("error", () => {});
-  return pool;
-}
-
-function quoteName(name: string): string {
-  return name
-    .split(".")
-    .map((part) => `"${part}"`)
-    .join(".");
-}
-
-function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

@@ -1,13 +1,14 @@
-// The one-winner claim of a FileStateStore key file, for processes racing on one machine. A claim is
-// written whole to a unique temp file and then link()ed to the key's name: the kernel lets exactly
-// one link win (EEXIST for the rest). An expired claim is replaced only under a guard file named
-// after that very file (inode and times), so of the racers who saw it expire exactly one replaces
-// it, and nobody can replace a claim younger than the one they saw. Node only.
+// The one exclusive file with an expiry that both file stores use, for processes racing on one
+// machine: a FileStateStore key file and a FileTokenStore refresh lock. A claim is written whole to a
+// unique temp file and then link()ed to its name: the kernel lets exactly one link win (EEXIST for the
+// rest). An expired claim is replaced only under a guard file named after that very file (inode and
+// times), so of the racers who saw it expire exactly one replaces it, and nobody can replace a claim
+// younger than the one they saw. Node only.
 import { randomBytes } from "node:crypto";
 import { link, open, rename, stat, unlink } from "node:fs/promises";
 import type { BigIntStats } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { toBase64Url } from "../common/bytes.js";
+import { toBase64Url } from "../../common/bytes.js";
 
 /** A claim file as read: which file it is, and until when it holds (undefined: a live claim being written). */
 export interface ClaimFile {
@@ -16,8 +17,8 @@ export interface ClaimFile {
   until: number | undefined;
 }
 
-// A key file left empty (or unreadable) by a process that died while writing it, which versions
-// before the link() claim could leave, is a live claim while young and an expired one after this.
+// A claim file left empty (or unreadable), by a process that died while writing it in place, is a
+// live claim while young and an expired one after this.
 export const ORPHAN_AFTER_MS = 60_000;
 // A guard is held for two system calls. One this old belongs to a process that died holding it
 // (or stalled for a minute, which this store cannot tell from dying).
@@ -29,11 +30,16 @@ const GUARD_WAIT_MS = 10_000;
 // Re-reads of a key whose file changed under us, before giving up (the key then reads as taken).
 const ATTEMPTS = 16;
 
-/** The names a key's claim leaves next to it: temp files, guards, and tombstones of older versions. */
-export const CLAIM_LEFTOVER = /^([A-Za-z0-9_-]{43})\.(?:[A-Za-z0-9_-]+\.(tmp|old)|(\d+-\d+-\d+)\.take\d)$/;
+/** The names a key's claim leaves next to it (temp files, guards), for FileStateStore's sweep. */
+export const CLAIM_LEFTOVER = /^([A-Za-z0-9_-]{43})\.(?:[A-Za-z0-9_-]+\.(tmp)|(\d+-\d+-\d+)\.take\d)$/;
 
 function identity(s: BigIntStats): string {
   return `${s.ino}-${s.mtimeNs}-${s.birthtimeNs}`;
+}
+
+/** True when `id` has the shape of a claim file's identity (so it is safe in a guard file's name). */
+export function isClaimId(id: unknown): id is string {
+  return typeof id === "string" && /^\d+-\d+-\d+$/.test(id);
 }
 
 function errno(err: unknown): string | undefined {

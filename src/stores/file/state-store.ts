@@ -3,12 +3,12 @@
 // (file-claim.ts). Node only. It stores hashes of keys, never a state or a code.
 import { mkdir, readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { toBase64Url, utf8 } from "../common/bytes.js";
-import { ConfigurationError, SharedStoreError } from "../common/errors.js";
-import { sha256 } from "../crypto/digest.js";
+import { toBase64Url, utf8 } from "../../common/bytes.js";
+import { ConfigurationError, SharedStoreError } from "../../common/errors.js";
+import { sha256 } from "../../crypto/digest.js";
 import { CLAIM_LEFTOVER, ignoreMissing, readClaim, removeClaim, takeClaim } from "./file-claim.js";
 import { checkPrivateDirectory } from "./private-directory.js";
-import { checkConsume, type StateStore } from "./state-store.js";
+import { checkConsume, type StateStore } from "../../state/state-store.js";
 
 /** Options of {@link FileStateStore}. */
 export interface FileStateStoreOptions {

@@ -1,18 +1,18 @@
-// How RedisTokenStore talks to Redis: one `send(args, key)` over a node-redis client (v4–v6) or a
-// cluster client (`createCluster`), which routes by the key it is given; plus reply readers that
-// accept RESP2 and RESP3 shapes and Buffers. It must not import the `redis` package.
+// How the Redis classes talk to Redis: one `send(args, key)` over a node-redis client (v4–v6) or a
+// cluster client (`createCluster`), which routes by the key it is given; reply readers that accept
+// RESP2 and RESP3 shapes and Buffers; and what a refusal looks like. It must not import the `redis` package.
 
 /**
- * The part of a connected `redis` client (`createClient()` of node-redis v4–v6) the store uses.
- * Raw commands keep the store independent of option shapes that changed between versions.
+ * The part of a connected `redis` client (`createClient()` of node-redis v4–v6) the Redis classes
+ * use. Raw commands keep them independent of option shapes that changed between versions.
  */
 export interface RedisClientLike {
   sendCommand(args: string[]): Promise<unknown>;
 }
 
 /**
- * The part of a connected node-redis cluster client (`createCluster()`, v4–v6) the store uses:
- * raw commands routed by their first key, and (v5+) the masters, for the persistence check.
+ * The part of a connected node-redis cluster client (`createCluster()`, v4–v6) the Redis classes
+ * use: raw commands routed by their first key, and (v5+) the masters, for the checks of each server.
  */
 export interface RedisClusterLike {
   sendCommand(
@@ -106,28 +106,35 @@ export function replyScored(value: unknown): Array<[member: string, score: numbe
   return out;
 }
 
-/** A CONFIG GET reply (RESP2 flat array, RESP3 map, or a plain object) as a name → value map. */
-export function replyConfig(value: unknown): Map<string, string> {
+/**
+ * A reply of field/value pairs (CONFIG GET, HGETALL): a RESP2 flat array, a RESP3 map, or a plain
+ * object, as a Map. Numbers come back as their text. With `lowerCase`, field names are lower-cased.
+ */
+export function replyPairs(value: unknown, lowerCase = false): Map<string, string> {
   const out = new Map<string, string>();
-  if (value instanceof Map) {
-    for (const [k, v] of value as Map<unknown, unknown>) {
-      const key = replyText(k);
-      const text = replyText(v);
-      if (key !== undefined && text !== undefined) out.set(key.toLowerCase(), text);
-    }
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i + 1 < value.length; i += 2) {
-      const key = replyText(value[i]);
-      const text = replyText(value[i + 1]);
-      if (key !== undefined && text !== undefined) out.set(key.toLowerCase(), text);
-    }
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      const text = replyText(v);
-      if (text !== undefined) out.set(k.toLowerCase(), text);
-    }
-  }
+  const put = (k: unknown, v: unknown) => {
+    const key = replyText(k);
+    const text = typeof v === "number" ? String(v) : replyText(v);
+    if (key !== undefined && text !== undefined) out.set(lowerCase ? key.toLowerCase() : key, text);
+  };
+  if (value instanceof Map) for (const [k, v] of value as Map<unknown, unknown>) put(k, v);
+  else if (Array.isArray(value)) for (let i = 0; i + 1 < value.length; i += 2) put(value[i], value[i + 1]);
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) put(k, v);
   return out;
+}
+
+/** A CONFIG GET reply as a name → value map (names lower-cased). */
+export function replyConfig(value: unknown): Map<string, string> {
+  return replyPairs(value, true);
+}
+
+/** A refusal by the server (unknown or renamed command, NOPERM), as opposed to a lost connection. */
+export function isRefusal(err: unknown): boolean {
+  const e = err as { constructor?: { name?: string }; message?: unknown } | null;
+  return (
+    e?.constructor?.name === "ErrorReply" ||
+    (typeof e?.message === "string" && /^(ERR|NOPERM|NOAUTH|WRONGPASS)\b/.test(e.message))
+  );
 }
 
 /** Orders realm ids as Redis orders equal-score members: by their UTF-8 bytes. */

@@ -1,18 +1,23 @@
-// RedisStateStore: a StateStore in Redis for a fleet: each key is `SET NX PX`, all keys of a call in
-// one script, under a mark of that call so a failed call can take back exactly its own keys. Used
-// for callback states and codes (AuthClient's `stateStore`) and webhook event ids
-// (handleWebhookOnce). No Node built-in; the `redis` package is loaded on first use.
-import { checkConsume, type StateStore } from "../../client/state-store.js";
+// RedisStateStore: a StateStore in Redis or Redis Cluster for a fleet: each key is `SET NX PX`, all
+// keys of a call in one script, under a mark of that call so a failed call can take back exactly its
+// own keys. Every key carries one hash tag, so the script touches one cluster slot. Used for callback
+// states and codes (AuthClient's `stateStore`) and webhook event ids (handleWebhookOnce). No Node
+// built-in; the `redis` package is loaded on first use.
+import { checkConsume, type StateStore } from "../../state/state-store.js";
 import { SharedStoreError } from "../../common/errors.js";
 import { randomToken } from "../../crypto/random.js";
-import { RedisConnection, RedisScript, type RedisConnectionOptions } from "./redis-connection.js";
-import { evictionProblem, readEvictionPolicy } from "./redis-eviction.js";
+import { RedisConnection, RedisScript, type RedisConnectionOptions } from "./connection.js";
+import { evictionProblem, readEvictionPolicies } from "./eviction.js";
+import { checkHashTag, checkKeyPrefix, taggedPrefix } from "./keys.js";
 
-/** Options of {@link RedisStateStore}. Give `client` or `url`. */
+/** Options of {@link RedisStateStore}. Give `client` or `url` (with `cluster: true` for a Redis Cluster). */
 export interface RedisStateStoreOptions extends RedisConnectionOptions {
-  /** Prefix of every key. Default `intuit-oauth:state:`. */
+  /** Prefix of every key, without `{` or `}`. Default `intuit-oauth:`. */
   keyPrefix?: string;
-  /** Redis Cluster: put every key in the slot of this hash tag, so one script touches one slot. */
+  /**
+   * The hash tag every key carries (`<keyPrefix>{<hashTag>}:<key>`), so that on a Redis Cluster a
+   * call's keys share one slot. Default `state`.
+   */
   hashTag?: string;
   /**
    * Work on a Redis whose `maxmemory-policy` may evict keys with a TTL (anything but `noeviction`,
@@ -31,6 +36,9 @@ for i, key in ipairs(KEYS) do
 end
 return seen`);
 
+// What an evicting server may lose, for the refusal's message.
+const STATE_RISK = "a used state, code or webhook event evicted early is accepted again";
+
 // KEYS: the keys. ARGV: 1 the call's mark. Deletes the keys that still hold it.
 const UNDO = new RedisScript(`
 for _, key in ipairs(KEYS) do
@@ -39,8 +47,9 @@ end
 return 0`);
 
 /**
- * A StateStore in Redis, shared by every process of a fleet. At first use it checks that the server
- * will not evict its keys (`maxmemory-policy noeviction`), unless `allowEviction`.
+ * A StateStore in Redis or Redis Cluster, shared by every process of a fleet. At first use it checks
+ * that no server (no master of a cluster) will evict its keys (`maxmemory-policy noeviction`), unless
+ * `allowEviction`.
  *
  * @example
  * import { RedisStateStore } from "intuit-oauth-client/redis";
@@ -53,9 +62,11 @@ export class RedisStateStore implements StateStore {
   #checked: Promise<void> | undefined;
 
   constructor(options: RedisStateStoreOptions) {
-    this.#redis = new RedisConnection(options, "RedisStateStore");
-    const prefix = options.keyPrefix ?? "intuit-oauth:state:";
-    this.#prefix = options.hashTag === undefined ? prefix : `${prefix}{${options.hashTag}}:`;
+    this.#redis = new RedisConnection(options, "RedisStateStore", SharedStoreError);
+    this.#prefix = taggedPrefix(
+      checkKeyPrefix(options.keyPrefix ?? "intuit-oauth:", "RedisStateStore"),
+      checkHashTag(options.hashTag ?? "state", "RedisStateStore"),
+    );
     if (options.allowEviction === true) this.#checked = Promise.resolve();
   }
 
@@ -81,7 +92,8 @@ export class RedisStateStore implements StateStore {
 
   async release(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.#redis.command("release", ["DEL", ...keys.map((k) => this.#prefix + k)]);
+    const stored = keys.map((k) => this.#prefix + k);
+    await this.#redis.command("release", ["DEL", ...stored], stored[0]);
   }
 
   /** Closes the client created from `url`; a client you passed in stays open. */
@@ -89,13 +101,14 @@ export class RedisStateStore implements StateStore {
     return this.#redis.close();
   }
 
-  /** Reads the server's eviction policy once (again after a failed read) and refuses an evicting one. */
+  /**
+   * Reads the eviction policy of every server (every master of a cluster) once, again after a failed
+   * read, and refuses an evicting one.
+   */
   #checkEviction(): Promise<void> {
     this.#checked ??= (async () => {
-      const policy = await this.#redis.withClient("eviction check", (c) =>
-        readEvictionPolicy((args) => c.sendCommand(args)),
-      );
-      const problem = evictionProblem("RedisStateStore", policy);
+      const policies = await this.#redis.run("eviction check", readEvictionPolicies);
+      const problem = evictionProblem("RedisStateStore", policies, STATE_RISK);
       if (problem) throw new SharedStoreError(problem);
     })().catch((e: unknown) => {
       this.#checked = undefined;

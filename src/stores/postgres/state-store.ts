@@ -1,13 +1,15 @@
 // PostgresStateStore: a StateStore in PostgreSQL for a fleet: one INSERT … ON CONFLICT statement
 // marks every key of a call (an expired row is taken over). Used for callback states and codes
 // (AuthClient's `stateStore`) and webhook event ids (handleWebhookOnce). No Node built-in; `pg` loads lazily.
-import { checkConsume, type StateStore } from "../../client/state-store.js";
+import { SharedStoreError } from "../../common/errors.js";
+import { checkConsume, type StateStore } from "../../state/state-store.js";
 import {
   checkTableName,
   PostgresConnection,
+  quoteLiteral,
   quoteName,
   type PostgresConnectionOptions,
-} from "./postgres-connection.js";
+} from "./connection.js";
 
 /** Options of {@link PostgresStateStore}. Give `pool` or `connectionString`. */
 export interface PostgresStateStoreOptions extends PostgresConnectionOptions {
@@ -35,7 +37,7 @@ export class PostgresStateStore implements StateStore {
   #consumes = 0;
 
   constructor(options: PostgresStateStoreOptions) {
-    this.#pg = new PostgresConnection(options, "PostgresStateStore");
+    this.#pg = new PostgresConnection(options, "PostgresStateStore", SharedStoreError);
     this.#name = checkTableName(options.tableName ?? "intuit_oauth_states", "PostgresStateStore");
     this.#table = quoteName(this.#name);
   }
@@ -44,7 +46,7 @@ export class PostgresStateStore implements StateStore {
   async migrate(): Promise<void> {
     await this.#pg.query(
       "migrate",
-      `SELECT pg_advisory_xact_lock(hashtext('intuit-oauth-migrate:${this.#name}'));
+      `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`intuit-oauth-migrate:${this.#name}`)}));
 CREATE TABLE IF NOT EXISTS ${this.#table} (key text PRIMARY KEY, expires_at timestamptz NOT NULL);`,
     );
   }

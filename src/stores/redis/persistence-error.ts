@@ -1,7 +1,7 @@
 // The error a RedisTokenStore raises when it requires persistence, and what it found: plain types
 // with no Node built-in, so the error union (src/errors.ts) can name it on every runtime.
 import type { ErrorParent } from "../../common/errors.js";
-import { TokenStoreError } from "../store-errors.js";
+import { TokenStoreError } from "../../tokens/store-errors.js";
 
 /**
  * What a Redis server keeps across a restart:
@@ -23,7 +23,10 @@ export interface RedisServerPersistence {
   appendfsync?: string | undefined;
   /** The `save` setting (e.g. `3600 1 300 100`), when CONFIG GET answered. */
   save?: string | undefined;
-  /** `maxmemory-policy`, when CONFIG GET answered: an `allkeys-*` policy may evict token records. */
+  /**
+   * `maxmemory-policy`, when CONFIG GET or INFO answered. Anything but `noeviction` may evict token
+   * records (`allkeys-*`) or refresh locks (`volatile-*`: they carry a TTL).
+   */
   maxmemoryPolicy?: string | undefined;
 }
 
@@ -34,9 +37,10 @@ export interface RedisPersistence {
 }
 
 /**
- * RedisTokenStore was opened with `requirePersistence: true` and a server it uses has no
- * append-only file (or would not say), or may evict any key (`maxmemory-policy allkeys-*`).
- * Nothing was read or written.
+ * A server behind a RedisTokenStore may lose tokens, so the store refuses to work: it may evict keys
+ * (a `maxmemory-policy` other than `noeviction`, or one it will not tell) and `allowEviction` is not
+ * set; or the store was opened with `requirePersistence: true` and a server has no append-only file
+ * (or would not say). Nothing was read or written.
  */
 export class RedisPersistenceError extends (TokenStoreError as ErrorParent<typeof TokenStoreError>) {
   static override readonly code = "ERR_REDIS_PERSISTENCE";

@@ -1,57 +1,33 @@
 // RedisTokenStore: token records and refresh locks in Redis or Redis Cluster, for fleets of app
-// servers. The only file that touches the `redis` package, and only lazily; it must never be
-// imported by the core. Key layout: redis-keys.ts; client shapes: redis-client.ts.
+// servers. It reaches Redis through the one Redis connection (connection.ts), which loads the `redis`
+// package on first use; it must never be imported by the core. Key layout: keys.ts.
 import { randomUUID } from "node:crypto";
-import { redisTarget } from "../../common/connection-url.js";
 import { ConfigurationError } from "../../common/errors.js";
 import { toLogger, type Logger, type LoggerLike } from "../../common/logger.js";
 import { positiveMs, REQUIRED } from "../../common/options.js";
-import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../paging.js";
-import { checkRealmId, compareRealmIds, isValidRealmId } from "../realm-id.js";
-import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../record-codec.js";
-import { UnreadableRecordError } from "../store-errors.js";
-import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../store.js";
-import { LazyConnection } from "./lazy-connection.js";
-import {
-  compareBytes,
-  redisSender,
-  replyScored,
-  replyText,
-  replyTexts,
-  type RedisClientLike,
-  type RedisClusterLike,
-  type RedisSender,
-} from "./redis-client.js";
-import { bucketKeys, bucketOf, checkKeyPrefix, REDIS_BUCKETS, redisTokenStoreKeys } from "./redis-keys.js";
-import {
-  migrateLegacyKeys,
-  type MigrateLegacyKeysOptions,
-  type MigrateLegacyKeysResult,
-} from "./redis-migrate.js";
+import { checkBefore, checkLimit, decodeCursor, dueAt, encodeCursor } from "../../tokens/paging.js";
+import { checkRealmId, compareRealmIds, isValidRealmId } from "../../tokens/realm-id.js";
+import { recordCodec, type RecordCodec, type RecordCodecOptions } from "../../tokens/record-codec.js";
+import { TokenStoreError, UnreadableRecordError } from "../../tokens/store-errors.js";
+import type { ListOptions, PageOptions, TokenPage, TokenRecord, TokenStore } from "../../tokens/store.js";
+import { compareBytes, replyScored, replyText, replyTexts, type RedisSender } from "./client.js";
+import { RedisConnection, RedisScript, runScript, type RedisConnectionOptions } from "./connection.js";
+import { evictionProblem } from "./eviction.js";
+import { bucketKeys, bucketOf, checkKeyPrefix, REDIS_BUCKETS, redisTokenStoreKeys } from "./keys.js";
 import {
   persistenceProblem,
   readPersistence,
   RedisPersistenceError,
   type RedisPersistence,
-} from "./redis-persistence.js";
+} from "./persistence.js";
 
-export type { RedisClientLike, RedisClusterLike } from "./redis-client.js";
-export { REDIS_BUCKETS, redisTokenStoreKeys, type RedisRealmKeys } from "./redis-keys.js";
-export { RedisPersistenceError } from "./redis-persistence.js";
-export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence } from "./redis-persistence.js";
-export type { MigrateLegacyKeysOptions, MigrateLegacyKeysResult } from "./redis-migrate.js";
+export type { RedisClientLike, RedisClusterLike } from "./client.js";
+export { REDIS_BUCKETS, redisTokenStoreKeys, type RedisRealmKeys } from "./keys.js";
+export { RedisPersistenceError } from "./persistence.js";
+export type { RedisPersistence, RedisPersistenceLevel, RedisServerPersistence } from "./persistence.js";
 
-/** Options of {@link RedisTokenStore}. Give `client` or `url`. */
-export interface RedisTokenStoreOptions extends RecordCodecOptions {
-  /**
-   * A connected client you own (`createClient()` or `createCluster()` of node-redis v4–v6); the
-   * store never closes it.
-   */
-  client?: RedisClientLike | RedisClusterLike | undefined;
-  /** Whether `client` is a cluster client. Default: detected (node-redis cluster clients are). */
-  cluster?: boolean | undefined;
-  /** A Redis URL (one server); the store creates, connects (on first use) and closes its own client. */
-  url?: string | undefined;
+/** Options of {@link RedisTokenStore}. Give `client` or `url` (with `cluster: true` for a Redis Cluster). */
+export interface RedisTokenStoreOptions extends RecordCodecOptions, RedisConnectionOptions {
   /** Prefix of every key the store writes; without `{` or `}`. Default `intuit-oauth:`. */
   keyPrefix?: string | undefined;
   /**
@@ -59,6 +35,14 @@ export interface RedisTokenStoreOptions extends RecordCodecOptions {
    * default the store only warns. Checked at first use.
    */
   requirePersistence?: boolean | undefined;
+  /**
+   * Work on a Redis whose `maxmemory-policy` may evict keys (anything but `noeviction`, or a policy
+   * it will not tell). Under memory pressure a token record (`allkeys-*`) or a refresh lock, whose
+   * lease is a TTL (`volatile-*` too), can then be evicted: a lost record is a lost grant, and a lost
+   * lock lets two servers refresh one realm at once. Default false: the store refuses such a server
+   * with RedisPersistenceError.
+   */
+  allowEviction?: boolean | undefined;
   /** Where the persistence warning goes. Default: `process.emitWarning`. */
   logger?: LoggerLike | undefined;
 }
@@ -68,24 +52,25 @@ export interface RedisTokenStoreOptions extends RecordCodecOptions {
 // fallible index changes come first, so a failed `set` leaves the previous record untouched. Every
 // key a script touches carries the realm's bucket tag: one slot on a cluster.
 // KEYS: record, realms, due. ARGV: realm id, value, expiry ("" when never due).
-const SET_SCRIPT = `redis.call("ZADD", KEYS[2], 0, ARGV[1])
+const SET_SCRIPT = new RedisScript(`redis.call("ZADD", KEYS[2], 0, ARGV[1])
 if ARGV[3] == "" then redis.call("ZREM", KEYS[3], ARGV[1]) else redis.call("ZADD", KEYS[3], ARGV[3], ARGV[1]) end
-redis.call("SET", KEYS[1], ARGV[2]) return 1`;
-// KEYS: record, realms, due[, legacy record, legacy realms]. ARGV: realm id.
-const DELETE_SCRIPT = `redis.call("ZREM", KEYS[2], ARGV[1]) redis.call("ZREM", KEYS[3], ARGV[1])
-if KEYS[5] then redis.call("SREM", KEYS[5], ARGV[1]) redis.call("DEL", KEYS[4]) end
-redis.call("DEL", KEYS[1]) return 1`;
+redis.call("SET", KEYS[1], ARGV[2]) return 1`);
+// KEYS: record, realms, due. ARGV: realm id.
+const DELETE_SCRIPT =
+  new RedisScript(`redis.call("ZREM", KEYS[2], ARGV[1]) redis.call("ZREM", KEYS[3], ARGV[1])
+redis.call("DEL", KEYS[1]) return 1`);
 // Compare-and-delete: only the owner that took the lock may release it.
-const UNLOCK_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+const UNLOCK_SCRIPT = new RedisScript(
+  `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`,
+);
+// What an evicting server may lose, for the refusal's message.
+const EVICTION_RISK =
+  "a token record (a lost grant) or a refresh lock (two servers refreshing one realm at once) can be evicted";
 // MGET in slices so one read never builds a giant command.
 const MGET_CHUNK = 500;
 
+// Once per process and finding, like Node's own warnings: a per-process concern by design.
 const warned = new Set<string>();
-
-interface OwnedClient extends RedisClientLike {
-  close?(): Promise<unknown>;
-  quit?(): Promise<unknown>;
-}
 
 /**
  * Keeps tokens in Redis or Redis Cluster. Realms are spread over 16 hash-tagged buckets: the keys
@@ -100,44 +85,26 @@ interface OwnedClient extends RedisClientLike {
 export class RedisTokenStore implements TokenStore {
   readonly #prefix: string;
   readonly #codec: RecordCodec;
-  readonly #connection: LazyConnection<RedisSender>;
+  readonly #connection: RedisConnection;
   readonly #requirePersistence: boolean;
+  readonly #allowEviction: boolean;
   readonly #logger: Logger | undefined;
   #checked: Promise<RedisPersistence> | undefined;
 
   constructor(options: RedisTokenStoreOptions) {
-    if (!options.client === !options.url)
-      throw new ConfigurationError("RedisTokenStore needs exactly one of `client` or `url`");
+    this.#connection = new RedisConnection(options, "RedisTokenStore", TokenStoreError);
     this.#prefix = checkKeyPrefix(options.keyPrefix ?? "intuit-oauth:");
     this.#codec = recordCodec(options);
     this.#requirePersistence = options.requirePersistence === true;
+    this.#allowEviction = options.allowEviction === true;
     this.#logger = options.logger ? toLogger(options.logger) : undefined;
-    const url = options.url;
-    const given = options.client;
-    let owned: OwnedClient | undefined;
-    this.#connection = new LazyConnection<RedisSender>({
-      storeName: "RedisTokenStore",
-      service: "Redis",
-      given: given ? redisSender(given, options.cluster) : undefined,
-      target: url === undefined ? undefined : redisTarget(url, "RedisTokenStore"),
-      open: async () => redisSender((owned = await createOwnClient(url)), false),
-      close: async () => {
-        if (owned) await closeClient(owned);
-      },
-    });
   }
 
   async get(realmId: string): Promise<TokenRecord | undefined> {
     const keys = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix);
     return this.#run("read", async (r) => {
       const text = await r.send(["GET", keys.record], keys.record);
-      if (text !== null && text !== undefined) return this.#parse(realmId, text, keys.record);
-      // Not yet migrated from the layout before 0.2 (which never ran on a cluster).
-      if (r.cluster) return undefined;
-      const legacy = await r.send(["GET", keys.legacy.record], keys.legacy.record);
-      return legacy === null || legacy === undefined
-        ? undefined
-        : this.#parse(realmId, legacy, keys.legacy.record);
+      return text === null || text === undefined ? undefined : this.#parse(realmId, text, keys.record);
     });
   }
 
@@ -147,42 +114,20 @@ export class RedisTokenStore implements TokenStore {
     const due = dueAt(record);
     // One script, so the indexes never disagree with the record.
     await this.#run("write", (r) =>
-      r.send(
-        [
-          "EVAL",
-          SET_SCRIPT,
-          "3",
-          keys.record,
-          keys.realms,
-          keys.due,
-          record.realmId,
-          value,
-          due === undefined ? "" : String(due),
-        ],
-        keys.record,
+      runScript(
+        r,
+        SET_SCRIPT,
+        [keys.record, keys.realms, keys.due],
+        [record.realmId, value, due === undefined ? "" : String(due)],
       ),
     );
   }
 
   async delete(realmId: string): Promise<void> {
     const keys = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix);
-    await this.#run("delete", (r) => {
-      // Outside a cluster, the realm's keys of the previous layout go too, or get() would find them.
-      const legacy = r.cluster ? [] : [keys.legacy.record, keys.legacy.realms];
-      return r.send(
-        [
-          "EVAL",
-          DELETE_SCRIPT,
-          String(3 + legacy.length),
-          keys.record,
-          keys.realms,
-          keys.due,
-          ...legacy,
-          realmId,
-        ],
-        keys.record,
-      );
-    });
+    await this.#run("delete", (r) =>
+      runScript(r, DELETE_SCRIPT, [keys.record, keys.realms, keys.due], [realmId]),
+    );
   }
 
   // Indexes of realm ids rather than SCAN: SCAN walks every key of the database (other apps'
@@ -263,35 +208,15 @@ export class RedisTokenStore implements TokenStore {
 
   async unlock(realmId: string, owner: string): Promise<void> {
     const key = redisTokenStoreKeys(checkRealmId(realmId), this.#prefix).lock;
-    await this.#run("unlock", (r) => r.send(["EVAL", UNLOCK_SCRIPT, "1", key, owner], key));
+    await this.#run("unlock", (r) => runScript(r, UNLOCK_SCRIPT, [key], [owner]));
   }
 
   /**
-   * The persistence of every Redis server the store uses (every master of a cluster), read once
-   * at first use: for health checks and monitoring.
+   * The persistence and eviction policy of every Redis server the store uses (every master of a
+   * cluster), read once at first use: for health checks and monitoring.
    */
   persistence(): Promise<RedisPersistence> {
     return this.#connection.run("persistence check", (r) => this.#checkPersistence(r));
-  }
-
-  /**
-   * Moves the records of the layout before 0.2 (`<prefix>token:<realm>`, `<prefix>realms`) into the
-   * current one, each under both its old and new refresh locks; when both layouts hold a realm,
-   * the newer record (`updatedAt`) wins. Idempotent; safe while apps run. Not for a cluster (the
-   * old layout never ran on one).
-   */
-  migrateLegacyKeys(options: MigrateLegacyKeysOptions = {}): Promise<MigrateLegacyKeysResult> {
-    return this.#run("migrate", (r) =>
-      migrateLegacyKeys(
-        {
-          sender: r,
-          prefix: this.#prefix,
-          store: this,
-          decode: (realmId, value, key) => this.#parse(realmId, value, key),
-        },
-        options,
-      ),
-    );
   }
 
   /** Closes the client the store created from `url`. A client you passed in stays open. */
@@ -408,6 +333,9 @@ export class RedisTokenStore implements TokenStore {
   #checkPersistence(r: RedisSender): Promise<RedisPersistence> {
     this.#checked ??= (async () => {
       const persistence = await readPersistence(r);
+      const policies = persistence.servers.map((s) => ({ server: s.server, policy: s.maxmemoryPolicy }));
+      const evicts = evictionProblem("RedisTokenStore", policies, EVICTION_RISK);
+      if (evicts && !this.#allowEviction) throw new RedisPersistenceError(evicts, persistence);
       const problem = persistenceProblem(persistence);
       if (problem && this.#requirePersistence)
         throw new RedisPersistenceError(`${problem}. Refused: requirePersistence is set`, persistence);
@@ -430,30 +358,4 @@ export class RedisTokenStore implements TokenStore {
     });
     return this.#checked;
   }
-}
-
-async function createOwnClient(url: string | undefined): Promise<OwnedClient> {
-  const { createClient } = await import("redis");
-  let connected = false;
-  const client = createClient({
-    url,
-    // A token read must fail, not hang, while Redis is unreachable: no offline queue, and the
-    // first connection attempt fails at once. Later drops reconnect with a capped backoff.
-    disableOfflineQueue: true,
-    socket: {
-      reconnectStrategy: (retries: number, cause: Error) =>
-        connected ? Math.min(50 * 2 ** retries, 2000) : cause,
-    },
-  });
-  // Without a listener, a dropped connection would be an unhandled 'error' event and kill the
-  // process; commands issued meanwhile reject, and are wrapped in TokenStoreError.
-  client.on("error", () => {});
-  await client.connect();
-  connected = true;
-  return client as unknown as OwnedClient;
-}
-
-// v5+ has close(); v4 only quit().
-async function closeClient(client: OwnedClient): Promise<void> {
-  await (client.close ? client.close() : client.quit?.());
 }

@@ -1,16 +1,21 @@
 // The connection of a Redis or PostgreSQL store: the user's (never closed by the store), or one
 // the store opens on first use, retries after a failed open, and closes exactly once. It wraps every
-// failure in TokenStoreError, whose message and cause never show the URL's credentials. It must not
-// import a driver: the store's `open` does that, lazily.
-import type { ConnectionTarget } from "../../common/connection-url.js";
-import { ConfigurationError } from "../../common/errors.js";
-import { redactCredentials, redactError } from "../../common/redact-error.js";
-import { TokenStoreError } from "../store-errors.js";
+// failure in the owner's error class (TokenStoreError for token stores, SharedStoreError for the
+// fleet classes), whose message and cause never show the URL's credentials. It must not import a
+// driver: the store's `open` does that, lazily.
+import type { ConnectionTarget } from "../common/connection-url.js";
+import { IntuitOAuthError } from "../common/errors.js";
+import { redactCredentials, redactError } from "../common/redact-error.js";
+
+/** The error class a connection's failures become. */
+export type StoreErrorClass = new (message: string, options?: { cause?: unknown }) => IntuitOAuthError;
 
 /** How a store opens, names and closes its connection. */
 export interface LazyConnectionOptions<C> {
   /** Class name for "is closed" errors, e.g. `RedisTokenStore`. */
   storeName: string;
+  /** What every failure becomes, e.g. TokenStoreError. */
+  error: StoreErrorClass;
   /** Service name that starts every error message, e.g. `Redis`. */
   service: string;
   /** A connection the user passed in and owns; when set, `open` is never called. */
@@ -39,23 +44,24 @@ export class LazyConnection<C> {
 
   /**
    * Runs `fn` on the connection, opening it first if needed. A failed open, or a failure of `fn`,
-   * rejects with TokenStoreError (`<service>: cannot connect to <host:port> (<what>)`, `<service>: <what> failed: …`).
+   * rejects with the owner's error class (`<service>: cannot connect to <host:port> (<what>)`, `<service>: <what> failed: …`).
    */
   async run<T>(what: string, fn: (connection: C) => Promise<T>): Promise<T> {
-    const { service, hint, target } = this.#options;
+    const { service, hint, target, error: StoreError } = this.#options;
     let connection: C;
     try {
       connection = await this.#connect();
     } catch (cause) {
-      if (cause instanceof TokenStoreError) throw cause;
+      if (cause instanceof IntuitOAuthError) throw cause;
       const to = target ? ` to ${target.where}` : "";
-      throw new TokenStoreError(`${service}: cannot connect${to} (${what})`, { cause: this.#redact(cause) });
+      throw new StoreError(`${service}: cannot connect${to} (${what})`, { cause: this.#redact(cause) });
     }
     try {
       return await fn(connection);
     } catch (cause) {
-      // A store's own errors, and programming errors, are not storage failures: they pass as they are.
-      if (cause instanceof TokenStoreError || cause instanceof ConfigurationError) throw cause;
+      // The library's own errors (a store's, a configuration error) are not storage failures: they
+      // pass as they are.
+      if (cause instanceof IntuitOAuthError) throw cause;
       const message = redactCredentials(
         cause instanceof Error ? cause.message : String(cause),
         target?.secrets,
@@ -65,7 +71,7 @@ export class LazyConnection<C> {
         target && isConnectionFailure(cause)
           ? `cannot connect to ${target.where} (${what})`
           : `${what} failed`;
-      throw new TokenStoreError(`${service}: ${failed}: ${message}${hint?.(cause) ?? ""}`, {
+      throw new StoreError(`${service}: ${failed}: ${message}${hint?.(cause) ?? ""}`, {
         cause: this.#redact(cause),
       });
     }
@@ -80,7 +86,7 @@ export class LazyConnection<C> {
     try {
       await this.#options.close(owned);
     } catch (cause) {
-      throw new TokenStoreError(`${this.#options.service}: closing the connection failed`, {
+      throw new this.#options.error(`${this.#options.service}: closing the connection failed`, {
         cause: this.#redact(cause),
       });
     }
@@ -111,8 +117,8 @@ export class LazyConnection<C> {
     return connection;
   }
 
-  #closedError(): TokenStoreError {
-    return new TokenStoreError(`${this.#options.storeName} is closed`);
+  #closedError(): IntuitOAuthError {
+    return new this.#options.error(`${this.#options.storeName} is closed`);
   }
 }
 

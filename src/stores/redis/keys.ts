@@ -1,6 +1,7 @@
-// The Redis key layout of RedisTokenStore: realms are spread over 16 buckets, and every key of a
-// bucket carries the bucket's hash tag, so a realm's record, lock and index entries share one
-// Redis Cluster slot. Pure functions; no I/O, no driver.
+// The Redis key layouts. RedisTokenStore spreads realms over 16 buckets, and every key of a bucket
+// carries the bucket's hash tag, so a realm's record, lock and index entries share one Redis Cluster
+// slot. RedisStateStore and RedisApiLimits keep all their keys under one hash tag each, so every
+// script touches one slot. Pure functions; no I/O, no driver.
 import { ConfigurationError } from "../../common/errors.js";
 
 /** How many buckets (hash tags) the realm-wide indexes are sharded over. Fixed: it is part of the layout. */
@@ -18,7 +19,7 @@ export function bucketOf(realmId: string): number {
   return hash % REDIS_BUCKETS;
 }
 
-/** Where RedisTokenStore keeps a realm, in the current layout and in the layout before 0.2. */
+/** Where RedisTokenStore keeps a realm. */
 export interface RedisRealmKeys {
   /** The realm's bucket, 0–15. */
   bucket: number;
@@ -30,20 +31,30 @@ export interface RedisRealmKeys {
   realms: string;
   /** The bucket's sorted set of realm ids by access-token expiry (epoch ms), for listDue. */
   due: string;
-  /** The keys of the previous layout (one realms set, no hash tags), read until migrated. */
-  legacy: { record: string; lock: string; realms: string };
 }
 
 /** Checks a key prefix: any text without `{` or `}` (they would change the hash tag). */
-export function checkKeyPrefix(prefix: unknown): string {
+export function checkKeyPrefix(prefix: unknown, owner = "RedisTokenStore"): string {
   if (typeof prefix !== "string" || /[{}]/.test(prefix))
-    throw new ConfigurationError("RedisTokenStore keyPrefix must be a string without { or }");
+    throw new ConfigurationError(`${owner} keyPrefix must be a string without { or }`);
   return prefix;
+}
+
+/** Checks a hash tag: 1 to 64 characters, without `{` or `}`. */
+export function checkHashTag(tag: unknown, owner: string): string {
+  if (typeof tag !== "string" || !/^[^{}]{1,64}$/.test(tag))
+    throw new ConfigurationError(`${owner} hashTag must be 1 to 64 characters without { or }`);
+  return tag;
+}
+
+/** The hash-tagged start of keys that share one Redis Cluster slot, e.g. `intuit-oauth:{state}:`. */
+export function taggedPrefix(prefix: string, tag: string): string {
+  return `${prefix}{${tag}}:`;
 }
 
 /** The hash-tagged start of every key of a bucket, e.g. `intuit-oauth:{07}:`. */
 export function bucketPrefix(prefix: string, bucket: number): string {
-  return `${prefix}{${bucket.toString(16).padStart(2, "0")}}:`;
+  return taggedPrefix(prefix, bucket.toString(16).padStart(2, "0"));
 }
 
 /**
@@ -64,11 +75,6 @@ export function redisTokenStoreKeys(realmId: string, keyPrefix = "intuit-oauth:"
     lock: `${tagged}lock:${realmId}`,
     realms: `${tagged}realms`,
     due: `${tagged}due`,
-    legacy: {
-      record: `${prefix}token:${realmId}`,
-      lock: `${prefix}lock:${realmId}`,
-      realms: `${prefix}realms`,
-    },
   };
 }
 
