@@ -61,7 +61,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileTokenStore, MemoryTokenStore } from "intuit-oauth-client";
 import { storeConformance, minimalRecord, fullRecord } from "intuit-oauth-client/testing";
-if (minimalRecord("r").realmId !== "r" || fullRecord("r").warningsSent.length !== 2) throw new Error("records");
+if (minimalRecord("4620816365").realmId !== "4620816365" || fullRecord("4620816365").warningsSent.length !== 2) throw new Error("records");
 ${STORES}`,
     );
     assert.equal(r.fail, 0, r.output);
@@ -88,7 +88,7 @@ test("the suite fails a store that breaks the contract", { skip }, () => {
     "broken.test.mjs",
     `import { MemoryTokenStore } from "intuit-oauth-client";
 import { storeConformance } from "intuit-oauth-client/testing";
-// Returns the records newest-first and accepts any realm id: two broken rules.
+// Returns the records newest-first and accepts an empty realm id: two broken rules.
 class Broken extends MemoryTokenStore {
   async list() { return (await super.list()).reverse(); }
   async get(realmId) { return realmId === "" ? undefined : super.get(realmId); }
