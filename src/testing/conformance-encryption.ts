@@ -161,6 +161,38 @@ export function encryptionConformance(withStore: WithStore): void {
   );
 
   test(
+    "key rotation: with a list of keys the first writes and every one reads; encryptStoredRecords moves old records to the first",
+    withStore(async (f, t) => {
+      if (!f.reopen || !f.readRaw) return t.skip(NO_ENCRYPTION);
+      const [a, b] = [randomBytes(32), randomBytes(32)];
+      const old = await f.reopen({ encryptionKey: a });
+      const both = await f.reopen({ encryptionKey: [b, a] });
+      const onlyB = await f.reopen({ encryptionKey: [b] });
+      try {
+        const first = fullRecord("4620816361");
+        const second = fullRecord("4620816362");
+        await old.set(first);
+        await old.set(second);
+        const underA = (await f.readRaw("4620816361")) ?? "";
+        assert.deepEqual(await both.get("4620816361"), first, "an old key still reads");
+        await assert.rejects(onlyB.get("4620816361"), (e) =>
+          assertUnreadable(e, { realmId: "4620816361", reason: "undecryptable" }),
+        );
+        const result = await encryptStoredRecords(both);
+        assert.deepEqual(result, { rewritten: ["4620816361", "4620816362"], busy: [], unreadable: [] });
+        assert.notEqual(await f.readRaw("4620816361"), underA, "rewritten under the first key");
+        // The old key can go: every record reads with the new one alone, and none is lost.
+        assert.deepEqual(await onlyB.list(), [first, second]);
+        await assert.rejects(old.get("4620816361"), (e) =>
+          assertUnreadable(e, { realmId: "4620816361", reason: "undecryptable" }),
+        );
+      } finally {
+        await closeAll([old, both, onlyB]);
+      }
+    }),
+  );
+
+  test(
     "encryptStoredRecords skips a realm whose lock another holder keeps, and reports it as busy",
     withStore(async (f, t) => {
       if (!f.reopen || !f.readRaw || !f.writeRaw) return t.skip(NO_ENCRYPTION);
