@@ -93,11 +93,17 @@ class Broken extends MemoryTokenStore {
   async list() { return (await super.list()).reverse(); }
   async get(realmId) { return realmId === "" ? undefined : super.get(realmId); }
 }
-storeConformance("Broken", async () => ({ store: new Broken(), cleanup: async () => {} }));`,
+storeConformance("Broken", async () => ({ store: new Broken(), cleanup: async () => {} }));
+// Hands out plain copies of its records, whose tokens print in full.
+class Unredacted extends MemoryTokenStore {
+  async get(realmId) { const r = await super.get(realmId); return r && JSON.parse(JSON.stringify(r)); }
+}
+storeConformance("Unredacted", async () => ({ store: new Unredacted(), cleanup: async () => {} }));`,
   );
-  assert.ok(r.fail >= 2, r.output);
+  assert.ok(r.fail >= 3, r.output);
   assert.match(r.output, /not ok \d+ - list returns every stored record, ascending by realmId/);
   assert.match(r.output, /not ok \d+ - realm ids: one rule everywhere/);
+  assert.match(r.output, /not ok \d+ - records print redacted/);
 });
 
 after(() => rmSync(scratch, { recursive: true, force: true }));
