@@ -81,7 +81,7 @@ export type {
   ReauthorizationReason,
 } from "./tokens/store.js";
 export { dueAt } from "./tokens/paging.js";
-export { checkRealmId, compareRealmIds, MAX_REALM_ID_BYTES } from "./tokens/realm-id.js";
+export { checkRealmId, compareRealmIds } from "./tokens/realm-id.js";
 export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";
 export { MemoryTokenStore } from "./stores/memory/token-store.js";
 export { copyRecord, freezeRecord, parseRecord, serializeRecord } from "./tokens/record.js";

@@ -4,6 +4,7 @@
 import { fromUtf8, toBase64, utf8 } from "../common/bytes.js";
 import { safeEqual } from "../crypto/compare.js";
 import { hmacSha256 } from "../crypto/digest.js";
+import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
 
 /** What a change was; Intuit may add more, so other strings can appear. */
@@ -115,7 +116,7 @@ export function handleWebhook(
 
 function legacyNotification(value: unknown, where: string): WebhookEvent[] {
   const n = record(value, where);
-  const realmId = id(n["realmId"], `${where}.realmId`);
+  const realmId = realm(n["realmId"], `${where}.realmId`);
   const change = n["dataChangeEvent"];
   if (change === undefined || change === null) return [];
   const entities = record(change, `${where}.dataChangeEvent`)["entities"];
@@ -159,7 +160,7 @@ function cloudEvent(value: unknown, where: string): WebhookEvent {
       ? (data as Record<string, unknown>)["deletedid"]
       : undefined;
   return {
-    realmId: id(e["intuitaccountid"], `${where}.intuitaccountid`),
+    realmId: realm(e["intuitaccountid"], `${where}.intuitaccountid`),
     entityName: entityName(entity),
     entityId: id(e["intuitentityid"], `${where}.intuitentityid`),
     operation: operation(action),
@@ -278,4 +279,11 @@ function text(value: unknown, where: string): string {
 function id(value: unknown, where: string): string {
   if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
   return text(value, where);
+}
+
+/** A company id, by the one realm-id rule (digits): nothing else reaches a store key or a lookup. */
+function realm(value: unknown, where: string): string {
+  const realmId = id(value, where);
+  if (!isQuickBooksRealmId(realmId)) throw new WebhookPayloadError(`${where}: ${realmIdProblem(realmId)}`);
+  return realmId;
 }

@@ -43,9 +43,9 @@ export function encryptionConformance(withStore: WithStore): void {
       const encrypted = await f.reopen({ encryptionKey: key });
       const wrong = await f.reopen({ encryptionKey: randomBytes(32) });
       try {
-        const r = fullRecord("secret-realm");
+        const r = fullRecord("4620816341");
         await encrypted.set(r);
-        const raw = (await f.readRaw("secret-realm")) ?? "";
+        const raw = (await f.readRaw("4620816341")) ?? "";
         assert.match(raw, /^enc:v2:[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
         const secrets = [r.token.accessToken, r.token.refreshToken, "bearer", "invalid_grant"];
         for (const secret of secrets)
@@ -58,23 +58,23 @@ export function encryptionConformance(withStore: WithStore): void {
           d.setAuthTag(Buffer.from(tag, "base64url"));
           return Buffer.concat([d.update(Buffer.from(data, "base64url")), d.final()]).toString("utf8");
         };
-        assert.deepEqual(JSON.parse(open("secret-realm")), JSON.parse(JSON.stringify(r)));
+        assert.deepEqual(JSON.parse(open("4620816341")), JSON.parse(JSON.stringify(r)));
         assert.throws(() => open(undefined), "without the realm as AAD the record does not open");
-        assert.throws(() => open("other-realm"), "with another realm as AAD the record does not open");
+        assert.throws(() => open("4620816342"), "with another realm as AAD the record does not open");
 
-        assert.deepEqual(await encrypted.get("secret-realm"), r);
-        await assert.rejects(wrong.get("secret-realm"), (e) =>
-          assertUnreadable(e, { realmId: "secret-realm", reason: "undecryptable", secrets }),
+        assert.deepEqual(await encrypted.get("4620816341"), r);
+        await assert.rejects(wrong.get("4620816341"), (e) =>
+          assertUnreadable(e, { realmId: "4620816341", reason: "undecryptable", secrets }),
         );
         const listedWrong = await reported(wrong);
         assert.deepEqual(listedWrong.listed, []);
         assert.deepEqual(
           listedWrong.errors.map((e) => e.realmId),
-          ["secret-realm"],
+          ["4620816341"],
         );
         if (!process.env["INTUIT_OAUTH_ENCRYPTION_KEY"])
-          await assert.rejects(f.store.get("secret-realm"), (e) => {
-            assertUnreadable(e, { realmId: "secret-realm", reason: "key_missing" });
+          await assert.rejects(f.store.get("4620816341"), (e) => {
+            assertUnreadable(e, { realmId: "4620816341", reason: "key_missing" });
             assert.match((e as Error).message, /INTUIT_OAUTH_ENCRYPTION_KEY/);
             return true;
           });
@@ -90,15 +90,17 @@ export function encryptionConformance(withStore: WithStore): void {
       if (!f.reopen || !f.readRaw || !f.writeRaw) return t.skip(NO_ENCRYPTION);
       const encrypted = await f.reopen({ encryptionKey: randomBytes(32) });
       try {
-        const a = fullRecord("realm-a");
+        const a = fullRecord("4620816381");
         await encrypted.set(a);
-        await f.writeRaw("realm-b", (await f.readRaw("realm-a")) ?? "");
-        await assert.rejects(encrypted.get("realm-b"), (e) => assertUnreadable(e, { realmId: "realm-b" }));
+        await f.writeRaw("4620816382", (await f.readRaw("4620816381")) ?? "");
+        await assert.rejects(encrypted.get("4620816382"), (e) =>
+          assertUnreadable(e, { realmId: "4620816382" }),
+        );
         const { listed, errors } = await reported(encrypted);
-        assert.deepEqual(listed, ["realm-a"]);
+        assert.deepEqual(listed, ["4620816381"]);
         assert.deepEqual(
           errors.map((e) => e.realmId),
-          ["realm-b"],
+          ["4620816382"],
         );
       } finally {
         await closeAll([encrypted]);
@@ -111,52 +113,81 @@ export function encryptionConformance(withStore: WithStore): void {
     withStore(async (f, t) => {
       if (!f.reopen || !f.readRaw || !f.writeRaw) return t.skip(NO_ENCRYPTION);
       const key = randomBytes(32);
-      const plain = minimalRecord("plain");
-      const legacy = fullRecord("legacy");
-      await f.writeRaw("plain", JSON.stringify(plain));
-      await f.writeRaw("legacy", encryptV1(JSON.stringify(legacy), key));
-      await f.writeRaw(
-        "legacy-short-tag",
-        encryptV1(JSON.stringify(fullRecord("legacy-short-tag")), key, 12),
-      );
-      await f.writeRaw("legacy-moved", encryptV1(JSON.stringify(legacy), key));
+      const plain = minimalRecord("4620816352");
+      const legacy = fullRecord("4620816351");
+      await f.writeRaw("4620816352", JSON.stringify(plain));
+      await f.writeRaw("4620816351", encryptV1(JSON.stringify(legacy), key));
+      await f.writeRaw("4620816354", encryptV1(JSON.stringify(fullRecord("4620816354")), key, 12));
+      await f.writeRaw("4620816353", encryptV1(JSON.stringify(legacy), key));
       const strict = await f.reopen({ encryptionKey: key });
       const migrating = await f.reopen({ encryptionKey: key, allowPlaintextRecords: true });
       try {
-        await assert.rejects(strict.get("plain"), (e) =>
-          assertUnreadable(e, { realmId: "plain", reason: "plaintext_refused" }),
+        await assert.rejects(strict.get("4620816352"), (e) =>
+          assertUnreadable(e, { realmId: "4620816352", reason: "plaintext_refused" }),
         );
-        await assert.rejects(strict.get("legacy"), (e) =>
-          assertUnreadable(e, { realmId: "legacy", reason: "legacy_format" }),
+        await assert.rejects(strict.get("4620816351"), (e) =>
+          assertUnreadable(e, { realmId: "4620816351", reason: "legacy_format" }),
         );
         assert.deepEqual((await reported(strict)).listed, []);
 
         // Migration mode reads them, but still refuses a truncated tag and a record of another realm.
-        assert.deepEqual(await migrating.get("plain"), plain);
-        assert.deepEqual(await migrating.get("legacy"), legacy);
-        await assert.rejects(migrating.get("legacy-short-tag"), (e) =>
-          assertUnreadable(e, { realmId: "legacy-short-tag", reason: "undecryptable" }),
+        assert.deepEqual(await migrating.get("4620816352"), plain);
+        assert.deepEqual(await migrating.get("4620816351"), legacy);
+        await assert.rejects(migrating.get("4620816354"), (e) =>
+          assertUnreadable(e, { realmId: "4620816354", reason: "undecryptable" }),
         );
-        await assert.rejects(migrating.get("legacy-moved"), (e) =>
-          assertUnreadable(e, { realmId: "legacy-moved", reason: "realm_mismatch" }),
+        await assert.rejects(migrating.get("4620816353"), (e) =>
+          assertUnreadable(e, { realmId: "4620816353", reason: "realm_mismatch" }),
         );
 
         const result = await encryptStoredRecords(migrating);
-        assert.deepEqual(result.rewritten, ["legacy", "plain"]);
+        assert.deepEqual(result.rewritten, ["4620816351", "4620816352"]);
         assert.deepEqual(result.busy, []);
         assert.deepEqual(
           result.unreadable.map((e) => [e.realmId, e.reason]),
           [
-            ["legacy-moved", "realm_mismatch"],
-            ["legacy-short-tag", "undecryptable"],
+            ["4620816353", "realm_mismatch"],
+            ["4620816354", "undecryptable"],
           ],
         );
-        for (const realmId of ["plain", "legacy"])
+        for (const realmId of ["4620816352", "4620816351"])
           assert.match((await f.readRaw(realmId)) ?? "", /^enc:v2:/, `${realmId} is rewritten as enc:v2:`);
-        assert.deepEqual(await strict.get("plain"), plain);
-        assert.deepEqual(await strict.get("legacy"), legacy);
+        assert.deepEqual(await strict.get("4620816352"), plain);
+        assert.deepEqual(await strict.get("4620816351"), legacy);
       } finally {
         await closeAll([strict, migrating]);
+      }
+    }),
+  );
+
+  test(
+    "key rotation: with a list of keys the first writes and every one reads; encryptStoredRecords moves old records to the first",
+    withStore(async (f, t) => {
+      if (!f.reopen || !f.readRaw) return t.skip(NO_ENCRYPTION);
+      const [a, b] = [randomBytes(32), randomBytes(32)];
+      const old = await f.reopen({ encryptionKey: a });
+      const both = await f.reopen({ encryptionKey: [b, a] });
+      const onlyB = await f.reopen({ encryptionKey: [b] });
+      try {
+        const first = fullRecord("4620816361");
+        const second = fullRecord("4620816362");
+        await old.set(first);
+        await old.set(second);
+        const underA = (await f.readRaw("4620816361")) ?? "";
+        assert.deepEqual(await both.get("4620816361"), first, "an old key still reads");
+        await assert.rejects(onlyB.get("4620816361"), (e) =>
+          assertUnreadable(e, { realmId: "4620816361", reason: "undecryptable" }),
+        );
+        const result = await encryptStoredRecords(both);
+        assert.deepEqual(result, { rewritten: ["4620816361", "4620816362"], busy: [], unreadable: [] });
+        assert.notEqual(await f.readRaw("4620816361"), underA, "rewritten under the first key");
+        // The old key can go: every record reads with the new one alone, and none is lost.
+        assert.deepEqual(await onlyB.list(), [first, second]);
+        await assert.rejects(old.get("4620816361"), (e) =>
+          assertUnreadable(e, { realmId: "4620816361", reason: "undecryptable" }),
+        );
+      } finally {
+        await closeAll([old, both, onlyB]);
       }
     }),
   );
@@ -167,16 +198,16 @@ export function encryptionConformance(withStore: WithStore): void {
       if (!f.reopen || !f.readRaw || !f.writeRaw) return t.skip(NO_ENCRYPTION);
       const migrating = await f.reopen({ encryptionKey: randomBytes(32), allowPlaintextRecords: true });
       try {
-        await f.writeRaw("plain", JSON.stringify(minimalRecord("plain")));
-        const owner = await migrating.tryLock("plain", 10_000);
+        await f.writeRaw("4620816352", JSON.stringify(minimalRecord("4620816352")));
+        const owner = await migrating.tryLock("4620816352", 10_000);
         assert.equal(typeof owner, "string");
         const busy = await encryptStoredRecords(migrating, { lockWaitMs: 100 });
-        assert.deepEqual(busy, { rewritten: [], busy: ["plain"], unreadable: [] });
-        assert.match((await f.readRaw("plain")) ?? "", /^\{/, "left as it was");
-        await migrating.unlock("plain", owner ?? "");
+        assert.deepEqual(busy, { rewritten: [], busy: ["4620816352"], unreadable: [] });
+        assert.match((await f.readRaw("4620816352")) ?? "", /^\{/, "left as it was");
+        await migrating.unlock("4620816352", owner ?? "");
         const done = await encryptStoredRecords(migrating);
-        assert.deepEqual(done, { rewritten: ["plain"], busy: [], unreadable: [] });
-        assert.match((await f.readRaw("plain")) ?? "", /^enc:v2:/);
+        assert.deepEqual(done, { rewritten: ["4620816352"], busy: [], unreadable: [] });
+        assert.match((await f.readRaw("4620816352")) ?? "", /^enc:v2:/);
       } finally {
         await closeAll([migrating]);
       }

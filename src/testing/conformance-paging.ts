@@ -62,7 +62,19 @@ export function pagingConformance(withStore: WithStore): void {
         { records: [], cursor: undefined },
         "an empty store: one empty page",
       );
-      const realms = ["b", "a", "日本", "B", "10", "é", "9", "a-1", "Z", "🔑", "\uffee"];
+      const realms = [
+        "9",
+        "10",
+        "100",
+        "2",
+        "0010",
+        "99999999999999999999",
+        "1",
+        "46",
+        "4620816365",
+        "7",
+        "77",
+      ];
       for (const r of realms) await store.set(fullRecord(r));
       for (const limit of [1, 3, 11, 50]) {
         const pages = await allPages((cursor) => listPage(limit, { cursor }));
@@ -85,7 +97,7 @@ export function pagingConformance(withStore: WithStore): void {
     withStore(async (f, t) => {
       const listPage = pageOf(f.store);
       if (!listPage) return t.skip(NO_PAGE);
-      const realms = Array.from({ length: 9 }, (_, i) => `realm-${i}`);
+      const realms = Array.from({ length: 9 }, (_, i) => `462081636${i}`);
       for (const r of realms) await f.store.set(minimalRecord(r));
       const first = await listPage(3);
       assert.equal(first.records.length, 3);
@@ -95,14 +107,14 @@ export function pagingConformance(withStore: WithStore): void {
       const later = (await allPages((cursor) => listPage(3, { cursor: cursor ?? first.cursor }))).flat();
       assert.deepEqual(ids([...first.records, ...later]).sort(), realms.filter((r) => r !== gone).sort());
       if (!f.writeRaw) return;
-      await f.writeRaw("realm-bad", "{not json");
+      await f.writeRaw("4620816399", "{not json");
       const reported: UnreadableRecordError[] = [];
       const all = (
         await allPages((cursor) => listPage(2, { cursor, onUnreadable: (e) => reported.push(e) }))
       ).flat();
       assert.deepEqual(ids(all).sort(), realms.filter((r) => r !== gone).sort());
       assert.equal(reported.length, 1);
-      assertUnreadable(reported[0], { realmId: "realm-bad" });
+      assertUnreadable(reported[0], { realmId: "4620816399" });
     }),
   );
 
@@ -112,29 +124,33 @@ export function pagingConformance(withStore: WithStore): void {
       const listDue = dueOf(store);
       if (!listDue) return t.skip(NO_DUE);
       assert.deepEqual(await listDue(T, 10), { records: [], cursor: undefined });
-      const marked = fullRecord("marked"); // has reauthorization; its access token expired long ago
+      const marked = fullRecord("4620816390"); // has reauthorization; its access token expired long ago
       marked.token.accessTokenExpiresAt = T - 1000;
       await store.set(marked);
-      await store.set(expiring("late", T + 500));
-      await store.set(expiring("c", T + 200));
-      await store.set(expiring("a", T + 100));
-      await store.set(expiring("b", T + 200));
-      await store.set(expiring("gone-dead", T - 50));
+      await store.set(expiring("4620816391", T + 500));
+      await store.set(expiring("4620816383", T + 200));
+      await store.set(expiring("4620816381", T + 100));
+      await store.set(expiring("4620816382", T + 200));
+      await store.set(expiring("4620816392", T - 50));
       // Expired refresh token, not yet marked: still due (the manager marks it when it gets there).
-      const unnoticed = expiring("unnoticed", T - 100);
+      const unnoticed = expiring("4620816393", T - 100);
       unnoticed.token.refreshTokenExpiresAt = T - 10;
       await store.set(unnoticed);
-      await store.delete("gone-dead");
+      await store.delete("4620816392");
 
       const page = await listDue(T + 200, 10);
       assert.equal(page.cursor, undefined);
-      assert.deepEqual(ids(page.records.slice(0, 2)), ["unnoticed", "a"]);
-      assert.deepEqual(ids(page.records.slice(2)).sort(), ["b", "c"], "ties in either order");
+      assert.deepEqual(ids(page.records.slice(0, 2)), ["4620816393", "4620816381"]);
+      assert.deepEqual(
+        ids(page.records.slice(2)).sort(),
+        ["4620816382", "4620816383"],
+        "ties in either order",
+      );
       assert.deepEqual(page.records[0], unnoticed, "whole records");
-      assert.deepEqual(ids((await listDue(T + 99, 10)).records), ["unnoticed"]);
+      assert.deepEqual(ids((await listDue(T + 99, 10)).records), ["4620816393"]);
       assert.deepEqual(
         ids((await listDue(T + 100, 10)).records),
-        ["unnoticed", "a"],
+        ["4620816393", "4620816381"],
         "the bound is inclusive",
       );
       assert.deepEqual(ids((await listDue(T - 101, 10)).records), []);
@@ -151,23 +167,26 @@ export function pagingConformance(withStore: WithStore): void {
       const listDue = dueOf(store);
       if (!listDue) return t.skip(NO_DUE);
       for (const [r, at] of [
-        ["a", T + 1],
-        ["b", T + 2],
-        ["c", T + 3],
+        ["4620816381", T + 1],
+        ["4620816382", T + 2],
+        ["4620816383", T + 3],
       ] as const)
         await store.set(expiring(r, at));
       const due = async () => ids((await listDue(T + 10, 10)).records);
-      assert.deepEqual(await due(), ["a", "b", "c"]);
-      await store.set(expiring("a", T + 3600_000)); // refreshed
-      assert.deepEqual(await due(), ["b", "c"]);
-      await store.set(expiring("a", T)); // expiry moved earlier (a new grant)
-      assert.deepEqual(await due(), ["a", "b", "c"]);
-      await store.set({ ...expiring("b", T + 2), reauthorization: { reason: "invalid_grant", at: T } });
-      assert.deepEqual(await due(), ["a", "c"]);
-      await store.set(expiring("b", T + 2)); // reconnected
-      assert.deepEqual(await due(), ["a", "b", "c"]);
-      await store.delete("c");
-      assert.deepEqual(await due(), ["a", "b"]);
+      assert.deepEqual(await due(), ["4620816381", "4620816382", "4620816383"]);
+      await store.set(expiring("4620816381", T + 3600_000)); // refreshed
+      assert.deepEqual(await due(), ["4620816382", "4620816383"]);
+      await store.set(expiring("4620816381", T)); // expiry moved earlier (a new grant)
+      assert.deepEqual(await due(), ["4620816381", "4620816382", "4620816383"]);
+      await store.set({
+        ...expiring("4620816382", T + 2),
+        reauthorization: { reason: "invalid_grant", at: T },
+      });
+      assert.deepEqual(await due(), ["4620816381", "4620816383"]);
+      await store.set(expiring("4620816382", T + 2)); // reconnected
+      assert.deepEqual(await due(), ["4620816381", "4620816382", "4620816383"]);
+      await store.delete("4620816383");
+      assert.deepEqual(await due(), ["4620816381", "4620816382"]);
     }),
   );
 
@@ -178,10 +197,11 @@ export function pagingConformance(withStore: WithStore): void {
       if (!listDue) return t.skip(NO_DUE);
       // 12 due records: three groups of four with one expiry each, and 3 not due.
       const due = Array.from({ length: 12 }, (_, i) =>
-        expiring(`d${String(i).padStart(2, "0")}`, T + Math.floor(i / 4)),
+        expiring(`91303500000000${String(i).padStart(2, "0")}`, T + Math.floor(i / 4)),
       );
       for (const r of due) await store.set(r);
-      for (const r of ["x", "y", "z"]) await store.set(expiring(r, T + 60_000));
+      for (const r of ["9130350000000097", "9130350000000098", "9130350000000099"])
+        await store.set(expiring(r, T + 60_000));
       for (const limit of [1, 3, 5, 12]) {
         const pages = await allPages((cursor) => listDue(T + 10, limit, { cursor }));
         for (const page of pages) assert.ok(page.length <= limit);

@@ -28,27 +28,27 @@ export function unreadableConformance(withStore: WithStore): void {
       const plain = !process.env["INTUIT_OAUTH_ENCRYPTION_KEY"];
       const secrets = ["SECRET-AT-123", "SECRET-RT-456"];
       const bad: Record<string, [text: string, reason: string | undefined]> = {
-        "bad-empty": ["", plain ? "corrupt" : undefined],
-        "bad-json": [
-          '{"realmId":"bad-json","token":{"accessToken":"SECRET-AT-123"',
+        "4620816371": ["", plain ? "corrupt" : undefined],
+        "4620816372": [
+          '{"realmId":"4620816372","token":{"accessToken":"SECRET-AT-123"',
           plain ? "corrupt" : undefined,
         ],
-        "bad-null": ["null", plain ? "corrupt" : undefined],
-        "bad-shape": [
+        "4620816373": ["null", plain ? "corrupt" : undefined],
+        "4620816374": [
           JSON.stringify({
-            realmId: "bad-shape",
+            realmId: "4620816374",
             token: { accessToken: secrets[0], refreshToken: secrets[1] },
           }),
           plain ? "corrupt" : undefined,
         ],
-        "bad-enc": ["enc:v2:AAAA.BBBB.CCCC", undefined],
+        "4620816375": ["enc:v2:AAAA.BBBB.CCCC", undefined],
       };
-      await f.store.set(minimalRecord("good-1"));
+      await f.store.set(minimalRecord("4620816361"));
       for (const [realmId, [text]] of Object.entries(bad)) await f.writeRaw(realmId, text);
-      await f.store.set(minimalRecord("good-2"));
+      await f.store.set(minimalRecord("4620816380"));
 
       const { listed, reported } = await listAndReports(f.store);
-      assert.deepEqual(listed, ["good-1", "good-2"]);
+      assert.deepEqual(listed, ["4620816361", "4620816380"]);
       assert.deepEqual(
         reported.map((e) => e.realmId),
         Object.keys(bad).sort(),
@@ -56,13 +56,13 @@ export function unreadableConformance(withStore: WithStore): void {
       for (const e of reported)
         assertUnreadable(e, { realmId: e.realmId, reason: bad[e.realmId]?.[1], secrets });
       // Without a listener, list() still returns the good records.
-      assert.deepEqual(await f.store.list(), [minimalRecord("good-1"), minimalRecord("good-2")]);
+      assert.deepEqual(await f.store.list(), [minimalRecord("4620816361"), minimalRecord("4620816380")]);
       for (const [realmId, [, reason]] of Object.entries(bad))
         await assert.rejects(f.store.get(realmId), (e) => assertUnreadable(e, { realmId, reason, secrets }));
-      assert.deepEqual(await f.store.get("good-1"), minimalRecord("good-1"));
+      assert.deepEqual(await f.store.get("4620816361"), minimalRecord("4620816361"));
       // The bad record can be replaced by a good one.
-      await f.store.set(minimalRecord("bad-json"));
-      assert.deepEqual(await f.store.get("bad-json"), minimalRecord("bad-json"));
+      await f.store.set(minimalRecord("4620816372"));
+      assert.deepEqual(await f.store.get("4620816372"), minimalRecord("4620816372"));
     }),
   );
 
@@ -70,21 +70,21 @@ export function unreadableConformance(withStore: WithStore): void {
     "a record copied under another realm's key, file or row is refused and never returned",
     withStore(async (f, t) => {
       if (!f.writeRaw || !f.readRaw) return t.skip(NO_RAW);
-      const a = fullRecord("realm-a");
+      const a = fullRecord("4620816381");
       await f.store.set(a);
-      const raw = await f.readRaw("realm-a");
+      const raw = await f.readRaw("4620816381");
       assert.equal(typeof raw, "string");
-      await f.writeRaw("realm-b", raw ?? "");
+      await f.writeRaw("4620816382", raw ?? "");
       const secrets = [a.token.accessToken, a.token.refreshToken];
       const reason = process.env["INTUIT_OAUTH_ENCRYPTION_KEY"] ? undefined : "realm_mismatch";
-      await assert.rejects(f.store.get("realm-b"), (e) =>
-        assertUnreadable(e, { realmId: "realm-b", reason, secrets }),
+      await assert.rejects(f.store.get("4620816382"), (e) =>
+        assertUnreadable(e, { realmId: "4620816382", reason, secrets }),
       );
       const { listed, reported } = await listAndReports(f.store);
-      assert.deepEqual(listed, ["realm-a"]);
+      assert.deepEqual(listed, ["4620816381"]);
       assert.equal(reported.length, 1);
-      assertUnreadable(reported[0], { realmId: "realm-b", reason, secrets });
-      assert.deepEqual(await f.store.get("realm-a"), a);
+      assertUnreadable(reported[0], { realmId: "4620816382", reason, secrets });
+      assert.deepEqual(await f.store.get("4620816381"), a);
     }),
   );
 }

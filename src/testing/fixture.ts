@@ -1,12 +1,16 @@
 // What a store under test provides to the conformance suite (the fixture), and the helper type the
 // suite's parts share. Types only, so the suite's files can share them without importing each other.
 import type { TestContext } from "node:test";
+import type { EncryptionKeys } from "../tokens/encryption.js";
 import type { TokenStore } from "../tokens/store.js";
 
 /** Options for {@link StoreFixture.reopen}: a second store on the same storage. */
 export interface ReopenOptions {
-  /** The store's `encryptionKey` (32 bytes). */
-  encryptionKey?: Buffer | undefined;
+  /**
+   * The store's `encryptionKey`: one key (32 bytes), or a list of keys, the first for writing and
+   * every one for reading (the suite rotates keys with it).
+   */
+  encryptionKey?: EncryptionKeys | undefined;
   /** The store's migration switch: accept plaintext and `enc:v1:` records despite a key. */
   allowPlaintextRecords?: boolean | undefined;
 }

@@ -6,6 +6,7 @@ import { basicsConformance } from "./conformance-basics.js";
 import { encryptionConformance } from "./conformance-encryption.js";
 import { lockConformance } from "./conformance-locks.js";
 import { pagingConformance } from "./conformance-paging.js";
+import { printingConformance } from "./conformance-printing.js";
 import { unreadableConformance } from "./conformance-unreadable.js";
 
 export type { ReopenOptions, StoreFixture, StoreConformanceOptions, WithStore } from "./fixture.js";
@@ -41,5 +42,6 @@ export function storeConformance(
     unreadableConformance(withStore);
     encryptionConformance(withStore);
     pagingConformance(withStore);
+    printingConformance(withStore);
   });
 }

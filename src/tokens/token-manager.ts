@@ -24,6 +24,7 @@ import {
 import type { ApiLimits } from "../state/api-limits.js";
 import { MemoryApiLimits } from "../stores/memory/api-limits.js";
 import { MemoryTokenStore } from "../stores/memory/token-store.js";
+import { checkRealmId } from "./realm-id.js";
 import type { UnreadableRecordError } from "./store-errors.js";
 import type { ListOptions, ReauthorizationReason, TokenPage, TokenRecord, TokenStore } from "./store.js";
 import { deadReason, tokenInfo, type TokenInfo } from "./token-status.js";
@@ -146,7 +147,7 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     token: TokenSet,
     options: { allowUnverifiedRealm?: boolean } = {},
   ): Promise<void> {
-    if (typeof realmId !== "string" || realmId === "") throw new ConfigurationError("save needs a realmId");
+    checkRealmId(realmId);
     if (token.realmId !== undefined && token.realmId !== realmId)
       throw new RealmMismatchError(realmId, token.realmId);
     // Only a proven realm: a set that says nothing about its realm could be any company's grant.
@@ -209,7 +210,11 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     const pending = this.#inflight.get(realmId);
     if (pending) return pending;
     const record = await this.store.get(realmId);
-    if (!record) throw new TokenNotFoundError(realmId);
+    // A store of your own may not check realm ids: an odd one is refused here, not "not found".
+    if (!record) {
+      checkRealmId(realmId);
+      throw new TokenNotFoundError(realmId);
+    }
     const now = this.#clock();
     const dead = deadReason(record, now);
     // Already marked: fail fast. Newly expired: the locked path marks it and raises the event once.

@@ -191,9 +191,11 @@ test("the portable build (no Node built-ins, fetch transport) uploads a stream a
   // The built file (npm test builds first); a computed path keeps the type check independent of dist/.
   const built = new URL("../../dist/edge/index.js", import.meta.url).href;
   const edge = (await import(built)) as typeof import("../../src/index.portable.js");
+  // A token source of your own brings its limits (the TokenManager's own are not the edge build's).
   const source = {
     getAccessToken: (realm: string) => c.tokens.getAccessToken(realm),
     refresh: async () => undefined,
+    apiLimits: new edge.MemoryApiLimits(),
   };
   const portable = edge.quickbooks(source, c.realmId, { baseUrl: c.emu.url });
   const stream = new ReadableStream<Uint8Array>({

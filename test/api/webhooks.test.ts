@@ -463,3 +463,40 @@ test("parseWebhook: a CloudEvents type naming an Object.prototype member is a We
   assert.equal(archived?.operation, "Archived");
   assert.equal(archived?.entityName, "FancyThing");
 });
+
+test("parseWebhook: a realm id that is not 1 to 32 digits is a WebhookPayloadError naming the field, never echoing a long value", () => {
+  const legacy = (realmId: unknown) =>
+    JSON.stringify({ eventNotifications: [{ realmId, dataChangeEvent: { entities: [] } }] });
+  const cloud = (realmId: unknown) =>
+    JSON.stringify([
+      {
+        specversion: "1.0",
+        id: "e1",
+        type: "qbo.customer.created.v1",
+        time: "2025-09-10T21:31:25Z",
+        intuitentityid: "1",
+        intuitaccountid: realmId,
+      },
+    ]);
+  const long = `realm-${"x".repeat(200)}`;
+  for (const realmId of ["realm-1", "__proto__", "1".repeat(33), "-310687", "310687\n", "٣١٠", "", long]) {
+    for (const [format, body, field] of [
+      ["legacy", legacy(realmId), "realmId"],
+      ["CloudEvents", cloud(realmId), "intuitaccountid"],
+    ] as const) {
+      assert.throws(
+        () => parseWebhook(body),
+        (e: unknown) => {
+          assert.ok(e instanceof WebhookPayloadError, `${format} ${JSON.stringify(realmId)}: ${String(e)}`);
+          assert.equal(e.code, "ERR_WEBHOOK_PAYLOAD");
+          assert.match(e.message, new RegExp(field));
+          assert.ok(!e.message.includes("x".repeat(50)), "a long value is not echoed");
+          return true;
+        },
+      );
+    }
+  }
+  // Numbers are accepted as Intuit may send them, and the longest realm id is fine.
+  assert.equal(parseWebhook(legacy(310687))[0], undefined, "no entities: no events, and no error");
+  assert.equal(parseWebhook(cloud("1".repeat(32)))[0]?.realmId, "1".repeat(32));
+});

@@ -101,6 +101,14 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** A realm id (digits) no other test or process uses, for tests on shared keys such as the default prefix. */
+export function uniqueRealmId(): string {
+  return `9${process.pid}${Date.now()}${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`.slice(
+    0,
+    32,
+  );
+}
+
 function onPath(binary: string): boolean {
   return (process.env["PATH"] ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, binary)));
 }

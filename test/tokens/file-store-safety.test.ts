@@ -132,48 +132,49 @@ test("a missing directory reads as empty and is created 0700 on the first write"
 test("bad file names and corrupt files never break list(); each is reported for its own realm", async (t) => {
   const dir = tempDir(t);
   const store = new FileTokenStore({ directory: dir });
-  await store.set(minimalRecord("good-1"));
+  await store.set(minimalRecord("4620816361"));
   await store.set(minimalRecord(REALM));
-  await store.set(minimalRecord("good.2"));
-  const bad = JSON.stringify(minimalRecord("x"));
+  await store.set(minimalRecord("4620816362"));
+  const bad = JSON.stringify(minimalRecord("4620816399"));
   writeFileSync(join(dir, "%E0.json"), bad); // not decodable
   writeFileSync(join(dir, "%00.json"), bad); // decodes to a control character
   writeFileSync(join(dir, `%34620816365.json`), JSON.stringify(minimalRecord(REALM))); // a second name for REALM
-  writeFileSync(join(dir, "good.2.json"), JSON.stringify(minimalRecord("good.2"))); // dots are always encoded
-  writeFileSync(join(dir, "corrupt.json"), '{"realmId":"corrupt","token":{"accessToken":"SECRET-AT"');
-  mkdirSync(join(dir, "folder.json"));
+  writeFileSync(join(dir, "good-1.json"), bad); // not a realm id: realm ids are digits
+  writeFileSync(join(dir, "4620816371.json"), '{"realmId":"4620816371","token":{"accessToken":"SECRET-AT"');
+  mkdirSync(join(dir, "4620816372.json"));
   // Not records: temp files, lock files, other files.
-  writeFileSync(join(dir, ".good-1.123.tmp"), "{");
-  writeFileSync(join(dir, "good-1.lock"), "{");
+  writeFileSync(join(dir, ".4620816361.123.tmp"), "{");
+  writeFileSync(join(dir, "4620816361.lock"), "{");
   writeFileSync(join(dir, "notes.txt"), "hello");
 
   const reported: UnreadableRecordError[] = [];
   const listed = await store.list({ onUnreadable: (e) => reported.push(e) });
-  assert.deepEqual(listed, [minimalRecord(REALM), minimalRecord("good-1"), minimalRecord("good.2")]);
+  assert.deepEqual(listed, [minimalRecord("4620816361"), minimalRecord("4620816362"), minimalRecord(REALM)]);
+  const row = (realmId: string, reason: string, file = `${realmId}.json`) => [
+    "UnreadableRecordError",
+    "ERR_UNREADABLE_RECORD",
+    realmId,
+    reason,
+    join(dir, file),
+  ];
   assert.deepEqual(
     reported
       .map((e) => [e.name, e.code, e.realmId, e.reason, e.location])
-      .sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+      .sort((a, b) => (String(a[2]) < String(b[2]) ? -1 : 1)),
     [
-      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "%00", "bad_name", join(dir, "%00.json")],
-      [
-        "UnreadableRecordError",
-        "ERR_UNREADABLE_RECORD",
-        "%34620816365",
-        "bad_name",
-        join(dir, "%34620816365.json"),
-      ],
-      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "%E0", "bad_name", join(dir, "%E0.json")],
-      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "corrupt", "corrupt", join(dir, "corrupt.json")],
-      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "folder", "io_error", join(dir, "folder.json")],
-      ["UnreadableRecordError", "ERR_UNREADABLE_RECORD", "good.2", "bad_name", join(dir, "good.2.json")],
+      row("%00", "bad_name"),
+      row("%34620816365", "bad_name"),
+      row("%E0", "bad_name"),
+      row("4620816371", "corrupt"),
+      row("4620816372", "io_error"),
+      row("good-1", "bad_name"),
     ],
   );
   for (const e of reported) assert.equal(e.message.includes("SECRET-AT"), false);
-  await assert.rejects(store.get("corrupt"), {
+  await assert.rejects(store.get("4620816371"), {
     name: "UnreadableRecordError",
-    realmId: "corrupt",
+    realmId: "4620816371",
     reason: "corrupt",
-    location: join(dir, "corrupt.json"),
+    location: join(dir, "4620816371.json"),
   });
 });

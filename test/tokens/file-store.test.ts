@@ -16,7 +16,13 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { defaultTokenDirectory, FileTokenStore, TokenStoreError, type TokenRecord } from "../../src/index.js";
+import {
+  defaultTokenDirectory,
+  FileTokenStore,
+  InvalidRealmIdError,
+  TokenStoreError,
+  type TokenRecord,
+} from "../../src/index.js";
 import { storeConformance } from "../../src/testing/index.js";
 
 function tempDir(): string {
@@ -87,17 +93,17 @@ test(
   },
 );
 
-test("realm ids cannot escape the directory", async (t) => {
+test("realm ids cannot escape the directory: anything but digits is refused before a file is named", async (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const store = new FileTokenStore({ directory: join(dir, "tokens") });
-  await store.set({ ...record, realmId: "../../evil" });
-  assert.deepEqual(readdirSync(join(dir, "tokens")), ["%2E%2E%2F%2E%2E%2Fevil.json"]);
-  assert.equal((await store.get("../../evil"))?.realmId, "../../evil");
-  assert.deepEqual(
-    (await store.list()).map((r) => r.realmId),
-    ["../../evil"],
-  );
+  for (const realmId of ["../../evil", "..", ".", "a/b", "%2E%2E", "4620816365/../x", "C:\\evil"]) {
+    await assert.rejects(store.set({ ...record, realmId }), InvalidRealmIdError, realmId);
+    await assert.rejects(store.get(realmId), InvalidRealmIdError, realmId);
+  }
+  assert.deepEqual(readdirSync(dir), [], "no file, no directory, nothing outside either");
+  await store.set(record);
+  assert.deepEqual(readdirSync(join(dir, "tokens")), ["4620816365.json"]);
 });
 
 test("AES-256-GCM at rest: no token on disk, the right key reads, a wrong key is a clear error", async (t) => {
@@ -169,7 +175,7 @@ test(
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGKILL");
       await exited;
-      const got = await store.get("crash-realm");
+      const got = await store.get("4620816377");
       assert.ok(got, `kill ${kill}: the record is there`);
       const n = got.token.receivedAt;
       assert.ok(n > last, `kill ${kill}: holds the newest completed write (${n} > ${last})`);
@@ -181,7 +187,7 @@ test(
     // Temp files of killed writers may remain; they never shadow the record.
     assert.deepEqual(
       (await store.list()).map((r) => r.realmId),
-      ["crash-realm"],
+      ["4620816377"],
     );
     // For docs/reliability.md (scripts/reliability-report.ts): how many kills were survived.
     mkdirSync(join(import.meta.dirname, "..", "..", "test-output", "reliability"), { recursive: true });

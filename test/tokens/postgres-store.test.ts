@@ -135,7 +135,7 @@ describe("PostgresTokenStore specifics", { skip }, () => {
     const store = new PostgresTokenStore({ pool: rawPool(), tableName });
     try {
       await store.migrate();
-      const owner = await store.tryLock("r1", 60_000);
+      const owner = await store.tryLock("4620816361", 60_000);
       const r = await rawPool().query<{ owner: string; ms: string }>(
         `SELECT owner, (extract(epoch FROM expires_at - now()) * 1000)::bigint::text AS ms FROM "${tableName}_locks"`,
       );
@@ -143,7 +143,7 @@ describe("PostgresTokenStore specifics", { skip }, () => {
       assert.equal(r.rows[0]?.owner, owner);
       const ms = Number(r.rows[0]?.ms);
       assert.ok(ms > 55_000 && ms <= 60_000, `lease ${ms} ms`);
-      await store.unlock("r1", owner ?? "");
+      await store.unlock("4620816361", owner ?? "");
       assert.equal((await rawPool().query(`SELECT 1 FROM "${tableName}_locks"`)).rowCount, 0);
     } finally {
       await dropTables(tableName);
@@ -152,7 +152,7 @@ describe("PostgresTokenStore specifics", { skip }, () => {
 
   test("before migrate(), calls fail with a TokenStoreError that says to migrate", async () => {
     const store = new PostgresTokenStore({ pool: rawPool(), tableName: uniqueName("intuit_test") });
-    await assert.rejects(store.get("r1"), (e: Error) => {
+    await assert.rejects(store.get("4620816361"), (e: Error) => {
       assert.equal(e.name, "TokenStoreError");
       assert.match(
         e.message,
@@ -181,9 +181,9 @@ describe("PostgresTokenStore specifics", { skip }, () => {
     try {
       const store = new PostgresTokenStore({ pool: rawPool(), tableName: `${schema}.tokens` });
       await store.migrate();
-      await store.set(minimalRecord("r1"));
-      assert.deepEqual(await store.list(), [minimalRecord("r1")]);
-      assert.equal(typeof (await store.tryLock("r1", 1000)), "string");
+      await store.set(minimalRecord("4620816361"));
+      assert.deepEqual(await store.list(), [minimalRecord("4620816361")]);
+      assert.equal(typeof (await store.tryLock("4620816361", 1000)), "string");
     } finally {
       await rawPool().query(`DROP SCHEMA "${schema}" CASCADE`);
     }
@@ -196,9 +196,12 @@ describe("PostgresTokenStore specifics", { skip }, () => {
     await mine.close();
     assert.deepEqual((await rawPool().query("SELECT 1 AS one")).rows, [{ one: 1 }]);
     const own = new PostgresTokenStore({ connectionString: url, tableName });
-    assert.equal(await own.get("x"), undefined);
+    assert.equal(await own.get("4620816399"), undefined);
     await own.close();
-    await assert.rejects(own.get("x"), { name: "TokenStoreError", message: "PostgresTokenStore is closed" });
+    await assert.rejects(own.get("4620816399"), {
+      name: "TokenStoreError",
+      message: "PostgresTokenStore is closed",
+    });
     await dropTables(tableName);
   });
 

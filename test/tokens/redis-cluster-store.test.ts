@@ -70,7 +70,7 @@ storeConformance("RedisTokenStore (Redis Cluster client)", fixture, { skip });
 
 describe("RedisTokenStore on Redis Cluster", { skip }, () => {
   test("a realm's record, lock and its bucket's indexes share one slot", async () => {
-    for (const realm of ["4620816365", "123145", "日本", "a b%2F.c", "x".repeat(64)]) {
+    for (const realm of ["4620816365", "123145", "0", "1".repeat(32), "9341453050198162"]) {
       const keys = redisTokenStoreKeys(realm, "intuit-oauth:");
       const slots = await Promise.all([keys.record, keys.lock, keys.realms, keys.due].map(slotOf));
       assert.equal(new Set(slots).size, 1, `${realm}: ${slots.join(", ")}`);
@@ -88,7 +88,7 @@ describe("RedisTokenStore on Redis Cluster", { skip }, () => {
       }),
     );
     for (let b = 0; b < REDIS_BUCKETS; b++) {
-      const realm = Array.from({ length: 500 }, (_, i) => `r${i}`).find(
+      const realm = Array.from({ length: 500 }, (_, i) => `46208163${i}`).find(
         (r) => redisTokenStoreKeys(r).bucket === b,
       );
       const slot = await slotOf(redisTokenStoreKeys(realm ?? "").record);
@@ -99,7 +99,7 @@ describe("RedisTokenStore on Redis Cluster", { skip }, () => {
     const keyPrefix = `${uniqueName("intuit-cluster")}:`;
     const store = new RedisTokenStore({ client: c(), keyPrefix });
     try {
-      const realms = Array.from({ length: 64 }, (_, i) => `realm-${String(i).padStart(2, "0")}`);
+      const realms = Array.from({ length: 64 }, (_, i) => `91303500000001${String(i).padStart(2, "0")}`);
       for (const [i, r] of realms.entries()) {
         const record = minimalRecord(r);
         record.token.accessTokenExpiresAt = 1_000 + i;

@@ -41,8 +41,8 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     const { warnings, logger } = recordingLogger();
     const store = new RedisTokenStore({ url: s.url, logger, requirePersistence: true });
     try {
-      await store.set(minimalRecord("r1"));
-      assert.deepEqual(await store.get("r1"), minimalRecord("r1"));
+      await store.set(minimalRecord("4620816361"));
+      assert.deepEqual(await store.get("4620816361"), minimalRecord("4620816361"));
       assert.deepEqual(warnings, []);
       assert.deepEqual(await store.persistence(), {
         level: "aof",
@@ -60,8 +60,8 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     const { warnings, logger } = recordingLogger();
     const store = new RedisTokenStore({ url: s.url, logger });
     try {
-      assert.equal(await store.get("r1"), undefined);
-      await store.set(minimalRecord("r1"));
+      assert.equal(await store.get("4620816361"), undefined);
+      await store.set(minimalRecord("4620816361"));
       await store.list();
       assert.equal(warnings.length, 1, "warned once");
       assert.match(
@@ -80,7 +80,7 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     const { warnings, logger } = recordingLogger();
     const store = new RedisTokenStore({ url: s.url, logger });
     try {
-      await store.get("r1");
+      await store.get("4620816361");
       assert.equal(warnings.length, 1);
       assert.match(
         warnings[0]?.message ?? "",
@@ -99,9 +99,9 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     const store = new RedisTokenStore({ url: s.url, requirePersistence: true });
     try {
       for (const attempt of [
-        () => store.set(minimalRecord("r1")),
-        () => store.get("r1"),
-        () => store.tryLock("r1", 1000),
+        () => store.set(minimalRecord("4620816361")),
+        () => store.get("4620816361"),
+        () => store.tryLock("4620816361", 1000),
       ])
         await assert.rejects(attempt(), (e: Error) => {
           assert.ok(e instanceof RedisPersistenceError);
@@ -125,9 +125,9 @@ describe("RedisTokenStore persistence check", { skip }, () => {
       const allowed = new RedisTokenStore({ url: s.url, logger, allowEviction: true });
       try {
         for (const attempt of [
-          () => store.set(minimalRecord("r1")),
-          () => store.get("r1"),
-          () => store.tryLock("r1", 1000),
+          () => store.set(minimalRecord("4620816361")),
+          () => store.get("4620816361"),
+          () => store.tryLock("4620816361", 1000),
         ])
           await assert.rejects(attempt(), (e: Error) => {
             assert.ok(e instanceof RedisPersistenceError, policy);
@@ -142,8 +142,12 @@ describe("RedisTokenStore persistence check", { skip }, () => {
             return true;
           });
         assert.equal(await keyCount(s.url), 0, `${policy}: nothing written`);
-        await allowed.set(minimalRecord("r1"));
-        assert.deepEqual(await allowed.get("r1"), minimalRecord("r1"), `${policy}: allowed on request`);
+        await allowed.set(minimalRecord("4620816361"));
+        assert.deepEqual(
+          await allowed.get("4620816361"),
+          minimalRecord("4620816361"),
+          `${policy}: allowed on request`,
+        );
         assert.deepEqual(warnings, [], "the AOF is on: nothing to warn about");
       } finally {
         await store.close();
@@ -160,13 +164,13 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     const a = new RedisTokenStore({ url: on.url, logger: quiet.logger, requirePersistence: true });
     const b = new RedisTokenStore({ url: off.url, logger: loud.logger });
     try {
-      await a.set(minimalRecord("r1"));
+      await a.set(minimalRecord("4620816361"));
       assert.deepEqual(quiet.warnings, []);
       assert.deepEqual(await a.persistence(), {
         level: "aof",
         servers: [{ server: "server", level: "aof", maxmemoryPolicy: "noeviction" }],
       });
-      await b.get("r1");
+      await b.get("4620816361");
       assert.equal(loud.warnings.length, 1);
       assert.match(loud.warnings[0]?.message ?? "", /has no append-only file/);
     } finally {
@@ -191,15 +195,15 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     const lenient = new RedisTokenStore({ url: s.url, logger, allowEviction: true });
     const strict = new RedisTokenStore({ url: s.url, requirePersistence: true, allowEviction: true });
     try {
-      await assert.rejects(refused.get("r1"), (e: Error) => {
+      await assert.rejects(refused.get("4620816361"), (e: Error) => {
         assert.equal(e.name, "RedisPersistenceError");
         assert.match(e.message, /Redis refused CONFIG GET and INFO, so it may evict the store's keys/);
         return true;
       });
-      await lenient.set(minimalRecord("r1"));
+      await lenient.set(minimalRecord("4620816361"));
       assert.equal(warnings.length, 1);
       assert.match(warnings[0]?.message ?? "", /refused CONFIG GET and INFO, so its persistence is unknown/);
-      await assert.rejects(strict.get("r1"), {
+      await assert.rejects(strict.get("4620816361"), {
         name: "RedisPersistenceError",
         code: "ERR_REDIS_PERSISTENCE",
       });
@@ -219,7 +223,7 @@ describe("RedisTokenStore persistence check", { skip }, () => {
     process.on("warning", listener);
     const stores = [new RedisTokenStore({ url: s.url }), new RedisTokenStore({ url: s.url })];
     try {
-      for (const store of stores) await store.get("r1");
+      for (const store of stores) await store.get("4620816361");
       await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
       assert.equal(seen.length, 1);
       assert.equal(seen[0]?.name, "IntuitOAuthWarning");

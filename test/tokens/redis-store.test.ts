@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { createClient } from "redis";
 import { serializeRecord } from "../../src/tokens/record.js";
 import { RedisTokenStore, redisTokenStoreKeys } from "../../src/stores/redis/token-store.js";
-import { redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
+import { redisUrl, requireOrSkip, uniqueName, uniqueRealmId } from "../support/services.js";
 import { minimalRecord, storeConformance, type StoreFixture } from "../../src/testing/index.js";
 
 const url = await redisUrl();
@@ -121,7 +121,7 @@ describe("RedisTokenStore specifics", { skip }, () => {
 
   test("the default key prefix is intuit-oauth:", async () => {
     const store = new RedisTokenStore({ client: rawClient() });
-    const realm = uniqueName("prefix-check");
+    const realm = uniqueRealmId();
     const key = redisTokenStoreKeys(realm).record;
     assert.match(key, /^intuit-oauth:\{[0-9a-f]{2}\}:token:/);
     try {
@@ -135,24 +135,27 @@ describe("RedisTokenStore specifics", { skip }, () => {
 
   test("close() leaves a user-supplied client open and closes its own", async () => {
     const mine = new RedisTokenStore({ client: rawClient(), keyPrefix: `${uniqueName("intuit-test")}:` });
-    await mine.get("x");
+    await mine.get("4620816399");
     await mine.close();
     assert.equal(rawClient().isOpen, true);
     assert.equal(await rawClient().ping(), "PONG");
     const own = new RedisTokenStore({ url, keyPrefix: `${uniqueName("intuit-test")}:` });
-    await own.get("x");
+    await own.get("4620816399");
     await own.close();
-    await assert.rejects(own.get("x"), { name: "TokenStoreError", message: "RedisTokenStore is closed" });
+    await assert.rejects(own.get("4620816399"), {
+      name: "TokenStoreError",
+      message: "RedisTokenStore is closed",
+    });
   });
 
   test("Redis errors are TokenStoreErrors with the cause; a failed set keeps the previous record", async () => {
     const keyPrefix = `${uniqueName("intuit-test")}:`;
     const store = new RedisTokenStore({ client: rawClient(), keyPrefix });
     try {
-      const previous = minimalRecord("r1", "access-1");
+      const previous = minimalRecord("4620816361", "access-1");
       await store.set(previous);
-      await rawClient().set(redisTokenStoreKeys("r1", keyPrefix).realms, "not a set"); // WRONGTYPE for ZADD
-      const err = await store.set(minimalRecord("r1", "access-2")).then(
+      await rawClient().set(redisTokenStoreKeys("4620816361", keyPrefix).realms, "not a set"); // WRONGTYPE for ZADD
+      const err = await store.set(minimalRecord("4620816361", "access-2")).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -162,7 +165,7 @@ describe("RedisTokenStore specifics", { skip }, () => {
       assert.ok(err.cause instanceof Error);
       assert.match(err.cause.message, /WRONGTYPE/);
       // A failed set leaves the previous record.
-      assert.deepEqual(await store.get("r1"), previous);
+      assert.deepEqual(await store.get("4620816361"), previous);
     } finally {
       await dropPrefix(keyPrefix);
     }
@@ -170,7 +173,7 @@ describe("RedisTokenStore specifics", { skip }, () => {
 
   test("an unreachable server fails fast with TokenStoreError", async () => {
     const store = new RedisTokenStore({ url: "redis://127.0.0.1:1" });
-    await assert.rejects(store.get("x"), {
+    await assert.rejects(store.get("4620816399"), {
       name: "TokenStoreError",
       message: "Redis: cannot connect to 127.0.0.1:1 (read)",
     });

@@ -36,7 +36,7 @@ async function fleet(kind: string, store: TokenStore, childEnv: Record<string, s
     const saved = new Map<string, TokenSet>();
     for (let i = 0; i < GRANTS; i++) {
       const token = await s.connect();
-      const realmId = `${token.realmId}-${String(i).padStart(2, "0")}`;
+      const realmId = `${token.realmId}${String(i).padStart(2, "0")}`;
       // Grants of the emulator's one company, stored as realms of their own.
       const stored: TokenSet = { ...token, realmId: undefined, realmIdVerified: undefined };
       if (i < DUE) stored.accessTokenExpiresAt = now - 1000;

@@ -84,7 +84,7 @@ function spy(inner: MemoryTokenStore, withListDue: boolean) {
   return { store, count };
 }
 
-const realm = (i: number) => `r${String(i).padStart(4, "0")}`;
+const realm = (i: number) => `91303500${String(i).padStart(4, "0")}`;
 
 test("refreshDue reads only due records through listDue, page by page, and never calls list()", async () => {
   const inner = new MemoryTokenStore();
@@ -147,47 +147,47 @@ test("failed refreshes at the front of the index never stall the pages after the
 
 test("a stale index entry (listed as due, but not due) is not refreshed", async () => {
   const inner = new MemoryTokenStore();
-  await inner.set(record("fresh", NOW + HOUR));
-  await inner.set(record("due", NOW));
+  await inner.set(record("4620816301", NOW + HOUR));
+  await inner.set(record("4620816302", NOW));
   const store: TokenStore = {
     ...spy(inner, false).store,
-    // An index that lags a write: it still lists "fresh" as due.
+    // An index that lags a write: it still lists the fresh one as due.
     async listDue() {
       return {
-        records: [await inner.get("fresh"), await inner.get("due")] as TokenRecord[],
+        records: [await inner.get("4620816301"), await inner.get("4620816302")] as TokenRecord[],
         cursor: undefined,
       };
     },
   };
   const { client, calls } = countingClient();
   const result = await new TokenManager({ authClient: client, store }).refreshDue();
-  assert.deepEqual(result.refreshed, ["due"]);
-  assert.deepEqual([...calls.keys()], ["refresh-due-0"]);
+  assert.deepEqual(result.refreshed, ["4620816302"]);
+  assert.deepEqual([...calls.keys()], ["refresh-4620816302-0"]);
 });
 
 test("a grant whose refresh token expired unnoticed is marked once, and leaves the due index", async () => {
   const inner = new MemoryTokenStore();
-  const dead = record("dead", NOW - 2 * HOUR);
+  const dead = record("4620816303", NOW - 2 * HOUR);
   dead.token.refreshTokenExpiresAt = NOW - HOUR;
   await inner.set(dead);
-  await inner.set(record("alive", NOW));
+  await inner.set(record("4620816304", NOW));
   const { client, calls } = countingClient();
   const tokens = new TokenManager({ authClient: client, store: inner });
   const events: string[] = [];
   tokens.on("reauthorizationRequired", (realmId, error) => events.push(`${realmId}:${error.reason}`));
   const first = await tokens.refreshDue();
-  assert.deepEqual(first.refreshed, ["alive"]);
-  assert.deepEqual(first.reauthorizationRequired, ["dead"]);
-  assert.deepEqual(events, ["dead:refresh_token_expired"]);
-  assert.equal(calls.has("refresh-dead-0"), false, "no refresh request for a dead grant");
-  assert.equal((await inner.get("dead"))?.reauthorization?.reason, "refresh_token_expired");
+  assert.deepEqual(first.refreshed, ["4620816304"]);
+  assert.deepEqual(first.reauthorizationRequired, ["4620816303"]);
+  assert.deepEqual(events, ["4620816303:refresh_token_expired"]);
+  assert.equal(calls.has("refresh-4620816303-0"), false, "no refresh request for a dead grant");
+  assert.equal((await inner.get("4620816303"))?.reauthorization?.reason, "refresh_token_expired");
   assert.deepEqual(
     (await inner.listDue(NOW + HOUR, 10)).records.map((r) => r.realmId),
-    ["alive"],
+    ["4620816304"],
   );
   const second = await tokens.refreshDue();
   assert.deepEqual(second, { refreshed: [], reauthorizationRequired: [], failed: [] });
-  assert.deepEqual(events, ["dead:refresh_token_expired"], "the event fired once");
+  assert.deepEqual(events, ["4620816303:refresh_token_expired"], "the event fired once");
 });
 
 test("listDue and listPage refuse a bad limit, before or cursor with a ConfigurationError", async () => {

@@ -61,7 +61,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileTokenStore, MemoryTokenStore } from "intuit-oauth-client";
 import { storeConformance, minimalRecord, fullRecord } from "intuit-oauth-client/testing";
-if (minimalRecord("r").realmId !== "r" || fullRecord("r").warningsSent.length !== 2) throw new Error("records");
+if (minimalRecord("4620816365").realmId !== "4620816365" || fullRecord("4620816365").warningsSent.length !== 2) throw new Error("records");
 ${STORES}`,
     );
     assert.equal(r.fail, 0, r.output);
@@ -88,16 +88,22 @@ test("the suite fails a store that breaks the contract", { skip }, () => {
     "broken.test.mjs",
     `import { MemoryTokenStore } from "intuit-oauth-client";
 import { storeConformance } from "intuit-oauth-client/testing";
-// Returns the records newest-first and accepts any realm id: two broken rules.
+// Returns the records newest-first and accepts an empty realm id: two broken rules.
 class Broken extends MemoryTokenStore {
   async list() { return (await super.list()).reverse(); }
   async get(realmId) { return realmId === "" ? undefined : super.get(realmId); }
 }
-storeConformance("Broken", async () => ({ store: new Broken(), cleanup: async () => {} }));`,
+storeConformance("Broken", async () => ({ store: new Broken(), cleanup: async () => {} }));
+// Hands out plain copies of its records, whose tokens print in full.
+class Unredacted extends MemoryTokenStore {
+  async get(realmId) { const r = await super.get(realmId); return r && JSON.parse(JSON.stringify(r)); }
+}
+storeConformance("Unredacted", async () => ({ store: new Unredacted(), cleanup: async () => {} }));`,
   );
-  assert.ok(r.fail >= 2, r.output);
+  assert.ok(r.fail >= 3, r.output);
   assert.match(r.output, /not ok \d+ - list returns every stored record, ascending by realmId/);
   assert.match(r.output, /not ok \d+ - realm ids: one rule everywhere/);
+  assert.match(r.output, /not ok \d+ - records print redacted/);
 });
 
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   FileTokenStore,
+  InvalidRealmIdError,
   MemoryTokenStore,
   NetworkError,
   ReauthorizationRequiredError,
@@ -250,16 +251,16 @@ test("get, list, delete, revoke and unknown realms", async (t) => {
   const s = await emulatorSession();
   t.after(() => s.close());
   const tokens = new TokenManager({ authClient: s.authClient });
-  await assert.rejects(tokens.getAccessToken("nope"), TokenNotFoundError);
-  assert.equal(await tokens.get("nope"), undefined);
+  await assert.rejects(tokens.getAccessToken("4620816399"), TokenNotFoundError);
+  assert.equal(await tokens.get("4620816399"), undefined);
   const a = await s.connect();
   await tokens.save(a.realmId!, a);
-  await tokens.save("other-realm", { ...a, realmId: "other-realm" });
+  await tokens.save("4620816398", { ...a, realmId: "4620816398" });
   assert.deepEqual((await tokens.list()).map((i) => [i.realmId, i.status]).sort(), [
+    ["4620816398", "valid"],
     [a.realmId, "valid"],
-    ["other-realm", "valid"],
   ]);
-  await tokens.delete("other-realm");
+  await tokens.delete("4620816398");
   assert.deepEqual(
     (await tokens.list()).map((i) => i.realmId),
     [a.realmId],
@@ -280,7 +281,7 @@ test("refreshDue refreshes every expiring realm with bounded concurrency", async
     // Twelve grants of the emulator's one company, stored as twelve realms of their own (a set
     // with no realm is an unproven one: the test says so explicitly).
     await tokens.save(
-      `${token.realmId}-${i}`,
+      `${token.realmId}${String(i).padStart(2, "0")}`,
       { ...token, realmId: undefined, realmIdVerified: undefined },
       { allowUnverifiedRealm: true },
     );
@@ -320,7 +321,7 @@ test("refreshDue and list() carry on past unreadable records, and report each fo
   const token = await s.connect();
   await tokens.save(token.realmId!, token);
   writeFileSync(join(dir, "%E0.json"), "{}");
-  writeFileSync(join(dir, "corrupt.json"), "{");
+  writeFileSync(join(dir, "4620816399.json"), "{");
   s.emu.advanceClock(HOUR);
   const result = await tokens.refreshDue();
   assert.deepEqual(result.refreshed, [token.realmId]);
@@ -331,7 +332,7 @@ test("refreshDue and list() carry on past unreadable records, and report each fo
       .sort(),
     [
       ["%E0", "UnreadableRecordError", "bad_name"],
-      ["corrupt", "UnreadableRecordError", "corrupt"],
+      ["4620816399", "UnreadableRecordError", "corrupt"],
     ],
   );
   assert.deepEqual(
@@ -344,5 +345,57 @@ test("refreshDue and list() carry on past unreadable records, and report each fo
     listed.map((i) => i.realmId),
     [token.realmId],
   );
-  assert.deepEqual(reported.sort(), ["%E0", "corrupt"]);
+  assert.deepEqual(reported.sort(), ["%E0", "4620816399"]);
+});
+
+test("the one realm-id rule: save and getAccessToken refuse anything but 1 to 32 digits, never echo a long value, and store nothing", async (t) => {
+  const s = await emulatorSession();
+  t.after(() => s.close());
+  // A store of your own that checks nothing: the manager still applies the rule.
+  const loose = new Map<string, TokenRecord>();
+  const store: TokenStore = {
+    get: async (realmId) => loose.get(realmId),
+    set: async (record) => void loose.set(record.realmId, record),
+    delete: async (realmId) => void loose.delete(realmId),
+    list: async () => [...loose.values()],
+    tryLock: async () => "owner",
+    unlock: async () => {},
+  };
+  const refused = (e: unknown) => {
+    assert.ok(e instanceof InvalidRealmIdError, String(e));
+    assert.equal(e.code, "ERR_INVALID_REALM_ID");
+    assert.match(e.message, /1 to 32 digits|required/);
+    assert.ok(!e.message.includes("9".repeat(41)), "a long value is not echoed");
+    return true;
+  };
+  const token = await s.connect();
+  for (const tokens of [
+    new TokenManager({ authClient: s.authClient }),
+    new TokenManager({ authClient: s.authClient, store }),
+  ]) {
+    for (const bad of [
+      "",
+      "realm-1",
+      "__proto__",
+      "1".repeat(33),
+      "4620816365\u0000",
+      " 4620816365",
+      "9".repeat(1000),
+    ]) {
+      await assert.rejects(
+        tokens.save(bad, { ...token, realmId: bad }),
+        refused,
+        `save ${JSON.stringify(bad.slice(0, 40))}`,
+      );
+      await assert.rejects(
+        tokens.getAccessToken(bad),
+        refused,
+        `getAccessToken ${JSON.stringify(bad.slice(0, 40))}`,
+      );
+    }
+    assert.deepEqual(await tokens.list(), [], "nothing stored");
+    // A good realm id that is not stored is "not found", as before.
+    await assert.rejects(tokens.getAccessToken("1".repeat(32)), TokenNotFoundError);
+  }
+  assert.equal(loose.size, 0);
 });
