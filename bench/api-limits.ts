@@ -2,10 +2,10 @@
 // request (the claim is one admission round trip per request, releases carried by the next attempt),
 // uncontended (one caller) and contended (20 callers on a realm of 10 slots, each request holding its
 // slot 2 ms), with admissions per second. One process; the multi-process proof is a test.
-import { PostgresApiLimits } from "../src/stores/postgres/api-limits.js";
-import { RedisApiLimits } from "../src/stores/redis/api-limits.js";
-import type { ApiRequestInfo, SharedApiLimits } from "../src/index.js";
-import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../test/support/services.js";
+import { PostgresApiLimits } from "../packages/intuit-oauth-client/src/stores/postgres/api-limits.js";
+import { RedisApiLimits } from "../packages/intuit-oauth-client/src/stores/redis/api-limits.js";
+import type { ApiRequestInfo, SharedApiLimits } from "../packages/intuit-oauth-client/src/index.js";
+import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../packages/intuit-oauth-client/test/support/services.js";
 import type { BenchContext } from "./context.js";
 import { fmt, summarize, type ContenderResult, type Row } from "./stats.js";
 

@@ -2,9 +2,9 @@
 // Redis or PostgreSQL store the parent seeded, runs TokenManager.refreshDue(60 s) against the
 // loopback token endpoint, and reports wall time, counts and memory. DUE_FALLBACK=1 hides listDue,
 // so refreshDue filters list() (the behaviour before the expiry index).
-import { TokenManager, type TokenStore } from "../src/index.js";
-import { PostgresTokenStore } from "../src/stores/postgres/token-store.js";
-import { RedisTokenStore } from "../src/stores/redis/token-store.js";
+import { TokenManager, type TokenStore } from "../packages/intuit-oauth-client/src/index.js";
+import { PostgresTokenStore } from "../packages/intuit-oauth-client/src/stores/postgres/token-store.js";
+import { RedisTokenStore } from "../packages/intuit-oauth-client/src/stores/redis/token-store.js";
 import { ourClient } from "./fixtures.js";
 import type { Loopback } from "./loopback.js";
 

@@ -3,7 +3,7 @@
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createRequire } from "node:module";
 import type OAuthClientType from "intuit-oauth";
-import { AuthClient } from "../src/index.js";
+import { AuthClient } from "../packages/intuit-oauth-client/src/index.js";
 import type { Loopback } from "./loopback.js";
 
 export const ISSUER = "https://oauth.platform.intuit.com/op/v1";

@@ -10,10 +10,10 @@ import {
   TokenManager,
   type TokenSet,
   type TokenStore,
-} from "../src/index.js";
-import { PostgresTokenStore } from "../src/stores/postgres/token-store.js";
-import { RedisTokenStore } from "../src/stores/redis/token-store.js";
-import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../test/support/services.js";
+} from "../packages/intuit-oauth-client/src/index.js";
+import { PostgresTokenStore } from "../packages/intuit-oauth-client/src/stores/postgres/token-store.js";
+import { RedisTokenStore } from "../packages/intuit-oauth-client/src/stores/redis/token-store.js";
+import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../packages/intuit-oauth-client/test/support/services.js";
 import type { BenchContext } from "./context.js";
 import { ourClient } from "./fixtures.js";
 import {

@@ -2,7 +2,7 @@
 // ours through TokenManager.getAccessToken, intuit-oauth through the usual
 // `isAccessTokenValid() ? token : await refresh()` on one shared client. The server counts the
 // refresh requests; it answers after a short delay, as a real token endpoint would.
-import { MemoryTokenStore, TokenManager, type TokenSet } from "../src/index.js";
+import { MemoryTokenStore, TokenManager, type TokenSet } from "../packages/intuit-oauth-client/src/index.js";
 import type { BenchContext } from "./context.js";
 import { ourClient, peerClient } from "./fixtures.js";
 import { alternate, fmtCount, summarize, type Row } from "./stats.js";

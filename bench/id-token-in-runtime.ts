@@ -2,8 +2,8 @@
 // runtime loaded (AuthClient.validateIdToken, warm JWKS) against that runtime's own limit:
 // crypto.subtle.verify with a key imported once, plus the same claim checks (checkClaims). bench/
 // runtimes.ts bundles this file into one module with no imports; it may use web globals only.
-import type * as Library from "../src/index.portable.js";
-import { checkClaims } from "../src/oauth/id-token.js";
+import type * as Library from "../packages/intuit-oauth-client/src/index.portable.js";
+import { checkClaims } from "../packages/intuit-oauth-client/src/oauth/id-token.js";
 import { alternate, opsPerSecond } from "./stats.js";
 
 /** What the Node side sends: one signed token, its key, and the size of the run. */

@@ -3,7 +3,7 @@
 // a warm remote JWKS, and intuit-oauth's validateIdToken (which fetches the JWKS on every call).
 import { verify as cryptoVerify } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { checkClaims } from "../src/oauth/id-token.js";
+import { checkClaims } from "../packages/intuit-oauth-client/src/oauth/id-token.js";
 import type { BenchContext } from "./context.js";
 import { CLIENT_ID, ISSUER, ourClient, peerClient, signIdToken } from "./fixtures.js";
 import {

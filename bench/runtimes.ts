@@ -14,8 +14,8 @@ import {
   run,
   runtimeBinary,
   type RuntimeName,
-} from "../test/runtimes/harness.js";
-import { startWorkerd } from "../test/runtimes/workerd.js";
+} from "../test-runtimes/test/runtimes/harness.js";
+import { startWorkerd } from "../test-runtimes/test/runtimes/workerd.js";
 import type { BenchContext } from "./context.js";
 import { CLIENT_ID, ISSUER, KID, signIdToken } from "./fixtures.js";
 import type { InRuntimeConfig, InRuntimeResult } from "./id-token-in-runtime.js";

@@ -1,7 +1,7 @@
 // Row 7: scale. 10,000 realms whose access tokens all expire within the next minute, refreshed by
 // one TokenManager.refreshDue() with maxConcurrentRefreshes, against the loopback server (which
 // answers after a short delay and counts requests in flight). Ours only: checks and wall time, RSS.
-import { MemoryTokenStore, TokenManager, type TokenSet } from "../src/index.js";
+import { MemoryTokenStore, TokenManager, type TokenSet } from "../packages/intuit-oauth-client/src/index.js";
 import type { BenchContext } from "./context.js";
 import { ourClient } from "./fixtures.js";
 import { alternate, fmt, summarize, type Row } from "./stats.js";

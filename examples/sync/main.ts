@@ -10,8 +10,8 @@
 // needs INTUIT_WEBHOOK_VERIFIER_TOKEN too, and exits with code 2 without it.
 import { createServer } from "node:http";
 import pg from "pg";
-import { AuthClient, FileTokenStore, TokenManager, quickbooks, type EntityName } from "../../src/index.js";
-import { startEmulator } from "../../src/emulator/index.js";
+import { AuthClient, FileTokenStore, TokenManager, quickbooks, type EntityName } from "../../packages/intuit-oauth-client/src/index.js";
+import { startEmulator } from "../../packages/intuit-oauth-client-emulator/src/index.js";
 import { verifierTokenFromEnv } from "../webhooks/verifier-token.js";
 import { PostgresMirror } from "./mirror.js";
 import { webhookReceiver } from "./receiver.js";
@@ -50,7 +50,7 @@ async function connect(): Promise<{ tokens: TokenManager; realmId: string; close
     redirectUri: emu.defaultClient.redirectUri,
     environment: emu.discoveryUrl,
   });
-  const { MemoryTokenStore } = await import("../../src/index.js");
+  const { MemoryTokenStore } = await import("../../packages/intuit-oauth-client/src/index.js");
   const tokens = new TokenManager({ authClient, store: new MemoryTokenStore() });
   const res = await fetch(authClient.getAuthorizationUrl(["com.intuit.quickbooks.accounting", "openid"]), {
     redirect: "manual",

@@ -7,7 +7,7 @@ import {
   WebhookPayloadError,
   WebhookSignatureError,
   type WebhookEvent,
-} from "../../src/index.js";
+} from "../../packages/intuit-oauth-client/src/index.js";
 
 const MAX_BODY = 5 * 1024 * 1024;
 

@@ -11,7 +11,7 @@ import {
   type EntityName,
   type QuickBooksClient,
   type WebhookEvent,
-} from "../../src/index.js";
+} from "../../packages/intuit-oauth-client/src/index.js";
 import type { PostgresMirror } from "./mirror.js";
 
 /** What catch-up re-reads before the checkpoint, in case a change landed while the last one ran. */

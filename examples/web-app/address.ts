@@ -1,6 +1,6 @@
 // Where the example listens and what it tells the user to open, decided from the redirect URI and
 // PORT; and a readable line for the Intuit it talks to. Pure: no I/O, nothing printed here.
-import type { AuthClient } from "../../src/index.js";
+import type { AuthClient } from "../../packages/intuit-oauth-client/src/index.js";
 
 /** Where to listen, what to open, and what to explain first. */
 export interface ListenAddress {

@@ -17,7 +17,7 @@ import {
   type ScopeLike,
   type TokenManager,
   quickbooks,
-} from "../../src/index.js";
+} from "../../packages/intuit-oauth-client/src/index.js";
 import { watchConnections } from "./connection-alerts.js";
 import { SignedCookies } from "./cookies.js";
 import {

@@ -1,7 +1,7 @@
 // What the TokenManager's events say about each connected company: it must be reconnected, or its
 // refresh token nears Intuit's five-year limit. Each event is logged (a real app would email the
 // customer there); the dashboard shows the hard-expiry warning. Keeps realm ids and day counts only.
-import type { TokenManager } from "../../src/index.js";
+import type { TokenManager } from "../../packages/intuit-oauth-client/src/index.js";
 
 /** The hard-expiry warnings per realm, fed by one TokenManager's events. */
 export interface ConnectionAlerts {

@@ -1,6 +1,6 @@
 // The HTML pages of the example. Every value from outside goes through `escape`.
 // Ids (#connect, #company-name, #error, ...) are what the browser test clicks and reads.
-import type { ReauthorizationReason } from "../../src/index.js";
+import type { ReauthorizationReason } from "../../packages/intuit-oauth-client/src/index.js";
 
 /** HTML-escapes text for element content and quoted attributes. */
 export function escape(text: string): string {

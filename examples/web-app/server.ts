@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AuthClient, FileTokenStore, TokenManager } from "../../src/index.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { AuthClient, FileTokenStore, TokenManager } from "../../packages/intuit-oauth-client/src/index.js";
+import { startEmulator, type Emulator } from "../../packages/intuit-oauth-client-emulator/src/index.js";
 import { describeIntuit, listenAddress, parsePort, PortError, type ListenAddress } from "./address.js";
 import { createApp } from "./app.js";
 

@@ -15,7 +15,7 @@ import {
   WebhookPayloadError,
   WebhookSignatureError,
   type WebhookEvent,
-} from "../../src/index.js";
+} from "../../packages/intuit-oauth-client/src/index.js";
 import { verifierTokenFromEnv } from "./verifier-token.js";
 
 // Deliveries here can come from the real Intuit, so there is no default token.

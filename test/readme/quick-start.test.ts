@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { startEmulator } from "../../src/emulator/index.js";
+import { startEmulator } from "../../packages/intuit-oauth-client-emulator/src/index.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
 

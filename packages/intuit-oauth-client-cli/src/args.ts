@@ -55,7 +55,7 @@ export interface ParseContext {
 /** Parses a command's arguments. Every mistake is a {@link UsageError} naming the option. */
 export function parseCommandArgs(args: string[], context: ParseContext): ParsedArgs {
   const { command, specs } = context;
-  const more = ` Run \`intuit-oauth ${command} --help\` for its options.`;
+  const more = ` Run \`intuit-oauth-client-cli ${command} --help\` for its options.`;
   const { tokens } = parseArgs({
     args,
     options: Object.fromEntries(

@@ -1,7 +1,7 @@
-// `intuit-oauth call <path>`: a GET of a QuickBooks API path with the stored token.
+// `intuit-oauth-client-cli call <path>`: a GET of a QuickBooks API path with the stored token.
 // `call` goes through the library's QuickBooks API helper (tokens.api); the demo uses the raw GET
 // helpers here, to show the tutorial's Bearer header as it is.
-import { parseFault, type AuthClient, type TokenManager, quickbooks } from "../index.js";
+import { parseFault, type AuthClient, type TokenManager, quickbooks } from "intuit-oauth-client";
 import { chooseStoredRealm, UsageError } from "./config.js";
 
 /** What a GET of the QuickBooks API answered. */

@@ -23,7 +23,7 @@ import { printStatus, printToken, printUserInfo, refreshNow, revokeRealm } from 
 export interface Command {
   name: string;
   aliases?: string[];
-  /** The usage line after `intuit-oauth `. */
+  /** The usage line after `intuit-oauth-client-cli `. */
   usage: string;
   summary: string;
   /** What it does, before the options in its help. */
@@ -82,7 +82,7 @@ the browser at Intuit's consent page, verifies the state, exchanges the code and
 (mode 0600). Prints the realm, scopes and expiry times, never the tokens.`,
     example: `Example:
   export INTUIT_CLIENT_ID=... INTUIT_CLIENT_SECRET=... INTUIT_REDIRECT_URI=http://127.0.0.1:8000/callback
-  intuit-oauth login --scopes accounting,openid,email`,
+  intuit-oauth-client-cli login --scopes accounting,openid,email`,
     options: {
       scopes: {
         type: "string",
@@ -111,7 +111,7 @@ phone, address, intuit_name, payroll, …) or raw scope strings
     usage: "token [--realm ID]",
     summary: "Print a valid access token (refreshing if needed), for scripts",
     example: `Example:
-  curl -H "Authorization: Bearer $(intuit-oauth token)" -H "Accept: application/json" \\
+  curl -H "Authorization: Bearer $(intuit-oauth-client-cli token)" -H "Accept: application/json" \\
     https://sandbox-quickbooks.api.intuit.com/v3/company/REALM/companyinfo/REALM`,
     options: TOKEN_COMMAND_OPTIONS,
     run: async (flags) => printToken(await tokenManager(flags), realm(flags)),
@@ -159,9 +159,9 @@ phone, address, intuit_name, payroll, …) or raw scope strings
 or absolute (/v3/company/{realmId}/...); {realmId} is replaced by the realm id. A 401 refreshes
 the token and retries once.`,
     example: `Examples:
-  intuit-oauth call 'companyinfo/{realmId}'
-  intuit-oauth call "query?query=select * from Customer maxresults 5"
-  intuit-oauth call '/v3/company/{realmId}/companyinfo/{realmId}'`,
+  intuit-oauth-client-cli call 'companyinfo/{realmId}'
+  intuit-oauth-client-cli call "query?query=select * from Customer maxresults 5"
+  intuit-oauth-client-cli call '/v3/company/{realmId}/companyinfo/{realmId}'`,
     options: TOKEN_COMMAND_OPTIONS,
     positionals: 1,
     run: async (flags, [path]) => {
@@ -215,7 +215,7 @@ grants and tokens are kept in a state file, so tokens stored by \`login\` surviv
     usage: "demo [--port N]",
     summary: "Walk through the whole OAuth tutorial against an in-process emulator (offline)",
     example: `Example:
-  npx intuit-oauth demo`,
+  npx intuit-oauth-client-cli demo`,
     options: {
       port: { type: "string", value: "N", help: `emulator ${PORT_HELP} (default 0: any free port)` },
       ...HELP_OPTION,

@@ -8,7 +8,7 @@ import {
   type TokenRecord,
   type TokenStore,
   type UnreadableRecordError,
-} from "../index.js";
+} from "intuit-oauth-client";
 import type { OptionSpecs } from "./args.js";
 import { didYouMean } from "./suggest.js";
 
@@ -183,19 +183,19 @@ export function chooseRealm(
   const all = [...ids, ...unreadable.map((id) => `${id} (unreadable)`)].sort();
   if (records.length === 0 && unreadable.length > 0)
     throw new CliError(
-      `No stored token file can be read (${unreadable.join(", ")}). Run \`intuit-oauth status\` for ` +
+      `No stored token file can be read (${unreadable.join(", ")}). Run \`intuit-oauth-client-cli status\` for ` +
         "the files and what is wrong with them.",
     );
   if (records.length === 0)
     throw new CliError(
       `${realm ? `Realm ${realm} is not connected, and no` : "No"} QuickBooks company is connected. ` +
-        "Run `intuit-oauth login` to connect (or reconnect) one.",
+        "Run `intuit-oauth-client-cli login` to connect (or reconnect) one.",
     );
   if (realm) {
     if (ids.includes(realm)) return realm;
     throw new UsageError(
       `No tokens are stored for realm ${realm}. Stored realms: ${all.join(", ")}.${didYouMean(realm, ids)} ` +
-        "To connect another company, run `intuit-oauth login`.",
+        "To connect another company, run `intuit-oauth-client-cli login`.",
     );
   }
   if (records.length + unreadable.length > 1)

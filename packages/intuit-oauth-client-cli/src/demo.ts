@@ -1,4 +1,4 @@
-// `intuit-oauth demo`: the seed tutorial, step by step, against an in-process emulator.
+// `intuit-oauth-client-cli demo`: the seed tutorial, step by step, against an in-process emulator.
 // Offline (127.0.0.1 only), uses a temporary token store, and prints tokens only shortened.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,8 +11,8 @@ import {
   Scopes,
   TokenManager,
   mustReconnect,
-} from "../index.js";
-import { startEmulator } from "../emulator/index.js";
+} from "intuit-oauth-client";
+import { startEmulator } from "intuit-oauth-client-emulator";
 import { apiGet, apiUrl, faultMessage } from "./call.js";
 import { iso, seconds, shorten, shortenRefreshToken, table } from "./output.js";
 
@@ -360,6 +360,6 @@ async function walkThrough(emu: Emu, storeDir: string): Promise<void> {
     ]),
   );
   say();
-  say("Done: all 10 steps of the tutorial ran against the emulator. Next: `intuit-oauth emulator` and");
-  say('`intuit-oauth login` to try it yourself, or point the same code at "sandbox".');
+  say("Done: all 10 steps of the tutorial ran against the emulator. Next: `intuit-oauth-client-cli emulator` and");
+  say('`intuit-oauth-client-cli login` to try it yourself, or point the same code at "sandbox".');
 }

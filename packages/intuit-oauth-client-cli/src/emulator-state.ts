@@ -1,9 +1,9 @@
-// Where `intuit-oauth emulator` keeps its state (grants, tokens, signing keys) between runs, so a
+// Where `intuit-oauth-client-cli emulator` keeps its state (grants, tokens, signing keys) between runs, so a
 // restart does not kill the tokens `login` stored. Resolves and prepares the path and explains an
 // unreadable file; the emulator itself reads and writes it. Must never print the file's contents.
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { defaultConfigDirectory } from "../index.js";
+import { defaultConfigDirectory } from "intuit-oauth-client";
 import { CliError } from "./config.js";
 
 /** `memory` (--ephemeral), `default` (the config directory) or a file path (--state-file). */

@@ -1,6 +1,6 @@
-// `intuit-oauth emulator`: runs the offline Intuit emulator until Ctrl-C (SIGINT/SIGTERM close it cleanly).
+// `intuit-oauth-client-cli emulator`: runs the offline Intuit emulator until Ctrl-C (SIGINT/SIGTERM close it cleanly).
 // Its credentials are public test values, so printing them is fine.
-import { startEmulator } from "../emulator/index.js";
+import { startEmulator } from "intuit-oauth-client-emulator";
 import { prepareEmulatorState, type EmulatorStateChoice } from "./emulator-state.js";
 import { table } from "./output.js";
 
@@ -57,7 +57,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
   console.log("Try it:");
   console.log(`  export INTUIT_CLIENT_ID=${app.clientId} INTUIT_CLIENT_SECRET=${app.clientSecret}`);
   console.log(`  export INTUIT_REDIRECT_URI=${app.redirectUri} INTUIT_ENVIRONMENT=${emu.discoveryUrl}`);
-  console.log("  intuit-oauth login");
+  console.log("  intuit-oauth-client-cli login");
   console.log();
   console.log("Press Ctrl-C to stop.");
   await stopped;

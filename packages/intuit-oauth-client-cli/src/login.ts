@@ -1,4 +1,4 @@
-// `intuit-oauth login`: the authorization-code flow for one person at a terminal. A loopback server
+// `intuit-oauth-client-cli login`: the authorization-code flow for one person at a terminal. A loopback server
 // on the redirect URI receives the callback; the state is verified before the code is exchanged.
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -9,7 +9,7 @@ import {
   TokenManager,
   validateCallback,
   type TokenSet,
-} from "../index.js";
+} from "intuit-oauth-client";
 import {
   authClient,
   CliError,
@@ -195,7 +195,7 @@ export async function runLogin(flags: Flags, options: LoginOptions): Promise<num
     client.handleCallback(url, { expectedState, verifyRealm }).then(
       (token) => {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8", connection: "close" });
-        res.end(page("Connected", `intuit-oauth is connected to company ${token.realmId ?? ""}.`));
+        res.end(page("Connected", `intuit-oauth-client-cli is connected to company ${token.realmId ?? ""}.`));
         settle.resolve(token);
       },
       (err: unknown) => {
@@ -234,7 +234,7 @@ export async function runLogin(flags: Flags, options: LoginOptions): Promise<num
         () =>
           reject(
             new CliError(
-              `No callback arrived within ${options.timeoutS} s; run \`intuit-oauth login\` again`,
+              `No callback arrived within ${options.timeoutS} s; run \`intuit-oauth-client-cli login\` again`,
             ),
           ),
         options.timeoutS * 1000,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `intuit-oauth` command line: dispatch, help, and turning errors into one line on stderr plus
+// The `intuit-oauth-client-cli` command line: dispatch, help, and turning errors into one line on stderr plus
 // an exit code (1 failure, 2 usage or configuration mistake). Commands live in their own files.
 import {
   AuthClientError,
@@ -8,7 +8,7 @@ import {
   QuickBooksError,
   VERSION,
   mustReconnect,
-} from "../index.js";
+} from "intuit-oauth-client";
 import { optionsHelp, parseCommandArgs } from "./args.js";
 import { COMMANDS, commandsTaking, type Command } from "./commands.js";
 import { CliError, UsageError } from "./config.js";
@@ -18,9 +18,9 @@ import { didYouMean } from "./suggest.js";
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
-  return `intuit-oauth ${VERSION}: Intuit QuickBooks OAuth 2.0 from the command line, and an offline emulator.
+  return `intuit-oauth-client-cli ${VERSION}: Intuit QuickBooks OAuth 2.0 from the command line, and an offline emulator.
 
-Usage: intuit-oauth <command> [options]
+Usage: intuit-oauth-client-cli <command> [options]
 
 Commands:
 ${list}
@@ -28,12 +28,12 @@ ${list}
 The app's credentials come from --client-id, --client-secret, --redirect-uri and --environment,
 or INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET, INTUIT_REDIRECT_URI and INTUIT_ENVIRONMENT.
 
-Run \`intuit-oauth <command> --help\` for a command's options. Try \`intuit-oauth demo\` first.`;
+Run \`intuit-oauth-client-cli <command> --help\` for a command's options. Try \`intuit-oauth-client-cli demo\` first.`;
 }
 
 function commandHelp(c: Command): string {
   return [
-    `Usage: intuit-oauth ${c.usage}`,
+    `Usage: intuit-oauth-client-cli ${c.usage}`,
     c.summary,
     ...(c.about ? [c.about] : []),
     `Options:\n${optionsHelp(c.options)}`,
@@ -52,10 +52,10 @@ function notACommand(arg: string): string {
   if (arg.startsWith("-")) {
     const name = arg.replace(/^--?/, "").split("=")[0] ?? "";
     if (commandsTaking(name, "").length > 0)
-      return `Options go after the command, e.g. \`intuit-oauth <command> ${arg.split("=")[0]} …\`. Run \`intuit-oauth --help\` for the commands.`;
-    return `Unknown option "${arg}". Run \`intuit-oauth --help\` for the commands and \`intuit-oauth <command> --help\` for their options.`;
+      return `Options go after the command, e.g. \`intuit-oauth-client-cli <command> ${arg.split("=")[0]} …\`. Run \`intuit-oauth-client-cli --help\` for the commands.`;
+    return `Unknown option "${arg}". Run \`intuit-oauth-client-cli --help\` for the commands and \`intuit-oauth-client-cli <command> --help\` for their options.`;
   }
-  return `Unknown command "${arg}".${didYouMean(arg, NAMES)} Run \`intuit-oauth --help\` for the list.`;
+  return `Unknown command "${arg}".${didYouMean(arg, NAMES)} Run \`intuit-oauth-client-cli --help\` for the list.`;
 }
 
 /** One line for a person; `verbose` adds the details an Intuit support ticket needs. */
@@ -68,7 +68,7 @@ export function describeError(err: unknown, verbose: boolean): string {
         ? ""
         : err.message;
     let line = `Intuit answered HTTP ${err.statusCode}${what ? `: ${oneLine(what)}` : ""}`;
-    if (mustReconnect(err)) line += ". Run `intuit-oauth login` to reconnect.";
+    if (mustReconnect(err)) line += ". Run `intuit-oauth-client-cli login` to reconnect.";
     if (!verbose) return line;
     return [
       line,
@@ -94,7 +94,7 @@ export function describeError(err: unknown, verbose: boolean): string {
     let line = oneLine(err.message);
     // A company never connected needs the same command as one whose grant is gone.
     if (mustReconnect(err) || err.code === "ERR_TOKEN_NOT_FOUND")
-      line += ". Run `intuit-oauth login` to reconnect.";
+      line += ". Run `intuit-oauth-client-cli login` to reconnect.";
     if (!verbose) return line;
     const cause = err.cause instanceof AuthClientError ? err.cause : undefined;
     return [

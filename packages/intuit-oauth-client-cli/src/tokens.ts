@@ -7,7 +7,7 @@ import {
   type TokenManager,
   type TokenRecord,
   type UnreadableRecordError,
-} from "../index.js";
+} from "intuit-oauth-client";
 import { chooseStoredRealm, tokenStore, type Flags } from "./config.js";
 import { iso, oneLine, shortenRefreshToken, table } from "./output.js";
 
@@ -84,7 +84,7 @@ function fixFor(error: UnreadableRecordError): string | undefined {
     case "corrupt":
     case "realm_mismatch":
     case "undecryptable":
-      return "restore the file from a backup, or delete it and run `intuit-oauth login` to connect the company again";
+      return "restore the file from a backup, or delete it and run `intuit-oauth-client-cli login` to connect the company again";
     case "bad_name":
       return "rename or remove the file; FileTokenStore did not write it";
     default:
@@ -124,7 +124,7 @@ export async function printStatus(flags: Flags): Promise<number> {
   const records = await store.list({ onUnreadable: (error) => unreadable.push(error) });
   if (records.length === 0 && unreadable.length === 0) {
     console.log(
-      `No QuickBooks company is connected (store: ${store.directory}). Run \`intuit-oauth login\`.`,
+      `No QuickBooks company is connected (store: ${store.directory}). Run \`intuit-oauth-client-cli login\`.`,
     );
     return 0;
   }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../../intuit-oauth-client-emulator/src/index.js";
 import { cliEnv, freePort, playBrowser, runCli, urlFromOutput, type Run } from "./helpers.js";
 
 const REALM_1 = "9341453050198162";
@@ -78,7 +78,7 @@ test("--help lists every command; per-command help shows its options", async () 
     assert.match(r.stdout, new RegExp(`^  ${c} +\\S`, "m"));
   const login = await cli("login", "--help");
   assert.equal(login.code, 0);
-  assert.match(login.stdout, /^Usage: intuit-oauth login /);
+  assert.match(login.stdout, /^Usage: intuit-oauth-client-cli login /);
   assert.match(login.stdout, /--no-browser/);
 });
 
@@ -103,7 +103,7 @@ test("token before any login says to run login", async () => {
   const r = await cli("token");
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth login`/);
+  assert.match(r.stderr, /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login`/);
 });
 
 test("login: consent in the 'browser', tokens stored with mode 0600, redacted summary", async () => {
@@ -254,7 +254,7 @@ test("with two companies, --realm is required and the error lists them", async (
   assert.equal(
     unknown.stderr,
     `intuit-oauth: No tokens are stored for realm 9341453050198176. Stored realms: ${REALM_1}, ${REALM_2}. ` +
-      `Did you mean "${REALM_2}"? To connect another company, run \`intuit-oauth login\`.\n`,
+      `Did you mean "${REALM_2}"? To connect another company, run \`intuit-oauth-client-cli login\`.\n`,
   );
   const chosen = await cli("token", "--realm", REALM_2);
   assert.equal(chosen.stdout, `${stored(REALM_2).accessToken}\n`);
@@ -273,7 +273,7 @@ test("revoke disconnects; afterwards token fails with a reconnect message", asyn
   assert.equal(t.stdout, "");
   assert.match(
     t.stderr,
-    /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth login` to connect \(or reconnect\) one\.\n$/,
+    /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login` to connect \(or reconnect\) one\.\n$/,
   );
 });
 

@@ -1,4 +1,4 @@
-// `intuit-oauth demo`: runs the built CLI and checks that every tutorial step ran and nothing leaked.
+// `intuit-oauth-client-cli demo`: runs the built CLI and checks that every tutorial step ran and nothing leaked.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";

@@ -1,4 +1,4 @@
-// `intuit-oauth emulator --issuer URL` sets the issuer of discovery and ID tokens; a bad URL is a usage error.
+// `intuit-oauth-client-cli emulator --issuer URL` sets the issuer of discovery and ID tokens; a bad URL is a usage error.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";

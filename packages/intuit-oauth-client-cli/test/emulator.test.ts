@@ -1,4 +1,4 @@
-// `intuit-oauth emulator`: prints where it listens and its public test credentials, serves, closes
+// `intuit-oauth-client-cli emulator`: prints where it listens and its public test credentials, serves, closes
 // cleanly (exit 0) on SIGINT and SIGTERM, and keeps its grants in a state file, so tokens the CLI
 // stored still refresh after a restart (unless --ephemeral).
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { AuthClient, FileTokenStore, Scopes, TokenManager } from "../../src/index.js";
+import { AuthClient, FileTokenStore, Scopes, TokenManager } from "../../intuit-oauth-client/src/index.js";
 import { CLI, cliEnv, freePort, runCli } from "./helpers.js";
 
 interface RunningEmulator {
@@ -17,7 +17,7 @@ interface RunningEmulator {
   stop(signal?: NodeJS.Signals): Promise<[number | null, string | null]>;
 }
 
-/** Starts `intuit-oauth emulator ...args` and resolves once its banner is out. */
+/** Starts `intuit-oauth-client-cli emulator ...args` and resolves once its banner is out. */
 function startCliEmulator(args: string[], env: Record<string, string>): Promise<RunningEmulator> {
   const child = spawn(process.execPath, [CLI, "emulator", ...args], {
     env,
@@ -142,8 +142,8 @@ test("restarting the emulator keeps its grants: the CLI's stored token still ref
 
   // docs/cli.md shows what `refresh` prints, line for line (values aside).
   const docs = readFileSync(join(process.cwd(), "docs", "cli.md"), "utf8");
-  const block = /```\n\$ intuit-oauth refresh\n([\s\S]*?)```/.exec(docs)?.[1];
-  assert.ok(block, "docs/cli.md has a `$ intuit-oauth refresh` example");
+  const block = /```\n\$ intuit-oauth-client-cli refresh\n([\s\S]*?)```/.exec(docs)?.[1];
+  assert.ok(block, "docs/cli.md has a `$ intuit-oauth-client-cli refresh` example");
   const shape = (text: string) =>
     text
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, "<time>")
@@ -158,7 +158,7 @@ test("--ephemeral keeps state in memory: after a restart the stored token is ref
   assert.equal(refresh.code, 1);
   assert.equal(
     refresh.stderr,
-    `intuit-oauth: Realm ${realmId} must be reconnected (invalid_grant). Run \`intuit-oauth login\` to reconnect.\n`,
+    `intuit-oauth: Realm ${realmId} must be reconnected (invalid_grant). Run \`intuit-oauth-client-cli login\` to reconnect.\n`,
   );
   assert.match(secondBanner, /state: +in memory \(--ephemeral\): a restart forgets every grant\n/);
   assert.equal(existsSync(defaultStateFile), false);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { FileTokenStore, type TokenRecord } from "../../src/index.js";
+import { FileTokenStore, type TokenRecord } from "../../intuit-oauth-client/src/index.js";
 import { cliEnv, runCli } from "./helpers.js";
 
 const HEALTHY_1 = "9341453050198161";
@@ -78,7 +78,7 @@ test("status lists the healthy realms, names each broken file and its realm, and
   assert.match(block(CORRUPT), /\n {2}problem: +.*corrupt: stored token record is not valid JSON\n/);
   assert.match(
     block(CORRUPT),
-    /\n {2}fix: +restore the file from a backup, or delete it and run `intuit-oauth login`/,
+    /\n {2}fix: +restore the file from a backup, or delete it and run `intuit-oauth-client-cli login`/,
   );
   assert.match(block(MISPLACED), new RegExp(`\\n {2}file: +${join(dir, `${MISPLACED}.json`)}\\n`));
   assert.match(block(MISPLACED), /belong to another realm/);

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { closest } from "../../src/cli/suggest.js";
+import { closest } from "../src/suggest.js";
 import { cliEnv, freePort, runCli } from "./helpers.js";
 
 const home = mkdtempSync(join(tmpdir(), "cli-usage-"));
@@ -30,71 +30,71 @@ const PARSE_ARGS_TEXT = [
 const USAGE_MISTAKES: Array<{ args: string[]; env?: Record<string, string>; stderr: string }> = [
   {
     args: ["frobnicate"],
-    stderr: 'Unknown command "frobnicate". Run `intuit-oauth --help` for the list.',
+    stderr: 'Unknown command "frobnicate". Run `intuit-oauth-client-cli --help` for the list.',
   },
   {
     args: ["tokne"],
-    stderr: 'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth --help` for the list.',
+    stderr: 'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth-client-cli --help` for the list.',
   },
   {
     args: ["emu"],
-    stderr: 'Unknown command "emu". Did you mean "emulator"? Run `intuit-oauth --help` for the list.',
+    stderr: 'Unknown command "emu". Did you mean "emulator"? Run `intuit-oauth-client-cli --help` for the list.',
   },
   {
     args: ["--bogus"],
     stderr:
-      'Unknown option "--bogus". Run `intuit-oauth --help` for the commands and `intuit-oauth <command> --help` for their options.',
+      'Unknown option "--bogus". Run `intuit-oauth-client-cli --help` for the commands and `intuit-oauth-client-cli <command> --help` for their options.',
   },
   {
     args: ["--verbose", "token"],
     stderr:
-      "Options go after the command, e.g. `intuit-oauth <command> --verbose …`. Run `intuit-oauth --help` for the commands.",
+      "Options go after the command, e.g. `intuit-oauth-client-cli <command> --verbose …`. Run `intuit-oauth-client-cli --help` for the commands.",
   },
   {
     args: ["help", "tokne"],
-    stderr: 'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth --help` for the list.',
+    stderr: 'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth-client-cli --help` for the list.',
   },
   {
     args: ["token", "--bogus"],
-    stderr: 'Unknown option "--bogus" for `token`. Run `intuit-oauth token --help` for its options.',
+    stderr: 'Unknown option "--bogus" for `token`. Run `intuit-oauth-client-cli token --help` for its options.',
   },
   {
     args: ["token", "--relm", "1"],
     stderr:
-      'Unknown option "--relm" for `token`. Did you mean "--realm"? Run `intuit-oauth token --help` for its options.',
+      'Unknown option "--relm" for `token`. Did you mean "--realm"? Run `intuit-oauth-client-cli token --help` for its options.',
   },
   {
     args: ["login", "--no-browsr"],
     stderr:
-      'Unknown option "--no-browsr" for `login`. Did you mean "--no-browser"? Run `intuit-oauth login --help` for its options.',
+      'Unknown option "--no-browsr" for `login`. Did you mean "--no-browser"? Run `intuit-oauth-client-cli login --help` for its options.',
   },
   {
     args: ["token", "-x"],
-    stderr: 'Unknown option "-x" for `token`. Run `intuit-oauth token --help` for its options.',
+    stderr: 'Unknown option "-x" for `token`. Run `intuit-oauth-client-cli token --help` for its options.',
   },
   {
     args: ["token", "--port", "1"],
     stderr:
-      "`token` does not take --port (an option of emulator, demo). Run `intuit-oauth token --help` for its options.",
+      "`token` does not take --port (an option of emulator, demo). Run `intuit-oauth-client-cli token --help` for its options.",
   },
   {
     args: ["token", "--redirect-uri", "http://127.0.0.1:8000/callback"],
     stderr:
-      "`token` does not take --redirect-uri (an option of login). Run `intuit-oauth token --help` for its options.",
+      "`token` does not take --redirect-uri (an option of login). Run `intuit-oauth-client-cli token --help` for its options.",
   },
   { args: ["token", "--realm"], stderr: "--realm needs a value (--realm ID)." },
   { args: ["token", "--realm", "--verbose"], stderr: "--realm needs a value (--realm ID)." },
   {
     args: ["login", "--no-browser=yes"],
-    stderr: "--no-browser takes no value. Run `intuit-oauth login --help` for its options.",
+    stderr: "--no-browser takes no value. Run `intuit-oauth-client-cli login --help` for its options.",
   },
   {
     args: ["status", "extra"],
-    stderr: '`status` takes no arguments, but got "extra". Run `intuit-oauth status --help` for its options.',
+    stderr: '`status` takes no arguments, but got "extra". Run `intuit-oauth-client-cli status --help` for its options.',
   },
   {
     args: ["call", "a", "b"],
-    stderr: 'Unexpected extra argument "b". Run `intuit-oauth call --help` for its options.',
+    stderr: 'Unexpected extra argument "b". Run `intuit-oauth-client-cli call --help` for its options.',
   },
   { args: ["call"], env: app, stderr: "call needs an API path, e.g. companyinfo/{realmId}" },
   {
@@ -265,7 +265,7 @@ test("each command's help lists only the options it takes, and it takes each of 
   }
   const top = await runCli(["help", "status"], bare);
   assert.equal(top.code, 0);
-  assert.match(top.stdout, /^Usage: intuit-oauth status\n/);
+  assert.match(top.stdout, /^Usage: intuit-oauth-client-cli status\n/);
 });
 
 test("closest: prefixes, typos and swaps; nothing for far-off words", () => {

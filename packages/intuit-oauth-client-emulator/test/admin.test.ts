@@ -7,8 +7,8 @@ import { connect, type AddressInfo } from "node:net";
 import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { writePrivateFileExclusive } from "../../src/emulator/private-file.js";
+import { startEmulator, type Emulator } from "../src/index.js";
+import { writePrivateFileExclusive } from "../src/private-file.js";
 import { connect as connectCompany, raw } from "./helpers.js";
 
 let emu: Emulator;

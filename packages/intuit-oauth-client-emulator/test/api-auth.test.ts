@@ -3,7 +3,7 @@
 // whatever the Accept header; a dead token gets the gateway's lower-case JSON 3200; no accounting scope 403.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../src/index.js";
 import { basic, connect, raw, REALM_1, REALM_2, refresh, type TokenJson } from "./helpers.js";
 
 let emu: Emulator;

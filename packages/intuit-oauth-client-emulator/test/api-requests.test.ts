@@ -2,7 +2,7 @@
 // required fields, WHERE filters, MAXRESULTS and minorversion are policed, and batches have their limits.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../src/index.js";
 import { connect, raw, REALM_1 } from "./helpers.js";
 
 let emu: Emulator;

@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../src/index.js";
 import { raw, TID } from "./helpers.js";
 
 const INTUIT_ISSUER = "https://oauth.platform.intuit.com/op/v1";

@@ -1,7 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { startEmulator, type Emulator, type Fault } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator, type Fault } from "../src/index.js";
 import { api, basic, code, connect, exchange, REALM_1, REDIRECT, TID, tokenRequest } from "./helpers.js";
 
 let emu: Emulator;

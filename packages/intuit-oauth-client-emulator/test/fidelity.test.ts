@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../src/index.js";
 import { code, connect, exchange, refresh, type TokenJson } from "./helpers.js";
 
 const INTUIT_ISSUER = "https://oauth.platform.intuit.com/op/v1";

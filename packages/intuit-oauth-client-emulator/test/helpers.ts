@@ -1,6 +1,6 @@
 // Shared plumbing for the emulator tests: raw HTTP, authorize+consent, code exchange and refresh.
 import { request } from "node:http";
-import { DEFAULT_CLIENT, type Emulator } from "../../src/emulator/index.js";
+import { DEFAULT_CLIENT, type Emulator } from "../src/index.js";
 
 export const REDIRECT = "http://127.0.0.1:8000/callback";
 export const REALM_1 = "9341453050198162";

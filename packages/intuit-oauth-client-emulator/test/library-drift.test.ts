@@ -3,16 +3,16 @@
 // they drift apart: scopes, entity names and kinds, what CDC cannot serve, and OAuth 1.0a signing.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { KNOWN_SCOPES, REALM_SCOPES } from "../../src/emulator/defaults.js";
-import { verifyOAuth1 } from "../../src/emulator/oauth1.js";
-import { cdcServes as emulatorCdcServes } from "../../src/emulator/qbo-cdc.js";
-import { ENTITY_NAMES as EMULATOR_ENTITIES, entitySpec } from "../../src/emulator/qbo-schema.js";
-import { cdcServes } from "../../src/api/cdc.js";
-import { ENTITY_NAMES, isNameList, isSingleton, type EntityName } from "../../src/api/entities/index.js";
-import { oauth1AuthorizationHeader } from "../../src/oauth/oauth1.js";
-import { COMPANY_SCOPES, Scopes } from "../../src/oauth/scopes.js";
-import { ConfigurationError, MemoryApiLimits, quickbooks } from "../../src/index.js";
-import { emulatorSession, type Session } from "../support/emulator-session.js";
+import { KNOWN_SCOPES, REALM_SCOPES } from "../src/defaults.js";
+import { verifyOAuth1 } from "../src/oauth1.js";
+import { cdcServes as emulatorCdcServes } from "../src/qbo-cdc.js";
+import { ENTITY_NAMES as EMULATOR_ENTITIES, entitySpec } from "../src/qbo-schema.js";
+import { cdcServes } from "../../intuit-oauth-client/src/api/cdc.js";
+import { ENTITY_NAMES, isNameList, isSingleton, type EntityName } from "../../intuit-oauth-client/src/api/entities/index.js";
+import { oauth1AuthorizationHeader } from "../../intuit-oauth-client/src/oauth/oauth1.js";
+import { COMPANY_SCOPES, Scopes } from "../../intuit-oauth-client/src/oauth/scopes.js";
+import { ConfigurationError, MemoryApiLimits, quickbooks } from "../../intuit-oauth-client/src/index.js";
+import { emulatorSession, type Session } from "../../intuit-oauth-client/test/support/emulator-session.js";
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 

@@ -5,7 +5,7 @@ import { createServer, request, Agent } from "node:http";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "../../src/emulator/index.js";
+import { startEmulator } from "../src/index.js";
 import { basic, connect, raw, REALM_1, refresh, userinfo } from "./helpers.js";
 
 test("admin API: every route works when enabled", async () => {

@@ -1,7 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
-import { DEFAULT_OAUTH1, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DEFAULT_OAUTH1, startEmulator, type Emulator } from "../src/index.js";
 import { raw, REALM_1, REDIRECT } from "./helpers.js";
 
 let emu: Emulator;

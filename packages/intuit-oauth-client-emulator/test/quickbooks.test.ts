@@ -1,7 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../src/index.js";
 import { api, connect, REALM_1, REALM_2, TID } from "./helpers.js";
 
 let emu: Emulator;

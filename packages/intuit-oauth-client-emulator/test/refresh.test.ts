@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorOptions } from "../../src/emulator/index.js";
+import { startEmulator, type EmulatorOptions } from "../src/index.js";
 import { basic, connect, refresh, tokenRequest, type TokenJson } from "./helpers.js";
 
 const HOUR = 60 * 60 * 1000;

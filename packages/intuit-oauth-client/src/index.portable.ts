@@ -11,27 +11,18 @@ export type {
 } from "./client/auth-client.js";
 export { Scopes, COMPANY_SCOPES } from "./oauth/scopes.js";
 export type { Scope, ScopeLike } from "./oauth/scopes.js";
-export { codeChallengeS256 } from "./oauth/authorization-request.js";
 export type { AuthorizationRequest, AuthorizationUrlOptions } from "./oauth/authorization-request.js";
-export { AuthorizationResponseError, CallbackError, validateCallback } from "./oauth/callback.js";
+export { AuthorizationResponseError, CallbackError } from "./oauth/callback.js";
 export type { CallbackErrorReason, ValidatedCallback } from "./oauth/callback.js";
-export { ClientAuth } from "./oauth/client-auth.js";
 export type { TokenEndpointAuthMethod } from "./oauth/client-auth.js";
 export type { OAuthConfig, OAuthConfigOptions } from "./oauth/config.js";
-export { INTUIT_ENVIRONMENTS, DISCOVERY_URLS } from "./oauth/environments.js";
 export type { EnvironmentName, IntuitEndpoints } from "./oauth/environments.js";
-export { DiscoveryCache } from "./oauth/discovery.js";
 export { IdTokenError } from "./oauth/id-token.js";
 export type { IdTokenClaims, IdTokenErrorReason } from "./oauth/id-token.js";
-export { JwksCache, JwksError } from "./oauth/jwks.js";
+export { JwksError } from "./oauth/jwks.js";
 export type { JwksCacheOptions } from "./oauth/jwks.js";
 export type { MigrateOptions } from "./oauth/migrate.js";
-export {
-  TokenSetFormatError,
-  tokenSetFromJSON,
-  isAccessTokenExpired,
-  isRefreshTokenExpired,
-} from "./oauth/token-set.js";
+export { TokenSetFormatError, tokenSetFromJSON } from "./oauth/token-set.js";
 export type { TokenSet } from "./oauth/token-set.js";
 export { UserInfoFormatError } from "./oauth/user-info.js";
 export type { UserInfo, UserAddress } from "./oauth/user-info.js";
@@ -48,7 +39,6 @@ export type { AnyIntuitOAuthError } from "./errors.js";
 export { AuthClientError, InvalidGrantError, DiscoveryError } from "./oauth/errors.js";
 export type { HttpErrorDetails } from "./oauth/errors.js";
 export { NetworkError, TimeoutError, AbortError } from "./http/errors.js";
-export { HttpClient } from "./http/request.js";
 export type { HttpOptions } from "./http/request.js";
 export type { RetryPolicy } from "./common/retry.js";
 export type { Logger, LoggerLike } from "./common/logger.js";
@@ -80,11 +70,8 @@ export type {
   TokenRecord,
   ReauthorizationReason,
 } from "./tokens/store.js";
-export { dueAt } from "./tokens/paging.js";
-export { checkRealmId, compareRealmIds } from "./tokens/realm-id.js";
 export type { TokenInfo, TokenStatus } from "./tokens/token-status.js";
 export { MemoryTokenStore } from "./stores/memory/token-store.js";
-export { copyRecord, freezeRecord, parseRecord, serializeRecord } from "./tokens/record.js";
 export { encryptStoredRecords } from "./tokens/encrypt-stored-records.js";
 export type {
   EncryptStoredRecordsOptions,
@@ -104,43 +91,22 @@ export type {
 export type { QuickBooksTokens } from "./api/access-tokens.js";
 export { QuickBooksError, parseFault, isTokenOfAnotherCompany } from "./api/fault.js";
 export { StaleObjectError } from "./api/conflict.js";
-export { checkRequestId, MAX_REQUEST_ID_LENGTH, MAX_BATCH_REQUEST_ID_LENGTH } from "./api/request-id.js";
 export type { DataPlaneCallOptions } from "./api/data-plane.js";
 export type { DeletedEntity, EntityUpdateOptions, EntityWriteOptions } from "./api/crud.js";
-export { MAX_PAGE_SIZE } from "./api/query-all.js";
 export type { QueryAllOptions, QueryRows } from "./api/query-all.js";
-export { CdcIncompleteError, CdcLookbackError, CDC_LOOKBACK_MS, CDC_MAX_OBJECTS } from "./api/cdc.js";
+export { CdcIncompleteError, CdcLookbackError } from "./api/cdc.js";
 export type { AnyCdcResult, CdcDeletion, CdcGap, CdcOptions, CdcResult } from "./api/cdc.js";
-export { MAX_BATCH_SIZE } from "./api/batch.js";
 export type { BatchItem, BatchOptions, BatchResult } from "./api/batch.js";
-export { MAX_UPLOAD_BYTES } from "./api/upload.js";
-export { INTUIT_DOWNLOAD_HOSTS } from "./api/download-hosts.js";
 export type { AttachTo, DownloadOptions, UploadOptions } from "./api/upload.js";
 export type { FileData, FileStream } from "./api/multipart.js";
-export { ENTITY_NAMES, isEntityName, isNameList, isSingleton } from "./api/entities/index.js";
 export type * from "./api/entities/index.js";
 export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from "./api/fault.js";
-export { RealmLimiter } from "./stores/memory/realm-limiter.js";
-export type { RealmLimits } from "./stores/memory/realm-limiter.js";
-export { DEFAULT_API_LIMITS, callKind } from "./api/limits.js";
 export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRelease, ApiRequestInfo } from "./api/limits.js";
 export { MemoryApiLimits } from "./stores/memory/api-limits.js";
 export type { MemoryApiLimitsOptions } from "./stores/memory/api-limits.js";
-export { SharedApiLimits } from "./api/shared-limits.js";
-export type {
-  BackendSettings,
-  LimitsBackend,
-  SharedApiLimitsOptions,
-  SharedAttempt,
-  SharedAttemptResult,
-  SharedLimitsStats,
-} from "./api/shared-limits.js";
 export {
   ApiBudgetExceededError,
   RealmBudgetExceededError,
-  BUDGET_THRESHOLDS,
-  classifyApiCall,
-  prometheusText,
 } from "./api/metering.js";
 export type {
   ApiCallClassifier,

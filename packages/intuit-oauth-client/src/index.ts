@@ -5,12 +5,4 @@ export { FileTokenStore, defaultTokenDirectory, defaultConfigDirectory } from ".
 export type { FileTokenStoreOptions } from "./stores/file/token-store.js";
 export { FileStateStore } from "./stores/file/state-store.js";
 export type { FileStateStoreOptions } from "./stores/file/state-store.js";
-export {
-  decryptRecordText,
-  encryptRecordText,
-  parseEncryptionKey,
-  recordTextFormat,
-} from "./tokens/encryption.js";
-export type { EncryptionKey, EncryptionKeys, RecordSource, RecordTextFormat } from "./tokens/encryption.js";
-export { recordCodec } from "./tokens/record-codec.js";
-export type { RecordCodec, RecordCodecOptions } from "./tokens/record-codec.js";
+export type { EncryptionKey, EncryptionKeys } from "./tokens/encryption.js";

@@ -9,6 +9,7 @@ export { INTUIT_ENVIRONMENTS, DISCOVERY_URLS } from "./oauth/environments.js";
 export type { EnvironmentName, IntuitEndpoints } from "./oauth/environments.js";
 export { discoverEndpoints, endpointsFromDiscovery, DiscoveryCache } from "./oauth/discovery.js";
 export type { DiscoverOptions } from "./oauth/discovery.js";
+export { ClientAuth } from "./oauth/client-auth.js";
 export type { TokenEndpointAuthMethod } from "./oauth/client-auth.js";
 export type { CallbackStore } from "./oauth/single-use.js";
 export { HttpClient } from "./http/request.js";
@@ -39,7 +40,12 @@ export type {
 export { revokeToken } from "./oauth/revoke.js";
 export { fetchUserInfo, UserInfoFormatError } from "./oauth/user-info.js";
 export type { UserInfo, UserAddress } from "./oauth/user-info.js";
-export { TokenSetFormatError, tokenSetFromJSON } from "./oauth/token-set.js";
+export {
+  TokenSetFormatError,
+  tokenSetFromJSON,
+  isAccessTokenExpired,
+  isRefreshTokenExpired,
+} from "./oauth/token-set.js";
 export type { TokenSet } from "./oauth/token-set.js";
 
 // The realm proof and ID-token verification

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { test } from "node:test";
 import { build } from "esbuild";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../../../packages/intuit-oauth-client-emulator/src/index.js";
 import { PORTABLE_BUILD, ROOT, requireRuntime } from "./harness.js";
 import { startWorkerd, type Workerd } from "./workerd.js";
 

@@ -7,7 +7,7 @@ import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_USER, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DEFAULT_USER, startEmulator, type Emulator } from "../../../packages/intuit-oauth-client-emulator/src/index.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const PORTABLE_BUILD = join(ROOT, "dist", "edge", "index.js");

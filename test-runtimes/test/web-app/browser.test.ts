@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createApp } from "../../examples/web-app/app.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { AuthClient, FileTokenStore, TokenManager } from "../../src/index.js";
+import { createApp } from "../../../examples/web-app/app.js";
+import { startEmulator, type Emulator } from "../../../packages/intuit-oauth-client-emulator/src/index.js";
+import { AuthClient, FileTokenStore, TokenManager } from "../../../packages/intuit-oauth-client/src/index.js";
 import { launchChromium, screenshotDir, skipWithoutChromium as skip } from "./chromium.js";
 
 const HARD_LIFETIME_DAYS = 20;

@@ -1,7 +1,7 @@
 // Turning Intuit's HTTP answers into token sets or typed errors. Shared by the code exchange,
 // refresh, migrate, revoke and userinfo calls. Never lets a SyntaxError or TypeError escape.
 import { IntuitOAuthError } from "../common/errors.js";
-import { AuthClientError, InvalidGrantError, type HttpErrorDetails } from "../oauth/errors.js";
+import { AuthClientError, InvalidGrantError, type HttpErrorDetails } from "./errors.js";
 import { bodyText, type HttpResponse } from "../http/request.js";
 import {
   redactTokenSet,

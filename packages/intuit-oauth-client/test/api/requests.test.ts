@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuthClient } from "../../src/client/auth-client.js";
-import { invoicePdf } from "../../src/emulator/quickbooks.js";
+import { invoicePdf } from "../../../intuit-oauth-client-emulator/src/quickbooks.js";
 import { QuickBooksError } from "../../src/api/fault.js";
 import { ConfigurationError } from "../../src/common/errors.js";
 import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";

@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { startEmulator } from "../../src/emulator/index.js";
-import { MISSING_VERIFIER_TOKEN } from "../../examples/webhooks/verifier-token.js";
+import { startEmulator } from "../../../intuit-oauth-client-emulator/src/index.js";
+import { MISSING_VERIFIER_TOKEN } from "../../../../examples/webhooks/verifier-token.js";
 import { startOutcome } from "../support/example-process.js";
 
 test("examples/webhooks/server.ts answers 200 to signed deliveries (both formats), 401 to a bad signature, and logs the events", async () => {

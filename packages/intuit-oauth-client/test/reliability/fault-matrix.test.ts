@@ -19,7 +19,7 @@ import {
   type LoggerLike,
   quickbooks,
 } from "../../src/index.js";
-import type { EndpointName, Fault } from "../../src/emulator/index.js";
+import type { EndpointName, Fault } from "../../../intuit-oauth-client-emulator/src/index.js";
 import { emulatorSession, type Session } from "../support/emulator-session.js";
 import { writeSummary } from "./summary.js";
 

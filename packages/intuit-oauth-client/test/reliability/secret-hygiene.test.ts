@@ -17,8 +17,8 @@ import {
   type TokenSet,
   quickbooks,
 } from "../../src/index.js";
-import { startEmulator, type Emulator, type EndpointName, type Fault } from "../../src/emulator/index.js";
-import { cliEnv, freePort, runCli, urlFromOutput } from "../cli/helpers.js";
+import { startEmulator, type Emulator, type EndpointName, type Fault } from "../../../intuit-oauth-client-emulator/src/index.js";
+import { cliEnv, freePort, runCli, urlFromOutput } from "../../../intuit-oauth-client-cli/test/helpers.js";
 import { writeSummary } from "./summary.js";
 
 const CLIENT_ID = "hygiene-client-id";

@@ -4,12 +4,12 @@
 import { parentPort } from "node:worker_threads";
 import { parseFault } from "../../src/api/fault.js";
 import { parseWebhook } from "../../src/api/webhooks.js";
-import { readConsentPage } from "../../src/cli/demo.js";
+import { readConsentPage } from "../../../intuit-oauth-client-cli/src/demo.js";
 import { redactText } from "../../src/common/redact.js";
 import { parseRetryAfter } from "../../src/common/retry.js";
-import { basicCredentials } from "../../src/emulator/client-auth.js";
-import { parseOAuthHeader } from "../../src/emulator/oauth1.js";
-import { parseQuery, runQuery } from "../../src/emulator/qbo-query.js";
+import { basicCredentials } from "../../../intuit-oauth-client-emulator/src/client-auth.js";
+import { parseOAuthHeader } from "../../../intuit-oauth-client-emulator/src/oauth1.js";
+import { parseQuery, runQuery } from "../../../intuit-oauth-client-emulator/src/qbo-query.js";
 import { validateCallback } from "../../src/oauth/callback.js";
 import { toNumber } from "../../src/oauth/token-set.js";
 

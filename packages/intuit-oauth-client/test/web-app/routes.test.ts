@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { createApp } from "../../examples/web-app/app.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { createApp } from "../../../../examples/web-app/app.js";
+import { startEmulator, type Emulator } from "../../../intuit-oauth-client-emulator/src/index.js";
 import { AuthClient, MemoryTokenStore, TokenManager } from "../../src/index.js";
 import { Browser, connect, consent } from "./http-browser.js";
 

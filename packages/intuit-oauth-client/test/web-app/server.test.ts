@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { freePort } from "../cli/helpers.js";
+import { startEmulator, type Emulator } from "../../../intuit-oauth-client-emulator/src/index.js";
+import { freePort } from "../../../intuit-oauth-client-cli/test/helpers.js";
 import { Browser, connect } from "./http-browser.js";
 
 const SERVER = join(process.cwd(), "examples", "web-app", "server.ts");
