@@ -4,8 +4,14 @@
 // slot 2 ms), with admissions per second. One process; the multi-process proof is a test.
 import { PostgresApiLimits } from "../packages/intuit-oauth-client/src/stores/postgres/api-limits.js";
 import { RedisApiLimits } from "../packages/intuit-oauth-client/src/stores/redis/api-limits.js";
-import type { ApiRequestInfo, SharedApiLimits } from "../packages/intuit-oauth-client/src/index.js";
-import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../packages/intuit-oauth-client/test/support/services.js";
+import type { ApiRequestInfo } from "../packages/intuit-oauth-client/src/index.js";
+import type { SharedApiLimits } from "../packages/intuit-oauth-client/src/store-kit.js";
+import {
+  postgresUrl,
+  redisUrl,
+  requireOrSkip,
+  uniqueName,
+} from "../packages/intuit-oauth-client/test/support/services.js";
 import type { BenchContext } from "./context.js";
 import { fmt, summarize, type ContenderResult, type Row } from "./stats.js";
 

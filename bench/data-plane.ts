@@ -3,7 +3,12 @@
 // request and parses the same JSON. Row 11: `qb.queryAll` over 50,000 customers (pages of 1,000)
 // against a bare paging loop that does the same requests and walks the same rows.
 import http from "node:http";
-import { HttpClient, MemoryApiLimits, quickbooks, type QuickBooksTokens } from "../packages/intuit-oauth-client/src/index.js";
+import {
+  MemoryApiLimits,
+  quickbooks,
+  type QuickBooksTokens,
+} from "../packages/intuit-oauth-client/src/index.js";
+import { HttpClient } from "../packages/intuit-oauth-client/src/protocol.js";
 import type { BenchContext } from "./context.js";
 import { alternate, fmt, opsPerSecond, pairedRatio, summarize, type Row } from "./stats.js";
 

@@ -6,11 +6,21 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createClient } from "redis";
-import { serializeRecord, type TokenRecord } from "../packages/intuit-oauth-client/src/index.js";
+import { type TokenRecord } from "../packages/intuit-oauth-client/src/index.js";
+import { serializeRecord } from "../packages/intuit-oauth-client/src/store-kit.js";
 import { PostgresTokenStore } from "../packages/intuit-oauth-client/src/stores/postgres/token-store.js";
-import { REDIS_BUCKETS, RedisTokenStore, redisTokenStoreKeys } from "../packages/intuit-oauth-client/src/stores/redis/token-store.js";
+import {
+  REDIS_BUCKETS,
+  RedisTokenStore,
+  redisTokenStoreKeys,
+} from "../packages/intuit-oauth-client/src/stores/redis/token-store.js";
 import { bucketKeys } from "../packages/intuit-oauth-client/src/stores/redis/keys.js";
-import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../packages/intuit-oauth-client/test/support/services.js";
+import {
+  postgresUrl,
+  redisUrl,
+  requireOrSkip,
+  uniqueName,
+} from "../packages/intuit-oauth-client/test/support/services.js";
 import type { BenchContext } from "./context.js";
 import { alternate, fmt, pairedRatio, summarize, type ContenderResult, type Row } from "./stats.js";
 

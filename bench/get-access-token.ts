@@ -13,7 +13,12 @@ import {
 } from "../packages/intuit-oauth-client/src/index.js";
 import { PostgresTokenStore } from "../packages/intuit-oauth-client/src/stores/postgres/token-store.js";
 import { RedisTokenStore } from "../packages/intuit-oauth-client/src/stores/redis/token-store.js";
-import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../packages/intuit-oauth-client/test/support/services.js";
+import {
+  postgresUrl,
+  redisUrl,
+  requireOrSkip,
+  uniqueName,
+} from "../packages/intuit-oauth-client/test/support/services.js";
 import type { BenchContext } from "./context.js";
 import { ourClient } from "./fixtures.js";
 import {

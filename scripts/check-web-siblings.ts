@@ -93,9 +93,9 @@ export function compareSiblings(
   return problems;
 }
 
-/** Checks the repository's src/ with its tsconfig.json. */
+/** Checks the library's src/ with the repository's tsconfig.json. */
 export function checkRepository(root: string): { pairs: Array<[string, string]>; problems: string[] } {
-  const { pairs, orphans } = findSiblings(join(root, "src"));
+  const { pairs, orphans } = findSiblings(join(root, "packages", "intuit-oauth-client", "src"));
   const configPath = join(root, "tsconfig.json");
   const config = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);

@@ -1,5 +1,7 @@
-// Runs every test/**/*.test.ts file with Node's own test runner (through tsx).
-// Node 20's --test does not expand globs, so this lists the files itself.
+// Runs every *.test.ts file under packages/*/test and test/ with Node's own test runner (through
+// tsx); with --runtimes, those under test-runtimes/test instead (Bun, Deno, workerd, the browser:
+// `npm run test:runtimes` installs their tooling first). Node 20's --test does not expand globs,
+// so this lists the files itself. Other arguments filter by path.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -14,8 +16,13 @@ function find(dir) {
   return out;
 }
 
-const filters = process.argv.slice(2);
-const files = find("test")
+const runtimes = process.argv.includes("--runtimes");
+const filters = process.argv.slice(2).filter((a) => a !== "--runtimes");
+const roots = runtimes
+  ? ["test-runtimes/test"]
+  : [...readdirSync("packages").map((p) => join("packages", p, "test")), "test"];
+const files = roots
+  .flatMap((r) => find(r))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 const r = spawnSync(

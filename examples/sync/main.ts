@@ -10,7 +10,13 @@
 // needs INTUIT_WEBHOOK_VERIFIER_TOKEN too, and exits with code 2 without it.
 import { createServer } from "node:http";
 import pg from "pg";
-import { AuthClient, FileTokenStore, TokenManager, quickbooks, type EntityName } from "../../packages/intuit-oauth-client/src/index.js";
+import {
+  AuthClient,
+  FileTokenStore,
+  TokenManager,
+  quickbooks,
+  type EntityName,
+} from "../../packages/intuit-oauth-client/src/index.js";
 import { startEmulator } from "../../packages/intuit-oauth-client-emulator/src/index.js";
 import { verifierTokenFromEnv } from "../webhooks/verifier-token.js";
 import { PostgresMirror } from "./mirror.js";

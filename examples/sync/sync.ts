@@ -6,12 +6,12 @@ import {
   CdcIncompleteError,
   CdcLookbackError,
   QuickBooksError,
-  isNameList,
   type AnyCdcResult,
   type EntityName,
   type QuickBooksClient,
   type WebhookEvent,
 } from "../../packages/intuit-oauth-client/src/index.js";
+import { isNameList } from "../../packages/intuit-oauth-client/src/quickbooks.js";
 import type { PostgresMirror } from "./mirror.js";
 
 /** What catch-up re-reads before the checkpoint, in case a change landed while the last one ran. */

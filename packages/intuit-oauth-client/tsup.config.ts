@@ -62,12 +62,15 @@ export default defineConfig([
     external: ["redis", "pg", "undici"],
   },
   {
-    // Workers, Deno without npm mode, edge runtimes and browsers: no Node built-in at all.
+    // Workers, Deno without npm mode, edge runtimes and browsers: no Node built-in at all. Each face
+    // is one self-contained file (no chunks), as workerd's module list and Deno's file imports want.
     ...common,
+    splitting: false,
     entry: exists({
       "edge/index": "src/index.portable.ts",
       "edge/protocol": "src/protocol.ts",
       "edge/quickbooks": "src/quickbooks.ts",
+      "edge/store-kit": "src/store-kit.portable.ts",
     }),
     format: ["esm"],
     dts,

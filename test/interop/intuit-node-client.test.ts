@@ -6,7 +6,11 @@ import assert from "node:assert/strict";
 import dns from "node:dns";
 import { isIP } from "node:net";
 import OAuthClient from "intuit-oauth";
-import { startEmulator, type Emulator, type EndpointName } from "../../packages/intuit-oauth-client-emulator/src/index.js";
+import {
+  startEmulator,
+  type Emulator,
+  type EndpointName,
+} from "../../packages/intuit-oauth-client-emulator/src/index.js";
 
 const REALM = "9341453050198162";
 const INTUIT_STATICS = {

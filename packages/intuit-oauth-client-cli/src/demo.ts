@@ -360,6 +360,8 @@ async function walkThrough(emu: Emu, storeDir: string): Promise<void> {
     ]),
   );
   say();
-  say("Done: all 10 steps of the tutorial ran against the emulator. Next: `intuit-oauth-client-cli emulator` and");
+  say(
+    "Done: all 10 steps of the tutorial ran against the emulator. Next: `intuit-oauth-client-cli emulator` and",
+  );
   say('`intuit-oauth-client-cli login` to try it yourself, or point the same code at "sandbox".');
 }

@@ -2,14 +2,8 @@
 // on the redirect URI receives the callback; the state is verified before the code is exchanged.
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import {
-  CallbackError,
-  COMPANY_SCOPES,
-  Scopes,
-  TokenManager,
-  validateCallback,
-  type TokenSet,
-} from "intuit-oauth-client";
+import { CallbackError, COMPANY_SCOPES, Scopes, TokenManager, type TokenSet } from "intuit-oauth-client";
+import { validateCallback } from "intuit-oauth-client/protocol";
 import {
   authClient,
   CliError,

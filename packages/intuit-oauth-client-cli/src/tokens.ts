@@ -1,13 +1,12 @@
 // The stored-token commands: token, refresh, revoke, userinfo, status. They print summaries with
 // expiry times; only `token` prints a token, because that is its job.
 import {
-  isAccessTokenExpired,
-  isRefreshTokenExpired,
   type AuthClient,
   type TokenManager,
   type TokenRecord,
   type UnreadableRecordError,
 } from "intuit-oauth-client";
+import { isAccessTokenExpired, isRefreshTokenExpired } from "intuit-oauth-client/protocol";
 import { chooseStoredRealm, tokenStore, type Flags } from "./config.js";
 import { iso, oneLine, shortenRefreshToken, table } from "./output.js";
 

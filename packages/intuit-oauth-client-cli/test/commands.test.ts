@@ -103,7 +103,10 @@ test("token before any login says to run login", async () => {
   const r = await cli("token");
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login`/);
+  assert.match(
+    r.stderr,
+    /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login`/,
+  );
 });
 
 test("login: consent in the 'browser', tokens stored with mode 0600, redacted summary", async () => {

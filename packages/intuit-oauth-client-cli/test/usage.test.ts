@@ -34,11 +34,13 @@ const USAGE_MISTAKES: Array<{ args: string[]; env?: Record<string, string>; stde
   },
   {
     args: ["tokne"],
-    stderr: 'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth-client-cli --help` for the list.',
+    stderr:
+      'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth-client-cli --help` for the list.',
   },
   {
     args: ["emu"],
-    stderr: 'Unknown command "emu". Did you mean "emulator"? Run `intuit-oauth-client-cli --help` for the list.',
+    stderr:
+      'Unknown command "emu". Did you mean "emulator"? Run `intuit-oauth-client-cli --help` for the list.',
   },
   {
     args: ["--bogus"],
@@ -52,11 +54,13 @@ const USAGE_MISTAKES: Array<{ args: string[]; env?: Record<string, string>; stde
   },
   {
     args: ["help", "tokne"],
-    stderr: 'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth-client-cli --help` for the list.',
+    stderr:
+      'Unknown command "tokne". Did you mean "token"? Run `intuit-oauth-client-cli --help` for the list.',
   },
   {
     args: ["token", "--bogus"],
-    stderr: 'Unknown option "--bogus" for `token`. Run `intuit-oauth-client-cli token --help` for its options.',
+    stderr:
+      'Unknown option "--bogus" for `token`. Run `intuit-oauth-client-cli token --help` for its options.',
   },
   {
     args: ["token", "--relm", "1"],
@@ -90,7 +94,8 @@ const USAGE_MISTAKES: Array<{ args: string[]; env?: Record<string, string>; stde
   },
   {
     args: ["status", "extra"],
-    stderr: '`status` takes no arguments, but got "extra". Run `intuit-oauth-client-cli status --help` for its options.',
+    stderr:
+      '`status` takes no arguments, but got "extra". Run `intuit-oauth-client-cli status --help` for its options.',
   },
   {
     args: ["call", "a", "b"],

@@ -8,7 +8,12 @@ import { verifyOAuth1 } from "../src/oauth1.js";
 import { cdcServes as emulatorCdcServes } from "../src/qbo-cdc.js";
 import { ENTITY_NAMES as EMULATOR_ENTITIES, entitySpec } from "../src/qbo-schema.js";
 import { cdcServes } from "../../intuit-oauth-client/src/api/cdc.js";
-import { ENTITY_NAMES, isNameList, isSingleton, type EntityName } from "../../intuit-oauth-client/src/api/entities/index.js";
+import {
+  ENTITY_NAMES,
+  isNameList,
+  isSingleton,
+  type EntityName,
+} from "../../intuit-oauth-client/src/api/entities/index.js";
 import { oauth1AuthorizationHeader } from "../../intuit-oauth-client/src/oauth/oauth1.js";
 import { COMPANY_SCOPES, Scopes } from "../../intuit-oauth-client/src/oauth/scopes.js";
 import { ConfigurationError, MemoryApiLimits, quickbooks } from "../../intuit-oauth-client/src/index.js";

@@ -104,10 +104,7 @@ export type { ParsedFault, QuickBooksErrorDetail, QuickBooksErrorDetails } from 
 export type { ApiCallKind, ApiLimits, ApiLimitSettings, ApiRelease, ApiRequestInfo } from "./api/limits.js";
 export { MemoryApiLimits } from "./stores/memory/api-limits.js";
 export type { MemoryApiLimitsOptions } from "./stores/memory/api-limits.js";
-export {
-  ApiBudgetExceededError,
-  RealmBudgetExceededError,
-} from "./api/metering.js";
+export { ApiBudgetExceededError, RealmBudgetExceededError } from "./api/metering.js";
 export type {
   ApiCallClassifier,
   ApiLimitsEvents,

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "node:test";
 import {
+  HERE,
+  LIBRARY,
   PORTABLE_BUILD,
-  ROOT,
   assertFlow,
   flowEmulator,
   flowSteps,
@@ -21,7 +22,7 @@ const skip = requireRuntime("bun");
 async function bunFlow(specifier?: string) {
   const flow = await flowEmulator();
   try {
-    const args = ["test/runtimes/bun-main.mjs", JSON.stringify(flow.config)];
+    const args = [join(HERE, "bun-main.mjs"), JSON.stringify(flow.config)];
     const out = await run(runtimeBinary("bun"), specifier ? [...args, specifier] : args);
     const context = `bun exited ${out.code}\nstdout:\n${out.stdout}\nstderr:\n${out.stderr}`;
     assert.equal(out.code, 0, context);
@@ -38,7 +39,7 @@ test(
   { skip },
   async () => {
     const steps = await bunFlow();
-    assert.equal(steps.get("resolve")?.["resolved"], pathToFileURL(join(ROOT, "dist", "index.js")).href);
+    assert.equal(steps.get("resolve")?.["resolved"], pathToFileURL(join(LIBRARY, "dist", "index.js")).href);
     // The Node build's root export: the file store is there, and so are Bun's Node globals.
     assert.equal(steps.get("runtime")?.["fileTokenStore"], "function");
     assert.equal(steps.get("runtime")?.["hasProcess"], true);

@@ -1,4 +1,4 @@
-// Run by `deno run` without npm mode (test/runtimes/deno.test.ts): the portable build imported by its
+// Run by `deno run` without npm mode (test-runtimes/test/runtimes/deno.test.ts): the portable build imported by its
 // file path, then the whole flow. The config (JSON) is the first argument.
 import { runFlow } from "./flow.mjs";
 
@@ -7,6 +7,6 @@ import { runFlow } from "./flow.mjs";
 const nodeGlobals = { process: typeof globalThis.process, Buffer: typeof globalThis.Buffer };
 delete globalThis.process;
 delete globalThis.Buffer;
-const lib = await import("../../dist/edge/index.js");
+const lib = await import("../../../packages/intuit-oauth-client/dist/edge/index.js");
 console.log(JSON.stringify({ step: "deno", version: Deno.version.deno, nodeGlobals }));
 await runFlow(lib, JSON.parse(Deno.args[0]), (line) => console.log(JSON.stringify(line)));

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "node:test";
 import {
+  HERE,
+  LIBRARY,
   PORTABLE_BUILD,
-  ROOT,
   assertFlow,
   flowEmulator,
   flowSteps,
@@ -42,7 +43,7 @@ test("Deno without npm mode: the portable build runs the whole flow", { skip }, 
   try {
     const out = await run(runtimeBinary("deno"), [
       ...DENO_FLAGS,
-      "test/runtimes/deno-main.mjs",
+      join(HERE, "deno-main.mjs"),
       JSON.stringify(flow.config),
     ]);
     const context = `deno exited ${out.code}\nstdout:\n${out.stdout}\nstderr:\n${out.stderr}`;
@@ -74,12 +75,12 @@ test(
     // A project with the package in node_modules (a link to this checkout), as `npm install` leaves it.
     const project = mkdtempSync(join(tmpdir(), "intuit-deno-npm-"));
     mkdirSync(join(project, "node_modules"));
-    symlinkSync(ROOT, join(project, "node_modules", "intuit-oauth-client"), "dir");
+    symlinkSync(LIBRARY, join(project, "node_modules", "intuit-oauth-client"), "dir");
     writeFileSync(
       join(project, "package.json"),
       JSON.stringify({ type: "module", dependencies: { "intuit-oauth-client": "*" } }),
     );
-    const flowModule = pathToFileURL(join(ROOT, "test", "runtimes", "flow.mjs")).href;
+    const flowModule = pathToFileURL(join(HERE, "flow.mjs")).href;
     writeFileSync(
       join(project, "main.mjs"),
       `import { runFlow } from ${JSON.stringify(flowModule)};

@@ -7,16 +7,23 @@ import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_USER, startEmulator, type Emulator } from "../../../packages/intuit-oauth-client-emulator/src/index.js";
+import {
+  DEFAULT_USER,
+  startEmulator,
+  type Emulator,
+} from "../../../packages/intuit-oauth-client-emulator/src/index.js";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const PORTABLE_BUILD = join(ROOT, "dist", "edge", "index.js");
+/** The repository; the library package (its dist/ and src/); the runtime tests' own folder. */
+export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+export const LIBRARY = join(ROOT, "packages", "intuit-oauth-client");
+export const HERE = fileURLToPath(new URL(".", import.meta.url));
+export const PORTABLE_BUILD = join(LIBRARY, "dist", "edge", "index.js");
 
 export type RuntimeName = "bun" | "deno" | "workerd";
 
-/** The runtime's binary from its npm package (installed by `npm ci`, works offline). */
+/** The runtime's binary from its npm package (`npm ci --prefix test-runtimes` installs it; works offline). */
 export function runtimeBinary(name: RuntimeName): string {
-  return join(ROOT, "node_modules", ".bin", name);
+  return join(ROOT, "test-runtimes", "node_modules", ".bin", name);
 }
 
 /**
@@ -26,7 +33,7 @@ export function runtimeBinary(name: RuntimeName): string {
 export function requireRuntime(name: RuntimeName): string | false {
   const missing = [runtimeBinary(name), PORTABLE_BUILD].find((p) => !existsSync(p));
   if (!missing) return false;
-  const reason = `${missing} is missing (npm ci installs the runtimes; npm test builds dist first)`;
+  const reason = `${missing} is missing (npm run test:runtimes installs the runtimes; npm run build builds dist first)`;
   if (process.env["CI"] === "true") throw new Error(`${reason} (CI=true: every runtime is required)`);
   return reason;
 }

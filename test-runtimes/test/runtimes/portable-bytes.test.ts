@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { build } from "esbuild";
-import { ROOT, requireRuntime, run, runtimeBinary, type RuntimeName } from "./harness.js";
+import { LIBRARY, requireRuntime, run, runtimeBinary, type RuntimeName } from "./harness.js";
 
 const bytes = [
   new Uint8Array(0),
@@ -45,7 +45,7 @@ for (const runtime of ["deno", "bun"] as const satisfies readonly RuntimeName[])
       const dir = mkdtempSync(join(tmpdir(), "intuit-bytes-"));
       try {
         const bundled = await build({
-          entryPoints: [join(ROOT, "src", "common", "bytes.web.ts")],
+          entryPoints: [join(LIBRARY, "src", "common", "bytes.web.ts")],
           bundle: true,
           write: false,
           format: "esm",

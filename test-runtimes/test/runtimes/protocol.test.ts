@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "node:test";
 import {
-  ROOT,
+  HERE,
+  LIBRARY,
   flowEmulator,
   flowSteps,
   requireRuntime,
@@ -18,8 +19,8 @@ import {
 } from "./harness.js";
 import { startWorkerd, type Workerd } from "./workerd.js";
 
-const PROTOCOL_BUILD = join(ROOT, "dist", "edge", "protocol.js");
-const NODE_BUILD = join(ROOT, "dist", "protocol.js");
+const PROTOCOL_BUILD = join(LIBRARY, "dist", "edge", "protocol.js");
+const NODE_BUILD = join(LIBRARY, "dist", "protocol.js");
 
 const pick = (o: Record<string, unknown> | undefined, keys: string[]) =>
   Object.fromEntries(keys.map((k) => [k, o?.[k]]));
@@ -98,7 +99,7 @@ async function inChild(
   try {
     const out = await run(binary, [
       ...args,
-      "test/runtimes/protocol-main.mjs",
+      join(HERE, "protocol-main.mjs"),
       JSON.stringify(flow.config),
       specifier,
     ]);
@@ -174,8 +175,8 @@ export default {
   },
 };`,
           },
-          { name: "protocol-flow.mjs", path: join(ROOT, "test", "runtimes", "protocol-flow.mjs") },
-          { name: "flow.mjs", path: join(ROOT, "test", "runtimes", "flow.mjs") },
+          { name: "protocol-flow.mjs", path: join(HERE, "protocol-flow.mjs") },
+          { name: "flow.mjs", path: join(HERE, "flow.mjs") },
           { name: "intuit-oauth-client/protocol", path: PROTOCOL_BUILD },
         ],
       });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { PORTABLE_BUILD, ROOT, assertFlow, flowEmulator, flowSteps, requireRuntime } from "./harness.js";
+import { HERE, PORTABLE_BUILD, assertFlow, flowEmulator, flowSteps, requireRuntime } from "./harness.js";
 import { startWorkerd, type Workerd } from "./workerd.js";
 
 const skip = requireRuntime("workerd");
@@ -16,8 +16,8 @@ async function workerdFlow(compatibilityFlags: string[]) {
   try {
     worker = await startWorkerd({
       modules: [
-        { name: "worker.mjs", path: join(ROOT, "test", "runtimes", "workerd-worker.mjs") },
-        { name: "flow.mjs", path: join(ROOT, "test", "runtimes", "flow.mjs") },
+        { name: "worker.mjs", path: join(HERE, "workerd-worker.mjs") },
+        { name: "flow.mjs", path: join(HERE, "flow.mjs") },
         { name: "intuit-oauth-client", path: PORTABLE_BUILD },
       ],
       compatibilityFlags,

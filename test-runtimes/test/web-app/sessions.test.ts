@@ -11,9 +11,16 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Cookie, Page } from "playwright-core";
 import { createApp } from "../../../examples/web-app/app.js";
 import { startEmulator, type Emulator } from "../../../packages/intuit-oauth-client-emulator/src/index.js";
-import { AuthClient, MemoryTokenStore, TokenManager } from "../../../packages/intuit-oauth-client/src/index.js";
+import {
+  AuthClient,
+  MemoryTokenStore,
+  TokenManager,
+} from "../../../packages/intuit-oauth-client/src/index.js";
 import { launchChromium, screenshotDir, skipWithoutChromium as skip } from "./chromium.js";
-import { Browser as HttpBrowser, consent } from "../../../packages/intuit-oauth-client/test/web-app/http-browser.js";
+import {
+  Browser as HttpBrowser,
+  consent,
+} from "../../../packages/intuit-oauth-client/test/web-app/http-browser.js";
 
 const SESSION_COOKIE = "qbo_session";
 

@@ -2,7 +2,11 @@
 // TokenManager holding a fresh grant for the first company.
 import { AuthClient } from "../../src/client/auth-client.js";
 import { Scopes } from "../../src/oauth/scopes.js";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../../intuit-oauth-client-emulator/src/index.js";
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from "../../../intuit-oauth-client-emulator/src/index.js";
 import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";
 import { TokenManager } from "../../src/tokens/token-manager.js";
 import { MemoryApiLimits, type MemoryApiLimitsOptions } from "../../src/stores/memory/api-limits.js";

@@ -10,7 +10,11 @@ import {
   WebhookSignatureError,
   type WebhookEvent,
 } from "../../src/api/webhooks.js";
-import { startEmulator, type Emulator, type EmulatedWebhookEvent } from "../../../intuit-oauth-client-emulator/src/index.js";
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatedWebhookEvent,
+} from "../../../intuit-oauth-client-emulator/src/index.js";
 
 const VERIFIER = "b6b8f3c4-verifier-token";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";

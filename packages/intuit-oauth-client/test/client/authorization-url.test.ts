@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
-import { AuthClient, ConfigurationError, Scopes, codeChallengeS256 } from "../../src/index.js";
+import { AuthClient, ConfigurationError, Scopes } from "../../src/index.js";
+import { codeChallengeS256 } from "../../src/protocol.js";
 import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } from "../support/fake-intuit.js";
 
 const client = () =>

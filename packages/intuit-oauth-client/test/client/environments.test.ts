@@ -1,13 +1,8 @@
 // Construction, built-in environments, discovery (AuthClient.create) and the plain-http rule.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AuthClient,
-  ConfigurationError,
-  DiscoveryCache,
-  DiscoveryError,
-  INTUIT_ENVIRONMENTS,
-} from "../../src/index.js";
+import { AuthClient, ConfigurationError, DiscoveryError } from "../../src/index.js";
+import { DiscoveryCache, INTUIT_ENVIRONMENTS } from "../../src/protocol.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,

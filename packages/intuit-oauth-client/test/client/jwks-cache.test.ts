@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthClient, IdTokenError, JwksCache, JwksError } from "../../src/index.js";
+import { AuthClient, IdTokenError, JwksError } from "../../src/index.js";
+import { JwksCache } from "../../src/protocol.js";
 import {
   newSigningKey,
   rejection,

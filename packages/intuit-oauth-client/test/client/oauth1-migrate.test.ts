@@ -1,7 +1,8 @@
 // OAuth 1.0a signing against RFC 5849's published examples, and the legacy migrate call.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthClient, INTUIT_ENVIRONMENTS, Scopes, type FetchLike } from "../../src/index.js";
+import { AuthClient, Scopes, type FetchLike } from "../../src/index.js";
+import { INTUIT_ENVIRONMENTS } from "../../src/protocol.js";
 import {
   hmacSha1Signature,
   oauth1AuthorizationHeader,

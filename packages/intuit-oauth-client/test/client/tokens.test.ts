@@ -8,11 +8,10 @@ import {
   AuthClientError,
   MissingTokenError,
   TokenSetFormatError,
-  isAccessTokenExpired,
-  isRefreshTokenExpired,
   tokenSetFromJSON,
   type TokenSet,
 } from "../../src/index.js";
+import { isAccessTokenExpired, isRefreshTokenExpired } from "../../src/protocol.js";
 import {
   TRANSPORTS,
   basicAuth,

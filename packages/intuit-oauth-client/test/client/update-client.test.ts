@@ -4,7 +4,8 @@
 // (refresh() or revoke() with none given) keeps the client current in either mode.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
-import { AuthClient, validateCallback } from "../../src/index.js";
+import { AuthClient } from "../../src/index.js";
+import { validateCallback } from "../../src/protocol.js";
 import { startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
 
 let server: FakeIntuit;

@@ -9,7 +9,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 import { busiestWindow, countingServer, reply, startChild, stopChildren } from "./support.js";
 import type { HammerResult, StoreSpec } from "./fixtures/fleet-child.js";
-import type { SharedApiLimits } from "../../src/index.js";
+import type { SharedApiLimits } from "../../src/store-kit.js";
 
 const PROCESSES = 4;
 

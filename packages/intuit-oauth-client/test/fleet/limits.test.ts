@@ -6,18 +6,16 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ApiBudgetExceededError,
-  callKind,
-  classifyApiCall,
   ConfigurationError,
   MemoryApiLimits,
-  prometheusText,
   quickbooks,
   type ApiLimits,
   type ApiRequestInfo,
   type BudgetApproachingEvent,
   type QuickBooksTokens,
-  type SharedApiLimits,
 } from "../../src/index.js";
+import { callKind, classifyApiCall, prometheusText } from "../../src/quickbooks.js";
+import { type SharedApiLimits } from "../../src/store-kit.js";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 import { countingServer } from "./support.js";
 

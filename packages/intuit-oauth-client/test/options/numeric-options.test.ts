@@ -9,13 +9,10 @@ import { after, describe, test } from "node:test";
 import {
   AuthClient,
   ConfigurationError,
-  DiscoveryCache,
   FileTokenStore,
-  HttpClient,
   MemoryApiLimits,
   MemoryStateStore,
   MemoryTokenStore,
-  RealmLimiter,
   TokenManager,
   encryptStoredRecords,
   handleWebhookOnce,
@@ -23,6 +20,8 @@ import {
   type AuthClientOptions,
   type QuickBooksTokens,
 } from "../../src/index.js";
+import { DiscoveryCache, HttpClient } from "../../src/protocol.js";
+import { RealmLimiter } from "../../src/store-kit.js";
 import { PostgresApiLimits, PostgresTokenStore } from "../../src/postgres.js";
 import { RedisApiLimits, RedisTokenStore } from "../../src/redis.js";
 

@@ -17,7 +17,12 @@ import {
   type TokenSet,
   quickbooks,
 } from "../../src/index.js";
-import { startEmulator, type Emulator, type EndpointName, type Fault } from "../../../intuit-oauth-client-emulator/src/index.js";
+import {
+  startEmulator,
+  type Emulator,
+  type EndpointName,
+  type Fault,
+} from "../../../intuit-oauth-client-emulator/src/index.js";
 import { cliEnv, freePort, runCli, urlFromOutput } from "../../../intuit-oauth-client-cli/test/helpers.js";
 import { writeSummary } from "./summary.js";
 

@@ -10,10 +10,10 @@ import {
   MemoryApiLimits,
   ConfigurationError,
   ForbiddenOriginError,
-  INTUIT_DOWNLOAD_HOSTS,
   quickbooks,
   type QuickBooksTokens,
 } from "../../src/index.js";
+import { INTUIT_DOWNLOAD_HOSTS } from "../../src/quickbooks.js";
 import { downloadHostRule } from "../../src/api/download-hosts.js";
 import { rejection } from "../support/fake-intuit.js";
 

@@ -14,8 +14,8 @@ import {
   RealmBudgetExceededError,
   TokenManager,
   quickbooks,
-  type SharedApiLimits,
 } from "../../src/index.js";
+import { type SharedApiLimits } from "../../src/store-kit.js";
 import { countingServer } from "../fleet/support.js";
 import { rejection, startFakeIntuit, type FakeIntuit } from "../support/fake-intuit.js";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";

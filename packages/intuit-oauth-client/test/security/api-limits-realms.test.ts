@@ -10,11 +10,11 @@ import {
   ConfigurationError,
   MemoryApiLimits,
   quickbooks,
-  validateCallback,
   type ApiRequestInfo,
   type QuickBooksTokens,
-  type SharedApiLimits,
 } from "../../src/index.js";
+import { validateCallback } from "../../src/protocol.js";
+import { type SharedApiLimits } from "../../src/store-kit.js";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";
 
 const NOT_REALMS = ["__proto__", "constructor", "1a", "-1", " 1", "1 ", "../1", "１２３", "1".repeat(33), ""];

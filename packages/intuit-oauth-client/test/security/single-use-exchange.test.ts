@@ -15,10 +15,10 @@ import {
   FileStateStore,
   MemoryStateStore,
   SharedStoreError,
-  validateCallback,
   type StateStore,
   type TokenSet,
 } from "../../src/index.js";
+import { validateCallback } from "../../src/protocol.js";
 import { UsedCallbacks } from "../../src/oauth/single-use.js";
 import { rejection, startFakeIntuit, tokenBody, type FakeIntuit } from "../support/fake-intuit.js";
 import { postgresUrl, redisUrl, requireOrSkip, uniqueName } from "../support/services.js";

@@ -13,15 +13,13 @@ import pg from "pg";
 import { createClient } from "redis";
 import {
   ConfigurationError,
-  decryptRecordText,
   encryptStoredRecords,
   FileTokenStore,
-  recordCodec,
   UnreadableRecordError,
-  type RecordCodecOptions,
   type TokenRecord,
   type TokenStore,
 } from "../../src/index.js";
+import { decryptRecordText, recordCodec, type RecordCodecOptions } from "../../src/store-kit.js";
 import { fullRecord, minimalRecord } from "../../src/testing/index.js";
 import { PostgresTokenStore } from "../../src/stores/postgres/token-store.js";
 import { RedisTokenStore, redisTokenStoreKeys } from "../../src/stores/redis/token-store.js";

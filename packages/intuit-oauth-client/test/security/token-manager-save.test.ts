@@ -12,9 +12,9 @@ import {
   TokenManager,
   tokenSetFromJSON,
   UnverifiedRealmError,
-  validateCallback,
   type TokenSet,
 } from "../../src/index.js";
+import { validateCallback } from "../../src/protocol.js";
 import {
   REDIRECT_URI,
   rejection,

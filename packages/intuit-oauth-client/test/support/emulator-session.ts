@@ -1,7 +1,11 @@
 // Test support: an emulator plus an AuthClient whose clock follows the emulator's, and a helper
 // that connects a company the way a browser would (autoApprove redirect → callback).
 import { AuthClient, Scopes, type AuthClientOptions, type TokenSet } from "../../src/index.js";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../../intuit-oauth-client-emulator/src/index.js";
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from "../../../intuit-oauth-client-emulator/src/index.js";
 
 export interface Session {
   emu: Emulator;

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { recordCodec, UnreadableRecordError } from "../../src/index.js";
+import { UnreadableRecordError } from "../../src/index.js";
+import { recordCodec } from "../../src/store-kit.js";
 import { fullRecord } from "../../src/testing/index.js";
 
 const key = randomBytes(32);
