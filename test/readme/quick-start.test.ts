@@ -12,7 +12,7 @@ import { startEmulator } from "../../packages/intuit-oauth-client-emulator/src/i
 const root = resolve(import.meta.dirname, "..", "..");
 
 function quickStartBlock(): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const readme = readFileSync(join(root, "packages", "intuit-oauth-client", "README.md"), "utf8");
   const m = /<!-- quick-start:begin -->\s*```ts\n([\s\S]*?)```\s*<!-- quick-start:end -->/.exec(readme);
   assert.ok(m, "README has a quick-start block");
   return m[1]!;
@@ -36,7 +36,7 @@ test("the README quick start runs as written against the emulator", async (t) =>
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const code = quickStartBlock().replace(
     'from "intuit-oauth-client"',
-    `from ${JSON.stringify(join(root, "src", "index.ts"))}`,
+    `from ${JSON.stringify(join(root, "packages", "intuit-oauth-client", "src", "index.ts"))}`,
   );
   writeFileSync(join(dir, "quick-start.ts"), code);
   const child = spawn(process.execPath, ["--import", "tsx", join(dir, "quick-start.ts")], {

@@ -188,7 +188,7 @@ grants and tokens are kept in a state file, so tokens stored by \`login\` surviv
       "state-file": {
         type: "string",
         value: "PATH",
-        help: "where to keep the emulator's state (default: your config directory's\nintuit-oauth-client/emulator-state.json; it holds test tokens and keys)",
+        help: "where to keep the emulator's state (default: your config directory's\nintuit-oauth-client-emulator-state.json; it holds test tokens and keys)",
       },
       ephemeral: { type: "boolean", help: "keep the state in memory only: a restart forgets every grant" },
       verbose: { type: "boolean", short: "v", help: "log each request (method, path, status)" },

@@ -9,7 +9,7 @@ import { CliError } from "./config.js";
 /** `memory` (--ephemeral), `default` (the config directory) or a file path (--state-file). */
 export type EmulatorStateChoice = "memory" | "default" | (string & {});
 
-/** The default state file: `<config dir>/intuit-oauth-client/emulator-state.json`. */
+/** The default state file: `<config dir>/intuit-oauth-client-emulator-state.json`. */
 export function defaultEmulatorStateFile(): string {
   return join(defaultConfigDirectory(), "intuit-oauth-client", "emulator-state.json");
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-const CLI = join(process.cwd(), "dist", "cli.js");
+const CLI = join(process.cwd(), "packages", "intuit-oauth-client-cli", "dist", "cli.js");
 
 test("demo exits 0, names all ten steps in order, and leaves the user's config alone", () => {
   const config = mkdtempSync(join(tmpdir(), "cli-demo-xdg-"));

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
-export const CLI = join(process.cwd(), "dist", "cli.js");
+export const CLI = join(process.cwd(), "packages", "intuit-oauth-client-cli", "dist", "cli.js");
 
 export interface Run {
   code: number | null;

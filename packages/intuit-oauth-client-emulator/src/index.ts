@@ -1,4 +1,4 @@
-// Public face of `intuit-oauth-client/emulator`: re-exports only.
+// Public face of `intuit-oauth-client-emulator`: re-exports only.
 export { startEmulator } from "./server.js";
 export { DEFAULT_CLIENT, DEFAULT_COMPANIES, DEFAULT_OAUTH1, DEFAULT_USER } from "./defaults.js";
 export { ENDPOINT_NAMES } from "./types.js";

@@ -17,7 +17,7 @@ import type { StoreConformanceOptions, StoreFixture, WithStore } from "./fixture
  * test and must return a store on empty storage.
  *
  * @example
- * import { storeConformance } from "intuit-oauth-client/testing";
+ * import { storeConformance } from "intuit-oauth-client/store-kit/testing";
  * storeConformance("MyStore", async () => {
  *   const store = new MyStore({ url: process.env.MY_DB_URL, namespace: randomUUID() });
  *   return { store, cleanup: async () => { await store.drop(); await store.close(); } };

@@ -211,7 +211,9 @@ test(
   },
 );
 
-const built = existsSync(join(import.meta.dirname, "..", "..", "dist", "cli.js"));
+const built = existsSync(
+  join(import.meta.dirname, "..", "..", "..", "intuit-oauth-client-cli", "dist", "cli.js"),
+);
 test(
   "CLI: login, refresh, userinfo, status, call, revoke and a failing refresh print no secret",
   { skip: !built && "dist/cli.js is missing: run `npm run build` (npm test does)", timeout: 120_000 },

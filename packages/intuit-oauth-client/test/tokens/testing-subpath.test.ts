@@ -1,4 +1,4 @@
-// The conformance suite as users get it: `intuit-oauth-client/testing` from the built package, with
+// The conformance suite as users get it: `intuit-oauth-client/store-kit/testing` from the built package, with
 // `import` and with `require`, run by `node --test` against the package's own MemoryTokenStore and a
 // FileTokenStore, and against a broken store, which it must fail.
 import assert from "node:assert/strict";
@@ -51,7 +51,7 @@ storeConformance("FileTokenStore", async () => {
 `;
 
 test(
-  "import: the suite from intuit-oauth-client/testing passes for the package's own stores",
+  "import: the suite from intuit-oauth-client/store-kit/testing passes for the package's own stores",
   { skip },
   () => {
     const r = runSuite(
@@ -60,7 +60,7 @@ test(
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileTokenStore, MemoryTokenStore } from "intuit-oauth-client";
-import { storeConformance, minimalRecord, fullRecord } from "intuit-oauth-client/testing";
+import { storeConformance, minimalRecord, fullRecord } from "intuit-oauth-client/store-kit/testing";
 if (minimalRecord("4620816365").realmId !== "4620816365" || fullRecord("4620816365").warningsSent.length !== 2) throw new Error("records");
 ${STORES}`,
     );
@@ -76,7 +76,7 @@ test("require: the CommonJS build of the suite works too", { skip }, () => {
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { FileTokenStore, MemoryTokenStore } = require("intuit-oauth-client");
-const { storeConformance } = require("intuit-oauth-client/testing");
+const { storeConformance } = require("intuit-oauth-client/store-kit/testing");
 ${STORES}`,
   );
   assert.equal(r.fail, 0, r.output);
@@ -87,7 +87,7 @@ test("the suite fails a store that breaks the contract", { skip }, () => {
   const r = runSuite(
     "broken.test.mjs",
     `import { MemoryTokenStore } from "intuit-oauth-client";
-import { storeConformance } from "intuit-oauth-client/testing";
+import { storeConformance } from "intuit-oauth-client/store-kit/testing";
 // Returns the records newest-first and accepts an empty realm id: two broken rules.
 class Broken extends MemoryTokenStore {
   async list() { return (await super.list()).reverse(); }
