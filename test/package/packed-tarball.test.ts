@@ -19,8 +19,9 @@ const built =
   existsSync(join(emulatorRoot, "dist", "bin.js")) &&
   existsSync(join(cliRoot, "dist", "cli.js"));
 
+// --ignore-scripts: dist/ is built already, and prepack's rebuild would empty it under the tests running beside this one.
 function pack(cwd: string, into: string): string {
-  const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", into], {
+  const name = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", into], {
     cwd,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],

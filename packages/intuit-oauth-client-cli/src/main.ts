@@ -160,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     verbose = parsed.flags["verbose"] === true;
     return (await command.run(parsed.flags, parsed.positionals)) ?? 0;
   } catch (err) {
-    console.error(`intuit-oauth: ${describeError(err, verbose)}`);
+    console.error(`intuit-oauth-client-cli: ${describeError(err, verbose)}`);
     return exitCode(err);
   }
 }
@@ -170,7 +170,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`intuit-oauth: ${String(err)}`);
+    console.error(`intuit-oauth-client-cli: ${String(err)}`);
     process.exitCode = 1;
   },
 );

@@ -141,7 +141,7 @@ export async function printStatus(flags: Flags): Promise<number> {
   const files = unreadable.map((e) => `${e.location ?? "?"} (realm ${e.realmId})`).join(", ");
   const count = unreadable.length === 1 ? "1 token file" : `${unreadable.length} token files`;
   console.error(
-    `intuit-oauth: ${count} could not be read: ${files}. ${
+    `intuit-oauth-client-cli: ${count} could not be read: ${files}. ${
       records.length > 0 ? "The readable realms are listed above." : "No stored realm could be read."
     }`,
   );

@@ -93,7 +93,7 @@ test("usage errors exit 2 with one line", async () => {
     assert.equal(r.code, 2, args.join(" "));
     assert.equal(r.stdout, "");
     assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
-    assert.match(r.stderr, /^intuit-oauth: /);
+    assert.match(r.stderr, /^intuit-oauth-client-cli: /);
   }
   const https = await cli("login", "--redirect-uri", "https://example.com/cb");
   assert.match(https.stderr, /redirect URI must be a loopback http URL/);
@@ -105,7 +105,7 @@ test("token before any login says to run login", async () => {
   assert.equal(r.stdout, "");
   assert.match(
     r.stderr,
-    /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login`/,
+    /^intuit-oauth-client-cli: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login`/,
   );
 });
 
@@ -154,7 +154,7 @@ test("call fills {realmId}, prints the JSON body, and refreshes once on a 401", 
   assert.equal(missing.stdout, "");
   assert.match(
     missing.stderr,
-    /^intuit-oauth: QuickBooks API error \(HTTP 400, intuit_tid 1-[0-9a-f]{8}-[0-9a-f]{24}\) .*\n {2}status: 400\n/,
+    /^intuit-oauth-client-cli: QuickBooks API error \(HTTP 400, intuit_tid 1-[0-9a-f]{8}-[0-9a-f]{24}\) .*\n {2}status: 400\n/,
   );
 });
 
@@ -223,7 +223,7 @@ test("a 503 on refresh: one line, exit 1, store unchanged byte for byte; --verbo
   const r = await cli("refresh");
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "");
-  assert.equal(r.stderr, "intuit-oauth: Intuit answered HTTP 503\n");
+  assert.equal(r.stderr, "intuit-oauth-client-cli: Intuit answered HTTP 503\n");
   assert.deepEqual(readFileSync(storeFile(REALM_1)), bytes);
 
   emu.injectFault("token", { type: "status", status: 503 }, 3);
@@ -231,7 +231,7 @@ test("a 503 on refresh: one line, exit 1, store unchanged byte for byte; --verbo
   assert.equal(v.code, 1);
   assert.match(
     v.stderr,
-    /^intuit-oauth: Intuit answered HTTP 503\n {2}status: 503\n {2}intuit_tid: 1-[0-9a-f]{8}-[0-9a-f]{24}\n {2}code: ERR_AUTH_CLIENT\n/,
+    /^intuit-oauth-client-cli: Intuit answered HTTP 503\n {2}status: 503\n {2}intuit_tid: 1-[0-9a-f]{8}-[0-9a-f]{24}\n {2}code: ERR_AUTH_CLIENT\n/,
   );
   assert.deepEqual(readFileSync(storeFile(REALM_1)), bytes);
   emu.clearFaults();
@@ -245,7 +245,7 @@ test("with two companies, --realm is required and the error lists them", async (
   assert.equal(ambiguous.code, 2);
   assert.equal(
     ambiguous.stderr,
-    `intuit-oauth: Several companies are connected; choose one with --realm: ${REALM_1}, ${REALM_2}\n`,
+    `intuit-oauth-client-cli: Several companies are connected; choose one with --realm: ${REALM_1}, ${REALM_2}\n`,
   );
   const status = await cli("status");
   assert.equal(status.code, 0);
@@ -256,7 +256,7 @@ test("with two companies, --realm is required and the error lists them", async (
   assert.equal(unknown.stdout, "");
   assert.equal(
     unknown.stderr,
-    `intuit-oauth: No tokens are stored for realm 9341453050198176. Stored realms: ${REALM_1}, ${REALM_2}. ` +
+    `intuit-oauth-client-cli: No tokens are stored for realm 9341453050198176. Stored realms: ${REALM_1}, ${REALM_2}. ` +
       `Did you mean "${REALM_2}"? To connect another company, run \`intuit-oauth-client-cli login\`.\n`,
   );
   const chosen = await cli("token", "--realm", REALM_2);
@@ -276,7 +276,7 @@ test("revoke disconnects; afterwards token fails with a reconnect message", asyn
   assert.equal(t.stdout, "");
   assert.match(
     t.stderr,
-    /^intuit-oauth: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login` to connect \(or reconnect\) one\.\n$/,
+    /^intuit-oauth-client-cli: No QuickBooks company is connected\. Run `intuit-oauth-client-cli login` to connect \(or reconnect\) one\.\n$/,
   );
 });
 

@@ -158,7 +158,7 @@ test("--ephemeral keeps state in memory: after a restart the stored token is ref
   assert.equal(refresh.code, 1);
   assert.equal(
     refresh.stderr,
-    `intuit-oauth: Realm ${realmId} must be reconnected (invalid_grant). Run \`intuit-oauth-client-cli login\` to reconnect.\n`,
+    `intuit-oauth-client-cli: Realm ${realmId} must be reconnected (invalid_grant). Run \`intuit-oauth-client-cli login\` to reconnect.\n`,
   );
   assert.match(secondBanner, /state: +in memory \(--ephemeral\): a restart forgets every grant\n/);
   assert.equal(existsSync(defaultStateFile), false);
@@ -180,7 +180,7 @@ test("--state-file sets where; a file the emulator did not write is refused and 
   assert.equal(r.stdout, "");
   assert.equal(
     r.stderr,
-    `intuit-oauth: The emulator state file ${notOurs} is not one this emulator wrote (or is damaged). ` +
+    `intuit-oauth-client-cli: The emulator state file ${notOurs} is not one this emulator wrote (or is damaged). ` +
       "Move it away, or run with --ephemeral or another --state-file.\n",
   );
   assert.equal(readFileSync(notOurs, "utf8"), "my notes, not JSON");

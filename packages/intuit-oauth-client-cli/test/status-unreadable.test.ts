@@ -84,7 +84,7 @@ test("status lists the healthy realms, names each broken file and its realm, and
   assert.match(block(MISPLACED), /belong to another realm/);
   assert.equal(
     r.stderr,
-    `intuit-oauth: 2 token files could not be read: ${join(dir, `${CORRUPT}.json`)} (realm ${CORRUPT}), ` +
+    `intuit-oauth-client-cli: 2 token files could not be read: ${join(dir, `${CORRUPT}.json`)} (realm ${CORRUPT}), ` +
       `${join(dir, `${MISPLACED}.json`)} (realm ${MISPLACED}). The readable realms are listed above.\n`,
   );
   // Nothing is lost or rewritten, and no token value is shown.
@@ -100,7 +100,7 @@ test("with only unreadable files, status still names them and exits 1", async ()
   assert.equal(r.code, 1);
   assert.match(r.stdout, new RegExp(`^realm ${HEALTHY_1}: unreadable \\(corrupt\\)$`, "m"));
   assert.doesNotMatch(r.stdout, /No QuickBooks company is connected/);
-  assert.match(r.stderr, /^intuit-oauth: 1 token file could not be read: /);
+  assert.match(r.stderr, /^intuit-oauth-client-cli: 1 token file could not be read: /);
 });
 
 test("the other commands still work for a healthy realm, and name the file for a broken one", async () => {

@@ -154,7 +154,7 @@ const USAGE_MISTAKES: Array<{ args: string[]; env?: Record<string, string>; stde
 test("usage mistakes exit 2 with one line of our own words", async () => {
   for (const { args, env, stderr } of USAGE_MISTAKES) {
     const r = await runCli(args, env ?? bare);
-    assert.equal(r.stderr, `intuit-oauth: ${stderr}\n`, args.join(" "));
+    assert.equal(r.stderr, `intuit-oauth-client-cli: ${stderr}\n`, args.join(" "));
     assert.equal(r.code, 2, args.join(" "));
     assert.equal(r.stdout, "", args.join(" "));
     for (const raw of PARSE_ARGS_TEXT) assert.doesNotMatch(r.stderr, raw, args.join(" "));
@@ -174,7 +174,7 @@ test("an unknown scope stops login before it listens or opens a browser", async 
   assert.equal(r.stdout, "");
   assert.match(
     r.stderr,
-    /^intuit-oauth: Unknown scope "acounting"\. Did you mean "accounting"\? Known short names: accounting, payment, openid, /,
+    /^intuit-oauth-client-cli: Unknown scope "acounting"\. Did you mean "accounting"\? Known short names: accounting, payment, openid, /,
   );
   assert.doesNotMatch(r.stderr, /connect\/oauth2|Open this URL|Opened your browser/);
   assert.equal(r.stderr.split("\n").length, 2);
@@ -185,7 +185,7 @@ test("an unknown scope stops login before it listens or opens a browser", async 
     env,
   );
   assert.equal(raw.code, 1, raw.stderr);
-  assert.match(raw.stderr, /^intuit-oauth: Network error \(ECONNREFUSED\)/);
+  assert.match(raw.stderr, /^intuit-oauth-client-cli: Network error \(ECONNREFUSED\)/);
 });
 
 test("runtime failures exit 1", async () => {
@@ -197,7 +197,7 @@ test("runtime failures exit 1", async () => {
   const r = await runCli(["token"], env);
   assert.equal(r.code, 1, r.stderr);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^intuit-oauth: Network error \(ECONNREFUSED\)/);
+  assert.match(r.stderr, /^intuit-oauth-client-cli: Network error \(ECONNREFUSED\)/);
 });
 
 // Each command's help lists exactly the options it takes, and no other.
