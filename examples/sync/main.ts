@@ -4,7 +4,7 @@
 //
 // Without INTUIT_CLIENT_ID it runs against an in-process emulator (with a few entities made up front),
 // so it works offline. With INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET, INTUIT_REDIRECT_URI,
-// INTUIT_ENVIRONMENT and INTUIT_REALM_ID it uses the tokens the CLI stored (`intuit-oauth login`).
+// INTUIT_ENVIRONMENT and INTUIT_REALM_ID it uses the tokens the CLI stored (`intuit-oauth-client-cli login`).
 // It loads the company once, listens for webhooks on PORT (default 8090) at /webhooks, and catches up
 // through CDC every CATCHUP_INTERVAL_MS (default 5 minutes) and at start. With INTUIT_CLIENT_ID it
 // needs INTUIT_WEBHOOK_VERIFIER_TOKEN too, and exits with code 2 without it.
