@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 test("every runtime export of the protocol face is documented in docs/protocol.md", () => {
-  const doc = readFileSync(new URL("../../docs/protocol.md", import.meta.url), "utf8");
+  const doc = readFileSync(new URL("../../../../docs/protocol.md", import.meta.url), "utf8");
   const missing = Object.keys(protocol).filter((name) => !new RegExp(`\\b${name}\\b`).test(doc));
   assert.deepEqual(missing, []);
   assert.ok(Object.keys(protocol).length >= 30, Object.keys(protocol).join(", "));

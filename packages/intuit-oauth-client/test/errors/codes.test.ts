@@ -41,7 +41,7 @@ test("the code table in src/common/errors.ts and docs/api.md list exactly these 
     classes.map(([name, cls]) => [cls.code, name]).sort(),
   );
   const inUnion = new Set(Object.keys(ERROR_CLASS_NAMES));
-  const docs = readFileSync(join(root, "docs", "api.md"), "utf8");
+  const docs = readFileSync(join(root, "..", "..", "docs", "api.md"), "utf8");
   const documented = new Set([...docs.matchAll(/^\| `(ERR_[A-Z_]+)`/gm)].map((m) => m[1]));
   const codes = new Set(classes.map(([, cls]) => cls.code));
   assert.deepEqual([...inUnion].sort(), [...codes].sort());
