@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import type { BenchContext } from "./context.js";
 import { alternate, fmt, fmtX, pairedRatio, summarize, type Row, type Summary } from "./stats.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+// The library package: its dist/, and `require("intuit-oauth-client")` resolves to itself there.
+const ROOT = fileURLToPath(new URL("../packages/intuit-oauth-client/", import.meta.url));
 const PRINT_RSS = "process.stdout.write(String(process.memoryUsage().rss))";
 const SCRIPTS = {
   baseline: PRINT_RSS,

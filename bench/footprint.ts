@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 import type { BenchContext } from "./context.js";
 import { fmt, summarize, type Row } from "./stats.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+// The library package (what `npm pack` publishes) and the repository (whose node_modules hold the peer).
+const ROOT = fileURLToPath(new URL("../packages/intuit-oauth-client", import.meta.url)).replace(/\/$/, "");
+const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 interface Manifest {
   name?: string;
@@ -42,10 +44,10 @@ function packageBytes(dir: string): { bytes: number; disk: number } {
 
 /** Where `name` resolves from the package in `from`: its own node_modules, then each parent's. */
 function resolvePackage(name: string, from: string): string | undefined {
-  for (let dir = from; dir.startsWith(ROOT); dir = dirname(dir)) {
+  for (let dir = from; dir.startsWith(REPO); dir = dirname(dir)) {
     const candidate = join(dir, "node_modules", name);
     if (existsSync(join(candidate, "package.json"))) return candidate;
-    if (dir === ROOT) break;
+    if (dir === REPO) break;
   }
   return undefined;
 }
@@ -97,7 +99,7 @@ export async function benchFootprint(_ctx: BenchContext): Promise<Row[]> {
   const pack = packed[0];
   if (!pack) throw new Error("npm pack --dry-run returned nothing");
 
-  const peerDir = join(ROOT, "node_modules", "intuit-oauth");
+  const peerDir = join(REPO, "node_modules", "intuit-oauth");
   const closure = dependencyClosure(peerDir);
   const sizes = closure.dirs.map(packageBytes);
   const peerBytes = sizes.reduce((sum, s) => sum + s.bytes, 0);

@@ -10,10 +10,12 @@ import { test } from "node:test";
 import ts from "typescript";
 import { checkRepository, compareSiblings, findSiblings } from "../../scripts/check-web-siblings.js";
 
-const root = resolve(import.meta.dirname, "..", "..");
+const repo = resolve(import.meta.dirname, "..", "..");
+// Paths below are relative to the library package, where src/ and tsconfig.portable.json are.
+const root = join(repo, "packages", "intuit-oauth-client");
 
 test("every web sibling in src/ exports the same names with the same types as its Node module", () => {
-  const { pairs, problems } = checkRepository(root);
+  const { pairs, problems } = checkRepository(repo);
   assert.deepEqual(problems, []);
   const webFiles = pairs.map(([, web]) => relative(root, web));
   for (const expected of ["src/crypto/rsa.web.ts", "src/crypto/digest.web.ts", "src/common/bytes.web.ts"])
@@ -56,7 +58,7 @@ test("the check refuses a pair like the old rsa.ts (boolean) and rsa.web.ts (Pro
 });
 
 test("tsconfig.portable.json checks index.portable.ts with the web siblings and no Node-only module", () => {
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.portable.json", "--listFilesOnly"], {
     cwd: root,
     encoding: "utf8",
