@@ -40,6 +40,8 @@ import type {
   SingletonEntityName,
 } from "./entities/index.js";
 import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
+import { runReport, type ReportOptions } from "./reports.js";
+import type { Report, ReportName, ReportParams } from "./report-types.js";
 import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
 import { downloadHostRule } from "./download-hosts.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
@@ -503,6 +505,17 @@ export class QuickBooksClient {
     options?: DownloadOptions<R>,
   ): Promise<QuickBooksBody<R, never>> {
     return downloadAttachment(this.#plane, attachable, options);
+  }
+
+  /**
+   * Runs a report (`GET reports/{name}`) with its typed parameters and returns Intuit's report JSON;
+   * `reportRows` and `reportToCsv` (from `intuit-oauth-client/quickbooks`) flatten it.
+   *
+   * @example
+   * const pl = await qb.report("ProfitAndLoss", { start_date: "2026-01-01", end_date: "2026-03-31" });
+   */
+  report<N extends ReportName>(name: N, params?: ReportParams<N>, options?: ReportOptions): Promise<Report> {
+    return runReport(this.#plane, name, params, options);
   }
 }
 
