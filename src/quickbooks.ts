@@ -24,3 +24,14 @@ export { isReportName, reportQuery } from "./api/reports.js";
 export type { ReportOptions } from "./api/reports.js";
 export { reportColumns, reportRows, reportToCsv } from "./api/report-rows.js";
 export type { ReportCsvOptions, ReportLine } from "./api/report-rows.js";
+export { PDF_ENTITIES, SENDABLE_ENTITIES, VOIDABLE_ENTITIES } from "./api/documents.js";
+export type { ExchangeRateOptions, PdfOptions, SendOptions } from "./api/documents.js";
+export { writeRefusal, isReadOnly } from "./api/entities/index.js";
+export type {
+  ExchangeRateUpdate,
+  PdfEntityName,
+  ReadOnlyEntityName,
+  SendableEntityName,
+  UpdatableEntityName,
+  VoidableEntityName,
+} from "./api/entities/index.js";
