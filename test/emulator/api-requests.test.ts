@@ -145,10 +145,12 @@ test("WHERE filters on the common fields (=, !=, <, >, IN, LIKE, AND, dotted, re
     await ids("select * from Customer where DisplayName like '%s%' and Active = true"),
     ["1", "2", "3", "5"], // not "Diego Rodriguez"
   );
+  // A created customer has Balance 0, as in production, so it matches too.
   assert.deepEqual(await ids("select * from Customer where Id != '1' and Id != '2' and Balance >= 0"), [
     "3",
     "4",
     "5",
+    "101",
   ]);
   assert.deepEqual(
     await ids(
@@ -221,6 +223,7 @@ test('MAXRESULTS above 1000 is a 4001 fault (maxResultsOverLimit: "cap" caps it 
   assert.deepEqual(await ids("select * from Customer where Balance >= 0 startposition 4 maxresults 1000"), [
     "4",
     "5",
+    "101",
   ]);
   await withEmulator({ maxResultsOverLimit: "cap" }, async (other, t) => {
     const capped = await call(
