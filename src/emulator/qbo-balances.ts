@@ -45,7 +45,14 @@ function effects(entity: string, txn: Entity | undefined): Effect[] {
   return out;
 }
 
-function adjust(ctx: EmulatorContext, realmId: string, entity: string, id: string, field: string, by: number) {
+function adjust(
+  ctx: EmulatorContext,
+  realmId: string,
+  entity: string,
+  id: string,
+  field: string,
+  by: number,
+) {
   const found = findEntity(ctx, realmId, entity, id);
   if (found) found[field] = money(num(found[field]) + by);
   return found;

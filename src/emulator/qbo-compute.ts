@@ -14,18 +14,10 @@ export const SALES_FORMS = new Set(["Invoice", "Estimate", "SalesReceipt", "Cred
 /** Documents with a DocNumber sequence of their own (production numbers these unless custom numbering is on). */
 const NUMBERED = new Set([...SALES_FORMS, "PurchaseOrder"]);
 /** Documents whose total is the sum of their lines. */
-const LINE_TOTALS = new Set([
-  ...SALES_FORMS,
-  "Bill",
-  "Purchase",
-  "PurchaseOrder",
-  "VendorCredit",
-  "Deposit",
-]);
+const LINE_TOTALS = new Set([...SALES_FORMS, "Bill", "Purchase", "PurchaseOrder", "VendorCredit", "Deposit"]);
 /** Documents with an open balance: what is still owed on them. */
 const OPEN_BALANCE = new Set(["Invoice", "Bill", "CreditMemo"]);
 const FIRST_DOC_NUMBER = 1001;
-
 
 function addDays(date: string, days: number): string {
   const t = Date.parse(`${date}T00:00:00Z`);
@@ -114,7 +106,9 @@ export function transactionFields(
   out["TxnDate"] = txnDate;
   if (NUMBERED.has(entity) && (typeof body["DocNumber"] !== "string" || body["DocNumber"] === ""))
     out["DocNumber"] =
-      typeof previous?.["DocNumber"] === "string" ? previous["DocNumber"] : nextDocNumber(ctx, realmId, entity);
+      typeof previous?.["DocNumber"] === "string"
+        ? previous["DocNumber"]
+        : nextDocNumber(ctx, realmId, entity);
   if ((entity === "Invoice" || entity === "Bill") && typeof body["DueDate"] !== "string")
     out["DueDate"] = dueDate(ctx, realmId, body, txnDate);
   const home = homeCurrency(ctx, realmId);
@@ -125,14 +119,19 @@ export function transactionFields(
       lines
         .filter((l) => l["DetailType"] !== "DiscountLineDetail")
         .reduce((s, l) => s + num(l["Amount"]), 0) -
-        lines.filter((l) => l["DetailType"] === "DiscountLineDetail").reduce((s, l) => s + num(l["Amount"]), 0),
+        lines
+          .filter((l) => l["DetailType"] === "DiscountLineDetail")
+          .reduce((s, l) => s + num(l["Amount"]), 0),
     );
     let total = subtotal;
     if (SALES_FORMS.has(entity)) {
       const tax = taxDetail(ctx, realmId, body, lines);
       out["TxnTaxDetail"] = tax;
       total = money(subtotal + num(tax["TotalTax"]));
-      out["Line"] = [...lines, { Amount: subtotal, DetailType: "SubTotalLineDetail", SubTotalLineDetail: {} }];
+      out["Line"] = [
+        ...lines,
+        { Amount: subtotal, DetailType: "SubTotalLineDetail", SubTotalLineDetail: {} },
+      ];
     } else out["Line"] = lines;
     out["TotalAmt"] = total;
   } else if (Array.isArray(body["Line"])) out["Line"] = numberedLines(body["Line"]);

@@ -43,7 +43,9 @@ export function documentPdf(entity: string, doc: Entity): Buffer {
       offsets[n] = at;
       const bytes = Buffer.concat([
         Buffer.from(`${n} 0 obj\n${head}`, "latin1"),
-        ...(stream ? [Buffer.from("\nstream\n", "latin1"), stream, Buffer.from("\nendstream", "latin1")] : []),
+        ...(stream
+          ? [Buffer.from("\nstream\n", "latin1"), stream, Buffer.from("\nendstream", "latin1")]
+          : []),
         Buffer.from("\nendobj\n", "latin1"),
       ]);
       parts.push(bytes);
@@ -61,7 +63,10 @@ export function documentPdf(entity: string, doc: Entity): Buffer {
     const padding = Buffer.alloc(paddingLength);
     for (let b = 0; b < 256; b++) padding[b] = b;
     for (let i = 256, block = 0; i < padding.length; block++)
-      i += createHash("sha256").update(`${entity}:${id}:${number}:${total}:${block}`).digest().copy(padding, i);
+      i += createHash("sha256")
+        .update(`${entity}:${id}:${number}:${total}:${block}`)
+        .digest()
+        .copy(padding, i);
     object(6, `<< /Length ${String(paddingLength).padStart(6, "0")} >>`, padding);
     parts.push(Buffer.from(xref(offsets, at), "latin1"));
     return Buffer.concat(parts);

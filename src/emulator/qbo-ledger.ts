@@ -56,7 +56,12 @@ export const POSTING_TYPES = [
   "Transfer",
 ] as const;
 
-function account(ctx: EmulatorContext, realmId: string, ref: unknown, fallback: LedgerAccount): LedgerAccount {
+function account(
+  ctx: EmulatorContext,
+  realmId: string,
+  ref: unknown,
+  fallback: LedgerAccount,
+): LedgerAccount {
   const id = refValue(ref);
   const found = id === undefined ? undefined : findEntity(ctx, realmId, "Account", id);
   if (!found) return fallback;
@@ -64,7 +69,13 @@ function account(ctx: EmulatorContext, realmId: string, ref: unknown, fallback: 
   return { id, name: displayName(found) ?? id ?? "", type, classification: classification(type) };
 }
 
-function itemAccount(ctx: EmulatorContext, realmId: string, line: Entity, field: string, fallback: LedgerAccount) {
+function itemAccount(
+  ctx: EmulatorContext,
+  realmId: string,
+  line: Entity,
+  field: string,
+  fallback: LedgerAccount,
+) {
   const detail = (line["SalesItemLineDetail"] ?? line["ItemBasedExpenseLineDetail"] ?? {}) as Entity;
   const itemId = refValue(detail["ItemRef"]);
   const item = itemId === undefined ? undefined : findEntity(ctx, realmId, "Item", itemId);
@@ -90,7 +101,13 @@ export function postings(ctx: EmulatorContext, realmId: string): Posting[] {
         txnId: String(txn["Id"]),
         docNumber: String(txn["DocNumber"] ?? ""),
         ...(partyEntity && partyId
-          ? { party: { entity: partyEntity, id: partyId, name: (partyRecord && displayName(partyRecord)) ?? partyId } }
+          ? {
+              party: {
+                entity: partyEntity,
+                id: partyId,
+                name: (partyRecord && displayName(partyRecord)) ?? partyId,
+              },
+            }
           : {}),
       };
       const post = (acct: LedgerAccount, amount: number) => {
@@ -102,7 +119,12 @@ export function postings(ctx: EmulatorContext, realmId: string): Posting[] {
 }
 
 /** The postings of one transaction, as [account, debit-positive amount]. */
-function entries(ctx: EmulatorContext, realmId: string, type: string, txn: Entity): Array<[LedgerAccount, number]> {
+function entries(
+  ctx: EmulatorContext,
+  realmId: string,
+  type: string,
+  txn: Entity,
+): Array<[LedgerAccount, number]> {
   const total = num(txn["TotalAmt"]);
   const tax = num((txn["TxnTaxDetail"] as Entity | undefined)?.["TotalTax"]);
   const income = (sign: number) =>
@@ -121,7 +143,11 @@ function entries(ctx: EmulatorContext, realmId: string, type: string, txn: Entit
   const deposit = account(ctx, realmId, txn["DepositToAccountRef"], UNDEPOSITED);
   switch (type) {
     case "Invoice":
-      return [[account(ctx, realmId, txn["ARAccountRef"], RECEIVABLE), total], ...income(-1), [SALES_TAX, -tax]];
+      return [
+        [account(ctx, realmId, txn["ARAccountRef"], RECEIVABLE), total],
+        ...income(-1),
+        [SALES_TAX, -tax],
+      ];
     case "SalesReceipt":
       return [[deposit, total], ...income(-1), [SALES_TAX, -tax]];
     case "CreditMemo":
@@ -129,7 +155,10 @@ function entries(ctx: EmulatorContext, realmId: string, type: string, txn: Entit
     case "RefundReceipt":
       return [[deposit, -total], ...income(1), [SALES_TAX, tax]];
     case "Payment":
-      return [[deposit, total], [account(ctx, realmId, txn["ARAccountRef"], RECEIVABLE), -total]];
+      return [
+        [deposit, total],
+        [account(ctx, realmId, txn["ARAccountRef"], RECEIVABLE), -total],
+      ];
     case "Deposit":
       return [
         [deposit, total],
@@ -146,7 +175,10 @@ function entries(ctx: EmulatorContext, realmId: string, type: string, txn: Entit
       const payFrom =
         (txn["CheckPayment"] as Entity | undefined)?.["BankAccountRef"] ??
         (txn["CreditCardPayment"] as Entity | undefined)?.["CCAccountRef"];
-      return [[PAYABLE, total], [account(ctx, realmId, payFrom, UNDEPOSITED), -total]];
+      return [
+        [PAYABLE, total],
+        [account(ctx, realmId, payFrom, UNDEPOSITED), -total],
+      ];
     }
     case "Purchase": {
       const sign = txn["Credit"] === true ? -1 : 1;

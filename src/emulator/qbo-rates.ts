@@ -84,7 +84,10 @@ export function taxService(ctx: EmulatorContext, realmId: string, body: Entity):
     Taxable: true,
     TaxGroup: rates.length > 1,
     SalesTaxRateList: {
-      TaxRateDetail: rates.map((r) => ({ TaxRateRef: { value: r["Id"], name: r["Name"] }, TaxTypeApplicable: "TaxOnAmount" })),
+      TaxRateDetail: rates.map((r) => ({
+        TaxRateRef: { value: r["Id"], name: r["Name"] },
+        TaxTypeApplicable: "TaxOnAmount",
+      })),
     },
     PurchaseTaxRateList: { TaxRateDetail: [] },
   });

@@ -86,13 +86,21 @@ function period(ctx: EmulatorContext, params: URLSearchParams, fallback: string)
     ["end_date", end],
   ] as const)
     if (value !== null && (!DATE.test(value) || Number.isNaN(Date.parse(value))))
-      return { Message: "Invalid date", Detail: `${name} ${value} is not a date (yyyy-MM-dd).`, code: "4001", element: name };
+      return {
+        Message: "Invalid date",
+        Detail: `${name} ${value} is not a date (yyyy-MM-dd).`,
+        code: "4001",
+        element: name,
+      };
   const macro = params.get("date_macro") ?? (start || end ? undefined : fallback);
   const [y, m] = [Number(today.slice(0, 4)), today.slice(5, 7)];
   const macros: Record<string, [string, string]> = {
     today: [today, today],
     yesterday: [shift(today, -1), shift(today, -1)],
-    "this month": [`${y}-${m}-01`, shift(`${m === "12" ? y + 1 : y}-${m === "12" ? "01" : String(Number(m) + 1).padStart(2, "0")}-01`, -1)],
+    "this month": [
+      `${y}-${m}-01`,
+      shift(`${m === "12" ? y + 1 : y}-${m === "12" ? "01" : String(Number(m) + 1).padStart(2, "0")}-01`, -1),
+    ],
     "this month-to-date": [`${y}-${m}-01`, today],
     "this year": [`${y}-01-01`, `${y}-12-31`],
     "this year-to-date": [`${y}-01-01`, today],
@@ -104,7 +112,12 @@ function period(ctx: EmulatorContext, params: URLSearchParams, fallback: string)
   if (macro !== undefined && !start && !end) {
     const range = macros[macro.toLowerCase()];
     if (!range)
-      return { Message: "Invalid date macro", Detail: `date_macro ${macro} is not supported.`, code: "4001", element: "date_macro" };
+      return {
+        Message: "Invalid date macro",
+        Detail: `date_macro ${macro} is not supported.`,
+        code: "4001",
+        element: "date_macro",
+      };
     return { start: range[0], end: range[1], macro, cash };
   }
   return { start: start ?? `${y}-01-01`, end: end ?? today, cash };
@@ -137,7 +150,12 @@ const columns = (...cols: Array<[string, string, string?]>) => ({
 
 /** Postings filtered by the request's customer/vendor ids; under cash basis only what was paid. */
 function books(ctx: EmulatorContext, realmId: string, params: URLSearchParams, p: Period): Posting[] {
-  const ids = (name: string) => params.get(name)?.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = (name: string) =>
+    params
+      .get(name)
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   const customers = ids("customer");
   const vendors = ids("vendor");
   const paidShare = new Map<string, number>();
@@ -219,7 +237,9 @@ function profitAndLoss(list: Posting[], p: Period): Row[] {
 function balanceSheet(list: Posting[], p: Period): Row[] {
   const sums = byAccount(list.filter((x) => upTo(x, p)));
   const of = (c: string) => sums.filter((s) => s.account.classification === c);
-  const netIncome = money(-of("Revenue").reduce((s, a) => s + a.amount, 0) - of("Expense").reduce((s, a) => s + a.amount, 0));
+  const netIncome = money(
+    -of("Revenue").reduce((s, a) => s + a.amount, 0) - of("Expense").reduce((s, a) => s + a.amount, 0),
+  );
   const assets = accountSection("Assets", "TotalAssets", of("Asset"), 1);
   const liabilities = accountSection("Liabilities", "Liabilities", of("Liability"), -1);
   const equitySums = of("Equity");
@@ -232,18 +252,34 @@ function balanceSheet(list: Posting[], p: Period): Row[] {
   const both = money(liabilities.total + equityTotal);
   return [
     { ...assets.row, Summary: { ColData: [cell("TOTAL ASSETS"), cell(fmt(assets.total))] } },
-    section("Liabilities and Equity", [liabilities.row, equity], [cell("TOTAL LIABILITIES AND EQUITY"), cell(fmt(both))], "TotalLiabilitiesAndEquity"),
+    section(
+      "Liabilities and Equity",
+      [liabilities.row, equity],
+      [cell("TOTAL LIABILITIES AND EQUITY"), cell(fmt(both))],
+      "TotalLiabilitiesAndEquity",
+    ),
   ];
 }
 
 function trialBalance(list: Posting[], p: Period): Row[] {
   const sums = byAccount(list.filter((x) => upTo(x, p)));
   const rows = sums.map((a) =>
-    data(cell(a.account.name, a.account.id), cell(a.amount > 0 ? fmt(a.amount) : ""), cell(a.amount < 0 ? fmt(-a.amount) : "")),
+    data(
+      cell(a.account.name, a.account.id),
+      cell(a.amount > 0 ? fmt(a.amount) : ""),
+      cell(a.amount < 0 ? fmt(-a.amount) : ""),
+    ),
   );
   const debit = sums.filter((a) => a.amount > 0).reduce((s, a) => s + a.amount, 0);
   const credit = sums.filter((a) => a.amount < 0).reduce((s, a) => s - a.amount, 0);
-  return [...rows, { Summary: { ColData: [cell("TOTAL"), cell(fmt(debit)), cell(fmt(credit))] }, type: "Section", group: "GrandTotal" }];
+  return [
+    ...rows,
+    {
+      Summary: { ColData: [cell("TOTAL"), cell(fmt(debit)), cell(fmt(credit))] },
+      type: "Section",
+      group: "GrandTotal",
+    },
+  ];
 }
 
 function generalLedger(list: Posting[], p: Period): Row[] {
@@ -255,9 +291,23 @@ function generalLedger(list: Posting[], p: Period): Row[] {
       .sort((a, b) => a.date.localeCompare(b.date))
       .map((x) => {
         balance = money(balance + x.amount);
-        return data(cell(x.date), cell(x.txnType, x.txnId), cell(x.docNumber), cell(x.party?.name ?? "", x.party?.id), cell(fmt(x.amount)), cell(fmt(balance)));
+        return data(
+          cell(x.date),
+          cell(x.txnType, x.txnId),
+          cell(x.docNumber),
+          cell(x.party?.name ?? "", x.party?.id),
+          cell(fmt(x.amount)),
+          cell(fmt(balance)),
+        );
       });
-    return section(account.name, rows, [cell(`Total for ${account.name}`), cell(""), cell(""), cell(""), cell(fmt(balance)), cell("")]);
+    return section(account.name, rows, [
+      cell(`Total for ${account.name}`),
+      cell(""),
+      cell(""),
+      cell(""),
+      cell(fmt(balance)),
+      cell(""),
+    ]);
   });
 }
 
@@ -268,9 +318,18 @@ function bucket(due: string, asOf: string): number {
 }
 
 /** Open documents (invoices or bills with a Balance) of the request's parties, as of the period's end. */
-function openDocs(ctx: EmulatorContext, realmId: string, type: "Invoice" | "Bill", params: URLSearchParams, p: Period) {
+function openDocs(
+  ctx: EmulatorContext,
+  realmId: string,
+  type: "Invoice" | "Bill",
+  params: URLSearchParams,
+  p: Period,
+) {
   const partyEntity = type === "Invoice" ? "Customer" : "Vendor";
-  const filter = params.get(type === "Invoice" ? "customer" : "vendor")?.split(",").map((s) => s.trim());
+  const filter = params
+    .get(type === "Invoice" ? "customer" : "vendor")
+    ?.split(",")
+    .map((s) => s.trim());
   return listEntities(ctx, realmId, type)
     .filter((d) => num(d["Balance"]) !== 0 && String(d["TxnDate"] ?? "") <= p.end)
     .map((d) => {
@@ -281,7 +340,13 @@ function openDocs(ctx: EmulatorContext, realmId: string, type: "Invoice" | "Bill
     .filter((x) => !filter || filter.includes(x.id));
 }
 
-function aged(ctx: EmulatorContext, realmId: string, type: "Invoice" | "Bill", params: URLSearchParams, p: Period): Row[] {
+function aged(
+  ctx: EmulatorContext,
+  realmId: string,
+  type: "Invoice" | "Bill",
+  params: URLSearchParams,
+  p: Period,
+): Row[] {
   const byParty = new Map<string, { name: string; amounts: number[] }>();
   for (const x of openDocs(ctx, realmId, type, params, p)) {
     const e = byParty.get(x.id) ?? { name: x.name, amounts: [0, 0, 0, 0, 0] };
@@ -290,36 +355,93 @@ function aged(ctx: EmulatorContext, realmId: string, type: "Invoice" | "Bill", p
     byParty.set(x.id, e);
   }
   const rows = [...byParty].map(([id, e]) =>
-    data(cell(e.name, id), ...e.amounts.map((a) => cell(a ? fmt(a) : "")), cell(fmt(e.amounts.reduce((s, a) => s + a, 0)))),
+    data(
+      cell(e.name, id),
+      ...e.amounts.map((a) => cell(a ? fmt(a) : "")),
+      cell(fmt(e.amounts.reduce((s, a) => s + a, 0))),
+    ),
   );
   const totals = BUCKETS.map((_, i) => [...byParty.values()].reduce((s, e) => s + (e.amounts[i] ?? 0), 0));
-  return [...rows, { Summary: { ColData: [cell("TOTAL"), ...totals.map((t) => cell(fmt(t))), cell(fmt(totals.reduce((s, t) => s + t, 0)))] }, type: "Section", group: "GrandTotal" }];
+  return [
+    ...rows,
+    {
+      Summary: {
+        ColData: [
+          cell("TOTAL"),
+          ...totals.map((t) => cell(fmt(t))),
+          cell(fmt(totals.reduce((s, t) => s + t, 0))),
+        ],
+      },
+      type: "Section",
+      group: "GrandTotal",
+    },
+  ];
 }
 
-function agedDetail(ctx: EmulatorContext, realmId: string, type: "Invoice" | "Bill", params: URLSearchParams, p: Period): Row[] {
+function agedDetail(
+  ctx: EmulatorContext,
+  realmId: string,
+  type: "Invoice" | "Bill",
+  params: URLSearchParams,
+  p: Period,
+): Row[] {
   const docs = openDocs(ctx, realmId, type, params, p);
-  const titles = ["Current", "1 - 30 days past due", "31 - 60 days past due", "61 - 90 days past due", "91 or more days past due"];
+  const titles = [
+    "Current",
+    "1 - 30 days past due",
+    "31 - 60 days past due",
+    "61 - 90 days past due",
+    "91 or more days past due",
+  ];
   return titles.flatMap((title, i) => {
     const here = docs.filter((x) => bucket(x.due, p.end) === i);
     if (here.length === 0) return [];
     const rows = here.map((x) =>
-      data(cell(String(x.d["TxnDate"])), cell(type, String(x.d["Id"])), cell(String(x.d["DocNumber"] ?? "")), cell(x.name, x.id), cell(x.due), cell(fmt(num(x.d["TotalAmt"]))), cell(fmt(num(x.d["Balance"])))),
+      data(
+        cell(String(x.d["TxnDate"])),
+        cell(type, String(x.d["Id"])),
+        cell(String(x.d["DocNumber"] ?? "")),
+        cell(x.name, x.id),
+        cell(x.due),
+        cell(fmt(num(x.d["TotalAmt"]))),
+        cell(fmt(num(x.d["Balance"]))),
+      ),
     );
     const open = here.reduce((s, x) => s + num(x.d["Balance"]), 0);
     const amount = here.reduce((s, x) => s + num(x.d["TotalAmt"]), 0);
-    return [section(title, rows, [cell(`Total for ${title}`), cell(""), cell(""), cell(""), cell(""), cell(fmt(amount)), cell(fmt(open))])];
+    return [
+      section(title, rows, [
+        cell(`Total for ${title}`),
+        cell(""),
+        cell(""),
+        cell(""),
+        cell(""),
+        cell(fmt(amount)),
+        cell(fmt(open)),
+      ]),
+    ];
   });
 }
 
 /** Customer or vendor balances as the entities hold them (open balances included), non-zero ones. */
-function partyBalances(ctx: EmulatorContext, realmId: string, entity: "Customer" | "Vendor", params: URLSearchParams): Row[] {
-  const filter = params.get(entity === "Customer" ? "customer" : "vendor")?.split(",").map((s) => s.trim());
+function partyBalances(
+  ctx: EmulatorContext,
+  realmId: string,
+  entity: "Customer" | "Vendor",
+  params: URLSearchParams,
+): Row[] {
+  const filter = params
+    .get(entity === "Customer" ? "customer" : "vendor")
+    ?.split(",")
+    .map((s) => s.trim());
   const parties = listEntities(ctx, realmId, entity).filter(
     (c) => num(c["Balance"]) !== 0 && (!filter || filter.includes(String(c["Id"]))),
   );
   const total = parties.reduce((s, c) => s + num(c["Balance"]), 0);
   return [
-    ...parties.map((c) => data(cell(displayName(c) ?? String(c["Id"]), String(c["Id"])), cell(fmt(num(c["Balance"]))))),
+    ...parties.map((c) =>
+      data(cell(displayName(c) ?? String(c["Id"]), String(c["Id"])), cell(fmt(num(c["Balance"])))),
+    ),
     { Summary: { ColData: [cell("TOTAL"), cell(fmt(total))] }, type: "Section", group: "GrandTotal" },
   ];
 }
@@ -335,7 +457,16 @@ function transactionList(list: Posting[], p: Period): Row[] {
   }
   return [...seen.values()]
     .sort((a, b) => a.date.localeCompare(b.date))
-    .map((x) => data(cell(x.date), cell(x.txnType, x.txnId), cell(x.docNumber), cell(x.party?.name ?? "", x.party?.id), cell(x.account.name, x.account.id), cell(fmt(x.total))));
+    .map((x) =>
+      data(
+        cell(x.date),
+        cell(x.txnType, x.txnId),
+        cell(x.docNumber),
+        cell(x.party?.name ?? "", x.party?.id),
+        cell(x.account.name, x.account.id),
+        cell(fmt(x.total)),
+      ),
+    );
 }
 
 /** The report document for `GET reports/{name}`, or undefined when the name is not a report production serves. */
@@ -347,7 +478,8 @@ export function report(
 ): Record<string, unknown> | FaultError | undefined {
   const name = BY_LOWER.get(rawName.toLowerCase());
   if (!name) return undefined;
-  const datedDefault = name === "BalanceSheet" || name === "TrialBalance" ? "This Fiscal Year-to-date" : "This Month-to-date";
+  const datedDefault =
+    name === "BalanceSheet" || name === "TrialBalance" ? "This Fiscal Year-to-date" : "This Month-to-date";
   const p = period(ctx, params, name.startsWith("Aged") || name.endsWith("Balance") ? "Today" : datedDefault);
   if ("code" in p) return p;
   const list = () => books(ctx, realmId, params, p);
@@ -367,21 +499,40 @@ export function report(
       break;
     case "GeneralLedger":
       [cols, rows] = [
-        columns(["Date", "Date", "tx_date"], ["Transaction Type", "String", "txn_type"], ["Num", "String", "doc_num"], ["Name", "String", "name"], ["Amount", "Money", "subt_nat_amount"], ["Balance", "Money", "rbal_nat_amount"]),
+        columns(
+          ["Date", "Date", "tx_date"],
+          ["Transaction Type", "String", "txn_type"],
+          ["Num", "String", "doc_num"],
+          ["Name", "String", "name"],
+          ["Amount", "Money", "subt_nat_amount"],
+          ["Balance", "Money", "rbal_nat_amount"],
+        ),
         generalLedger(list(), p),
       ];
       break;
     case "AgedReceivables":
     case "AgedPayables":
       [cols, rows] = [
-        columns(["", name === "AgedReceivables" ? "Customer" : "Vendor"], ...BUCKETS.map(money$), money$("Total")),
+        columns(
+          ["", name === "AgedReceivables" ? "Customer" : "Vendor"],
+          ...BUCKETS.map(money$),
+          money$("Total"),
+        ),
         aged(ctx, realmId, name === "AgedReceivables" ? "Invoice" : "Bill", params, p),
       ];
       break;
     case "AgedReceivableDetail":
     case "AgedPayableDetail":
       [cols, rows] = [
-        columns(["Date", "Date", "tx_date"], ["Transaction Type", "String", "txn_type"], ["Num", "String", "doc_num"], [name === "AgedReceivableDetail" ? "Customer" : "Vendor", "String", "cust_name"], ["Due Date", "Date", "due_date"], ["Amount", "Money", "subt_amount"], ["Open Balance", "Money", "subt_open_bal"]),
+        columns(
+          ["Date", "Date", "tx_date"],
+          ["Transaction Type", "String", "txn_type"],
+          ["Num", "String", "doc_num"],
+          [name === "AgedReceivableDetail" ? "Customer" : "Vendor", "String", "cust_name"],
+          ["Due Date", "Date", "due_date"],
+          ["Amount", "Money", "subt_amount"],
+          ["Open Balance", "Money", "subt_open_bal"],
+        ),
         agedDetail(ctx, realmId, name === "AgedReceivableDetail" ? "Invoice" : "Bill", params, p),
       ];
       break;
@@ -394,13 +545,26 @@ export function report(
       break;
     case "TransactionList":
       [cols, rows] = [
-        columns(["Date", "Date", "tx_date"], ["Transaction Type", "String", "txn_type"], ["Num", "String", "doc_num"], ["Name", "String", "name"], ["Account", "String", "account_name"], ["Amount", "Money", "subt_nat_amount"]),
+        columns(
+          ["Date", "Date", "tx_date"],
+          ["Transaction Type", "String", "txn_type"],
+          ["Num", "String", "doc_num"],
+          ["Name", "String", "name"],
+          ["Account", "String", "account_name"],
+          ["Amount", "Money", "subt_nat_amount"],
+        ),
         transactionList(list(), p),
       ];
       break;
     default:
       [cols, rows] = [columns(account, ["Total", "Money", "total"]), []];
   }
-  const empty = rows.every((r) => r["type"] === "Section" && !r["Rows"] && r["group"] === "GrandTotal") || rows.length === 0;
-  return { Header: header(ctx, realmId, name, p, empty), Columns: cols, Rows: rows.length > 0 ? { Row: rows } : {} };
+  const empty =
+    rows.every((r) => r["type"] === "Section" && !r["Rows"] && r["group"] === "GrandTotal") ||
+    rows.length === 0;
+  return {
+    Header: header(ctx, realmId, name, p, empty),
+    Columns: cols,
+    Rows: rows.length > 0 ? { Row: rows } : {},
+  };
 }

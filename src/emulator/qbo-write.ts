@@ -94,7 +94,9 @@ export function operationOf(
       (op as WriteOperation | undefined) ??
       (body["Id"] === undefined && spec?.kind !== "rate" ? "create" : "update");
   if (chosen !== "void" && spec?.refuses?.includes(chosen))
-    return unsupported(`Operation ${chosen[0]?.toUpperCase()}${chosen.slice(1)} is not supported for ${entity}.`);
+    return unsupported(
+      `Operation ${chosen[0]?.toUpperCase()}${chosen.slice(1)} is not supported for ${entity}.`,
+    );
   return chosen;
 }
 

@@ -231,7 +231,14 @@ function route(call: Call, rest: string): Reply {
     if (isFault(doc)) return refuse(call, doc);
     return { status: 200, headers: [["content-type", "application/pdf"]], body: documentPdf(spec.name, doc) };
   }
-  if (post && spec && SEND_ENTITIES.has(spec.name) && id !== undefined && sub === "send" && parts.length === 3) {
+  if (
+    post &&
+    spec &&
+    SEND_ENTITIES.has(spec.name) &&
+    id !== undefined &&
+    sub === "send" &&
+    parts.length === 3
+  ) {
     const doc = savedDocument(ctx, realmId, spec.name, id);
     const sent = isFault(doc) ? doc : sendDocument(ctx, realmId, spec.name, doc, params.get("sendTo"));
     return isFault(sent) ? refuse(call, sent) : reply(call, { [spec.name]: sent });

@@ -142,7 +142,10 @@ test("invoice PDF of a saved invoice: 64 KiB, %PDF-1.4, every byte value, stable
   const create = async (amount: number) => {
     const res = await api(emu, token, `${REALM_1}/invoice`, {
       method: "POST",
-      body: JSON.stringify({ CustomerRef: { value: "1" }, Line: [{ Amount: amount, DetailType: "SalesItemLineDetail" }] }),
+      body: JSON.stringify({
+        CustomerRef: { value: "1" },
+        Line: [{ Amount: amount, DetailType: "SalesItemLineDetail" }],
+      }),
     });
     assert.equal(res.status, 200);
     return String(((await res.json()) as { Invoice: { Id: string } }).Invoice.Id);
