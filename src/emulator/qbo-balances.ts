@@ -2,7 +2,9 @@
 // up its parents) moves with invoices, payments and credit memos; a vendor's with bills, bill payments
 // and vendor credits; an invoice's or bill's Balance with the payments linked to it. Each write undoes
 // the old version's effect and applies the new one's, so updates, voids and deletes stay consistent.
+// A moved entity gets a new SyncToken and LastUpdatedTime, as any change (U: production's exact rule).
 import type { EmulatorContext } from "./context.js";
+import { entityTime } from "./intuit-time.js";
 import { money, num } from "./qbo-money.js";
 import { refValue } from "./qbo-schema.js";
 import { findEntity, type Entity } from "./qbo-store.js";
@@ -45,6 +47,10 @@ function effects(entity: string, txn: Entity | undefined): Effect[] {
   return out;
 }
 
+/**
+ * Moves one balance. The moved entity is changed like any other update (SyncToken + 1, LastUpdatedTime),
+ * so an old SyncToken is stale afterwards and CDC lists the entity: a mirror converges.
+ */
 function adjust(
   ctx: EmulatorContext,
   realmId: string,
@@ -54,8 +60,16 @@ function adjust(
   by: number,
 ) {
   const found = findEntity(ctx, realmId, entity, id);
-  if (found) found[field] = money(num(found[field]) + by);
+  if (!found) return undefined;
+  found[field] = money(num(found[field]) + by);
+  touch(ctx, found);
   return found;
+}
+
+function touch(ctx: EmulatorContext, found: Entity): void {
+  found["SyncToken"] = String(Number(found["SyncToken"] ?? "0") + 1);
+  const meta = (found["MetaData"] ?? {}) as Record<string, unknown>;
+  found["MetaData"] = { ...meta, LastUpdatedTime: entityTime(ctx.clock.now()) };
 }
 
 /** Moves the balances from what `before` did to what `after` does (either may be absent). */
@@ -77,6 +91,7 @@ export function followBalances(
       // BalanceWithJobs: the customer's own and every parent's, up the tree (at most 5 levels in QuickBooks).
       for (let depth = 0; customer && depth < 6; depth++) {
         customer["BalanceWithJobs"] = money(num(customer["BalanceWithJobs"]) + change.amount);
+        if (depth > 0) touch(ctx, customer);
         const parent = refValue(customer["ParentRef"]);
         customer = parent === undefined ? undefined : findEntity(ctx, realmId, "Customer", parent);
       }
