@@ -17,6 +17,8 @@ const library: Record<string, string> = {
   testing: "src/testing/index.ts",
   // The stateless protocol functions (`intuit-oauth-client/protocol`).
   protocol: "src/protocol.ts",
+  // Report names and readers, and what each entity allows (`intuit-oauth-client/quickbooks`).
+  quickbooks: "src/quickbooks.ts",
 };
 
 // The CLI uses the library only through its public faces; point those imports at the built
@@ -24,8 +26,8 @@ const library: Record<string, string> = {
 const usePublishedFaces: Plugin = {
   name: "cli-uses-published-faces",
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/(index|emulator\/index)\.js$/ }, (args) => ({
-      path: args.path === "../index.js" ? "./index.js" : "./emulator.js",
+    build.onResolve({ filter: /^\.\.\/(index|quickbooks|emulator\/index)\.js$/ }, (args) => ({
+      path: args.path === "../emulator/index.js" ? "./emulator.js" : args.path.replace("../", "./"),
       external: true,
     }));
   },

@@ -37,9 +37,25 @@ import type {
   EntityName,
   EntityOf,
   EntityUpdate,
+  ExchangeRate,
+  PdfEntityName,
+  SendableEntityName,
   SingletonEntityName,
+  UpdatableEntityName,
+  VoidableEntityName,
 } from "./entities/index.js";
 import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
+import { runReport, type ReportOptions } from "./reports.js";
+import {
+  documentPdf,
+  readExchangeRate,
+  sendDocument,
+  voidEntity,
+  type ExchangeRateOptions,
+  type PdfOptions,
+  type SendOptions,
+} from "./documents.js";
+import type { Report, ReportName, ReportParams } from "./report-types.js";
 import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
 import { downloadHostRule } from "./download-hosts.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
@@ -423,7 +439,7 @@ export class QuickBooksClient {
    * @example
    * await qb.update("Customer", { Id: c.Id!, SyncToken: c.SyncToken!, Notes: "VIP" });
    */
-  update<K extends EntityName>(
+  update<K extends UpdatableEntityName>(
     entity: K,
     changes: EntityUpdate<K>,
     options?: EntityUpdateOptions,
@@ -503,6 +519,67 @@ export class QuickBooksClient {
     options?: DownloadOptions<R>,
   ): Promise<QuickBooksBody<R, never>> {
     return downloadAttachment(this.#plane, attachable, options);
+  }
+
+  /**
+   * Runs a report (`GET reports/{name}`) with its typed parameters and returns Intuit's report JSON;
+   * `reportRows` and `reportToCsv` (from `intuit-oauth-client/quickbooks`) flatten it.
+   *
+   * @example
+   * const pl = await qb.report("ProfitAndLoss", { start_date: "2026-01-01", end_date: "2026-03-31" });
+   */
+  report<N extends ReportName>(name: N, params?: ReportParams<N>, options?: ReportOptions): Promise<Report> {
+    return runReport(this.#plane, name, params, options);
+  }
+
+  /**
+   * Voids a transaction (Invoice, Payment, SalesReceipt, BillPayment) with the wire form Intuit takes
+   * for it; the answer is the voided entity. Safe to retry: it carries a requestid.
+   *
+   * @example
+   * await qb.void("Payment", { Id: p.Id!, SyncToken: p.SyncToken! });
+   */
+  void<K extends VoidableEntityName>(
+    entity: K,
+    key: EntityKey,
+    options?: EntityWriteOptions,
+  ): Promise<EntityOf<K>> {
+    return voidEntity(this.#plane, entity, key, options);
+  }
+
+  /**
+   * Emails a document (`POST {entity}/{id}/send`), to `to` or its own address. Named `email` because
+   * `send` is the request path. Not retried automatically.
+   *
+   * @example
+   * const sent = await qb.email("Invoice", inv.Id!, { to: "billing@example.com" }); // sent.EmailStatus === "EmailSent"
+   */
+  email<K extends SendableEntityName>(entity: K, id: string, options?: SendOptions): Promise<EntityOf<K>> {
+    return sendDocument(this.#plane, entity, id, options);
+  }
+
+  /**
+   * A document as PDF: an ArrayBuffer, or a stream with `{ responseType: "stream" }`, as `download` does.
+   *
+   * @example
+   * await writeFile("invoice.pdf", new Uint8Array(await qb.pdf("Invoice", inv.Id!)));
+   */
+  pdf<K extends PdfEntityName, R extends Exclude<QuickBooksResponseType, "json"> = "arrayBuffer">(
+    entity: K,
+    id: string,
+    options?: PdfOptions<R>,
+  ): Promise<QuickBooksBody<R, never>> {
+    return documentPdf(this.#plane, entity, id, options);
+  }
+
+  /**
+   * The rate of a currency to the home currency on a day (default today).
+   *
+   * @example
+   * const { Rate } = await qb.exchangeRate("EUR", { asOfDate: "2026-03-31" });
+   */
+  exchangeRate(sourceCurrencyCode: string, options?: ExchangeRateOptions): Promise<ExchangeRate> {
+    return readExchangeRate(this.#plane, sourceCurrencyCode, options);
   }
 }
 
