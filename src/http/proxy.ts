@@ -54,7 +54,7 @@ function broken(problem: string, display: string): ProxyEndpoint {
 }
 
 /** localhost, *.localhost, 127.0.0.0/8 and ::1: never proxied, so the emulator and tests stay local. */
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   return (
     hostname === "localhost" ||
     hostname.endsWith(".localhost") ||
