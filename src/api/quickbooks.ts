@@ -7,7 +7,7 @@
 import { ConfigurationError } from "../common/errors.js";
 import { nonNegativeInt, nonNegativeMs, positiveInt, positiveMs } from "../common/options.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
-import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
+import { addLowerKeys, bodyText, HttpClient, type HttpResponse } from "../http/request.js";
 import { assertSafeUrl } from "../oauth/environments.js";
 import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import type { QuickBooksTokens } from "./access-tokens.js";
@@ -235,7 +235,12 @@ export class QuickBooksClient {
     const method = options.method ?? "GET";
     const responseType: QuickBooksResponseType = options.responseType ?? "json";
     const auth = options.auth !== false;
-    const { url: plainUrl, api } = apiUrl(options.path, {
+    const {
+      url: plainUrl,
+      api,
+      host,
+      segment,
+    } = apiUrl(options.path, {
       bases: this.bases,
       api: options.api,
       realmId: this.realmId,
@@ -257,15 +262,16 @@ export class QuickBooksClient {
     // https (or http on loopback) too.
     if (!auth) assertSafeUrl(url, "path");
     const { bytes, contentType } = encodeBody(options.body);
-    const headers: Record<string, string> = {
-      accept: acceptFor(responseType, url),
-      ...(contentType ? { "content-type": contentType } : {}),
-      ...lowerKeys(options.headers),
-      ...write.headers,
-    };
+    // Built in place, not spread (a slow path in Node 20's V8; scripts/check-spreads.mjs).
+    const headers: Record<string, string> = { accept: acceptFor(responseType, url) };
+    if (contentType) headers["content-type"] = contentType;
+    addLowerKeys(headers, options.headers);
+    for (const name in write.headers) headers[name] = write.headers[name] as string;
     const signal = options.signal;
     let accessToken = "";
-    const call: ApiRequestInfo = { method, url, api };
+    // Host and segment from the URL's fast path, so the limits and the meter need not parse it.
+    // (A requestid only adds to the query: host and segment stay what they were.)
+    const call: ApiRequestInfo = { method, url, api, host, segment };
     // One loop (HttpClient.send): each attempt takes the current token, then a slot of the realm's
     // limits; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
     const res = await this.#http.send({
@@ -285,7 +291,10 @@ export class QuickBooksClient {
         // takes a slot or a metered count, so it cannot spend the app's budget. The limits are told
         // when an admitted attempt never left (`sent: false`), and give its count back.
         if (auth) accessToken = await this.#tokens.getAccessToken(this.realmId);
-        const release = await this.limits.acquire(this.realmId, call, signal);
+        // In-process limits admit a free realm synchronously: no promise unless it must wait.
+        const release =
+          (!signal?.aborted && this.limits.tryAcquire?.(this.realmId, call)) ||
+          (await this.limits.acquire(this.realmId, call, signal));
         return auth ? { headers: { authorization: `Bearer ${accessToken}` }, release } : { release };
       },
       afterAnswer: (answer) => {
@@ -321,14 +330,15 @@ export class QuickBooksClient {
     // A call without credentials (a TempDownloadUri) fetches data, not an answer of the API: its
     // bytes are never searched for a Fault.
     const body = this.#successBody(res, responseType, auth);
-    return {
+    const response: QuickBooksResponse<unknown> = {
       status: res.status,
       headers: res.headers,
       intuitTid: res.intuitTid,
       body,
       attempts: res.attempts,
-      ...(write.requestId !== undefined ? { requestId: write.requestId } : {}),
-    } as QuickBooksResponse<QuickBooksBody<R, T>>;
+    };
+    if (write.requestId !== undefined) response.requestId = write.requestId;
+    return response as QuickBooksResponse<QuickBooksBody<R, T>>;
   }
 
   #successBody(res: HttpResponse, responseType: QuickBooksResponseType, fromApi: boolean): unknown {
