@@ -156,7 +156,9 @@ module.exports = {
       comment: "The CLI and the index files are the top; no library module imports them.",
       severity: "error",
       from: { path: "^src/", pathNot: ["^src/cli/", "^src/index\\.ts$"] },
-      to: { path: ["^src/cli/", "^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres|protocol)\\.ts$"] },
+      to: {
+        path: ["^src/cli/", "^src/index(\\.portable)?\\.ts$", "^src/(redis|postgres|protocol|undici)\\.ts$"],
+      },
     },
     {
       name: "only-the-faces-import-the-error-union",
@@ -180,6 +182,21 @@ module.exports = {
       severity: "error",
       from: { path: "^src/" },
       to: { path: "\\.web\\.ts$" },
+    },
+    {
+      name: "undici-only-behind-its-subpath",
+      comment:
+        "undici is an optional peer: only the undici transport loads it, and only src/undici.ts reaches that.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/http/undici-transport\\.ts$"] },
+      to: { path: "node_modules/undici/" },
+    },
+    {
+      name: "the-undici-transport-only-behind-its-face",
+      comment: "Importing the undici transport anywhere else would load undici for every user.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/undici\\.ts$"] },
+      to: { path: "^src/http/undici-transport\\.ts$" },
     },
     {
       name: "drivers-only-behind-their-subpaths",

@@ -17,6 +17,8 @@ const library: Record<string, string> = {
   testing: "src/testing/index.ts",
   // The stateless protocol functions (`intuit-oauth-client/protocol`).
   protocol: "src/protocol.ts",
+  // The undici transport (`intuit-oauth-client/undici`; undici is an optional peer).
+  undici: "src/undici.ts",
 };
 
 // The CLI uses the library only through its public faces; point those imports at the built
@@ -59,7 +61,7 @@ export default defineConfig([
     platform: "node",
     // Deno and bundlers need the `node:` prefix to tell built-ins from packages.
     removeNodeProtocol: false,
-    external: ["redis", "pg"],
+    external: ["redis", "pg", "undici"],
   },
   {
     // Workers, Deno without npm mode, edge runtimes and browsers: no Node built-in at all.

@@ -12,6 +12,7 @@ import { benchIdToken } from "./id-token.js";
 import { benchRefresh } from "./refresh.js";
 import { benchRuntimeIdToken } from "./runtimes.js";
 import { benchScale } from "./scale.js";
+import { benchUndici } from "./undici.js";
 import type { Row } from "./stats.js";
 
 export const BENCHMARKS: ReadonlyArray<{
@@ -31,6 +32,7 @@ export const BENCHMARKS: ReadonlyArray<{
   { id: "10", name: "api-read", run: benchApiRead },
   { id: "11", name: "query-all", run: benchQueryAll },
   { id: "12", name: "due", run: benchDue },
+  { id: "13", name: "undici", run: benchUndici },
 ];
 
 export interface SuiteOptions {

@@ -23,6 +23,11 @@ export interface HttpOptions {
   retry?: Partial<RetryPolicy> | false;
   /** Use this fetch instead of the runtime's default transport (node:http on Node). */
   fetch?: FetchLike;
+  /**
+   * Send through this transport instead of the runtime's default, e.g. `createUndiciTransport()`
+   * from `intuit-oauth-client/undici`. Not together with `fetch`.
+   */
+  transport?: Transport;
   /** A logger; receives no secrets. */
   logger?: LoggerLike;
   /** Appended to the User-Agent after the library's own identifier. */
@@ -134,7 +139,11 @@ export class HttpClient {
         "userAgent has characters a header value cannot hold (CR, LF, NUL or non-Latin-1)",
       );
     this.userAgent = options.userAgent ? `${BASE_USER_AGENT} ${options.userAgent}` : BASE_USER_AGENT;
-    this.transport = options.fetch ? fetchTransport(options.fetch) : createDefaultTransport();
+    if (options.fetch && options.transport) throw new ConfigurationError("pass fetch or transport, not both");
+    if (options.transport !== undefined && typeof options.transport !== "function")
+      throw new ConfigurationError("transport must be a function (a Transport)");
+    this.transport =
+      options.transport ?? (options.fetch ? fetchTransport(options.fetch) : createDefaultTransport());
     this.maxBodyBytes = positiveInt("maxBodyBytes", options.maxBodyBytes, 64 * 1024 * 1024);
   }
 
