@@ -239,9 +239,10 @@ export class HttpClient {
 
   // A caller passing the same overrides on every call (the API helper) merges them once.
   readonly #merged = new WeakMap<Partial<RetryPolicy>, RetryPolicy>();
+  #noRetries: RetryPolicy | undefined;
   #policy(retry: Partial<RetryPolicy> | false | undefined): RetryPolicy {
     if (retry === undefined) return this.retry;
-    if (retry === false) return { ...this.retry, retries: 0 };
+    if (retry === false) return (this.#noRetries ??= retryPolicy({ retries: 0 }, this.retry));
     let merged = this.#merged.get(retry);
     if (!merged) this.#merged.set(retry, (merged = retryPolicy(retry, this.retry)));
     return merged;

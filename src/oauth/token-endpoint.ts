@@ -129,6 +129,7 @@ export async function exchangeCallback(
 ): Promise<GrantResult> {
   if (!isValidatedCallback(params))
     throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
+  // spread-ok: once per sign-in
   return exchangeCode(config, params.code, { ...options, state: params.state, realmId: params.realmId });
 }
 

@@ -47,6 +47,7 @@ export function errorFromResponse(res: HttpResponse, message?: string, sent?: Se
 
 /** A 200 whose body cannot be used. */
 function invalidResponse(res: HttpResponse, text: string, why: string, sent: SentSecrets): AuthClientError {
+  // spread-ok: the error path only
   const d = { ...details(res, text, undefined, sent), error: "invalid_response", errorDescription: why };
   return new AuthClientError(
     d,
