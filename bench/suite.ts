@@ -41,6 +41,8 @@ export interface SuiteOptions {
   only?: readonly string[];
   /** Called after each benchmark, e.g. to print its rows. */
   onRows?: (rows: Row[], ms: number) => void;
+  /** Runs after the rows, with the same context (the CPU profile of `--profile`). */
+  after?: (ctx: BenchContext) => Promise<void>;
 }
 
 /** A benchmark that threw: kept as a row so the report says so instead of silently omitting it. */
@@ -76,6 +78,7 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
       rows.push(...out);
       options.onRows?.(out, performance.now() - start);
     }
+    await options.after?.(ctx);
   } finally {
     await ctx.close();
   }
