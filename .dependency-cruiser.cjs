@@ -163,7 +163,7 @@ module.exports = {
         path: [
           "^src/cli/",
           "^src/index(\\.portable)?\\.ts$",
-          "^src/(redis|postgres|protocol|quickbooks)\\.ts$",
+          "^src/(redis|postgres|protocol|quickbooks|undici)\\.ts$",
         ],
       },
     },
@@ -189,6 +189,21 @@ module.exports = {
       severity: "error",
       from: { path: "^src/" },
       to: { path: "\\.web\\.ts$" },
+    },
+    {
+      name: "undici-only-behind-its-subpath",
+      comment:
+        "undici is an optional peer: only the undici transport loads it, and only src/undici.ts reaches that.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/http/undici-transport\\.ts$"] },
+      to: { path: "node_modules/undici/" },
+    },
+    {
+      name: "the-undici-transport-only-behind-its-face",
+      comment: "Importing the undici transport anywhere else would load undici for every user.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/undici\\.ts$"] },
+      to: { path: "^src/http/undici-transport\\.ts$" },
     },
     {
       name: "drivers-only-behind-their-subpaths",

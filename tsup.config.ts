@@ -19,6 +19,8 @@ const library: Record<string, string> = {
   protocol: "src/protocol.ts",
   // Report names and readers, and what each entity allows (`intuit-oauth-client/quickbooks`).
   quickbooks: "src/quickbooks.ts",
+  // The undici transport (`intuit-oauth-client/undici`; undici is an optional peer).
+  undici: "src/undici.ts",
 };
 
 // The CLI uses the library only through its public faces; point those imports at the built
@@ -61,7 +63,7 @@ export default defineConfig([
     platform: "node",
     // Deno and bundlers need the `node:` prefix to tell built-ins from packages.
     removeNodeProtocol: false,
-    external: ["redis", "pg"],
+    external: ["redis", "pg", "undici"],
   },
   {
     // Workers, Deno without npm mode, edge runtimes and browsers: no Node built-in at all.

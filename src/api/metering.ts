@@ -200,14 +200,15 @@ const DATA_OUT = new Set(["query", "reports", "cdc"]);
  */
 export function classifyApiCall(request: ApiRequestInfo): MeterClass | undefined {
   if (request.api !== "accounting") return undefined;
-  let host: string;
-  try {
-    host = new URL(request.url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
+  let host = request.host;
+  if (host === undefined)
+    try {
+      host = new URL(request.url).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
   if (/(^|[.-])sandbox([.-]|$)/.test(host)) return undefined;
-  const segment = companySegment(request.url);
+  const segment = request.segment ?? companySegment(request.url);
   if (segment === "batch" || DATA_OUT.has(segment)) return "corePlus";
   return request.method.toUpperCase() === "GET" || request.method.toUpperCase() === "HEAD"
     ? "corePlus"

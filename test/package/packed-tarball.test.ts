@@ -39,6 +39,12 @@ test(
       "zero runtime dependencies",
     );
 
+    // `intuit-oauth-client/undici` needs its optional peer: installed now, as a user who wants it would.
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "undici@7"], {
+      cwd: app,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+
     // The README is what npm shows: its relative docs/ links must land on files the package ships.
     const installed = join(app, "node_modules", "intuit-oauth-client");
     const readme = readFileSync(join(installed, "README.md"), "utf8");
@@ -62,13 +68,15 @@ test(
     const request = protocol.createAuthorizationRequest(config, [protocol.Scopes.Accounting]);
     if (!request.url.startsWith("https://appcenter.intuit.com/connect/oauth2?client_id=id&response_type=code")) throw new Error(request.url);
     if (typeof protocol.exchangeCallback !== "function" || typeof protocol.verifyClientIdToken !== "function") throw new Error("protocol exports");
+    const transport = undici.createUndiciTransport();
+    new m.AuthClient({ clientId: "id", clientSecret: "s", redirectUri: "https://example.com/cb", environment: "sandbox", transport });
     console.log("ok");`;
     const esm = execFileSync(
       process.execPath,
       [
         "--input-type=module",
         "-e",
-        `import * as m from "intuit-oauth-client"; import * as emu from "intuit-oauth-client/emulator"; import * as redis from "intuit-oauth-client/redis"; import * as pg from "intuit-oauth-client/postgres"; import * as protocol from "intuit-oauth-client/protocol"; ${check}`,
+        `import * as m from "intuit-oauth-client"; import * as emu from "intuit-oauth-client/emulator"; import * as redis from "intuit-oauth-client/redis"; import * as pg from "intuit-oauth-client/postgres"; import * as protocol from "intuit-oauth-client/protocol"; import * as undici from "intuit-oauth-client/undici"; ${check}`,
       ],
       { cwd: app, encoding: "utf8" },
     );
@@ -77,7 +85,7 @@ test(
       process.execPath,
       [
         "-e",
-        `const m = require("intuit-oauth-client"); const emu = require("intuit-oauth-client/emulator"); const redis = require("intuit-oauth-client/redis"); const pg = require("intuit-oauth-client/postgres"); const protocol = require("intuit-oauth-client/protocol"); ${check}`,
+        `const m = require("intuit-oauth-client"); const emu = require("intuit-oauth-client/emulator"); const redis = require("intuit-oauth-client/redis"); const pg = require("intuit-oauth-client/postgres"); const protocol = require("intuit-oauth-client/protocol"); const undici = require("intuit-oauth-client/undici"); ${check}`,
       ],
       { cwd: app, encoding: "utf8" },
     );
@@ -126,8 +134,10 @@ import { RedisTokenStore } from "intuit-oauth-client/redis";
 import { PostgresTokenStore } from "intuit-oauth-client/postgres";
 import { storeConformance } from "intuit-oauth-client/testing";
 import { exchangeCode } from "intuit-oauth-client/protocol";
+import { createUndiciTransport, type UndiciTransport } from "intuit-oauth-client/undici";
 const o: EmulatorOptions = { port: 0 };
-export { AuthClient, startEmulator, RedisTokenStore, PostgresTokenStore, storeConformance, exchangeCode, o };
+const t: UndiciTransport = createUndiciTransport();
+export { AuthClient, startEmulator, RedisTokenStore, PostgresTokenStore, storeConformance, exchangeCode, o, t };
 `,
     );
     writeFileSync(
