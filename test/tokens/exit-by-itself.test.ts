@@ -136,7 +136,7 @@ describe("TokenManager.close()", () => {
         close: async () => {
           limitsClosed++;
         },
-      }) as typeof apiLimits,
+      }) as unknown as typeof apiLimits,
     });
     await tokens.close();
     await withLimits.close();
