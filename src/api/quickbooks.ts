@@ -4,6 +4,7 @@
 // idempotency key (request-id.ts), which is what makes retrying them safe; the data plane (typed
 // entities, paging, CDC, batch, attachments) lives in its own files and only calls `send`.
 // It never retries a write without a key, and never logs a token or a body.
+import { announcePause } from "./pause-notice.js";
 import { ConfigurationError } from "../common/errors.js";
 import { nonNegativeInt, nonNegativeMs, positiveInt, positiveMs } from "../common/options.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
@@ -322,9 +323,12 @@ export class QuickBooksClient {
       afterAnswer: (answer) => {
         // Every request of the realm holds off after a 429 (a write too, though it is not retried).
         if (answer.status === 429) {
-          const waitMs =
-            parseRetryAfter(answer.headers["retry-after"], this.#clock()) ?? this.#retry.defaultRetryAfterMs;
-          if (waitMs <= (this.#retry.maxRetryAfterMs ?? Infinity)) this.limits.pause(this.realmId, waitMs);
+          const retryAfter = parseRetryAfter(answer.headers["retry-after"], this.#clock());
+          const waitMs = retryAfter ?? this.#retry.defaultRetryAfterMs;
+          if (waitMs <= (this.#retry.maxRetryAfterMs ?? Infinity)) {
+            this.limits.pause(this.realmId, waitMs);
+            this.#announcePause(waitMs, retryAfter !== undefined);
+          }
           return undefined;
         }
         // A token of another company (code 100) is valid, so a refresh would only repeat the refusal.
@@ -386,6 +390,13 @@ export class QuickBooksClient {
     }
     // A copy of exactly these bytes: a Node Buffer's slice() is a view on the shared pool slab.
     return new Uint8Array(res.body).buffer;
+  }
+
+  /** A 429 pause is never silent: a `rateLimited` event on the limits, and a warning (see pause-notice.ts). */
+  #announcePause(pauseMs: number, retryAfter: boolean): void {
+    const now = this.#clock();
+    const event = { realmId: this.realmId, pauseMs, until: now + pauseMs, retryAfter };
+    announcePause(this.limits, event, now, this.#http.logging ? this.#http.logger : undefined);
   }
 
   #error(res: HttpResponse, retryAfterMs?: number, fromApi = true): QuickBooksError {

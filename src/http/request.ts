@@ -126,8 +126,11 @@ export class HttpClient {
   readonly userAgent: string;
   private readonly transport: Transport;
   private readonly maxBodyBytes: number;
-  /** Whether a logger was given; without one, no log fields are built on the hot path. */
-  private readonly logging: boolean;
+  /**
+   * Whether a logger was given; without one, no log fields are built on the hot path, and the few
+   * warnings that must never be silent go to `console.warn`.
+   */
+  readonly logging: boolean;
 
   constructor(options: HttpOptions = {}) {
     this.timeoutMs = positiveMs("timeoutMs", options.timeoutMs, 30_000);
