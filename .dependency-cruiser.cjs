@@ -179,7 +179,7 @@ module.exports = {
         path: "^packages/",
         pathNot: [
           "^packages/intuit-oauth-client-cli/src/",
-          "^packages/intuit-oauth-client/src/(index|protocol)\\.ts$",
+          "^packages/intuit-oauth-client/src/(index|protocol|quickbooks)\\.ts$",
           "^packages/intuit-oauth-client-emulator/src/index\\.ts$",
         ],
       },
@@ -204,7 +204,7 @@ module.exports = {
         path: [
           "^packages/intuit-oauth-client-cli/src/",
           "^packages/intuit-oauth-client/src/index(\\.portable)?\\.ts$",
-          "^packages/intuit-oauth-client/src/(redis|postgres|protocol|quickbooks|store-kit(\\.portable)?)\\.ts$",
+          "^packages/intuit-oauth-client/src/(redis|postgres|protocol|quickbooks|undici|store-kit(\\.portable)?)\\.ts$",
         ],
       },
     },
@@ -239,6 +239,21 @@ module.exports = {
       severity: "error",
       from: { path: "^packages/intuit-oauth-client/src/" },
       to: { path: "\\.web\\.ts$" },
+    },
+    {
+      name: "undici-only-behind-its-subpath",
+      comment:
+        "undici is an optional peer: only the undici transport loads it, and only src/undici.ts reaches that.",
+      severity: "error",
+      from: { path: "^packages/intuit-oauth-client/src/", pathNot: ["^packages/intuit-oauth-client/src/http/undici-transport\\.ts$"] },
+      to: { path: "node_modules/undici/" },
+    },
+    {
+      name: "the-undici-transport-only-behind-its-face",
+      comment: "Importing the undici transport anywhere else would load undici for every user.",
+      severity: "error",
+      from: { path: "^packages/intuit-oauth-client/src/", pathNot: ["^packages/intuit-oauth-client/src/undici\\.ts$"] },
+      to: { path: "^packages/intuit-oauth-client/src/http/undici-transport\\.ts$" },
     },
     {
       name: "drivers-only-behind-their-subpaths",

@@ -3,7 +3,7 @@
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createRequire } from "node:module";
 import type OAuthClientType from "intuit-oauth";
-import { AuthClient } from "../packages/intuit-oauth-client/src/index.js";
+import { AuthClient, type AuthClientOptions } from "../packages/intuit-oauth-client/src/index.js";
 import type { Loopback } from "./loopback.js";
 
 export const ISSUER = "https://oauth.platform.intuit.com/op/v1";
@@ -42,8 +42,9 @@ export function signIdToken(privateKey: KeyObject, nowMs = Date.now()): string {
 }
 
 /** Our client, with every endpoint on the loopback server. */
-export function ourClient(server: Loopback): AuthClient {
+export function ourClient(server: Loopback, extra: Partial<AuthClientOptions> = {}): AuthClient {
   return new AuthClient({
+    ...extra,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     redirectUri: REDIRECT_URI,

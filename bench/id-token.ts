@@ -6,16 +6,7 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { checkClaims } from "../packages/intuit-oauth-client/src/oauth/id-token.js";
 import type { BenchContext } from "./context.js";
 import { CLIENT_ID, ISSUER, ourClient, peerClient, signIdToken } from "./fixtures.js";
-import {
-  alternate,
-  fmt,
-  fmtX,
-  opsPerSecond,
-  opsPerSecondSync,
-  pairedRatio,
-  summarize,
-  type Row,
-} from "./stats.js";
+import { alternate, fmt, fmtX, opsPerSecond, pairedRatio, summarize, type Row } from "./stats.js";
 
 export async function benchIdToken({ config, keys, server }: BenchContext): Promise<Row[]> {
   const token = signIdToken(keys.privateKey);
@@ -54,7 +45,8 @@ export async function benchIdToken({ config, keys, server }: BenchContext): Prom
   let peerCalls = 0;
   const samples = await alternate(
     [
-      { name: "limit", run: async () => opsPerSecondSync(limit, config.runMs, 16) },
+      // Measured alike: the limit is awaited per call too, as ours is (issue 22).
+      { name: "limit", run: () => opsPerSecond(async () => limit(), config.runMs, 16) },
       { name: "ours", run: () => opsPerSecond(viaOurs, config.runMs, 16) },
       { name: "jose", run: () => opsPerSecond(viaJose, config.runMs, 16) },
       {
@@ -80,13 +72,13 @@ export async function benchIdToken({ config, keys, server }: BenchContext): Prom
   const peerVsLimit = pairedRatio(get("intuit-oauth"), get("limit"));
   const limitVsJose = pairedRatio(get("limit"), get("jose"));
   const usPerOp = (n: string) => `${fmt(1e6 / summarize(get(n)).median)} µs/op`;
-  const met = vsLimit.median >= 0.7 && vsJose.median >= 3 && vsPeer.median >= 15;
+  const met = vsLimit.median >= 0.9 && vsJose.median >= 3 && vsPeer.median >= 15;
   const notes = [
     "Sequential calls (each awaited) for a fixed time per run; RSA-2048 RS256; the JWKS is served by the loopback server.",
     `intuit-oauth fetched the JWKS ${jwksFetches} times for ${peerCalls} validations during the measured runs (it has no key cache).`,
   ];
-  if (vsLimit.median < 0.7)
-    notes.push(`MISSED: ours is ${fmtX(vsLimit.median)}× the limit's throughput, target ≥ 0.7×.`);
+  if (vsLimit.median < 0.9)
+    notes.push(`MISSED: ours is ${fmtX(vsLimit.median)}× the limit's throughput, target ≥ 0.9×.`);
   if (vsJose.median < 3)
     notes.push(
       `MISSED: ours is ${fmtX(vsJose.median)}× jose, target ≥ 3×.` +
@@ -100,7 +92,7 @@ export async function benchIdToken({ config, keys, server }: BenchContext): Prom
       id: "1",
       what: "ID-token validation, warm JWKS (ops/s)",
       contenders: ["limit", "ours", "jose", "intuit-oauth"].map((name) => ({
-        name: name === "limit" ? "limit (crypto.verify + checkClaims)" : name,
+        name: name === "limit" ? "limit (crypto.verify + checkClaims, awaited)" : name,
         summary: summarize(get(name)),
         unit: "ops/s",
         extra: usPerOp(name),
@@ -112,7 +104,7 @@ export async function benchIdToken({ config, keys, server }: BenchContext): Prom
         { label: "intuit-oauth / limit", summary: peerVsLimit },
         { label: "limit / jose", summary: limitVsJose },
       ],
-      target: "≥ 0.7× limit; ≥ 3× jose; ≥ 15× intuit-oauth",
+      target: "≥ 0.9× limit (both awaited); ≥ 3× jose; ≥ 15× intuit-oauth",
       met,
       notes,
       facts: { ours: summarize(get("ours")).median, jwksFetchesByPeer: jwksFetches, peerCalls },

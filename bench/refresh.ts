@@ -113,16 +113,16 @@ export async function benchRefresh({ config, server }: BenchContext): Promise<Ro
     const get = (n: string) => samples.get(n) ?? [];
     const vsLimit = pairedRatio(get("ours"), get("limit"));
     const vsPeer = pairedRatio(get("ours"), get("intuit-oauth"));
-    const met = vsLimit.median >= 0.8 && vsPeer.median >= 1.5;
+    const met = vsLimit.median >= 0.9 && vsPeer.median >= 1.5;
     const cpuMedian = (n: string) => summarize((cpu[n] ?? []).slice(-config.runs)).median;
     const cpuOf = (n: string) => `client CPU ${fmt(cpuMedian(n))} µs/req`;
     const notes = [
       `${mode === "sequential" ? "One request at a time" : `${WORKERS} workers, each with its own refresh token, each awaiting its own request`}; fixed time per run; the server answers at once with a fixed token response.`,
     ];
     if (stats.other > 0) notes.push(`${stats.other} requests hit an unexpected path.`);
-    if (vsLimit.median < 0.8)
+    if (vsLimit.median < 0.9)
       notes.push(
-        `MISSED: ours is ${fmtX(vsLimit.median)}× the limit, target ≥ 0.8×. The gap is client CPU: ours spends ${fmt(cpuMedian("ours"))} µs of CPU per request against the limit's ${fmt(cpuMedian("limit"))} µs; the limit skips what ours does per request (a timeout timer and several listeners per attempt, the proxy decision, header copies, retry bookkeeping, token-set validation and its redacted printing).`,
+        `MISSED: ours is ${fmtX(vsLimit.median)}× the limit, target ≥ 0.9×. The gap is client CPU: ours spends ${fmt(cpuMedian("ours"))} µs of CPU per request against the limit's ${fmt(cpuMedian("limit"))} µs; the limit skips what ours does per request (listeners per attempt, retry bookkeeping, token-set validation and its redacted printing); npm run bench -- --profile shows where.`,
       );
     if (vsPeer.median < 1.5)
       notes.push(`MISSED: ours is ${fmtX(vsPeer.median)}× intuit-oauth, target ≥ 1.5×.`);
@@ -152,7 +152,7 @@ export async function benchRefresh({ config, server }: BenchContext): Promise<Ro
         { label: "fetch / intuit-oauth", summary: pairedRatio(get("fetch"), get("intuit-oauth")) },
         { label: "intuit-oauth / limit", summary: pairedRatio(get("intuit-oauth"), get("limit")) },
       ],
-      target: "≥ 0.8× limit; ≥ 1.5× intuit-oauth",
+      target: "≥ 0.9× limit; ≥ 1.5× intuit-oauth",
       met,
       notes,
       facts: { ours: summarize(get("ours")).median, serverTokenRequests: stats.token },

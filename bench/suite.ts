@@ -12,6 +12,7 @@ import { benchIdToken } from "./id-token.js";
 import { benchRefresh } from "./refresh.js";
 import { benchRuntimeIdToken } from "./runtimes.js";
 import { benchScale } from "./scale.js";
+import { benchUndici } from "./undici.js";
 import type { Row } from "./stats.js";
 
 export const BENCHMARKS: ReadonlyArray<{
@@ -31,6 +32,7 @@ export const BENCHMARKS: ReadonlyArray<{
   { id: "10", name: "api-read", run: benchApiRead },
   { id: "11", name: "query-all", run: benchQueryAll },
   { id: "12", name: "due", run: benchDue },
+  { id: "13", name: "undici", run: benchUndici },
 ];
 
 export interface SuiteOptions {
@@ -39,6 +41,8 @@ export interface SuiteOptions {
   only?: readonly string[];
   /** Called after each benchmark, e.g. to print its rows. */
   onRows?: (rows: Row[], ms: number) => void;
+  /** Runs after the rows, with the same context (the CPU profile of `--profile`). */
+  after?: (ctx: BenchContext) => Promise<void>;
 }
 
 /** A benchmark that threw: kept as a row so the report says so instead of silently omitting it. */
@@ -74,6 +78,7 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
       rows.push(...out);
       options.onRows?.(out, performance.now() - start);
     }
+    await options.after?.(ctx);
   } finally {
     await ctx.close();
   }

@@ -65,11 +65,12 @@ if (useIntuit) {
   // The emulator plays Intuit on 127.0.0.1, with its own consent page and sandbox companies.
   const redirectUri = `http://localhost:${checked(() => parsePort(env["PORT"])) ?? 3000}/callback`;
   listen = listenAddress(redirectUri, undefined);
-  const emu = await startEmulator({ port: 4010, redirectUris: [redirectUri] }).catch((err: unknown) =>
-    (err as NodeJS.ErrnoException).code === "EADDRINUSE"
-      ? startEmulator({ port: 0, redirectUris: [redirectUri] })
-      : Promise.reject(err),
-  );
+  let portBusy = false;
+  const emu = await startEmulator({ port: 4010, redirectUris: [redirectUri] }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") return Promise.reject(err);
+    portBusy = true;
+    return startEmulator({ port: 0, redirectUris: [redirectUri] });
+  });
   emulator = emu;
   const { clientId, clientSecret } = emu.defaultClient;
   authClient = await AuthClient.create({
@@ -81,6 +82,8 @@ if (useIntuit) {
     singleUser: false, // a server, although the emulator's redirect URI is on loopback
   });
   intuitLine = `Intuit: the built-in emulator at ${emu.url} (its sandbox companies; no Intuit account needed)`;
+  // Say why it is not on its usual port, so nobody looks for it there.
+  if (portBusy) intuitLine += `\nPort 4010 was in use, so the emulator took port ${new URL(emu.url).port}.`;
   // The emulator forgets its grants when it stops, so its tokens go in a fresh directory.
   if (!storeDir) storeDir = temporaryStoreDir = mkdtempSync(join(tmpdir(), "intuit-web-app-"));
 }

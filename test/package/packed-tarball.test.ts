@@ -58,6 +58,12 @@ test(
       "zero runtime dependencies",
     );
 
+    // `intuit-oauth-client/undici` needs its optional peer: installed now, as a user who wants it would.
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "undici@7"], {
+      cwd: app,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+
     // The README is what npm shows: its docs links point at the repository, at files that exist.
     const installed = join(app, "node_modules", "intuit-oauth-client");
     const readme = readFileSync(join(installed, "README.md"), "utf8");
@@ -101,13 +107,15 @@ test(
     const request = protocol.createAuthorizationRequest(config, [protocol.Scopes.Accounting]);
     if (!request.url.startsWith("https://appcenter.intuit.com/connect/oauth2?client_id=id&response_type=code")) throw new Error(request.url);
     if (typeof protocol.exchangeCallback !== "function" || typeof protocol.verifyClientIdToken !== "function") throw new Error("protocol exports");
+    const transport = undici.createUndiciTransport();
+    new m.AuthClient({ clientId: "id", clientSecret: "s", redirectUri: "https://example.com/cb", environment: "sandbox", transport });
     console.log("ok");`;
     const esm = execFileSync(
       process.execPath,
       [
         "--input-type=module",
         "-e",
-        `import * as m from "intuit-oauth-client"; import * as kit from "intuit-oauth-client/store-kit"; import * as testing from "intuit-oauth-client/store-kit/testing"; import * as qb from "intuit-oauth-client/quickbooks"; import * as redis from "intuit-oauth-client/redis"; import * as pg from "intuit-oauth-client/postgres"; import * as protocol from "intuit-oauth-client/protocol"; ${check}`,
+        `import * as m from "intuit-oauth-client"; import * as kit from "intuit-oauth-client/store-kit"; import * as testing from "intuit-oauth-client/store-kit/testing"; import * as qb from "intuit-oauth-client/quickbooks"; import * as redis from "intuit-oauth-client/redis"; import * as pg from "intuit-oauth-client/postgres"; import * as protocol from "intuit-oauth-client/protocol"; import * as undici from "intuit-oauth-client/undici"; ${check}`,
       ],
       { cwd: app, encoding: "utf8" },
     );
@@ -116,7 +124,7 @@ test(
       process.execPath,
       [
         "-e",
-        `const m = require("intuit-oauth-client"); const kit = require("intuit-oauth-client/store-kit"); const testing = require("intuit-oauth-client/store-kit/testing"); const qb = require("intuit-oauth-client/quickbooks"); const redis = require("intuit-oauth-client/redis"); const pg = require("intuit-oauth-client/postgres"); const protocol = require("intuit-oauth-client/protocol"); ${check}`,
+        `const m = require("intuit-oauth-client"); const kit = require("intuit-oauth-client/store-kit"); const testing = require("intuit-oauth-client/store-kit/testing"); const qb = require("intuit-oauth-client/quickbooks"); const redis = require("intuit-oauth-client/redis"); const pg = require("intuit-oauth-client/postgres"); const protocol = require("intuit-oauth-client/protocol"); const undici = require("intuit-oauth-client/undici"); ${check}`,
       ],
       { cwd: app, encoding: "utf8" },
     );
@@ -166,7 +174,9 @@ import { RedisTokenStore } from "intuit-oauth-client/redis";
 import { PostgresTokenStore } from "intuit-oauth-client/postgres";
 import { storeConformance } from "intuit-oauth-client/store-kit/testing";
 import { exchangeCode } from "intuit-oauth-client/protocol";
-export { AuthClient, copyRecord, ENTITY_NAMES, RedisTokenStore, PostgresTokenStore, storeConformance, exchangeCode };
+import { createUndiciTransport, type UndiciTransport } from "intuit-oauth-client/undici";
+const t: UndiciTransport = createUndiciTransport();
+export { AuthClient, copyRecord, ENTITY_NAMES, RedisTokenStore, PostgresTokenStore, storeConformance, exchangeCode, t };
 `,
     );
     writeFileSync(

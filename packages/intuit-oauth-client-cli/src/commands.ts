@@ -17,6 +17,7 @@ import {
 import { runDemo } from "./demo.js";
 import { runEmulator } from "./emulator.js";
 import { DEFAULT_SCOPES, parseScopeList, parseTimeout, runLogin } from "./login.js";
+import { printReport } from "./report.js";
 import { printStatus, printToken, printUserInfo, refreshNow, revokeRealm } from "./tokens.js";
 
 /** One CLI command. */
@@ -168,6 +169,37 @@ the token and retries once.`,
       const checked = checkApiPath(path);
       console.log(prettyBody(await callApi(await tokenManager(flags), checked, realm(flags))));
     },
+  },
+  {
+    name: "report",
+    usage:
+      "report <Name> [--from DATE] [--to DATE] [--method Cash|Accrual] [--by COLUMNS] [--csv] [--realm ID]",
+    summary: "Run a QuickBooks report (ProfitAndLoss, BalanceSheet, …) and print it as a table or CSV",
+    about: `Runs GET reports/<Name> with the stored token (qb.report) and prints Intuit's nested rows as an
+aligned table, sections indented, or as CSV (RFC 4180; cells a spreadsheet would run as a formula
+get a leading apostrophe).`,
+    example: `Examples:
+  intuit-oauth report ProfitAndLoss --from 2026-01-01 --to 2026-03-31
+  intuit-oauth report BalanceSheet --period "Last Month" --method Cash --csv > balance.csv`,
+    options: {
+      from: { type: "string", value: "DATE", help: "start date, YYYY-MM-DD (start_date)" },
+      to: { type: "string", value: "DATE", help: "end date, YYYY-MM-DD (end_date)" },
+      period: {
+        type: "string",
+        value: "MACRO",
+        help: 'a named period instead, e.g. "This Fiscal Year" (date_macro)',
+      },
+      method: { type: "string", value: "M", help: "Cash or Accrual (accounting_method)" },
+      by: {
+        type: "string",
+        value: "COLUMNS",
+        help: "Total, Month, Quarter, Customers, … (summarize_column_by)",
+      },
+      csv: { type: "boolean", help: "print CSV instead of a table" },
+      ...TOKEN_COMMAND_OPTIONS,
+    },
+    positionals: 1,
+    run: (flags, [name]) => printReport(name, flags, realm(flags), () => tokenManager(flags)),
   },
   {
     name: "emulator",

@@ -2,6 +2,7 @@
 // Its credentials are public test values, so printing them is fine.
 import { startEmulator } from "intuit-oauth-client-emulator";
 import { prepareEmulatorState, type EmulatorStateChoice } from "./emulator-state.js";
+import { CliError } from "./errors.js";
 import { table } from "./output.js";
 
 export interface EmulatorCommandOptions {
@@ -34,6 +35,12 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
     ...(persistPath ? { persistPath } : {}),
     ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
     ...(options.verbose ? { logger: { info: (...args: unknown[]) => console.error(...args) } } : {}),
+  }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException | null)?.code !== "EADDRINUSE") throw err;
+    throw new CliError(
+      `Port ${options.port} on 127.0.0.1 is already in use (another emulator?). ` +
+        "Run with --port 0 to take any free port, or --port N for another one.",
+    );
   });
   const app = emu.defaultClient;
   console.log(`Intuit emulator listening on ${emu.url}`);

@@ -185,3 +185,21 @@ test("--state-file sets where; a file the emulator did not write is refused and 
   );
   assert.equal(readFileSync(notOurs, "utf8"), "my notes, not JSON");
 });
+
+test("a port in use says so and suggests --port 0", async () => {
+  const { env } = scratch();
+  const emu = await startCliEmulator(["--port", "0", "--ephemeral"], env);
+  const port = new URL(emu.url).port;
+  try {
+    const r = await runCli(["emulator", "--port", port, "--ephemeral"], env);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "");
+    assert.equal(
+      r.stderr,
+      `intuit-oauth: Port ${port} on 127.0.0.1 is already in use (another emulator?). ` +
+        "Run with --port 0 to take any free port, or --port N for another one.\n",
+    );
+  } finally {
+    await emu.stop();
+  }
+});

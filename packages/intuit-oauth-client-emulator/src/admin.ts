@@ -109,6 +109,11 @@ export async function admin(req: EmulatorRequest, emu: Emulator): Promise<Reply 
         if (!realmId) return bad("realmId is required");
         return jsonReply(200, emu.entities(realmId));
       }
+      case "GET /__admin/sent-emails": {
+        const realmId = req.url.searchParams.get("realmId");
+        if (!realmId) return bad("realmId is required");
+        return jsonReply(200, emu.sentEmails(realmId));
+      }
       case "POST /__admin/webhooks/send":
         return jsonReply(200, await emu.sendWebhook(checkWebhookOptions(body)));
       default:

@@ -1,6 +1,6 @@
 // The test controls of a running emulator (clock, expiry, keys, faults, counters, grants, webhooks).
 import type { EmulatorContext } from "./context.js";
-import { snapshot } from "./qbo-store.js";
+import { realmStore, snapshot } from "./qbo-store.js";
 import { expireAccessTokens, grantForAccessToken } from "./tokens.js";
 import { ENDPOINT_NAMES, type Emulator, type EndpointName } from "./types.js";
 import { sendWebhook } from "./webhooks.js";
@@ -58,5 +58,6 @@ export function testControls(
       })),
     sendWebhook: (opts) => sendWebhook(opts, ctx.clock.now()),
     entities: (realmId) => snapshot(ctx, realmId),
+    sentEmails: (realmId) => (realmStore(ctx, realmId).sent ?? []).map((e) => ({ ...e })),
   };
 }

@@ -6,6 +6,7 @@ export type {
   ApiStats,
   Company,
   DefaultClientInfo,
+  EmulatedEmail,
   EmulatedWebhookEvent,
   EmulatedWebhookOperation,
   Emulator,

@@ -62,8 +62,10 @@ export function batchItems(
     const operation = operationOf(
       typeof item["operation"] === "string" ? item["operation"] : undefined,
       entityBody,
+      spec,
     );
     if (typeof operation !== "string") return fault(operation);
+    if (spec.kind === "rate") return fault(unsupported(`Batch does not write ${spec.name}.`));
     const outcome = writeEntity(ctx, realmId, spec, operation, entityBody);
     return "fault" in outcome ? fault(outcome.fault) : { bId, [spec.name]: outcome.doc };
   });

@@ -18,6 +18,15 @@ export interface StoredFile {
   bytes: Buffer;
 }
 
+/** An email the emulator "sent" for a document (`POST /{entity}/{id}/send`). */
+export interface SentEmail {
+  entity: string;
+  id: string;
+  to: string;
+  /** Emulator-clock ms. */
+  at: number;
+}
+
 /** One realm's data. */
 export interface RealmStore {
   /** entity name → id → entity, in creation order. */
@@ -27,6 +36,8 @@ export interface RealmStore {
   counters: Map<string, number>;
   /** Attachable id → file. */
   files: Map<string, StoredFile>;
+  /** Emails "sent", oldest first. */
+  sent?: SentEmail[];
 }
 
 /** The JSON form of the stores, for persistPath. */
@@ -35,6 +46,7 @@ export interface SavedRealm {
   deleted: Tombstone[];
   counters: Array<[string, number]>;
   files: Array<[string, { contentType: string; base64: string }]>;
+  sent?: SentEmail[];
 }
 
 export function saveRealms(realms: Map<string, RealmStore>): Array<[string, SavedRealm]> {
@@ -48,6 +60,7 @@ export function saveRealms(realms: Map<string, RealmStore>): Array<[string, Save
         id,
         { contentType: f.contentType, base64: f.bytes.toString("base64") },
       ]),
+      sent: s.sent ?? [],
     },
   ]);
 }
@@ -66,6 +79,7 @@ export function loadRealms(saved: Array<[string, SavedRealm]>): Map<string, Real
             { contentType: f.contentType, bytes: Buffer.from(f.base64, "base64") },
           ]),
         ),
+        sent: s.sent ?? [],
       },
     ]),
   );

@@ -3,8 +3,11 @@
 // a create with Intuit's ValidationFault (code 2020). Pure data and checks; no state, no HTTP.
 import { missing, type FaultError } from "./qbo-fault.js";
 
-/** How an entity behaves: name lists are deactivated, transactions deleted, singletons only read/updated. */
-export type EntityKind = "name" | "transaction" | "attachable" | "singleton";
+/**
+ * How an entity behaves: name lists are deactivated, transactions deleted, singletons only read/updated,
+ * exchange rates read by currency and date and updated.
+ */
+export type EntityKind = "name" | "transaction" | "attachable" | "singleton" | "rate";
 
 /** One entity type. */
 export interface EntitySpec {
@@ -16,6 +19,12 @@ export interface EntitySpec {
   queryable: readonly string[];
   /** The required-field check of a create; undefined when the body may be created. */
   required: (body: Record<string, unknown>) => FaultError | undefined;
+  /** Writes production refuses for this entity (read-only lists, create-only ones); none when absent. */
+  refuses?: readonly ("create" | "update" | "delete")[];
+  /** How it is voided: `operation=void`, or (Payment) `operation=update&include=void`; absent: not voidable. */
+  void?: "operation" | "include";
+  /** Another setting it needs (CompanyCurrency: multicurrency on). */
+  needs?: "multicurrency";
 }
 
 const META = ["Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime"];
@@ -94,6 +103,8 @@ function timeActivity(b: Record<string, unknown>): FaultError | undefined {
 }
 
 const none = () => undefined;
+const nameRequired = (b: Record<string, unknown>) => (text(b["Name"]) ? undefined : missing("Name"));
+const READ_ONLY = ["create", "update", "delete"] as const;
 
 const SPECS: EntitySpec[] = [
   {
@@ -149,6 +160,7 @@ const SPECS: EntitySpec[] = [
         ["CustomerRef", ref("CustomerRef")],
         ["Line", lines],
       ]),
+    void: "operation",
   },
   {
     name: "Bill",
@@ -171,6 +183,7 @@ const SPECS: EntitySpec[] = [
         ["CustomerRef", ref("CustomerRef")],
         ["TotalAmt", (x) => present(x["TotalAmt"])],
       ]),
+    void: "include",
   },
   {
     name: "BillPayment",
@@ -183,6 +196,7 @@ const SPECS: EntitySpec[] = [
         ["TotalAmt", (x) => present(x["TotalAmt"])],
         ["Line", lines],
       ]) ?? payType(b),
+    void: "operation",
   },
   {
     name: "SalesReceipt",
@@ -190,6 +204,7 @@ const SPECS: EntitySpec[] = [
     idBase: 0,
     queryable: [...META, ...TXN, "CustomerRef"],
     required: (b) => firstMissing(b, [["Line", lines]]),
+    void: "operation",
   },
   {
     name: "Estimate",
@@ -249,6 +264,130 @@ const SPECS: EntitySpec[] = [
     idBase: 0,
     queryable: [...META, "TxnDate", "NameOf", "EmployeeRef", "VendorRef", "CustomerRef"],
     required: timeActivity,
+  },
+  {
+    name: "PurchaseOrder",
+    kind: "transaction",
+    idBase: 0,
+    queryable: [...META, ...TXN, "VendorRef", "POStatus"],
+    required: (b) =>
+      firstMissing(b, [
+        ["VendorRef", ref("VendorRef")],
+        ["Line", lines],
+      ]),
+  },
+  {
+    name: "RefundReceipt",
+    kind: "transaction",
+    idBase: 0,
+    queryable: [...META, ...TXN, "CustomerRef"],
+    required: (b) =>
+      firstMissing(b, [
+        ["Line", lines],
+        ["DepositToAccountRef", ref("DepositToAccountRef")],
+      ]),
+  },
+  {
+    name: "VendorCredit",
+    kind: "transaction",
+    idBase: 0,
+    queryable: [...META, ...TXN, "VendorRef"],
+    required: (b) =>
+      firstMissing(b, [
+        ["VendorRef", ref("VendorRef")],
+        ["Line", lines],
+      ]),
+  },
+  {
+    name: "Transfer",
+    kind: "transaction",
+    idBase: 0,
+    queryable: [...META, "TxnDate", "Amount", "FromAccountRef", "ToAccountRef"],
+    required: (b) =>
+      firstMissing(b, [
+        ["FromAccountRef", ref("FromAccountRef")],
+        ["ToAccountRef", ref("ToAccountRef")],
+        ["Amount", (x) => present(x["Amount"])],
+      ]),
+  },
+  { name: "Class", kind: "name", idBase: 0, queryable: [...META, "Name", "Active"], required: nameRequired },
+  {
+    name: "Department",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Name", "Active"],
+    required: nameRequired,
+  },
+  {
+    name: "PaymentMethod",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Name", "Type", "Active"],
+    required: nameRequired,
+  },
+  {
+    name: "Term",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Name", "Type", "DueDays", "Active"],
+    required: nameRequired,
+  },
+  {
+    name: "JournalCode",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Name", "Type", "Active"],
+    required: nameRequired,
+  },
+  {
+    name: "CompanyCurrency",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Code", "Name", "Active"],
+    required: (b) => (text(b["Code"]) ? undefined : missing("Code")),
+    needs: "multicurrency",
+  },
+  {
+    name: "TaxAgency",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "DisplayName"],
+    required: (b) => (text(b["DisplayName"]) ? undefined : missing("DisplayName")),
+    refuses: ["update", "delete"],
+  },
+  // Read-only through the API: TaxCode and TaxRate are made by TaxService, budgets in QuickBooks.
+  {
+    name: "TaxCode",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Name", "Active", "Taxable", "TaxGroup"],
+    required: none,
+    refuses: READ_ONLY,
+  },
+  {
+    name: "TaxRate",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Name", "Active", "RateValue"],
+    required: none,
+    refuses: READ_ONLY,
+  },
+  {
+    name: "Budget",
+    kind: "name",
+    idBase: 0,
+    queryable: [...META, "Name", "StartDate", "EndDate", "Active"],
+    required: none,
+    refuses: READ_ONLY,
+  },
+  // Read by `exchangerate?sourcecurrencycode=&asofdate=`, set by an update; never created or deleted.
+  {
+    name: "ExchangeRate",
+    kind: "rate",
+    idBase: 0,
+    queryable: ["SourceCurrencyCode", "TargetCurrencyCode", "AsOfDate", "Rate"],
+    required: none,
+    refuses: ["create", "delete"],
   },
   {
     name: "Attachable",

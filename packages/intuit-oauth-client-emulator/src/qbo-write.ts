@@ -11,6 +11,9 @@ import {
   type FaultError,
 } from "./qbo-fault.js";
 import { entityTime } from "./intuit-time.js";
+import { followBalances } from "./qbo-balances.js";
+import { transactionFields } from "./qbo-compute.js";
+import { multicurrency, nameListFields } from "./qbo-names.js";
 import { NAME_FIELDS, type EntitySpec } from "./qbo-schema.js";
 import {
   findEntity,
@@ -25,10 +28,16 @@ import {
 export type WriteOutcome = { doc: Entity } | { fault: FaultError };
 
 /** What a write asks for: `operation=delete`, else an update when the body has an Id, else a create. */
-export type WriteOperation = "create" | "update" | "delete";
+export type WriteOperation = "create" | "update" | "delete" | "void";
 
 // Fields the server owns: a body never sets them.
 const SYSTEM = new Set(["Id", "SyncToken", "MetaData", "domain", "sparse", "status"]);
+// Fields an update keeps from the stored entity whatever the body says.
+const OWNED: Record<string, string[]> = {
+  Customer: ["Balance", "BalanceWithJobs"],
+  Vendor: ["Balance"],
+  Account: ["CurrentBalance", "CurrentBalanceWithSubAccounts"],
+};
 // Customers, vendors and employees share one name space (production's 6240).
 const PEOPLE = ["Customer", "Vendor", "Employee"];
 
@@ -47,17 +56,48 @@ export function writeEntity(
   body: Entity,
 ): WriteOutcome {
   if (operation === "delete") return deleteEntity(ctx, realmId, spec, body);
+  if (operation === "void") return voidEntity(ctx, realmId, spec, body);
   if (operation === "update") return updateEntity(ctx, realmId, spec, body);
   return createEntity(ctx, realmId, spec, body);
 }
 
-/** The operation a body and `?operation=` ask for, or a Fault for an operation not offered. */
-export function operationOf(query: string | null | undefined, body: Entity): WriteOperation | FaultError {
-  if (query === null || query === undefined || query === "")
-    return body["Id"] === undefined ? "create" : "update";
-  const op = query.toLowerCase();
-  if (op === "delete" || op === "update" || op === "create") return op;
-  return unsupported(`Operation ${query} is not supported.`);
+/**
+ * The operation a body, `?operation=` and `?include=` ask for, or the Fault refusing it: an unknown
+ * operation or `include`, a void of an entity production cannot void, or a write the entity refuses.
+ * Nothing is ever run as another operation (Payment's `operation=update&include=void` is a void).
+ */
+export function operationOf(
+  query: string | null | undefined,
+  body: Entity,
+  spec?: EntitySpec,
+  include?: string | null,
+): WriteOperation | FaultError {
+  const op = query === null || query === undefined || query === "" ? undefined : query.toLowerCase();
+  const inc = include === null || include === undefined ? undefined : include.toLowerCase();
+  const entity = spec?.name ?? "this entity";
+  if (op !== undefined && !["create", "update", "delete", "void"].includes(op))
+    return unsupported(`Operation ${query} is not supported.`);
+  if (inc !== undefined && !(inc === "void" && op === "update"))
+    return unsupported(`include=${include} is not supported with operation=${query ?? ""}.`);
+  let chosen: WriteOperation;
+  if (inc === "void" || op === "void") {
+    const form = inc === "void" ? "include" : "operation";
+    if (spec?.void !== form)
+      return unsupported(
+        form === "include"
+          ? `Operation update&include=void is not supported for ${entity}.`
+          : `Operation Void is not supported for ${entity}.`,
+      );
+    chosen = "void";
+  } else
+    chosen =
+      (op as WriteOperation | undefined) ??
+      (body["Id"] === undefined && spec?.kind !== "rate" ? "create" : "update");
+  if (chosen !== "void" && spec?.refuses?.includes(chosen))
+    return unsupported(
+      `Operation ${chosen[0]?.toUpperCase()}${chosen.slice(1)} is not supported for ${entity}.`,
+    );
+  return chosen;
 }
 
 function withDisplayName(spec: EntitySpec, body: Entity): Entity {
@@ -98,8 +138,9 @@ function nameTaken(
 }
 
 function createEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, body: Entity): WriteOutcome {
-  if (spec.kind === "singleton")
+  if (spec.kind === "singleton" || spec.kind === "rate")
     return { fault: unsupported(`Operation Create is not supported for ${spec.name}.`) };
+  if (spec.needs === "multicurrency" && !multicurrency(ctx, realmId)) return { fault: multicurrencyOff() };
   const problem = spec.required(body);
   if (problem) return { fault: problem };
   const named = withDisplayName(spec, writable(body));
@@ -107,7 +148,22 @@ function createEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, b
   if (taken) return { fault: taken };
   // Name-list entities are active unless created otherwise, as in production.
   const fields = spec.kind === "name" && named["Active"] === undefined ? { ...named, Active: true } : named;
-  return { doc: insertEntity(ctx, realmId, spec.name, fields) };
+  const doc = insertEntity(ctx, realmId, spec.name, computed(ctx, realmId, spec, fields));
+  followBalances(ctx, realmId, spec.name, undefined, doc);
+  return { doc };
+}
+
+/** What production fills in and computes on a saved entity (qbo-names.ts, qbo-compute.ts). */
+function computed(
+  ctx: EmulatorContext,
+  realmId: string,
+  spec: EntitySpec,
+  fields: Entity,
+  previous?: Entity,
+): Entity {
+  if (spec.kind === "name") return nameListFields(ctx, realmId, spec.name, fields, previous === undefined);
+  if (spec.kind === "transaction") return transactionFields(ctx, realmId, spec.name, fields, previous);
+  return fields;
 }
 
 /** The stored entity an update or delete names, or the Fault for a missing Id, unknown Id or stale SyncToken. */
@@ -131,6 +187,8 @@ function updateEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, b
   const sparse = body["sparse"] === true || body["sparse"] === "true";
   // A full update replaces every writable field: what the body leaves out is cleared.
   const fields = sparse ? { ...writable(found), ...writable(body) } : writable(body);
+  // Balances are the server's: an update never sets them (transactions move them).
+  for (const owned of OWNED[spec.name] ?? []) if (found[owned] !== undefined) fields[owned] = found[owned];
   const merged = withDisplayName(spec, fields);
   if (spec.kind !== "singleton") {
     const problem = spec.required(merged);
@@ -140,7 +198,7 @@ function updateEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, b
   if (taken) return { fault: taken };
   const meta = (found["MetaData"] ?? {}) as Record<string, unknown>;
   const updated: Entity = {
-    ...merged,
+    ...(spec.kind === "singleton" ? merged : computed(ctx, realmId, spec, merged, found)),
     Id: found["Id"],
     SyncToken: String(Number(found["SyncToken"] ?? "0") + 1),
     domain: "QBO",
@@ -148,6 +206,7 @@ function updateEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, b
     MetaData: { ...meta, LastUpdatedTime: entityTime(ctx.clock.now()) },
   };
   replaceEntity(ctx, realmId, spec.name, updated);
+  followBalances(ctx, realmId, spec.name, found, updated);
   return { doc: updated };
 }
 
@@ -161,5 +220,44 @@ function deleteEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, b
   const found = current(ctx, realmId, spec, body);
   if (isFault(found)) return { fault: found };
   removeEntity(ctx, realmId, spec.name, String(found["Id"]));
+  followBalances(ctx, realmId, spec.name, found, undefined);
   return { doc: { status: "Deleted", domain: "QBO", Id: found["Id"] } };
+}
+
+/**
+ * A void, as production answers it: the document stays, its amounts are zeroed, `PrivateNote` says
+ * "Voided", and the balances it moved are restored. Needs `Id` and the current `SyncToken`.
+ */
+function voidEntity(ctx: EmulatorContext, realmId: string, spec: EntitySpec, body: Entity): WriteOutcome {
+  const found = current(ctx, realmId, spec, body);
+  if (isFault(found)) return { fault: found };
+  const zero = (line: unknown) =>
+    line && typeof line === "object" ? { ...(line as Entity), Amount: 0 } : line;
+  const meta = (found["MetaData"] ?? {}) as Record<string, unknown>;
+  const voided: Entity = {
+    ...found,
+    Line: Array.isArray(found["Line"]) ? found["Line"].map(zero) : found["Line"],
+    TotalAmt: 0,
+    ...(found["Balance"] !== undefined ? { Balance: 0 } : {}),
+    ...(found["UnappliedAmt"] !== undefined ? { UnappliedAmt: 0 } : {}),
+    ...(found["HomeTotalAmt"] !== undefined ? { HomeTotalAmt: 0 } : {}),
+    ...(found["TxnTaxDetail"] !== undefined
+      ? { TxnTaxDetail: { ...(found["TxnTaxDetail"] as Entity), TotalTax: 0 } }
+      : {}),
+    PrivateNote: "Voided",
+    SyncToken: String(Number(found["SyncToken"] ?? "0") + 1),
+    MetaData: { ...meta, LastUpdatedTime: entityTime(ctx.clock.now()) },
+  };
+  replaceEntity(ctx, realmId, spec.name, voided);
+  followBalances(ctx, realmId, spec.name, found, voided);
+  return { doc: voided };
+}
+
+/** Production's business-validation fault for a currency list without multicurrency (text U). */
+function multicurrencyOff(): FaultError {
+  return {
+    Message: "A business validation error has occurred while processing your request",
+    Detail: "Business Validation Error: Multicurrency is not enabled for this company.",
+    code: "6000",
+  };
 }

@@ -1,7 +1,7 @@
 // QuickBooks Accounting API v3 stand-in: the bearer check (token bound to its company), per-realm limits,
 // minorversion, requestid replay, and the routes (companyinfo, preferences, query, cdc, batch, upload,
-// download, create/read/update/delete of every entity in qbo-schema.ts, invoice PDF), in JSON or XML.
-import { createHash } from "node:crypto";
+// download, create/read/update/delete/void of every entity in qbo-schema.ts, PDFs, send, reports,
+// exchange rates, TaxService), in JSON or XML.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmulatorContext, RealmTraffic } from "./context.js";
 import { intuitApiTime } from "./intuit-time.js";
@@ -17,7 +17,10 @@ import {
   validationFault,
   type FaultError,
 } from "./qbo-fault.js";
+import { documentPdf, PDF_ENTITIES, savedDocument, SEND_ENTITIES, sendDocument } from "./qbo-documents.js";
+import { exchangeRate, setExchangeRate, taxService } from "./qbo-rates.js";
 import { isFault, queryResponse, shown } from "./qbo-read.js";
+import { report } from "./qbo-reports.js";
 import { entitySpec } from "./qbo-schema.js";
 import { findEntity, realmStore } from "./qbo-store.js";
 import { tempDownloadUri, upload } from "./qbo-upload.js";
@@ -26,7 +29,6 @@ import { apiReply, requestedFormat, type ApiFormat } from "./qbo-xml.js";
 import { header, type EmulatorRequest, type Reply } from "./reply.js";
 import { accessTokenStatus, bearerToken } from "./tokens.js";
 
-const PDF_SIZE = 64 * 1024;
 const ACCOUNTING = "com.intuit.quickbooks.accounting";
 
 /** decodeURIComponent that leaves malformed escapes as they are instead of throwing. */
@@ -186,12 +188,33 @@ function route(call: Call, rest: string): Reply {
       body: tempDownloadUri(ctx, realmId, attachable),
     };
   }
-  const spec = path === undefined ? undefined : entitySpec(path);
-  if (post && spec && parts.length === 1) {
+  if (get && path === "reports" && id !== undefined && parts.length === 2) {
+    const doc = report(ctx, realmId, id, params);
+    if (doc === undefined) return refuse(call, unsupported(`Report ${id} is not supported.`));
+    return isFault(doc) ? refuse(call, doc) : reply(call, doc);
+  }
+  if (get && path === "exchangerate" && parts.length === 1) {
+    const rate = exchangeRate(ctx, realmId, params);
+    return isFault(rate) ? refuse(call, rate) : reply(call, { ExchangeRate: rate });
+  }
+  if (post && path === "taxservice" && id?.toLowerCase() === "taxcode" && parts.length === 2) {
     const body = jsonBody(req.body);
     if (!body) return invalidBody(call);
-    const operation = operationOf(params.get("operation"), body);
+    const made = taxService(ctx, realmId, body);
+    return isFault(made) ? refuse(call, made) : reply(call, { TaxService: made });
+  }
+  const spec = path === undefined ? undefined : entitySpec(path);
+  if (post && spec && parts.length === 1) {
+    const unknown = [...params.keys()].find((k) => !WRITE_PARAMS.has(k));
+    if (unknown !== undefined) return refuse(call, unknownParameter(unknown));
+    const body = jsonBody(req.body);
+    if (!body) return invalidBody(call);
+    const operation = operationOf(params.get("operation"), body, spec, params.get("include"));
     if (typeof operation !== "string") return refuse(call, operation);
+    if (spec.kind === "rate") {
+      const rate = setExchangeRate(ctx, realmId, body);
+      return isFault(rate) ? refuse(call, rate) : reply(call, { ExchangeRate: rate });
+    }
     const outcome = writeEntity(ctx, realmId, spec, operation, body);
     return "fault" in outcome
       ? refuse(call, outcome.fault)
@@ -203,8 +226,22 @@ function route(call: Call, rest: string): Reply {
       ? reply(call, { [spec.name]: shown(ctx, realmId, spec.name, found) })
       : refuse(call, objectNotFound(spec.name, id));
   }
-  if (get && spec?.name === "Invoice" && id !== undefined && sub === "pdf" && parts.length === 3) {
-    return { status: 200, headers: [["content-type", "application/pdf"]], body: invoicePdf(id) };
+  if (get && spec && PDF_ENTITIES.has(spec.name) && id !== undefined && sub === "pdf" && parts.length === 3) {
+    const doc = savedDocument(ctx, realmId, spec.name, id);
+    if (isFault(doc)) return refuse(call, doc);
+    return { status: 200, headers: [["content-type", "application/pdf"]], body: documentPdf(spec.name, doc) };
+  }
+  if (
+    post &&
+    spec &&
+    SEND_ENTITIES.has(spec.name) &&
+    id !== undefined &&
+    sub === "send" &&
+    parts.length === 3
+  ) {
+    const doc = savedDocument(ctx, realmId, spec.name, id);
+    const sent = isFault(doc) ? doc : sendDocument(ctx, realmId, spec.name, doc, params.get("sendTo"));
+    return isFault(sent) ? refuse(call, sent) : reply(call, { [spec.name]: sent });
   }
   return refuse(call, unsupported(`Operation ${req.method} ${rest} is not supported.`));
 }
@@ -248,16 +285,14 @@ function batch(call: Call): Reply {
   return reply(call, { BatchItemResponse: items });
 }
 
-/** 64 KiB starting `%PDF-1.4`, holding every byte value 0–255, the same for the same id every time. */
-export function invoicePdf(id: string): Buffer {
-  const out = Buffer.alloc(PDF_SIZE);
-  let at = out.write(`%PDF-1.4\n%invoice ${id.replace(/[^\w-]/g, "")}\n`, "latin1");
-  for (let b = 0; b < 256; b++) out[at++] = b;
-  let block = 0;
-  while (at < PDF_SIZE) {
-    const chunk = createHash("sha256").update(`${id}:${block++}`).digest();
-    at += chunk.copy(out, at);
-  }
-  out.write("\n%%EOF\n", PDF_SIZE - 7, "latin1");
-  return out;
+/** Query parameters a write accepts; any other is refused rather than ignored (U: production's answer). */
+const WRITE_PARAMS = new Set(["operation", "include", "requestid", "minorversion"]);
+
+function unknownParameter(name: string): FaultError {
+  return {
+    Message: "Request has invalid or unsupported property",
+    Detail: `Property Name:${name.slice(0, 50)} specified is unsupported or invalid`,
+    code: "2010",
+    element: name.slice(0, 50),
+  };
 }

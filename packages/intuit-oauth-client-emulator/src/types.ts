@@ -282,4 +282,16 @@ export interface Emulator {
    * ones not): what a mirror of the company must converge to.
    */
   entities(realmId: string): Record<string, Array<Record<string, unknown>>>;
+  /** The emails the realm's documents were "sent" by `POST /{entity}/{id}/send`, oldest first. */
+  sentEmails(realmId: string): EmulatedEmail[];
+}
+
+/** One email the emulator "sent" for a document. */
+export interface EmulatedEmail {
+  /** The document type, e.g. `Invoice`. */
+  entity: string;
+  id: string;
+  to: string;
+  /** Emulator-clock ms. */
+  at: number;
 }

@@ -48,7 +48,7 @@ test("Accept: application/xml gets Intuit's XML; JSON when asked; XML when Accep
   assert.match(
     xml.text,
     new RegExp(
-      `^<\\?xml version="1\\.0" encoding="UTF-8" standalone="yes"\\?>\\n<IntuitResponse xmlns="http://schema\\.intuit\\.com/finance/v3" time="${TIME}"><Customer domain="QBO" sparse="false"><Id>1</Id><SyncToken>0</SyncToken><DisplayName>Amy&#39;s Bird Sanctuary</DisplayName><GivenName>Amy</GivenName><FamilyName>Lauterbach</FamilyName><Balance>239</Balance><Active>true</Active><MetaData><CreateTime>[^<]+</CreateTime><LastUpdatedTime>[^<]+</LastUpdatedTime></MetaData></Customer></IntuitResponse>$`,
+      `^<\\?xml version="1\\.0" encoding="UTF-8" standalone="yes"\\?>\\n<IntuitResponse xmlns="http://schema\\.intuit\\.com/finance/v3" time="${TIME}"><Customer domain="QBO" sparse="false"><Id>1</Id><SyncToken>0</SyncToken><DisplayName>Amy&#39;s Bird Sanctuary</DisplayName><GivenName>Amy</GivenName><FamilyName>Lauterbach</FamilyName><FullyQualifiedName>Amy&#39;s Bird Sanctuary</FullyQualifiedName><PrintOnCheckName>Amy&#39;s Bird Sanctuary</PrintOnCheckName><Balance>239</Balance><BalanceWithJobs>239</BalanceWithJobs><Job>false</Job><BillWithParent>false</BillWithParent><Taxable>true</Taxable><PreferredDeliveryMethod>Print</PreferredDeliveryMethod><CurrencyRef name="United States Dollar">USD</CurrencyRef><Active>true</Active><MetaData><CreateTime>[^<]+</CreateTime><LastUpdatedTime>[^<]+</LastUpdatedTime></MetaData></Customer></IntuitResponse>$`,
     ),
   );
   for (const accept of [undefined, "*/*", "text/xml"]) {
@@ -145,16 +145,18 @@ test("WHERE filters on the common fields (=, !=, <, >, IN, LIKE, AND, dotted, re
     await ids("select * from Customer where DisplayName like '%s%' and Active = true"),
     ["1", "2", "3", "5"], // not "Diego Rodriguez"
   );
+  // A created customer has Balance 0, as in production, so it matches too.
   assert.deepEqual(await ids("select * from Customer where Id != '1' and Id != '2' and Balance >= 0"), [
     "3",
     "4",
     "5",
+    "101",
   ]);
   assert.deepEqual(
     await ids(
       "select * from Customer where MetaData.CreateTime > '2000-01-01T00:00:00-08:00' and Balance >= 0",
     ),
-    ["1", "2", "3", "4", "5"],
+    ["1", "2", "3", "4", "5", "101"],
   );
   assert.deepEqual(await ids("select * from Customer orderby Balance desc maxresults 2"), ["1", "2"]);
   assert.deepEqual(await ids("select * from Customer where Active = false"), []);
@@ -221,6 +223,7 @@ test('MAXRESULTS above 1000 is a 4001 fault (maxResultsOverLimit: "cap" caps it 
   assert.deepEqual(await ids("select * from Customer where Balance >= 0 startposition 4 maxresults 1000"), [
     "4",
     "5",
+    "101",
   ]);
   await withEmulator({ maxResultsOverLimit: "cap" }, async (other, t) => {
     const capped = await call(

@@ -92,7 +92,7 @@ test("customer by id; unknown id → 400 code 610", async () => {
   );
 });
 
-test("POST invoice echoes the body with a new Id; invalid JSON → 2500", async () => {
+test("POST invoice answers what production computes (totals, DocNumber, dates, lines, names); invalid JSON → 2500", async () => {
   const invoice = { Line: [{ Amount: 100, DetailType: "SalesItemLineDetail" }], CustomerRef: { value: "1" } };
   const res = await api(emu, token, `${REALM_1}/invoice?minorversion=75`, {
     method: "POST",
@@ -103,8 +103,23 @@ test("POST invoice echoes the body with a new Id; invalid JSON → 2500", async 
   const body = (await res.json()) as { Invoice: Record<string, unknown> };
   const meta = body.Invoice.MetaData as { CreateTime: string; LastUpdatedTime: string };
   assert.match(meta.CreateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-0[78]:00$/);
+  const today = meta.CreateTime.slice(0, 10);
+  const due = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
   assert.deepEqual(body.Invoice, {
-    ...invoice,
+    Line: [
+      { Amount: 100, DetailType: "SalesItemLineDetail", Id: "1", LineNum: 1 },
+      { Amount: 100, DetailType: "SubTotalLineDetail", SubTotalLineDetail: {} },
+    ],
+    CustomerRef: { value: "1", name: "Amy's Bird Sanctuary" },
+    TxnDate: today,
+    DocNumber: "1001",
+    DueDate: due, // the company's default terms, Net 30
+    CurrencyRef: { value: "USD", name: "United States Dollar" },
+    TxnTaxDetail: { TotalTax: 0 },
+    TotalAmt: 100,
+    Balance: 100,
+    EmailStatus: "NotSet",
+    PrintStatus: "NotSet",
     Id: "1001",
     SyncToken: "0",
     domain: "QBO",
@@ -123,7 +138,19 @@ test("POST invoice echoes the body with a new Id; invalid JSON → 2500", async 
   assert.equal(fault.Fault.Error[0]?.element, "");
 });
 
-test("invoice PDF: 64 KiB, %PDF-1.4, every byte value, stable hash per id", async () => {
+test("invoice PDF of a saved invoice: 64 KiB, %PDF-1.4, every byte value, stable hash per id", async () => {
+  const create = async (amount: number) => {
+    const res = await api(emu, token, `${REALM_1}/invoice`, {
+      method: "POST",
+      body: JSON.stringify({
+        CustomerRef: { value: "1" },
+        Line: [{ Amount: amount, DetailType: "SalesItemLineDetail" }],
+      }),
+    });
+    assert.equal(res.status, 200);
+    return String(((await res.json()) as { Invoice: { Id: string } }).Invoice.Id);
+  };
+  const [first, second] = [await create(130), await create(131)];
   const get = async (id: string) => {
     const res = await api(emu, token, `${REALM_1}/invoice/${id}/pdf`, {
       headers: { accept: "application/pdf" },
@@ -132,13 +159,13 @@ test("invoice PDF: 64 KiB, %PDF-1.4, every byte value, stable hash per id", asyn
     assert.equal(res.headers.get("content-type"), "application/pdf");
     return Buffer.from(await res.arrayBuffer());
   };
-  const a = await get("130");
+  const a = await get(first);
   assert.equal(a.length, 65536);
   assert.equal(a.subarray(0, 8).toString("latin1"), "%PDF-1.4");
   assert.equal(new Set(a).size, 256);
   const hash = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-  assert.equal(hash(await get("130")), hash(a));
-  assert.notEqual(hash(await get("131")), hash(a));
+  assert.equal(hash(await get(first)), hash(a));
+  assert.notEqual(hash(await get(second)), hash(a));
 });
 
 test("more than maxConcurrent in flight per realm → 429 ThrottleExceeded; stats show the peak", async () => {

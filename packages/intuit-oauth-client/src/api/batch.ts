@@ -9,13 +9,15 @@ import { quickBooksErrorFor } from "./conflict.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import {
   isEntityName,
-  isNameList,
-  isSingleton,
+  writeRefusal,
+  type CreatableEntityName,
   type CreateBody,
+  type DeletableEntityName,
   type EntityKey,
   type EntityName,
   type EntityOf,
   type EntityUpdate,
+  type UpdatableEntityName,
 } from "./entities/index.js";
 import { faultFromJson, type QuickBooksError } from "./fault.js";
 import { checkRequestId, MAX_BATCH_REQUEST_ID_LENGTH } from "./request-id.js";
@@ -25,17 +27,19 @@ export const MAX_BATCH_SIZE = 30;
 
 /** One operation of a batch. `bId` is yours, returned with its result. */
 export type BatchItem =
-  | { [K in EntityName]: { operation: "create"; entity: K; body: CreateBody<K>; bId?: string } }[EntityName]
   | {
-      [K in EntityName]: {
+      [K in CreatableEntityName]: { operation: "create"; entity: K; body: CreateBody<K>; bId?: string };
+    }[CreatableEntityName]
+  | {
+      [K in UpdatableEntityName]: {
         operation: "update";
         entity: K;
         body: EntityUpdate<K>;
         sparse?: boolean;
         bId?: string;
       };
-    }[EntityName]
-  | { operation: "delete"; entity: EntityName; body: EntityKey; bId?: string }
+    }[UpdatableEntityName]
+  | { operation: "delete"; entity: DeletableEntityName; body: EntityKey; bId?: string }
   | { query: string; bId?: string };
 
 /** The result of one item, in input order. */
@@ -73,19 +77,22 @@ function wireItem(item: BatchItem, bId: string): WireItem {
   if (!isEntityName(entity)) throw new ConfigurationError(`unknown entity ${JSON.stringify(entity)}`);
   if (!asObject(item.body)) throw new ConfigurationError("a batch item's body must be an object");
   const body = item.body as Record<string, unknown>;
+  const refusal =
+    operation === "create" || operation === "update" || operation === "delete"
+      ? writeRefusal(entity, operation)
+      : undefined;
+  if (refusal) throw new ConfigurationError(refusal);
   if (operation === "create") {
-    if (isSingleton(entity)) throw new ConfigurationError(`${entity} cannot be created`);
     return { bId, operation, [entity]: body };
   }
   if (operation === "update") {
+    if (entity === "ExchangeRate") return { bId, operation, [entity]: { ...body, sparse: false } };
     if (typeof body["Id"] !== "string" || typeof body["SyncToken"] !== "string")
       throw new ConfigurationError("a batch update needs Id and SyncToken");
     const sparse = "sparse" in item ? item.sparse !== false : true;
     return { bId, operation, [entity]: { ...body, sparse } };
   }
   if (operation === "delete") {
-    if (isNameList(entity) || isSingleton(entity))
-      throw new ConfigurationError(`${entity} cannot be deleted; make it inactive with an update`);
     if (typeof body["Id"] !== "string" || typeof body["SyncToken"] !== "string")
       throw new ConfigurationError("a batch delete needs Id and SyncToken");
     return { bId, operation, [entity]: { Id: body["Id"], SyncToken: body["SyncToken"] } };

@@ -6,6 +6,7 @@
 // when allowed, a reported gap), never a silent omission.
 import { ConfigurationError, IntuitOAuthError } from "../common/errors.js";
 import { positiveInt } from "../common/options.js";
+import { QuickBooksError } from "./fault.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import { isEntityName, isNameList, isSingleton, type EntityName, type EntityOf } from "./entities/index.js";
 import { queryAll } from "./query-all.js";
@@ -14,8 +15,16 @@ import { queryAll } from "./query-all.js";
 export const CDC_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
 /** Most objects in one CDC answer (Intuit: 1,000). */
 export const CDC_MAX_OBJECTS = 1000;
-// Entities Intuit's CDC does not serve (its reference: JournalCode, TimeActivity, TaxAgency, TaxCode, TaxRate).
-const NOT_IN_CDC: ReadonlySet<string> = new Set(["TimeActivity"]);
+// Entities Intuit's CDC does not serve (its reference: JournalCode, TimeActivity, TaxAgency, TaxCode,
+// TaxRate), and ExchangeRate, which has no Id to report a change by.
+const NOT_IN_CDC: ReadonlySet<string> = new Set([
+  "TimeActivity",
+  "JournalCode",
+  "TaxAgency",
+  "TaxCode",
+  "TaxRate",
+  "ExchangeRate",
+]);
 const SECOND = 1000;
 
 /** Whether Intuit's CDC serves an entity: not a singleton, and not one its reference leaves out. */
@@ -69,21 +78,55 @@ export type AnyCdcResult = Omit<CdcResult<EntityName>, "changed"> & {
   changed: { [P in EntityName]?: Array<EntityOf<P>> };
 };
 
-/** `since` is further back than CDC reaches (30 days); nothing was sent. */
+/**
+ * `since` is further back than CDC reaches (30 days): refused by the local check before anything was
+ * sent, or by the server (`serverRefused`, with its QuickBooksError as `cause`) when its clock or
+ * rule is stricter than ours. Either way: reload with queryAll, then catch up.
+ */
 export class CdcLookbackError extends IntuitOAuthError {
   static override readonly code = "ERR_CDC_LOOKBACK";
   declare readonly code: "ERR_CDC_LOOKBACK";
   /** The time asked for, ISO. */
   readonly since: string;
-  /** The earliest time allowed now, ISO. */
+  /** The earliest time allowed now, ISO (the server's when it said, else ours). */
   readonly earliest: string;
-  constructor(since: number, earliest: number) {
+  /** Whether the server refused it (the local check had passed). */
+  readonly serverRefused: boolean;
+  constructor(since: number, earliest: number, serverFault?: QuickBooksError) {
     super(
-      `CDC reaches back 30 days: ${iso(since)} is before ${iso(earliest)}. Load the entities with queryAll instead, then catch up with CDC from the time the load started.`,
+      `CDC reaches back 30 days: ${iso(since)} is before ${iso(earliest)}${serverFault ? " (refused by the server)" : ""}. Load the entities with queryAll instead, then catch up with CDC from the time the load started.`,
+      serverFault ? { cause: serverFault } : undefined,
     );
     this.since = iso(since);
     this.earliest = iso(earliest);
+    this.serverRefused = serverFault !== undefined;
   }
+}
+
+/**
+ * Whether a Fault is Intuit's refusal of a `changedSince` older than CDC reaches. Intuit does not
+ * document its exact text, so this matches robustly: an error about `changedSince` (its element or
+ * its text) that speaks of the 30 days or of a time too far back.
+ */
+export function isCdcLookbackFault(error: unknown): error is QuickBooksError {
+  if (!(error instanceof QuickBooksError) || error.statusCode >= 500) return false;
+  return error.errors.some((e) => {
+    const text = `${e.message ?? ""} ${e.detail ?? ""}`;
+    const aboutSince = /changedsince/i.test(e.element ?? "") || /changed\s*since/i.test(text);
+    return aboutSince && /30\s*days|thirty|too old|too far|in the past|ago|earliest|before|older/i.test(text);
+  });
+}
+
+/** The earliest time a lookback Fault names (`the earliest allowed is …`), if it names one. */
+function earliestIn(error: QuickBooksError): number | undefined {
+  for (const e of error.errors) {
+    const m = /earliest[^0-9]*(\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))/i.exec(
+      `${e.message} ${e.detail ?? ""}`,
+    );
+    const t = m ? Date.parse(m[1]!) : Number.NaN;
+    if (Number.isFinite(t)) return t;
+  }
+  return undefined;
 }
 
 /** Changes were found but some deletions could not be listed: CDC was over its cap in `gaps`. */
@@ -188,13 +231,20 @@ export async function changeDataCapture<K extends EntityName>(
 
   const fetch = async (list: readonly EntityName[], start: number): Promise<Answer> => {
     requests++;
-    const res = await plane.send<Row>({
-      method: "GET",
-      path: "cdc",
-      query: { entities: list.join(","), changedSince: iso(start) },
-      ...(call.signal ? { signal: call.signal } : {}),
-      ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
-    });
+    const res = await plane
+      .send<Row>({
+        method: "GET",
+        path: "cdc",
+        query: { entities: list.join(","), changedSince: iso(start) },
+        ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
+      })
+      .catch((error: unknown) => {
+        // The same typed error as the local check, so one catch reloads either way.
+        if (isCdcLookbackFault(error))
+          throw new CdcLookbackError(start, earliestIn(error) ?? plane.now() - CDC_LOOKBACK_MS, error);
+        throw error;
+      });
     const body = asObject(res.body);
     const cdc = body?.["CDCResponse"];
     if (!Array.isArray(cdc)) throw unexpectedAnswer(res, "CDCResponse");

@@ -5,8 +5,7 @@ import { ConfigurationError } from "../common/errors.js";
 import { asObject, unexpectedAnswer, type DataPlane, type DataPlaneCallOptions } from "./data-plane.js";
 import {
   isEntityName,
-  isNameList,
-  isSingleton,
+  writeRefusal,
   type CreatableEntityName,
   type CreateBody,
   type DeletableEntityName,
@@ -14,6 +13,7 @@ import {
   type EntityName,
   type EntityOf,
   type EntityUpdate,
+  type UpdatableEntityName,
 } from "./entities/index.js";
 
 /** Options of the typed writes. */
@@ -38,6 +38,11 @@ export interface DeletedEntity {
 function checkEntity(entity: unknown): EntityName {
   if (!isEntityName(entity)) throw new ConfigurationError(`unknown entity ${JSON.stringify(entity)}`);
   return entity;
+}
+
+function checkWrite(entity: EntityName, operation: "create" | "update" | "delete"): void {
+  const refusal = writeRefusal(entity, operation);
+  if (refusal) throw new ConfigurationError(refusal);
 }
 
 function checkId(id: unknown, what = "id"): string {
@@ -84,6 +89,14 @@ export async function readEntity<K extends EntityName>(
   checkEntity(entity);
   let path: string;
   if (entity === "Preferences") path = "preferences";
+  // An exchange rate is read by its currency (today's rate; `qb.exchangeRate` takes a day too).
+  else if (entity === "ExchangeRate")
+    return entityCall(
+      plane,
+      entity,
+      { method: "GET", path: "exchangerate", query: { sourcecurrencycode: checkId(id, "currency code") } },
+      options,
+    );
   else if (entity === "CompanyInfo") path = `companyinfo/${encodeURIComponent(id ?? plane.realmId)}`;
   else path = `${entityPath(entity)}/${encodeURIComponent(checkId(id))}`;
   return entityCall(plane, entity, { method: "GET", path }, options);
@@ -102,8 +115,7 @@ export async function createEntity<K extends CreatableEntityName>(
   body: CreateBody<K>,
   options: EntityWriteOptions = {},
 ): Promise<EntityOf<K>> {
-  checkEntity(entity);
-  if (isSingleton(entity)) throw new ConfigurationError(`${entity} cannot be created; update it instead`);
+  checkWrite(checkEntity(entity), "create");
   if (!asObject(body)) throw new ConfigurationError("the entity body must be an object");
   if ((body as { Id?: unknown }).Id !== undefined)
     throw new ConfigurationError("a create body has no Id; use update to change an existing entity");
@@ -118,19 +130,23 @@ export async function createEntity<K extends CreatableEntityName>(
  * const c = await qb.read("Customer", "1");
  * const updated = await qb.update("Customer", { Id: c.Id!, SyncToken: c.SyncToken!, Notes: "VIP" });
  */
-export async function updateEntity<K extends EntityName>(
+export async function updateEntity<K extends UpdatableEntityName>(
   plane: DataPlane,
   entity: K,
   changes: EntityUpdate<K>,
   options: EntityUpdateOptions = {},
 ): Promise<EntityOf<K>> {
-  checkEntity(entity);
+  checkWrite(checkEntity(entity), "update");
   const body = asObject(changes);
   if (!body) throw new ConfigurationError("the update must be an object");
-  checkId(body["Id"], "Id");
+  if (entity === "ExchangeRate") {
+    // No Id: the rate of a currency on a day, sent whole (Intuit's reference shows full updates only).
+    checkId(body["SourceCurrencyCode"], "SourceCurrencyCode");
+    checkId(body["AsOfDate"], "AsOfDate");
+  } else checkId(body["Id"], "Id");
   if (typeof body["SyncToken"] !== "string" || body["SyncToken"] === "")
     throw new ConfigurationError("an update needs the SyncToken last read (a non-empty string)");
-  const sparse = options.sparse ?? true;
+  const sparse = entity === "ExchangeRate" ? false : (options.sparse ?? true);
   return entityCall(
     plane,
     entity,
@@ -152,11 +168,7 @@ export async function deleteEntity<K extends DeletableEntityName>(
   key: EntityKey,
   options: EntityWriteOptions = {},
 ): Promise<DeletedEntity> {
-  checkEntity(entity);
-  if (isNameList(entity) || isSingleton(entity))
-    throw new ConfigurationError(
-      `${entity} cannot be deleted; make it inactive with update({ Active: false })`,
-    );
+  checkWrite(checkEntity(entity), "delete");
   const id = checkId(key?.Id, "Id");
   if (typeof key.SyncToken !== "string" || key.SyncToken === "")
     throw new ConfigurationError("a delete needs the SyncToken last read (a non-empty string)");

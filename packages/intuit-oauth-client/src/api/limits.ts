@@ -71,7 +71,7 @@ export function limitSettings(requested: Partial<ApiLimitSettings> = {}): ApiLim
 /** The kind of a request, from its API and the first path segment after `/v3/company/{realmId}/`. */
 export function callKind(request: ApiRequestInfo): ApiCallKind {
   if (request.api !== "accounting") return "other";
-  const segment = companySegment(request.url);
+  const segment = request.segment ?? companySegment(request.url);
   if (segment === "batch") return "batch";
   if (segment === "reports") return "report";
   return "accounting";

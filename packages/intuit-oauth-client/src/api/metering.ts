@@ -76,9 +76,26 @@ export interface BudgetApproachingEvent {
   budget: number;
 }
 
+/** Intuit answered 429: every request of the realm waits `pauseMs` (in this process or, shared, the fleet). */
+export interface RateLimitedEvent {
+  realmId: string;
+  /** How long the realm's requests wait, ms. */
+  pauseMs: number;
+  /** Epoch ms when they may go again. */
+  until: number;
+  /** False when Intuit sent no `Retry-After`: the wait is the default (60 s). */
+  retryAfter: boolean;
+}
+
 /** Events of every ApiLimits implementation. */
 export interface ApiLimitsEvents {
   budgetApproaching: [BudgetApproachingEvent];
+  /**
+   * A 429 paused a realm: once per pause, emitted by the API helper whose request got the 429 (its
+   * process only). Frequent ones mean the company's 500 requests a minute are not shared
+   * (docs/fleet.md, "API limits across processes").
+   */
+  rateLimited: [RateLimitedEvent];
 }
 
 /** The app's CorePlus budget for the month is used up and `hardCap` is on: the call was not sent. */
@@ -200,14 +217,15 @@ const DATA_OUT = new Set(["query", "reports", "cdc"]);
  */
 export function classifyApiCall(request: ApiRequestInfo): MeterClass | undefined {
   if (request.api !== "accounting") return undefined;
-  let host: string;
-  try {
-    host = new URL(request.url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
+  let host = request.host;
+  if (host === undefined)
+    try {
+      host = new URL(request.url).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
   if (/(^|[.-])sandbox([.-]|$)/.test(host)) return undefined;
-  const segment = companySegment(request.url);
+  const segment = request.segment ?? companySegment(request.url);
   if (segment === "batch" || DATA_OUT.has(segment)) return "corePlus";
   return request.method.toUpperCase() === "GET" || request.method.toUpperCase() === "HEAD"
     ? "corePlus"

@@ -4,10 +4,11 @@
 // idempotency key (request-id.ts), which is what makes retrying them safe; the data plane (typed
 // entities, paging, CDC, batch, attachments) lives in its own files and only calls `send`.
 // It never retries a write without a key, and never logs a token or a body.
+import { announcePause } from "./pause-notice.js";
 import { ConfigurationError } from "../common/errors.js";
 import { nonNegativeInt, nonNegativeMs, positiveInt, positiveMs } from "../common/options.js";
 import { parseRetryAfter, type RetryPolicy } from "../common/retry.js";
-import { bodyText, HttpClient, lowerKeys, type HttpResponse } from "../http/request.js";
+import { addLowerKeys, bodyText, HttpClient, type HttpResponse } from "../http/request.js";
 import { assertSafeUrl } from "../oauth/environments.js";
 import { isQuickBooksRealmId, realmIdProblem } from "../oauth/realm-id.js";
 import type { QuickBooksTokens } from "./access-tokens.js";
@@ -37,9 +38,25 @@ import type {
   EntityName,
   EntityOf,
   EntityUpdate,
+  ExchangeRate,
+  PdfEntityName,
+  SendableEntityName,
   SingletonEntityName,
+  UpdatableEntityName,
+  VoidableEntityName,
 } from "./entities/index.js";
 import { queryAll, type QueryAllOptions, type QueryRows } from "./query-all.js";
+import { runReport, type ReportOptions } from "./reports.js";
+import {
+  documentPdf,
+  readExchangeRate,
+  sendDocument,
+  voidEntity,
+  type ExchangeRateOptions,
+  type PdfOptions,
+  type SendOptions,
+} from "./documents.js";
+import type { Report, ReportName, ReportParams } from "./report-types.js";
 import { downloadAttachment, uploadAttachment, type DownloadOptions, type UploadOptions } from "./upload.js";
 import { downloadHostRule } from "./download-hosts.js";
 import type { ApiLimits, ApiRequestInfo } from "./limits.js";
@@ -147,6 +164,7 @@ export class QuickBooksClient {
     this.baseUrl = assertSafeUrl(base, "baseUrl").replace(/\/+$/, "");
     const payments = options.paymentsBaseUrl ?? endpoints?.paymentsBaseUrl;
     const graphql = options.graphqlUrl ?? endpoints?.graphqlUrl;
+    // spread-ok: once per helper, at construction
     this.bases = Object.freeze({
       accounting: this.baseUrl,
       ...(payments ? { payments: assertSafeUrl(payments, "paymentsBaseUrl").replace(/\/+$/, "") } : {}),
@@ -155,6 +173,7 @@ export class QuickBooksClient {
     this.minorVersion = minorVersion(options.minorVersion);
     this.#http = options.http ?? tokens.http ?? new HttpClient();
     const retries = nonNegativeInt("rateLimitRetries", options.rateLimitRetries, undefined);
+    // spread-ok: once per helper, at construction
     this.#retry = {
       ...(retries !== undefined ? { retries } : {}),
       maxRetryAfterMs: nonNegativeMs("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
@@ -185,7 +204,7 @@ export class QuickBooksClient {
    * const { Customer } = await qb.get<{ Customer: Customer }>("customer/1");
    */
   async get<T = JsonObject>(path: string, options: QuickBooksCallOptions = {}): Promise<T> {
-    return this.request<T, "json">({ ...options, method: "GET", path });
+    return this.request<T, "json">(callOf(options, "GET", path));
   }
 
   /**
@@ -196,7 +215,9 @@ export class QuickBooksClient {
    */
   async query<T = JsonObject>(sql: string, options: Omit<QuickBooksCallOptions, "query"> = {}): Promise<T> {
     if (typeof sql !== "string" || sql.trim() === "") throw new ConfigurationError("query text is required");
-    return this.request<T, "json">({ ...options, method: "GET", path: "query", query: { query: sql } });
+    const call = callOf(options, "GET", "query");
+    call.query = { query: sql };
+    return this.request<T, "json">(call);
   }
 
   /**
@@ -207,7 +228,9 @@ export class QuickBooksClient {
    * const { Invoice } = await qb.post<{ Invoice: { Id: string } }>("invoice", { Line: [...], CustomerRef: { value: "1" } });
    */
   async post<T = JsonObject>(path: string, body: unknown, options: QuickBooksCallOptions = {}): Promise<T> {
-    return this.request<T, "json">({ ...options, method: "POST", path, body });
+    const call = callOf(options, "POST", path);
+    call.body = body;
+    return this.request<T, "json">(call);
   }
 
   /**
@@ -235,7 +258,12 @@ export class QuickBooksClient {
     const method = options.method ?? "GET";
     const responseType: QuickBooksResponseType = options.responseType ?? "json";
     const auth = options.auth !== false;
-    const { url: plainUrl, api } = apiUrl(options.path, {
+    const {
+      url: plainUrl,
+      api,
+      host,
+      segment,
+    } = apiUrl(options.path, {
       bases: this.bases,
       api: options.api,
       realmId: this.realmId,
@@ -257,15 +285,16 @@ export class QuickBooksClient {
     // https (or http on loopback) too.
     if (!auth) assertSafeUrl(url, "path");
     const { bytes, contentType } = encodeBody(options.body);
-    const headers: Record<string, string> = {
-      accept: acceptFor(responseType, url),
-      ...(contentType ? { "content-type": contentType } : {}),
-      ...lowerKeys(options.headers),
-      ...write.headers,
-    };
+    // Built in place, not spread (a slow path in Node 20's V8; scripts/check-spreads.mjs).
+    const headers: Record<string, string> = { accept: acceptFor(responseType, url) };
+    if (contentType) headers["content-type"] = contentType;
+    addLowerKeys(headers, options.headers);
+    for (const name in write.headers) headers[name] = write.headers[name] as string;
     const signal = options.signal;
     let accessToken = "";
-    const call: ApiRequestInfo = { method, url, api };
+    // Host and segment from the URL's fast path, so the limits and the meter need not parse it.
+    // (A requestid only adds to the query: host and segment stay what they were.)
+    const call: ApiRequestInfo = { method, url, api, host, segment };
     // One loop (HttpClient.send): each attempt takes the current token, then a slot of the realm's
     // limits; a 401 refreshes and resends once; 429, 5xx and network failures follow decideRetry.
     const res = await this.#http.send({
@@ -285,15 +314,21 @@ export class QuickBooksClient {
         // takes a slot or a metered count, so it cannot spend the app's budget. The limits are told
         // when an admitted attempt never left (`sent: false`), and give its count back.
         if (auth) accessToken = await this.#tokens.getAccessToken(this.realmId);
-        const release = await this.limits.acquire(this.realmId, call, signal);
+        // In-process limits admit a free realm synchronously: no promise unless it must wait.
+        const release =
+          (!signal?.aborted && this.limits.tryAcquire?.(this.realmId, call)) ||
+          (await this.limits.acquire(this.realmId, call, signal));
         return auth ? { headers: { authorization: `Bearer ${accessToken}` }, release } : { release };
       },
       afterAnswer: (answer) => {
         // Every request of the realm holds off after a 429 (a write too, though it is not retried).
         if (answer.status === 429) {
-          const waitMs =
-            parseRetryAfter(answer.headers["retry-after"], this.#clock()) ?? this.#retry.defaultRetryAfterMs;
-          if (waitMs <= (this.#retry.maxRetryAfterMs ?? Infinity)) this.limits.pause(this.realmId, waitMs);
+          const retryAfter = parseRetryAfter(answer.headers["retry-after"], this.#clock());
+          const waitMs = retryAfter ?? this.#retry.defaultRetryAfterMs;
+          if (waitMs <= (this.#retry.maxRetryAfterMs ?? Infinity)) {
+            this.limits.pause(this.realmId, waitMs);
+            this.#announcePause(waitMs, retryAfter !== undefined);
+          }
           return undefined;
         }
         // A token of another company (code 100) is valid, so a refresh would only repeat the refusal.
@@ -321,14 +356,15 @@ export class QuickBooksClient {
     // A call without credentials (a TempDownloadUri) fetches data, not an answer of the API: its
     // bytes are never searched for a Fault.
     const body = this.#successBody(res, responseType, auth);
-    return {
+    const response: QuickBooksResponse<unknown> = {
       status: res.status,
       headers: res.headers,
       intuitTid: res.intuitTid,
       body,
       attempts: res.attempts,
-      ...(write.requestId !== undefined ? { requestId: write.requestId } : {}),
-    } as QuickBooksResponse<QuickBooksBody<R, T>>;
+    };
+    if (write.requestId !== undefined) response.requestId = write.requestId;
+    return response as QuickBooksResponse<QuickBooksBody<R, T>>;
   }
 
   #successBody(res: HttpResponse, responseType: QuickBooksResponseType, fromApi: boolean): unknown {
@@ -356,6 +392,13 @@ export class QuickBooksClient {
     return new Uint8Array(res.body).buffer;
   }
 
+  /** A 429 pause is never silent: a `rateLimited` event on the limits, and a warning (see pause-notice.ts). */
+  #announcePause(pauseMs: number, retryAfter: boolean): void {
+    const now = this.#clock();
+    const event = { realmId: this.realmId, pauseMs, until: now + pauseMs, retryAfter };
+    announcePause(this.limits, event, now, this.#http.logging ? this.#http.logger : undefined);
+  }
+
   #error(res: HttpResponse, retryAfterMs?: number, fromApi = true): QuickBooksError {
     const content = bodyText(res);
     return quickBooksErrorFor({
@@ -369,6 +412,7 @@ export class QuickBooksClient {
   }
 
   #log(message: string, fields: Record<string, unknown>): void {
+    // spread-ok: only on a 401 or a retry, and only to a logger
     this.#http.logger.debug({ realmId: this.realmId, ...fields }, `intuit-oauth-client api: ${message}`);
   }
 
@@ -423,7 +467,7 @@ export class QuickBooksClient {
    * @example
    * await qb.update("Customer", { Id: c.Id!, SyncToken: c.SyncToken!, Notes: "VIP" });
    */
-  update<K extends EntityName>(
+  update<K extends UpdatableEntityName>(
     entity: K,
     changes: EntityUpdate<K>,
     options?: EntityUpdateOptions,
@@ -504,6 +548,82 @@ export class QuickBooksClient {
   ): Promise<QuickBooksBody<R, never>> {
     return downloadAttachment(this.#plane, attachable, options);
   }
+
+  /**
+   * Runs a report (`GET reports/{name}`) with its typed parameters and returns Intuit's report JSON;
+   * `reportRows` and `reportToCsv` (from `intuit-oauth-client/quickbooks`) flatten it.
+   *
+   * @example
+   * const pl = await qb.report("ProfitAndLoss", { start_date: "2026-01-01", end_date: "2026-03-31" });
+   */
+  report<N extends ReportName>(name: N, params?: ReportParams<N>, options?: ReportOptions): Promise<Report> {
+    return runReport(this.#plane, name, params, options);
+  }
+
+  /**
+   * Voids a transaction (Invoice, Payment, SalesReceipt, BillPayment) with the wire form Intuit takes
+   * for it; the answer is the voided entity. Safe to retry: it carries a requestid.
+   *
+   * @example
+   * await qb.void("Payment", { Id: p.Id!, SyncToken: p.SyncToken! });
+   */
+  void<K extends VoidableEntityName>(
+    entity: K,
+    key: EntityKey,
+    options?: EntityWriteOptions,
+  ): Promise<EntityOf<K>> {
+    return voidEntity(this.#plane, entity, key, options);
+  }
+
+  /**
+   * Emails a document (`POST {entity}/{id}/send`), to `to` or its own address. Named `email` because
+   * `send` is the request path. Not retried automatically.
+   *
+   * @example
+   * const sent = await qb.email("Invoice", inv.Id!, { to: "billing@example.com" }); // sent.EmailStatus === "EmailSent"
+   */
+  email<K extends SendableEntityName>(entity: K, id: string, options?: SendOptions): Promise<EntityOf<K>> {
+    return sendDocument(this.#plane, entity, id, options);
+  }
+
+  /**
+   * A document as PDF: an ArrayBuffer, or a stream with `{ responseType: "stream" }`, as `download` does.
+   *
+   * @example
+   * await writeFile("invoice.pdf", new Uint8Array(await qb.pdf("Invoice", inv.Id!)));
+   */
+  pdf<K extends PdfEntityName, R extends Exclude<QuickBooksResponseType, "json"> = "arrayBuffer">(
+    entity: K,
+    id: string,
+    options?: PdfOptions<R>,
+  ): Promise<QuickBooksBody<R, never>> {
+    return documentPdf(this.#plane, entity, id, options);
+  }
+
+  /**
+   * The rate of a currency to the home currency on a day (default today).
+   *
+   * @example
+   * const { Rate } = await qb.exchangeRate("EUR", { asOfDate: "2026-03-31" });
+   */
+  exchangeRate(sourceCurrencyCode: string, options?: ExchangeRateOptions): Promise<ExchangeRate> {
+    return readExchangeRate(this.#plane, sourceCurrencyCode, options);
+  }
+}
+
+/** A request from call options, by a for-in copy (not `{ ...options, method, path }`: slow in Node 20). */
+function callOf(
+  options: QuickBooksCallOptions,
+  method: "GET" | "POST",
+  path: string,
+): QuickBooksRequest<"json"> {
+  const call = { method, path } as QuickBooksRequest<"json">;
+  const target = call as unknown as Record<string, unknown>;
+  const source = options as Record<string, unknown>;
+  for (const key in source) if (Object.hasOwn(source, key)) target[key] = source[key];
+  call.method = method;
+  call.path = path;
+  return call;
 }
 
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {

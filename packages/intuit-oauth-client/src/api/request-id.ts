@@ -69,6 +69,7 @@ export function identifyWrite(input: WriteIdentityInput): WriteIdentity {
     if (existing !== undefined) {
       if (input.requestId !== undefined && input.requestId !== existing)
         throw new ConfigurationError("requestId differs from the requestid already in the path");
+      // spread-ok: only for a write whose caller set the key already
       return { ...none, requestId: checkRequestId(existing, max) };
     }
     const requestId = input.requestId === undefined ? randomUUID() : checkRequestId(input.requestId, max);
@@ -84,6 +85,7 @@ export function identifyWrite(input: WriteIdentityInput): WriteIdentity {
     if (existing !== undefined) {
       if (input.requestId !== undefined && input.requestId !== existing)
         throw new ConfigurationError("requestId differs from the Request-Id header");
+      // spread-ok: only for a write whose caller set the key already
       return { ...none, requestId: checkRequestId(existing, max) };
     }
     const requestId = input.requestId === undefined ? randomUUID() : checkRequestId(input.requestId, max);

@@ -3,6 +3,7 @@
 // and under its path prefix (`/v3/company/{realmId}/` for Accounting). Pure string work; sends nothing.
 import { ConfigurationError, type ErrorParent } from "../common/errors.js";
 import type { QuickBooksApi } from "../state/api-limits.js";
+import { companySegment } from "./limits.js";
 
 export type { QuickBooksApi } from "../state/api-limits.js";
 
@@ -70,10 +71,79 @@ function isDotSegment(segment: string): boolean {
  * apiUrl("query?query=select * from Customer", { bases: { accounting: "https://quickbooks.api.intuit.com" }, realmId: "1", minorVersion: 75 });
  * // → { url: "https://quickbooks.api.intuit.com/v3/company/1/query?query=select%20*%20from%20Customer&minorversion=75", api: "accounting" }
  */
-export function apiUrl(
-  path: string,
-  options: ApiUrlOptions,
-): { url: string; api: QuickBooksApi | undefined } {
+export function apiUrl(path: string, options: ApiUrlOptions): ApiUrl {
+  return plainApiUrl(path, options) ?? parsedApiUrl(path, options);
+}
+
+/** Where an API call goes: its URL, its API, and (when known without parsing) its host and segment. */
+export interface ApiUrl {
+  url: string;
+  api: QuickBooksApi | undefined;
+  /** The URL's lower-case hostname, when the fast path knows it (the limits need no parse then). */
+  host?: string | undefined;
+  /** The lower-case path segment after `/v3/company/{realmId}/`, as `companySegment(url)` says. */
+  segment?: string | undefined;
+}
+
+// A plain relative path: segments of ASCII letters, digits, `_` and `-` (`customer/1`,
+// `companyinfo/9130350000000001`). Nothing in it can change when parsed, so it needs no URL parse.
+const PLAIN_PATH = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
+
+/** The Accounting prefix of one base and realm, parsed and checked once. */
+interface PlainPrefix {
+  /** `https://host/v3/company/{realmId}/`. */
+  href: string;
+  host: string;
+}
+const plainPrefixes = new Map<string, PlainPrefix | null>();
+
+function plainPrefix(base: string, realmId: string, options: ApiUrlOptions): PlainPrefix | undefined {
+  const key = `${base}\n${realmId}`;
+  let prefix = plainPrefixes.get(key);
+  if (prefix === undefined) {
+    // Made by the parsing path itself, so the fast path can only say what it would have said; a
+    // base with a query or fragment, or one that leaves the realm's prefix, gets no fast path.
+    prefix = null;
+    try {
+      const probe = parsedApiUrl("x", { bases: options.bases, realmId, minorVersion: false });
+      const url = new URL(probe.url);
+      const clean = url.search === "" && url.hash === "" && probe.url.endsWith("/x");
+      if (probe.api === "accounting" && clean && companySegment(probe.url) === "x")
+        prefix = { href: probe.url.slice(0, -1), host: url.hostname.toLowerCase() };
+    } catch {
+      // The parsing path will give the caller its error.
+    }
+    if (plainPrefixes.size >= 256) plainPrefixes.clear();
+    plainPrefixes.set(key, prefix);
+  }
+  return prefix ?? undefined;
+}
+
+/** The fast path of {@link apiUrl}: a plain relative Accounting path with no query, or undefined. */
+function plainApiUrl(path: string, options: ApiUrlOptions): ApiUrl | undefined {
+  if (
+    options.query !== undefined ||
+    options.anonymous ||
+    (options.api !== undefined && options.api !== "accounting") ||
+    typeof path !== "string" ||
+    !PLAIN_PATH.test(path)
+  )
+    return undefined;
+  const prefix = plainPrefix(options.bases.accounting, options.realmId, options);
+  if (!prefix) return undefined;
+  const slash = path.indexOf("/");
+  const search =
+    options.minorVersion === false ? "" : `?minorversion=${encodeURIComponent(String(options.minorVersion))}`;
+  return {
+    url: `${prefix.href}${path}${search}`,
+    api: "accounting",
+    host: prefix.host,
+    segment: (slash === -1 ? path : path.slice(0, slash)).toLowerCase(),
+  };
+}
+
+/** {@link apiUrl} by parsing the URL: every path the fast path does not take. Exported for tests. */
+export function parsedApiUrl(path: string, options: ApiUrlOptions): ApiUrl {
   if (typeof path !== "string" || path.trim() === "") throw new ConfigurationError("path is required");
   const q = path.indexOf("?");
   const pathPart = q === -1 ? path : path.slice(0, q);

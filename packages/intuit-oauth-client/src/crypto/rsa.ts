@@ -28,3 +28,16 @@ export async function importRsaKey(jwk: { n?: unknown; e?: unknown }): Promise<R
 export function verifyRs256(key: RsaVerifyKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   return Promise.resolve(verify("sha256", data, key as unknown as KeyObject, signature));
 }
+
+/**
+ * {@link verifyRs256} done synchronously where the runtime can (node:crypto): true or false. Returns
+ * undefined where it cannot (the Web Crypto build): the caller then awaits verifyRs256. Compare the
+ * result with `=== true`: undefined is not a pass.
+ */
+export function verifyRs256Now(
+  key: RsaVerifyKey,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean | undefined {
+  return verify("sha256", data, key as unknown as KeyObject, signature);
+}

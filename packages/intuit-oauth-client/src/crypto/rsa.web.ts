@@ -37,3 +37,12 @@ export function verifyRs256(key: RsaVerifyKey, data: Uint8Array, signature: Uint
     data as BufferSource,
   );
 }
+
+/** Web Crypto verifies only asynchronously: always undefined (await {@link verifyRs256}). */
+export function verifyRs256Now(
+  _key: RsaVerifyKey,
+  _data: Uint8Array,
+  _signature: Uint8Array,
+): boolean | undefined {
+  return undefined;
+}

@@ -4,7 +4,8 @@
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
-import { KEEP_ALIVE, ProxyAgents, routeThroughProxy } from "./proxy.js";
+import { deadline } from "./deadlines.js";
+import { isLoopback, KEEP_ALIVE, ProxyAgents, routeThroughProxy } from "./proxy.js";
 import {
   isSuccess,
   networkError,
@@ -31,6 +32,8 @@ interface Target {
   hostname: string;
   port: string;
   path: string;
+  /** A loopback host never goes through a proxy: decided once per URL, not per request. */
+  loopback: boolean;
 }
 
 // Parsed request targets by URL string: the same token endpoint is requested over and over. A cache
@@ -44,7 +47,13 @@ function targetOf(url: string): Target {
     const u = new URL(url);
     // URL keeps IPv6 hosts in brackets; node:http wants them bare.
     const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
-    t = { protocol: u.protocol, hostname, port: u.port, path: u.pathname + u.search };
+    t = {
+      protocol: u.protocol,
+      hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      loopback: isLoopback(hostname.toLowerCase()),
+    };
     if (targets.size >= MAX_TARGETS) targets.clear();
     targets.set(url, t);
   }
@@ -79,15 +88,15 @@ function send(request: TransportRequest, agents: Agents): Promise<TransportRespo
     // Set once the answer's headers arrive, so a body cut short still names Intuit's transaction.
     let intuitTid: string | undefined;
     let req: http.ClientRequest | undefined;
-    // One plain timer, not an AbortController per request: this is the hot path of every call.
-    const timer = setTimeout(() => {
+    // One shared deadline timer (deadlines.ts), not a setTimeout and an AbortController per request.
+    const cancelDeadline = deadline(request.timeoutMs, () => {
       req?.destroy();
       finish(request.timeoutError());
-    }, request.timeoutMs);
+    });
     const finish = (reason: unknown) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelDeadline();
       signal?.removeEventListener("abort", onAbort);
       reject(reason);
     };
@@ -99,20 +108,31 @@ function send(request: TransportRequest, agents: Agents): Promise<TransportRespo
     };
     const done = () => {
       settled = true;
-      clearTimeout(timer);
+      cancelDeadline();
       signal?.removeEventListener("abort", onAbort);
     };
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
-    const headers: Record<string, string> = { ...request.headers };
+    // A for-in copy and explicit literals, not spreads: in V8 11 (Node 20) `{ ...x, k: v }` takes a
+    // slow path and gives every request's options a new hidden class, which makes node:http's own
+    // inline caches (setHeader, _storeHeader) megamorphic. scripts/check-spreads.mjs keeps it so.
+    const headers: Record<string, string> = {};
+    for (const name in request.headers) headers[name] = request.headers[name] as string;
     if (body !== undefined) headers["content-length"] = String(body.length);
+    const options = {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      method: request.method,
+      headers,
+      agent: isHttps ? agents.https : agents.http,
+    };
     try {
       req = mod.request(
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY decide; with none of them set, these options go as they are.
-        routeThroughProxy(
-          { ...target, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
-          { signal, timeoutMs: request.timeoutMs },
-          agents.proxies,
-        ),
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY decide; loopback, and no proxy set, go as they are.
+        target.loopback
+          ? options
+          : routeThroughProxy(options, { signal, timeoutMs: request.timeoutMs }, agents.proxies),
         (res) => {
           const tid = res.headers["intuit_tid"];
           intuitTid = typeof tid === "string" ? tid : undefined;

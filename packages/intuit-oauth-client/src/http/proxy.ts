@@ -54,7 +54,7 @@ function broken(problem: string, display: string): ProxyEndpoint {
 }
 
 /** localhost, *.localhost, 127.0.0.0/8 and ::1: never proxied, so the emulator and tests stay local. */
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   return (
     hostname === "localhost" ||
     hostname.endsWith(".localhost") ||
@@ -288,6 +288,7 @@ export class TunnelAgent extends https.Agent {
   readonly proxy: ProxyEndpoint;
 
   constructor(proxy: ProxyEndpoint, options: https.AgentOptions = {}) {
+    // spread-ok: once per proxy agent
     super({ ...KEEP_ALIVE, ...options });
     this.proxy = proxy;
   }
@@ -307,6 +308,7 @@ export class TunnelAgent extends https.Agent {
     const port = Number(options.port ?? 443);
     openTunnel(this.proxy, host, port, control).then(
       (socket) =>
+        // spread-ok: once per tunnel, not per request
         reply(null, super.createConnection({ ...options, socket } as https.RequestOptions) as Duplex),
       (err: Error) => reply(err, undefined as unknown as Duplex),
     );
@@ -382,15 +384,19 @@ export function routeThroughProxy(
 ): DirectRequestOptions | TunnelRequestOptions {
   const proxy = proxyFor(options);
   if (!proxy) return options;
+  // spread-ok: proxied requests only, where the proxy round trip dwarfs it
   if (options.protocol === "https:") return { ...options, agent: agents.tunnel(proxy), [TUNNEL]: control };
+  // spread-ok: a misconfigured proxy: the request fails at once
   if (proxy.problem) return { ...options, agent: new BrokenProxyAgent(proxy.problem) };
   const host = isIP(options.hostname) === 6 ? `[${options.hostname}]` : options.hostname;
   const authority = options.port ? `${host}:${options.port}` : host;
+  // spread-ok: proxied requests only, where the proxy round trip dwarfs it (and its headers)
   return {
     ...options,
     hostname: proxy.hostname,
     port: String(proxy.port),
     path: `http://${authority}${options.path}`,
+    // spread-ok: as above
     headers: {
       ...options.headers,
       host: authority,

@@ -59,6 +59,7 @@ export function networkError(err: unknown, sent: boolean, intuitTid?: string): N
   const notSent = !sent || (code !== undefined && NOT_SENT_CODES.has(code));
   return new NetworkError(
     `Network error${code ? ` (${code})` : ""}: ${(err as Error)?.message ?? String(err)}${intuitTid ? `, intuit_tid ${intuitTid}` : ""}`,
+    // spread-ok: the error path only
     {
       cause: err,
       requestMayHaveBeenSent: !notSent,

@@ -18,6 +18,12 @@ export interface HttpErrorDetails {
   sent?: readonly (string | undefined)[] | undefined;
 }
 
+// invalid_client is nearly always a set-up mistake: say what to check (the Python-shaped message first).
+const INVALID_CLIENT_HINT =
+  ". Intuit refused the app's credentials (invalid_client): check the client id and secret (both " +
+  "from the same app, copied whole), that they are the app's Development keys for the sandbox " +
+  "environment or its Production keys for production, and the `environment` option";
+
 /**
  * Intuit answered with an error: a non-2xx status, or a 200 whose body is not a usable token
  * response. Mirrors Python's `intuitlib.exceptions.AuthClientError`, and also parses the OAuth
@@ -50,7 +56,8 @@ export class AuthClientError extends IntuitOAuthError {
     const content = redactText(details.content, details.sent);
     super(
       message ??
-        `HTTP status ${details.statusCode}, error message: ${content}, intuit_tid ${details.intuitTid ?? "None"} at time ${details.timestamp ?? "None"}`,
+        `HTTP status ${details.statusCode}, error message: ${content}, intuit_tid ${details.intuitTid ?? "None"} at time ${details.timestamp ?? "None"}` +
+          (details.error === "invalid_client" ? INVALID_CLIENT_HINT : ""),
     );
     this.statusCode = details.statusCode;
     this.content = content;

@@ -1,10 +1,10 @@
 // OpenID id_token verification: RS256 only, key by `kid` from the cached JWKS, strict base64url,
 // exact issuer, audience (string or array), azp, time claims with tolerance, optional nonce.
 // With a warm JWKS the cost is one verify with a cached key plus a few JSON.parse calls.
-import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from "../common/bytes.js";
+import { fromBase64Url, fromUtf8, utf8 } from "../common/bytes.js";
 import { IntuitOAuthError } from "../common/errors.js";
 import { safeEqual } from "../crypto/compare.js";
-import { verifyRs256 } from "../crypto/rsa.js";
+import { verifyRs256, verifyRs256Now } from "../crypto/rsa.js";
 import type { HttpClient } from "../http/request.js";
 import { DEFAULT_JWKS_OPTIONS, type JwksCache, type JwksCacheOptions } from "./jwks.js";
 
@@ -65,21 +65,31 @@ export interface IdTokenExpectations {
 const B64URL = /^[A-Za-z0-9_-]*$/;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
-function decodeSegment(segment: string, what: string): Uint8Array {
-  if (!B64URL.test(segment) || segment.length % 4 === 1)
-    throw new IdTokenError("malformed", `${what} is not base64url`);
-  const bytes = fromBase64Url(segment);
-  // Canonical only: unused low bits set in the last character would give a second spelling of
-  // the same bytes (decoders ignore them), so one signature could be presented two ways.
-  if (toBase64Url(bytes) !== segment)
-    throw new IdTokenError("malformed", `${what} is not canonical base64url`);
-  return bytes;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * Canonical only: unused low bits set in the last character would give a second spelling of the
+ * same bytes (decoders ignore them), so one signature could be presented two ways. Decided on the
+ * last character alone (2 or 4 unused bits), not by encoding the bytes again.
+ */
+function canonicalTail(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  const last = ALPHABET.indexOf(segment[segment.length - 1] as string);
+  return rest === 2 ? (last & 0x0f) === 0 : (last & 0x03) === 0;
 }
 
-function decodeJson(segment: string, what: string): Record<string, unknown> {
+function decodeSegment(segment: string, what: string, alphabetChecked = false): Uint8Array {
+  if ((!alphabetChecked && !B64URL.test(segment)) || segment.length % 4 === 1)
+    throw new IdTokenError("malformed", `${what} is not base64url`);
+  if (!canonicalTail(segment)) throw new IdTokenError("malformed", `${what} is not canonical base64url`);
+  return fromBase64Url(segment);
+}
+
+function decodeJson(segment: string, what: string, alphabetChecked = false): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(fromUtf8(decodeSegment(segment, what)));
+    value = JSON.parse(fromUtf8(decodeSegment(segment, what, alphabetChecked)));
   } catch (err) {
     if (err instanceof IdTokenError) throw err;
     throw new IdTokenError("malformed", `${what} is not JSON`);
@@ -132,6 +142,27 @@ export function checkClaims(claims: Record<string, unknown>, expected: IdTokenEx
   return claims as IdTokenClaims;
 }
 
+// Header segments accepted lately, with their kid: every token an issuer signs with one key has the
+// same header, so it is decoded and parsed once. Only accepted headers are kept; bounded.
+const acceptedHeaders = new Map<string, string>();
+const MAX_ACCEPTED_HEADERS = 64;
+
+/** The kid of an accepted header segment; throws for one that is not RS256 with a kid. */
+function headerKid(segment: string): string {
+  const known = acceptedHeaders.get(segment);
+  if (known !== undefined) return known;
+  const header = decodeJson(segment, "header");
+  if (header["alg"] !== "RS256")
+    throw new IdTokenError("alg", `alg ${JSON.stringify(header["alg"])} is not accepted; only RS256`);
+  if (header["crit"] !== undefined)
+    throw new IdTokenError("malformed", "crit header parameters are not supported");
+  const kid = header["kid"];
+  if (typeof kid !== "string" || kid === "") throw new IdTokenError("kid", "header has no kid");
+  if (acceptedHeaders.size >= MAX_ACCEPTED_HEADERS) acceptedHeaders.clear();
+  acceptedHeaders.set(segment, kid);
+  return kid;
+}
+
 /** Splits a compact JWS and checks its header. */
 function parse(token: unknown) {
   if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
@@ -140,13 +171,7 @@ function parse(token: unknown) {
   const second = token.indexOf(".", first + 1);
   if (first <= 0 || second <= first + 1 || token.indexOf(".", second + 1) !== -1)
     throw new IdTokenError("malformed", "a JWT has three non-empty parts");
-  const header = decodeJson(token.slice(0, first), "header");
-  if (header["alg"] !== "RS256")
-    throw new IdTokenError("alg", `alg ${JSON.stringify(header["alg"])} is not accepted; only RS256`);
-  if (header["crit"] !== undefined)
-    throw new IdTokenError("malformed", "crit header parameters are not supported");
-  const kid = header["kid"];
-  if (typeof kid !== "string" || kid === "") throw new IdTokenError("kid", "header has no kid");
+  const kid = headerKid(token.slice(0, first));
   // Check the payload's alphabet before the crypto, so plain base64 is reported as malformed.
   const payload = token.slice(first + 1, second);
   if (!B64URL.test(payload) || payload.length % 4 === 1)
@@ -173,12 +198,39 @@ export interface IdTokenKeys {
  * Verifies an id token against the issuer's JWKS and returns its claims.
  * Throws {@link IdTokenError} with a stable `reason`, or a JwksError when the keys cannot be fetched.
  */
-export async function verifyIdToken(
+export function verifyIdToken(
   token: unknown,
   keys: IdTokenKeys,
   expected: IdTokenExpectations,
 ): Promise<IdTokenClaims> {
-  const parts = parse(token);
+  // Not an async function: with a warm JWKS on Node, everything below is synchronous and the
+  // caller gets one already-settled promise.
+  try {
+    const parts = parse(token);
+    const opts = keys.options ?? DEFAULT_JWKS_OPTIONS;
+    const key = keys.cache.get(keys.jwksUri).peek(parts.kid, Date.now(), opts.maxAgeMs);
+    if (key) {
+      const ok = verifyRs256Now(key, utf8(parts.signingInput), parts.signature);
+      if (ok === true) return Promise.resolve(claimsOf(parts.payload, expected));
+      if (ok === false) throw new IdTokenError("signature", "signature verification failed");
+    }
+    return verifySlowly(parts, keys, expected);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function claimsOf(payload: string, expected: IdTokenExpectations): IdTokenClaims {
+  // parse() checked the payload's alphabet already.
+  return checkClaims(decodeJson(payload, "payload", true), expected);
+}
+
+/** A cold JWKS, or a runtime that verifies only asynchronously (Web Crypto). */
+async function verifySlowly(
+  parts: ReturnType<typeof parse>,
+  keys: IdTokenKeys,
+  expected: IdTokenExpectations,
+): Promise<IdTokenClaims> {
   const opts = keys.options ?? DEFAULT_JWKS_OPTIONS;
   const jwks = keys.cache.get(keys.jwksUri);
   const key =
@@ -188,5 +240,5 @@ export async function verifyIdToken(
   // tests therefore run the same control flow as Bun, Deno and workerd, and lint refuses the slip.
   if (!(await verifyRs256(key, utf8(parts.signingInput), parts.signature)))
     throw new IdTokenError("signature", "signature verification failed");
-  return checkClaims(decodeJson(parts.payload, "payload"), expected);
+  return claimsOf(parts.payload, expected);
 }

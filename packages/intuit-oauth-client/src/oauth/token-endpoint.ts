@@ -12,6 +12,7 @@ import { readTokenResponse } from "./token-response.js";
 import type { TokenSet } from "./token-set.js";
 import { verifyClientIdToken } from "./verify.js";
 import { ConfigurationError, MissingTokenError } from "../common/errors.js";
+import { formBody } from "../http/form-body.js";
 
 /** Options of {@link exchangeCode}. */
 export interface ExchangeOptions {
@@ -36,7 +37,7 @@ export interface GrantResult {
 
 function post(
   config: OAuthConfig,
-  form: URLSearchParams,
+  form: Record<string, string>,
   idempotent: boolean,
   signal: AbortSignal | undefined,
 ) {
@@ -47,7 +48,8 @@ function post(
     method: "POST",
     url: config.endpoints.tokenEndpoint,
     headers,
-    body: form.toString(),
+    // A string builder with URLSearchParams' encoding (form-body.ts), not a URLSearchParams per call.
+    body: formBody(form),
     idempotent,
     signal,
   });
@@ -70,12 +72,12 @@ export async function exchangeCode(
   if (typeof code !== "string" || code === "")
     throw new MissingTokenError("Authorization code not specified");
   await config.usedCallbacks.claim({ state: options.state, code });
-  const form = new URLSearchParams({
+  const form: Record<string, string> = {
     grant_type: "authorization_code",
     code,
     redirect_uri: config.redirectUri,
-  });
-  if (options.codeVerifier) form.set("code_verifier", options.codeVerifier);
+  };
+  if (options.codeVerifier) form["code_verifier"] = options.codeVerifier;
   const sent = [code, options.codeVerifier, ...config.auth.secretValues()];
   const res = await post(config, form, false, options.signal);
   const token = readTokenResponse(res, { receivedAt: config.clock() }, sent);
@@ -127,6 +129,7 @@ export async function exchangeCallback(
 ): Promise<GrantResult> {
   if (!isValidatedCallback(params))
     throw new ConfigurationError("exchangeCallback only accepts validated callback parameters");
+  // spread-ok: once per sign-in
   return exchangeCode(config, params.code, { ...options, state: params.state, realmId: params.realmId });
 }
 
@@ -150,10 +153,10 @@ export async function refreshGrant(
 ): Promise<GrantResult> {
   if (typeof refreshToken !== "string" || refreshToken === "")
     throw new MissingTokenError("Refresh token not specified");
-  const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken });
+  const form: Record<string, string> = { grant_type: "refresh_token", refresh_token: refreshToken };
   const sent = [refreshToken, ...config.auth.secretValues()];
   const res = await post(config, form, true, options.signal);
-  const previous = { refreshToken, ...(options.idToken ? { idToken: options.idToken } : {}) };
+  const previous = { refreshToken, idToken: options.idToken || undefined };
   const token = readTokenResponse(
     res,
     { receivedAt: config.clock(), realmId: options.realmId, previous },

@@ -253,6 +253,7 @@ export function isRefreshTokenExpired(set: TokenSet, now = Date.now()): boolean 
 const REDACTED = "[redacted]";
 
 // One pair of hooks for every token set (see copyTokenSet): what console.log and inspect show.
+// spread-ok: only when a token set is printed
 const TOKEN_SET_HOOKS = inspectionHooks<TokenSet>("TokenSet", (set) => ({
   ...set,
   accessToken: REDACTED,

@@ -14,6 +14,13 @@ export interface ApiRequestInfo {
   readonly url: string;
   /** The API it goes to; undefined for a URL outside every API (a `TempDownloadUri` with `auth: false`). */
   readonly api: QuickBooksApi | undefined;
+  /** The URL's lower-case hostname, when the caller already knows it (then nobody parses the URL). */
+  readonly host?: string | undefined;
+  /**
+   * The lower-case path segment after `/v3/company/{realmId}/` (`customer`, `batch`, `reports`), when
+   * the caller already knows it: what `companySegment(url)` would say.
+   */
+  readonly segment?: string | undefined;
 }
 
 /** Frees an admitted request's slot; `{ sent: false }` also gives back its metered count. */
@@ -35,6 +42,12 @@ export interface ApiLimits {
    * (the realm's share used up), ConfigurationError (not a realm id), or SharedStoreError.
    */
   acquire(realmId: string, request: ApiRequestInfo, signal?: AbortSignal): Promise<ApiRelease>;
+  /**
+   * Optional: `acquire` when it need not wait, synchronously. Returns the release when the request
+   * is admitted now (and counts it), undefined when it would have to wait (nothing is taken), and
+   * throws what `acquire` would reject with. In-process limits have it; shared stores need a round trip.
+   */
+  tryAcquire?(realmId: string, request: ApiRequestInfo): ApiRelease | undefined;
   /** Holds every request of the realm for `ms` (after a 429). Never throws. */
   pause(realmId: string, ms: number): void;
 }

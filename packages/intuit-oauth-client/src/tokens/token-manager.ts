@@ -106,6 +106,9 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
   readonly #inflight = new Map<string, Promise<TokenSet>>();
   readonly #refreshSlots: Semaphore;
   readonly #log: Logger;
+  // What this manager created itself, for close(): a store or limits passed in are the caller's.
+  readonly #owned: Array<{ close?(): Promise<void> }> = [];
+  #closing: Promise<void> | undefined;
 
   constructor(options: TokenManagerOptions) {
     super();
@@ -128,6 +131,31 @@ export class TokenManager extends TypedEmitter<TokenManagerEvents> {
     this.http = this.authClient.http ?? new HttpClient();
     this.endpoints = this.authClient.endpoints;
     this.#log = this.http.logger;
+    if (!options.store) this.#owned.push(this.store);
+    if (!options.apiLimits) this.#owned.push(this.apiLimits as { close?(): Promise<void> });
+  }
+
+  /**
+   * Shuts the manager down: waits for the refreshes in flight (so their new tokens are stored), then
+   * closes the store and limits it created itself. A `store` or `apiLimits` you passed in stays open,
+   * since other managers may share it: close it yourself after this (`await store.close()`). Calling
+   * it again returns the same promise. Use the manager no more after it. A script need not call it
+   * to exit: idle Redis and PostgreSQL connections the library opened do not keep a process alive.
+   *
+   * @example
+   * await using tokens = new TokenManager({ authClient }); // closed when the block ends
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.allSettled([...this.#inflight.values()]);
+      for (const owned of this.#owned) await owned.close?.();
+    })();
+    return this.#closing;
+  }
+
+  /** {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Most refresh requests seen in flight at once (for monitoring and benchmarks). */

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuthClient } from "../../src/client/auth-client.js";
-import { invoicePdf } from "../../../intuit-oauth-client-emulator/src/quickbooks.js";
+import { documentPdf } from "../../../intuit-oauth-client-emulator/src/qbo-documents.js";
 import { QuickBooksError } from "../../src/api/fault.js";
 import { ConfigurationError } from "../../src/common/errors.js";
 import { MemoryTokenStore } from "../../src/stores/memory/token-store.js";
@@ -182,12 +182,31 @@ test("the base URL comes from the environment (the emulator's discovery document
   );
 });
 
+/** A saved invoice (PDFs exist only for saved documents) and the PDF the emulator renders for it. */
+async function newInvoice(amount: number): Promise<{ id: string; pdf: Buffer }> {
+  const res = await fetch(`${c.emu.url}/v3/company/${c.realmId}/invoice`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await c.tokens.getAccessToken(c.realmId)}`,
+      accept: "application/json",
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({
+      CustomerRef: { value: "1" },
+      Line: [{ Amount: amount, DetailType: "SalesItemLineDetail", SalesItemLineDetail: {} }],
+    }),
+  });
+  const doc = ((await res.json()) as { Invoice: Record<string, unknown> }).Invoice;
+  return { id: String(doc["Id"]), pdf: documentPdf("Invoice", doc) };
+}
+
 test("PDF as arrayBuffer is byte-for-byte the emulator's answer (sha256), Accept: application/pdf", async () => {
   const qb = quickbooks(c.tokens, c.realmId);
-  const pdf = await qb.request({ path: "invoice/130/pdf", responseType: "arrayBuffer" });
+  const invoice = await newInvoice(130);
+  const pdf = await qb.request({ path: `invoice/${invoice.id}/pdf`, responseType: "arrayBuffer" });
   assert.ok(pdf instanceof ArrayBuffer);
   assert.equal(pdf.byteLength, 65536);
-  const direct = await fetch(`${c.emu.url}/v3/company/${c.realmId}/invoice/130/pdf`, {
+  const direct = await fetch(`${c.emu.url}/v3/company/${c.realmId}/invoice/${invoice.id}/pdf`, {
     headers: {
       authorization: `Bearer ${await c.tokens.getAccessToken(c.realmId)}`,
       accept: "application/pdf",
@@ -195,7 +214,7 @@ test("PDF as arrayBuffer is byte-for-byte the emulator's answer (sha256), Accept
   });
   const expected = sha256(new Uint8Array(await direct.arrayBuffer()));
   assert.equal(sha256(new Uint8Array(pdf)), expected);
-  assert.equal(sha256(invoicePdf("130")), expected);
+  assert.equal(sha256(invoice.pdf), expected);
   assert.equal(new Set(new Uint8Array(pdf)).size, 256);
   const other = quickbooks(c.tokens, c.realmId, { baseUrl: serverUrl });
   await other.request({ path: "invoice/130/pdf", responseType: "arrayBuffer" });
@@ -228,18 +247,19 @@ test("responseType stream gives a web ReadableStream with the exact bytes (node:
     fetch: (input, init) => fetch(input, init),
   });
   const fetchTokens = new TokenManager({ authClient: viaFetch, store: c.tokens.store });
+  const invoice = await newInvoice(131);
   for (const tokens of [c.tokens, fetchTokens]) {
     const stream = await quickbooks(tokens, c.realmId).request({
-      path: "invoice/131/pdf",
+      path: `invoice/${invoice.id}/pdf`,
       responseType: "stream",
     });
     assert.ok(stream instanceof ReadableStream);
-    assert.equal(sha256(await readAll(stream)), sha256(invoicePdf("131")));
+    assert.equal(sha256(await readAll(stream)), sha256(invoice.pdf));
     const bytes = await quickbooks(tokens, c.realmId).request({
-      path: "invoice/131/pdf",
+      path: `invoice/${invoice.id}/pdf`,
       responseType: "arrayBuffer",
     });
-    assert.equal(sha256(new Uint8Array(bytes)), sha256(invoicePdf("131")));
+    assert.equal(sha256(new Uint8Array(bytes)), sha256(invoice.pdf));
   }
 });
 

@@ -71,7 +71,7 @@ for (const { name, options } of TRANSPORTS) {
       assert.equal(server.requests.length, 1, "a 400 is not retried");
     });
 
-    test("without intuit_tid and Date the message says None, as Python does", async () => {
+    test("without intuit_tid and Date the message says None, as Python does; invalid_client says what to check", async () => {
       server.on("/token", () => ({
         status: 401,
         headers: { intuit_tid: "", date: "" },
@@ -83,8 +83,12 @@ for (const { name, options } of TRANSPORTS) {
       assert.equal(err.error, "invalid_client");
       assert.match(
         err.message,
-        /^HTTP status 401, error message: \{"error":"invalid_client"\}, intuit_tid (None|) at time (None|)$/,
+        /^HTTP status 401, error message: \{"error":"invalid_client"\}, intuit_tid (None|) at time (None|)\. /,
       );
+      // What to check: the id and secret, development against production keys, the environment.
+      assert.match(err.message, /check the client id and secret/);
+      assert.match(err.message, /Development keys for the sandbox environment or its Production keys/);
+      assert.match(err.message, /`environment` option$/);
     });
 
     test("a non-JSON error body keeps the raw text and no parsed error", async () => {

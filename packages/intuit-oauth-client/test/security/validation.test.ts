@@ -61,6 +61,25 @@ describe("ID tokens", () => {
     assert.equal(err.reason, "malformed");
   });
 
+  test("every last character of the signature: not canonical base64url is malformed, a canonical one fails the signature", async () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const c = client();
+    const token = await server.signIdToken();
+    const signature = token.slice(token.lastIndexOf(".") + 1);
+    let refusedAsMalformed = 0;
+    for (const ch of alphabet) {
+      const changed = signature.slice(0, -1) + ch;
+      if (changed === signature) continue;
+      const canonical = Buffer.from(changed, "base64url").toString("base64url") === changed;
+      const err = await rejection(c.validateIdToken(token.slice(0, -1) + ch));
+      assert.ok(err instanceof IdTokenError, String(err));
+      assert.equal(err.reason, canonical ? "signature" : "malformed", `last character ${ch}`);
+      if (!canonical) refusedAsMalformed++;
+    }
+    // 4 unused bits: 15 of the 16 spellings of the last character's value are not canonical.
+    assert.equal(refusedAsMalformed, 60);
+  });
+
   test("an ID token without iat is refused", async () => {
     const token = await server.signIdToken({ iat: undefined });
     const err = await rejection(client().validateIdToken(token));

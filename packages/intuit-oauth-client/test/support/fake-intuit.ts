@@ -6,6 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo, Socket } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type CryptoKey } from "jose";
 import type { AuthClientOptions } from "../../src/index.js";
+import { createUndiciTransport } from "../../src/undici.js";
 
 export interface RecordedRequest {
   method: string;
@@ -244,6 +245,13 @@ export async function startFakeIntuit(opts: { kid?: string } = {}): Promise<Fake
 export const TRANSPORTS: ReadonlyArray<{ name: string; options: Partial<AuthClientOptions> }> = [
   { name: "node:http", options: {} },
   { name: "fetch", options: { fetch: globalThis.fetch } },
+  {
+    name: "undici",
+    // A transport per client, as the default transport is: a getter makes a new one at each use.
+    get options(): Partial<AuthClientOptions> {
+      return { transport: createUndiciTransport() };
+    },
+  },
 ];
 
 /** Expected Basic header for the test credentials. */

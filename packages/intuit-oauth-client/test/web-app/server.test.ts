@@ -1,10 +1,12 @@
 // `examples/web-app/server.ts` as a user starts it, in a child process: the address it prints is the
 // one that answers (taken from the redirect URI unless PORT is set, and a PORT that differs is
 // explained), the Intuit line is readable, the five-year limit is requested by default (with an
-// opt-out), and its temporary token directory is gone after Ctrl+C.
+// opt-out), its temporary token directory is gone after Ctrl+C, and when the emulator's usual port
+// is busy it says which one it took.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -60,7 +62,8 @@ test("with the emulator: prints where to go, requests the five-year limit, and r
   const port = await freePort();
   const server = await startServer({ PORT: String(port) });
   try {
-    const [intuit, stored, open] = server.lines;
+    // When something else holds the emulator's usual port, a line says so (tested below).
+    const [intuit, stored, open] = server.lines.filter((l) => !l.startsWith("Port 4010 was in use"));
     assert.match(
       intuit!,
       /^Intuit: the built-in emulator at http:\/\/127\.0\.0\.1:\d+ \(its sandbox companies; no Intuit account needed\)$/,
@@ -68,7 +71,6 @@ test("with the emulator: prints where to go, requests the five-year limit, and r
     const dir = /^Tokens stored in: (\S+) \(a temporary directory, removed on exit\)$/.exec(stored!)?.[1];
     assert.ok(dir && existsSync(dir), stored);
     assert.equal(open, `Open http://localhost:${port}/ in your browser (Ctrl+C to stop).`);
-    assert.equal(server.lines.length, 3);
     // The printed address answers, and a company connects through it.
     const html = await connect(new Browser(), `http://localhost:${port}`, "9341453050198162");
     assert.match(html, /id="hard-expiry">\d{4}-\d\d-\d\dT[\d:.]+Z \(1824 days left\)</);
@@ -84,6 +86,26 @@ test("with the emulator: prints where to go, requests the five-year limit, and r
     assert.equal(server.stderr(), "");
   } finally {
     if (server.child.exitCode === null) await stop(server, "SIGINT");
+  }
+});
+
+test("with the emulator's usual port (4010) busy: says which port the emulator took instead", async () => {
+  // Hold 4010 for the test; when another process already holds it, it is just as busy.
+  const holder = createServer();
+  await new Promise<void>((resolve) => {
+    holder.once("error", () => resolve());
+    holder.listen(4010, "127.0.0.1", () => resolve());
+  });
+  const server = await startServer({ PORT: String(await freePort()) });
+  try {
+    const [intuit, busy] = server.lines;
+    const took = /^Intuit: the built-in emulator at http:\/\/127\.0\.0\.1:(\d+) /.exec(intuit!)?.[1];
+    assert.ok(took && took !== "4010", intuit);
+    assert.equal(busy, `Port 4010 was in use, so the emulator took port ${took}.`);
+    assert.equal(await stop(server, "SIGINT"), 0);
+  } finally {
+    if (server.child.exitCode === null) await stop(server, "SIGINT");
+    holder.close();
   }
 });
 

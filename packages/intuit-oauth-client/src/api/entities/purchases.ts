@@ -1,6 +1,16 @@
-// Purchase-side and ledger transactions: Bill, BillPayment, Purchase, Deposit and JournalEntry, with
+// Purchase-side and ledger transactions: Bill, BillPayment, Purchase, Deposit, JournalEntry,
+// PurchaseOrder, VendorCredit and Transfer, with
 // the fields of Intuit's Accounting API reference that apps use. Types only.
-import type { EntityBase, LinkedTxn, PhysicalAddress, Ref, TxnTaxDetail } from "./common.js";
+import type {
+  CustomField,
+  EmailAddress,
+  EmailStatus,
+  EntityBase,
+  LinkedTxn,
+  PhysicalAddress,
+  Ref,
+  TxnTaxDetail,
+} from "./common.js";
 import type { DepositLine, ExpenseLine, JournalEntryLine, PaymentLine } from "./lines.js";
 
 export interface Bill extends EntityBase {
@@ -88,4 +98,69 @@ export interface JournalEntry extends EntityBase {
   ExchangeRate?: number;
   /** Read-only. */
   TotalAmt?: number;
+}
+
+/** An order to a vendor: non-posting until billed; can be emailed (`qb.send`). */
+export interface PurchaseOrder extends EntityBase {
+  /** Required on create. */
+  VendorRef?: Ref;
+  /** Required on create: item- or account-based lines. */
+  Line?: ExpenseLine[];
+  APAccountRef?: Ref;
+  DocNumber?: string;
+  TxnDate?: string;
+  DueDate?: string;
+  POStatus?: "Open" | "Closed";
+  POEmail?: EmailAddress;
+  EmailStatus?: EmailStatus;
+  ShipAddr?: PhysicalAddress;
+  VendorAddr?: PhysicalAddress;
+  ShipMethodRef?: Ref;
+  SalesTermRef?: Ref;
+  ClassRef?: Ref;
+  Memo?: string;
+  PrivateNote?: string;
+  CustomField?: CustomField[];
+  LinkedTxn?: LinkedTxn[];
+  TxnTaxDetail?: TxnTaxDetail;
+  CurrencyRef?: Ref;
+  ExchangeRate?: number;
+  GlobalTaxCalculation?: "TaxExcluded" | "TaxInclusive" | "NotApplicable";
+  /** Read-only. */
+  TotalAmt?: number;
+}
+
+/** A credit from a vendor, applied to later bills. */
+export interface VendorCredit extends EntityBase {
+  /** Required on create. */
+  VendorRef?: Ref;
+  /** Required on create. */
+  Line?: ExpenseLine[];
+  APAccountRef?: Ref;
+  DocNumber?: string;
+  TxnDate?: string;
+  PrivateNote?: string;
+  LinkedTxn?: LinkedTxn[];
+  TxnTaxDetail?: TxnTaxDetail;
+  DepartmentRef?: Ref;
+  CurrencyRef?: Ref;
+  ExchangeRate?: number;
+  GlobalTaxCalculation?: "TaxExcluded" | "TaxInclusive" | "NotApplicable";
+  /** Read-only. */
+  TotalAmt?: number;
+  Balance?: number;
+}
+
+/** Money moved between two balance-sheet accounts. */
+export interface Transfer extends EntityBase {
+  /** Required on create. */
+  FromAccountRef?: Ref;
+  /** Required on create. */
+  ToAccountRef?: Ref;
+  /** Required on create. */
+  Amount?: number;
+  TxnDate?: string;
+  PrivateNote?: string;
+  CurrencyRef?: Ref;
+  ExchangeRate?: number;
 }

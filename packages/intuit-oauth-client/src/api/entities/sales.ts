@@ -1,4 +1,4 @@
-// Sales transactions: Invoice, SalesReceipt, Estimate, CreditMemo and Payment, with the fields of
+// Sales transactions: Invoice, SalesReceipt, Estimate, CreditMemo, RefundReceipt and Payment, with the fields of
 // Intuit's Accounting API reference that apps use. Types only.
 import type {
   CustomField,
@@ -34,6 +34,8 @@ interface SalesForm extends EntityBase {
   ApplyTaxAfterDiscount?: boolean;
   PrintStatus?: "NotSet" | "NeedToPrint" | "PrintComplete";
   EmailStatus?: EmailStatus;
+  /** Read-only: when the form was last emailed (`qb.send`). */
+  DeliveryInfo?: { DeliveryType?: "Email" | (string & {}); DeliveryTime?: string };
   /** Read-only: the form's total. */
   TotalAmt?: number;
 }
@@ -74,6 +76,27 @@ export interface CreditMemo extends SalesForm {
   Balance?: number;
   PaymentMethodRef?: Ref;
   DepositToAccountRef?: Ref;
+}
+
+/** Money paid back to a customer, from `DepositToAccountRef`. */
+export interface RefundReceipt extends SalesForm {
+  /** Required on create: the account the refund is paid from. */
+  DepositToAccountRef?: Ref;
+  PaymentMethodRef?: Ref;
+  PaymentRefNum?: string;
+  CheckPayment?: {
+    CheckNum?: string;
+    Status?: string;
+    NameOnAcct?: string;
+    AcctNum?: string;
+    BankName?: string;
+  };
+  CreditCardPayment?: {
+    CreditChargeInfo?: Record<string, unknown>;
+    CreditChargeResponse?: Record<string, unknown>;
+  };
+  /** Read-only. */
+  Balance?: number;
 }
 
 /** Money received from a customer, applied to invoices through `Line[].LinkedTxn`. */

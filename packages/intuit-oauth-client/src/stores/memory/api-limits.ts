@@ -104,14 +104,20 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
    * help monitoring). Idle ones are forgotten as realms accumulate.
    */
   limiter(realmId: string): RealmLimiter {
+    // The last realm's limiter, kept at hand: a helper asks for the same realm on every call.
+    const last = this.#last;
+    if (last !== undefined && last.realmId === realmId) return last.limiter;
     let limiter = this.#limiters.get(checkedRealm(realmId));
     if (!limiter) {
       this.#sweepIdle();
       limiter = new RealmLimiter(this.settings, this.#timing);
       this.#limiters.set(realmId, limiter);
     }
+    this.#last = { realmId, limiter };
     return limiter;
   }
+  /** Always one of #limiters' entries: a sweep forgets it. */
+  #last: { realmId: string; limiter: RealmLimiter } | undefined;
 
   /** How many realm limiters this instance keeps now (for monitoring and tests). */
   get limiterCount(): number {
@@ -120,6 +126,7 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
 
   #sweepIdle(): void {
     if (this.#limiters.size < this.#sweepAt) return;
+    this.#last = undefined;
     for (const [realmId, limiter] of this.#limiters) if (limiter.isIdle()) this.#limiters.delete(realmId);
     this.#sweepAt = Math.max(SWEEP_AT, this.#limiters.size * 2);
   }
@@ -132,6 +139,24 @@ export class MemoryApiLimits extends TypedEmitter<ApiLimitsEvents> implements Ap
     const kind = callKind(request);
     // A free slot is taken synchronously; only a full realm waits.
     const free = (!signal?.aborted && limiter.tryAcquire(kind)) || (await limiter.acquire(signal, kind));
+    return this.#admitted(realmId, meterClass, free);
+  }
+
+  /**
+   * {@link acquire} without waiting: the release when a slot, the pause and the minute budgets admit
+   * the request now (counted as `acquire` counts it), otherwise undefined and nothing taken. Throws
+   * as `acquire` rejects. The API helper calls it first, so a free realm costs no promise.
+   */
+  tryAcquire(realmId: string, request: ApiRequestInfo): ApiRelease | undefined {
+    checkedRealm(realmId);
+    const meterClass = this.#metering.classify(request);
+    this.#refuseOverBudget(realmId, meterClass);
+    const free = this.limiter(realmId).tryAcquire(callKind(request));
+    return free && this.#admitted(realmId, meterClass, free);
+  }
+
+  /** Counts an admitted request (checking the budget again after any wait) and makes its release. */
+  #admitted(realmId: string, meterClass: MeterClass | undefined, free: () => void): ApiRelease {
     let month: string;
     try {
       // Checked again after the wait, and counted in the same turn: no other call can slip between.

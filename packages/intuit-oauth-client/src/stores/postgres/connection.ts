@@ -15,7 +15,10 @@ export interface PostgresPoolLike {
 export interface PostgresConnectionOptions {
   /** A `pg.Pool` you own; it is never ended for you. */
   pool?: PostgresPoolLike | undefined;
-  /** A connection string; a pool is created on first use and ended by `close()`. */
+  /**
+   * A connection string; a pool is created on first use and ended by `close()`. Its idle
+   * connections do not keep the process alive, so a script ends by itself.
+   */
   connectionString?: string | undefined;
 }
 
@@ -94,7 +97,9 @@ export class PostgresConnection {
 async function openPool(connectionString: string | undefined): Promise<OwnedPool> {
   const pg = await import("pg");
   const Pool = pg.Pool ?? pg.default.Pool;
-  const pool = new Pool({ connectionString }) as unknown as OwnedPool;
+  // allowExitOnIdle: idle clients do not keep the process alive, so a script ends when its work
+  // does, not after the pool's idle timeout.
+  const pool = new Pool({ connectionString, allowExitOnIdle: true }) as unknown as OwnedPool;
   // Unhandled, an idle client's lost connection would kill the process.
   pool.on("error", () => {});
   return pool;

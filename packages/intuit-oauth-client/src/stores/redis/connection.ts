@@ -18,6 +18,7 @@ import {
   type RedisClusterLike,
   type RedisSender,
 } from "./client.js";
+import { IdleUnref } from "./idle-unref.js";
 
 /** How a Redis class reaches Redis: give `client` or `url`. */
 export interface RedisConnectionOptions {
@@ -28,7 +29,8 @@ export interface RedisConnectionOptions {
   client?: RedisClientLike | RedisClusterLike | undefined;
   /**
    * A Redis URL (`redis://` or `rediss://`); a client is created on first use and closed by
-   * `close()`. With `cluster: true` it is one node of a Redis Cluster, from which the others are found.
+   * `close()`. While no operation is running its sockets do not keep the process alive, so a script
+   * ends by itself. With `cluster: true` it is one node of a Redis Cluster, from which the others are found.
    */
   url?: string | undefined;
   /**
@@ -81,6 +83,8 @@ export class RedisConnection {
   readonly #lazy: LazyConnection<RedisSender>;
   readonly #owner: string;
   readonly #where: string;
+  // Undefined for the user's client, whose sockets are theirs to ref or unref.
+  readonly #idle: IdleUnref | undefined;
   #mode: Promise<void> | undefined;
 
   /**
@@ -102,6 +106,8 @@ export class RedisConnection {
     this.#owner = owner;
     this.#where = target?.where ?? "the Redis server";
     const given = options.client;
+    const idle = given ? undefined : new IdleUnref();
+    this.#idle = idle;
     let owned: OwnedClient | undefined;
     this.#lazy = new LazyConnection<RedisSender>({
       storeName: owner,
@@ -112,6 +118,8 @@ export class RedisConnection {
       open: async () => {
         const client = await (cluster ? openCluster(url ?? "") : openClient(url ?? ""));
         owned = client;
+        if (cluster) idle?.attachCluster(client);
+        else idle?.attachClient(client);
         return redisSender(client as RedisClientLike | RedisClusterLike, cluster);
       },
       close: async () => {
@@ -127,6 +135,11 @@ export class RedisConnection {
    * redirection the connection cannot follow (MOVED, ASK) becomes that same ConfigurationError.
    */
   run<T>(what: string, fn: (r: RedisSender) => Promise<T>): Promise<T> {
+    if (this.#idle) return this.#idle.during(() => this.#run(what, fn));
+    return this.#run(what, fn);
+  }
+
+  #run<T>(what: string, fn: (r: RedisSender) => Promise<T>): Promise<T> {
     return this.#lazy.run(what, async (r) => {
       await this.#checkMode(r);
       try {
