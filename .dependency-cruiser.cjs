@@ -245,14 +245,20 @@ module.exports = {
       comment:
         "undici is an optional peer: only the undici transport loads it, and only src/undici.ts reaches that.",
       severity: "error",
-      from: { path: "^packages/intuit-oauth-client/src/", pathNot: ["^packages/intuit-oauth-client/src/http/undici-transport\\.ts$"] },
+      from: {
+        path: "^packages/intuit-oauth-client/src/",
+        pathNot: ["^packages/intuit-oauth-client/src/http/undici-transport\\.ts$"],
+      },
       to: { path: "node_modules/undici/" },
     },
     {
       name: "the-undici-transport-only-behind-its-face",
       comment: "Importing the undici transport anywhere else would load undici for every user.",
       severity: "error",
-      from: { path: "^packages/intuit-oauth-client/src/", pathNot: ["^packages/intuit-oauth-client/src/undici\\.ts$"] },
+      from: {
+        path: "^packages/intuit-oauth-client/src/",
+        pathNot: ["^packages/intuit-oauth-client/src/undici\\.ts$"],
+      },
       to: { path: "^packages/intuit-oauth-client/src/http/undici-transport\\.ts$" },
     },
     {
