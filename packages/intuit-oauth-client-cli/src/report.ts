@@ -1,4 +1,4 @@
-// `intuit-oauth report <Name>`: runs a QuickBooks report for the stored company and prints it as an
+// `intuit-oauth-client-cli report <Name>`: runs a QuickBooks report for the stored company and prints it as an
 // aligned table (sections indented), or as CSV with --csv. Cell text from the server is stripped of
 // control characters before it reaches the terminal.
 import { quickbooks, type TokenManager } from "intuit-oauth-client";

@@ -196,7 +196,7 @@ test("a port in use says so and suggests --port 0", async () => {
     assert.equal(r.stdout, "");
     assert.equal(
       r.stderr,
-      `intuit-oauth: Port ${port} on 127.0.0.1 is already in use (another emulator?). ` +
+      `intuit-oauth-client-cli: Port ${port} on 127.0.0.1 is already in use (another emulator?). ` +
         "Run with --port 0 to take any free port, or --port N for another one.\n",
     );
   } finally {
